@@ -1,0 +1,222 @@
+//! Log-in, log-out, the forced password choice, and who is calling.
+//!
+//! The session holds a typed [`Principal`]. Every server function asks for it
+//! on its first lines (`ssr::require_*`); a middleware guards the protected page
+//! areas, rejects cross-site posts and ends sessions that timed out or whose
+//! account was reset.
+
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+#[cfg(feature = "ssr")]
+pub mod throttle;
+
+use std::fmt;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::components::form::FormFlash;
+use crate::error::AppError;
+
+pub use pages::{AdminLoginPage, ChoosePasswordPage, InstitutionLoginPage, LogoutForm};
+
+/// Who is logged in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Principal {
+    Institution {
+        institution_id: i64,
+        kommunekode: i16,
+        nummer: String,
+    },
+    Kommune {
+        admin_id: i64,
+        kommunekode: i16,
+        email: String,
+    },
+    Support {
+        admin_id: i64,
+        email: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Institution,
+    Kommune,
+    Support,
+}
+
+impl Role {
+    /// As stored in the audit log and change history.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Institution => "institution",
+            Role::Kommune => "kommune",
+            Role::Support => "support",
+        }
+    }
+
+    /// The Danish label shown in history and the header.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Institution => "Institutionen",
+            Role::Kommune => "Kommunen",
+            Role::Support => "Support (STIL)",
+        }
+    }
+
+    /// Where this role lands after logging in.
+    pub fn start_page(self) -> &'static str {
+        match self {
+            Role::Institution => "/indberetning",
+            Role::Kommune => "/kommune",
+            Role::Support => "/support",
+        }
+    }
+
+    /// The log-in page for this role.
+    pub fn login_page(self) -> &'static str {
+        match self {
+            Role::Institution => "/log-ind",
+            Role::Kommune | Role::Support => "/admin/log-ind",
+        }
+    }
+}
+
+impl Principal {
+    pub fn role(&self) -> Role {
+        match self {
+            Principal::Institution { .. } => Role::Institution,
+            Principal::Kommune { .. } => Role::Kommune,
+            Principal::Support { .. } => Role::Support,
+        }
+    }
+
+    /// The account's user name: institution number or e-mail.
+    pub fn user_name(&self) -> &str {
+        match self {
+            Principal::Institution { nummer, .. } => nummer,
+            Principal::Kommune { email, .. } | Principal::Support { email, .. } => email,
+        }
+    }
+
+    /// May this principal read and change the reported data of an institution?
+    /// The institution itself; its own kommune's administrators; support.
+    pub fn can_edit_institution(&self, institution_id: i64, kommunekode: i16) -> bool {
+        match self {
+            Principal::Institution {
+                institution_id: own, ..
+            } => *own == institution_id,
+            Principal::Kommune { kommunekode: own, .. } => *own == kommunekode,
+            Principal::Support { .. } => true,
+        }
+    }
+}
+
+impl fmt::Display for Principal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.role().as_str(), self.user_name())
+    }
+}
+
+/// A secret typed by the user (password or code). Never printed: `Debug` is
+/// redacted, and on the server it becomes a `SecretString` at once.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn into_secret(self) -> secrecy::SecretString {
+        secrecy::SecretString::from(self.0)
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([skjult])")
+    }
+}
+
+/// What the header needs to know about the caller.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub role: Role,
+    pub user_name: String,
+    pub display_name: String,
+    pub must_choose_password: bool,
+}
+
+/// Who is logged in, for the header. Public: answers `None` for anonymous callers.
+#[server(prefix = "/api/fn", endpoint = "current_viewer")]
+pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
+    let Some(auth) = ssr::current() else {
+        return Ok(None);
+    };
+    let display_name = ssr::display_name(&auth.principal).await?;
+    Ok(Some(Viewer {
+        role: auth.principal.role(),
+        user_name: auth.principal.user_name().to_string(),
+        display_name,
+        must_choose_password: auth.pending_password,
+    }))
+}
+
+/// Take (and remove) what a plain form post left for `form`. Only the caller's own session is read.
+#[server(prefix = "/api/fn", endpoint = "take_form_flash")]
+pub async fn take_form_flash(form: String) -> Result<Option<FormFlash>, AppError> {
+    crate::ssr::flash::take(&form).await
+}
+
+/// Log in as an institution with its number and its password or letter code.
+#[server(prefix = "/api/fn", endpoint = "log_ind")]
+pub async fn login_institution(
+    institutionsnummer: String,
+    kodeord: Secret,
+    naeste: Option<String>,
+) -> Result<(), AppError> {
+    // Anonymous by design; throttled and audited inside.
+    let values = vec![("institutionsnummer".to_string(), institutionsnummer.clone())];
+    let result = ssr::login_institution(&institutionsnummer, kodeord, naeste.as_deref()).await;
+    crate::ssr::flash::finish("log-ind", "/log-ind", values, None, result).await
+}
+
+/// Log in as a kommune administrator or support user.
+#[server(prefix = "/api/fn", endpoint = "admin_log_ind")]
+pub async fn login_admin(email: String, adgangskode: Secret, naeste: Option<String>) -> Result<(), AppError> {
+    // Anonymous by design; throttled and audited inside.
+    let values = vec![("email".to_string(), email.clone())];
+    let result = ssr::login_admin(&email, adgangskode, naeste.as_deref()).await;
+    crate::ssr::flash::finish("admin-log-ind", "/admin/log-ind", values, None, result).await
+}
+
+/// Choose a new password (required after logging in with a single-use code).
+#[server(prefix = "/api/fn", endpoint = "vaelg_adgangskode")]
+pub async fn choose_password(ny_adgangskode: Secret, gentag_adgangskode: Secret) -> Result<(), AppError> {
+    let auth = ssr::require_session()?;
+    let result = ssr::choose_password(auth, ny_adgangskode, gentag_adgangskode).await;
+    crate::ssr::flash::finish(
+        "vaelg-adgangskode",
+        "/vaelg-adgangskode",
+        Vec::new(),
+        None,
+        result,
+    )
+    .await
+}
+
+/// Log out: the session ends on the server.
+#[server(prefix = "/api/fn", endpoint = "log_ud")]
+pub async fn logout() -> Result<(), AppError> {
+    // Anyone may end their own session; an anonymous call just lands on the front page.
+    ssr::logout().await
+}

@@ -1,0 +1,221 @@
+//! The log-in pages, the forced password choice and the log-out button.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::{take_form_flash, ChoosePassword, LoginAdmin, LoginInstitution, Logout};
+use crate::components::form::{errors_from, ErrorSummary, FormErrors, TextField};
+use crate::domain::password::{check_new_password, check_repeat};
+use crate::domain::InstitutionNumber;
+
+/// Keep the form's errors in step with the server function's answers (with JavaScript).
+fn follow_action<A>(action: ServerAction<A>, errors: FormErrors)
+where
+    A: leptos::server_fn::ServerFn<Output = (), Error = crate::error::AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    A::Output: Send + Sync,
+{
+    Effect::new(move |_| {
+        if let Some(Err(error)) = action.value().get() {
+            errors.replace(errors_from(&error));
+        }
+    });
+}
+
+#[component]
+pub fn InstitutionLoginPage() -> impl IntoView {
+    let action = ServerAction::<LoginInstitution>::new();
+    let flash = Resource::new_blocking(|| (), |_| take_form_flash("log-ind".into()));
+    let query = use_query_map();
+    let next = move || query.read().get("naeste").unwrap_or_default();
+
+    view! {
+        <Title text="Log ind som institution" />
+        <div class="prose">
+            <h1>"Log ind som institution"</h1>
+            <p>
+                "Log ind med institutionens nummer og kodeord. Første gang bruger du koden fra brevet fra kommunen, "
+                "og så vælger du en ny adgangskode."
+            </p>
+        </div>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let flash = flash.await.ok().flatten().unwrap_or_default();
+                let errors = FormErrors::new(flash.errors.clone());
+                follow_action(action, errors);
+                let number_check = Callback::new(|value: String| InstitutionNumber::parse(&value).map(|_| ()));
+                let code_check = Callback::new(|value: String| {
+                    if value.is_empty() { Err("Skriv kodeordet.".to_string()) } else { Ok(()) }
+                });
+                view! {
+                    <ErrorSummary errors fields=vec!["institutionsnummer".into(), "kodeord".into()] />
+                    <ActionForm action=action attr:novalidate=true attr:class="form">
+                        <input type="hidden" name="naeste" value=next />
+                        <TextField
+                            name="institutionsnummer"
+                            label="Institutionsnummer"
+                            hint="6 tegn, fx G10234. Det står i brevet fra kommunen."
+                            autocomplete="username"
+                            class="input-char-8"
+                            value=flash.value("institutionsnummer")
+                            errors
+                            required=true
+                            check=number_check
+                        />
+                        <TextField
+                            name="kodeord"
+                            label="Kodeord"
+                            input_type="password"
+                            autocomplete="current-password"
+                            errors
+                            required=true
+                            check=code_check
+                        />
+                        <button type="submit" class="button" disabled=move || action.pending().get()>"Log ind"</button>
+                    </ActionForm>
+                }
+            })}
+        </Suspense>
+        <p class="muted">
+            "Har I mistet koden, så kontakt jeres kommune, som kan sende en ny. "
+            <a href="/admin/log-ind">"Log ind som kommune eller support"</a>
+        </p>
+    }
+}
+
+#[component]
+pub fn AdminLoginPage() -> impl IntoView {
+    let action = ServerAction::<LoginAdmin>::new();
+    let flash = Resource::new_blocking(|| (), |_| take_form_flash("admin-log-ind".into()));
+    let query = use_query_map();
+    let next = move || query.read().get("naeste").unwrap_or_default();
+
+    view! {
+        <Title text="Log ind for kommuner og support" />
+        <div class="prose">
+            <h1>"Log ind for kommuner og support"</h1>
+            <p>"For medarbejdere i kommunernes dagtilbudsforvaltning og i STIL's support."</p>
+        </div>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let flash = flash.await.ok().flatten().unwrap_or_default();
+                let errors = FormErrors::new(flash.errors.clone());
+                follow_action(action, errors);
+                let email_check = Callback::new(|value: String| {
+                    let value = value.trim().to_string();
+                    if value.is_empty() {
+                        Err("Skriv din e-mailadresse.".to_string())
+                    } else if crate::domain::Email::parse(&value).is_err() {
+                        // The browser's check; the server's (validator's WHATWG rule) decides.
+                        Err("Skriv en gyldig e-mailadresse, fx navn@kommune.dk.".to_string())
+                    } else {
+                        Ok(())
+                    }
+                });
+                let password_check = Callback::new(|value: String| {
+                    if value.is_empty() { Err("Skriv din adgangskode.".to_string()) } else { Ok(()) }
+                });
+                view! {
+                    <ErrorSummary errors fields=vec!["email".into(), "adgangskode".into()] />
+                    <ActionForm action=action attr:novalidate=true attr:class="form">
+                        <input type="hidden" name="naeste" value=next />
+                        <TextField
+                            name="email"
+                            label="E-mail"
+                            input_type="email"
+                            autocomplete="username"
+                            value=flash.value("email")
+                            errors
+                            required=true
+                            check=email_check
+                        />
+                        <TextField
+                            name="adgangskode"
+                            label="Adgangskode"
+                            input_type="password"
+                            autocomplete="current-password"
+                            errors
+                            required=true
+                            check=password_check
+                        />
+                        <button type="submit" class="button" disabled=move || action.pending().get()>"Log ind"</button>
+                    </ActionForm>
+                }
+            })}
+        </Suspense>
+        <p class="muted"><a href="/log-ind">"Log ind som institution"</a></p>
+    }
+}
+
+#[component]
+pub fn ChoosePasswordPage() -> impl IntoView {
+    let action = ServerAction::<ChoosePassword>::new();
+    let flash = Resource::new_blocking(|| (), |_| take_form_flash("vaelg-adgangskode".into()));
+    let viewer = Resource::new_blocking(|| (), |_| super::current_viewer());
+
+    view! {
+        <Title text="Vælg ny adgangskode" />
+        <div class="prose">
+            <h1>"Vælg ny adgangskode"</h1>
+            <p>
+                "Koden, du loggede ind med, kan kun bruges én gang. Vælg nu den adgangskode, I vil bruge fremover. "
+                "Den skal være mindst 12 tegn. Nogle ord i en sætning er nemme at huske og svære at gætte."
+            </p>
+        </div>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let flash = flash.await.ok().flatten().unwrap_or_default();
+                let user_name = viewer.await.ok().flatten().map(|v| v.user_name).unwrap_or_default();
+                let errors = FormErrors::new(flash.errors.clone());
+                follow_action(action, errors);
+                let new_password = RwSignal::new(String::new());
+                let new_check = Callback::new(move |value: String| {
+                    new_password.set(value.clone());
+                    check_new_password(&value, &user_name)
+                });
+                let repeat_check = Callback::new(move |value: String| check_repeat(&new_password.get_untracked(), &value));
+                view! {
+                    <ErrorSummary errors fields=vec!["ny_adgangskode".into(), "gentag_adgangskode".into()] />
+                    <ActionForm action=action attr:novalidate=true attr:class="form">
+                        <TextField
+                            name="ny_adgangskode"
+                            label="Ny adgangskode"
+                            hint="Mindst 12 tegn. Må ikke være institutionsnummeret, e-mailadressen eller en almindelig adgangskode."
+                            input_type="password"
+                            autocomplete="new-password"
+                            errors
+                            required=true
+                            check=new_check
+                        />
+                        <TextField
+                            name="gentag_adgangskode"
+                            label="Gentag ny adgangskode"
+                            input_type="password"
+                            autocomplete="new-password"
+                            errors
+                            required=true
+                            check=repeat_check
+                        />
+                        <button type="submit" class="button" disabled=move || action.pending().get()>"Gem adgangskode"</button>
+                    </ActionForm>
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The "Log ud" button: a plain form, so it works without JavaScript too.
+#[component]
+pub fn LogoutForm() -> impl IntoView {
+    let action = ServerAction::<Logout>::new();
+    view! {
+        <ActionForm action=action>
+            <button type="submit" class="button button-secondary">"Log ud"</button>
+        </ActionForm>
+    }
+}

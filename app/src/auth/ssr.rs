@@ -1,0 +1,910 @@
+//! Sessions, the request guard, log-in and password choice (server only).
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use http::request::Parts;
+use leptos::prelude::*;
+use rand::Rng;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use tower_sessions::Session;
+
+use super::{throttle, Principal, Role, Secret};
+use crate::audit::{self, Actor};
+use crate::domain::password::{check_new_password, check_repeat};
+use crate::domain::InstitutionNumber;
+use crate::error::{AppError, FieldErrors};
+use crate::ssr::{password, AppState};
+
+/// The session key holding [`SessionAuth`].
+pub const SESSION_KEY: &str = "auth";
+/// How often `last_seen` is written back (and with it the store's expiry refreshed).
+const TOUCH_INTERVAL_SECS: i64 = 60;
+
+/// What the session stores about a logged-in account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionAuth {
+    pub principal: Principal,
+    /// The account's epoch at log-in; a reset bumps it and so ends this session.
+    pub epoch: i32,
+    pub login_at: i64,
+    pub last_seen: i64,
+    /// Logged in with a single-use code (or a generated password): must choose a password first.
+    pub pending_password: bool,
+}
+
+/// The guard's verdict on the request, in its extensions.
+#[derive(Debug, Clone)]
+pub struct CurrentAuth(pub Option<SessionAuth>);
+
+/// The caller's address (the peer, or the first `X-Forwarded-For` hop behind a trusted proxy).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+/// The caller's session (every request has one, created lazily by tower-sessions).
+pub fn session() -> Result<Session, AppError> {
+    parts()
+        .and_then(|p| p.extensions.get::<Session>().cloned())
+        .ok_or_else(|| {
+            tracing::error!("session layer missing");
+            AppError::Internal
+        })
+}
+
+/// The validated log-in of this request, if any (pending or not).
+pub fn current() -> Option<SessionAuth> {
+    parts()?.extensions.get::<CurrentAuth>()?.0.clone()
+}
+
+pub fn client_ip() -> Option<IpAddr> {
+    parts()?.extensions.get::<ClientIp>()?.0
+}
+
+/// Any logged-in caller, including one who still has to choose a password.
+pub fn require_session() -> Result<SessionAuth, AppError> {
+    current().ok_or(AppError::Unauthenticated)
+}
+
+/// A logged-in caller who may use the product (has chosen a password).
+pub fn require_principal() -> Result<Principal, AppError> {
+    let auth = require_session()?;
+    if auth.pending_password {
+        return Err(AppError::Forbidden);
+    }
+    Ok(auth.principal)
+}
+
+/// The calling institution: (institution id, kommunekode).
+pub fn require_institution() -> Result<(i64, i16), AppError> {
+    match require_principal()? {
+        Principal::Institution {
+            institution_id,
+            kommunekode,
+            ..
+        } => Ok((institution_id, kommunekode)),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The calling kommune administrator: (admin id, kommunekode).
+pub fn require_kommune() -> Result<(i64, i16), AppError> {
+    match require_principal()? {
+        Principal::Kommune {
+            admin_id,
+            kommunekode,
+            ..
+        } => Ok((admin_id, kommunekode)),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The calling support user's admin id.
+pub fn require_support() -> Result<i64, AppError> {
+    match require_principal()? {
+        Principal::Support { admin_id, .. } => Ok(admin_id),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// A human name for the header.
+pub async fn display_name(principal: &Principal) -> Result<String, AppError> {
+    let pool = crate::ssr::pool()?;
+    Ok(match principal {
+        Principal::Institution {
+            institution_id,
+            nummer,
+            ..
+        } => {
+            let navn = sqlx::query_scalar!("SELECT navn FROM institutions WHERE id = $1", institution_id)
+                .fetch_optional(&pool)
+                .await?
+                .unwrap_or_default();
+            format!("{navn} ({nummer})")
+        }
+        Principal::Kommune {
+            kommunekode, email, ..
+        } => {
+            let navn = sqlx::query_scalar!("SELECT navn FROM kommuner WHERE kode = $1", kommunekode)
+                .fetch_optional(&pool)
+                .await?
+                .unwrap_or_default();
+            format!("{email}, {navn} Kommune")
+        }
+        Principal::Support { email, .. } => format!("{email}, Support"),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Single-use codes
+
+/// Letters and digits that cannot be mistaken for each other when read from paper.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+const CODE_LEN: usize = 12;
+
+/// A new single-use code: 12 characters (about 60 bits) from the unambiguous alphabet.
+pub fn generate_code() -> String {
+    let mut rng = rand::rng();
+    (0..CODE_LEN)
+        .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
+        .collect()
+}
+
+/// How a code is printed in a letter: `ABCD-EFGH-JKLM`.
+pub fn format_code(code: &str) -> String {
+    code.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// What the user typed, as a code: uppercase, without spaces and dashes.
+pub fn normalize_code(input: &str) -> String {
+    input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Issue a new single-use code for an institution's account: the old code and
+/// password stop working and every session of the account ends. Returns the code,
+/// which exists nowhere else (only its hash is stored).
+pub async fn issue_institution_code(
+    pool: &sqlx::PgPool,
+    institution_id: i64,
+    actor: &Actor,
+    ip: Option<IpAddr>,
+) -> Result<String, AppError> {
+    let code = generate_code();
+    let hash = password::hash(SecretString::from(code.clone())).await?;
+    let mut tx = pool.begin().await?;
+    let kommunekode = sqlx::query_scalar!(
+        "SELECT kommunekode FROM institutions WHERE id = $1 AND status = 'aktiv'",
+        institution_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    sqlx::query!(
+        r#"INSERT INTO institution_accounts (institution_id, code_hash, code_issued_at)
+           VALUES ($1, $2, now())
+           ON CONFLICT (institution_id) DO UPDATE
+             SET code_hash = EXCLUDED.code_hash, code_issued_at = now(), password_hash = NULL,
+                 epoch = institution_accounts.epoch + 1"#,
+        institution_id,
+        hash,
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        actor,
+        "kode_udstedt",
+        Some(institution_id),
+        Some(kommunekode),
+        ip,
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(code)
+}
+
+// ---------------------------------------------------------------------------
+// Log-in
+
+const WRONG_INSTITUTION: &str = "Institutionsnummer eller kodeord er forkert.";
+const WRONG_ADMIN: &str = "E-mail eller adgangskode er forkert.";
+
+/// Only a local path inside the role's own area is followed after log-in.
+pub fn safe_next(next: Option<&str>, role: Role) -> String {
+    let start = role.start_page();
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && (path == start
+                    || path.starts_with(&format!("{start}/"))
+                    || path.starts_with(&format!("{start}?"))) =>
+        {
+            path.to_string()
+        }
+        _ => start.to_string(),
+    }
+}
+
+async fn start_session(session: &Session, auth: &SessionAuth) -> Result<(), AppError> {
+    // A new id at every log-in: a session id planted before log-in is worth nothing after it.
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| AppError::internal("session cycle", &e))?;
+    session
+        .insert(SESSION_KEY, auth)
+        .await
+        .map_err(|e| AppError::internal("session insert", &e))?;
+    Ok(())
+}
+
+fn throttle_keys(user: &str, ip: Option<IpAddr>) -> (String, Option<String>) {
+    (
+        format!("konto:{}", user.trim().to_lowercase()),
+        ip.map(|ip| format!("ip:{ip}")),
+    )
+}
+
+async fn record_failed_login(
+    state: &AppState,
+    now: OffsetDateTime,
+    keys: &(String, Option<String>),
+    user: &str,
+    reason: &str,
+    ip: Option<IpAddr>,
+) -> Result<(), AppError> {
+    throttle::fail(&state.pool, now, &keys.0, &throttle::ACCOUNT).await?;
+    if let Some(ip_key) = &keys.1 {
+        throttle::fail(&state.pool, now, ip_key, &throttle::ADDRESS).await?;
+    }
+    audit::record(
+        &state.pool,
+        &Actor::anonymous(user),
+        "log_ind_afvist",
+        None,
+        None,
+        ip,
+        serde_json::json!({ "aarsag": reason }),
+    )
+    .await
+}
+
+pub async fn login_institution(input: &str, kodeord: Secret, next: Option<&str>) -> Result<(), AppError> {
+    let state = state()?;
+    let session = session()?;
+    let ip = client_ip();
+    let now = state.now();
+
+    let mut errors = FieldErrors::new();
+    let nummer = InstitutionNumber::parse(input)
+        .map_err(|m| errors.insert("institutionsnummer".into(), m))
+        .ok();
+    if kodeord.expose().is_empty() {
+        errors.insert(
+            "kodeord".into(),
+            "Skriv kodeordet. Står det ikke i brevet fra kommunen, så kontakt kommunen.".into(),
+        );
+    }
+    let Some(nummer) = nummer.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+
+    let keys = throttle_keys(nummer.as_str(), ip);
+    throttle::check(&state.pool, now, &keys).await?;
+
+    let account = sqlx::query!(
+        r#"SELECT i.id, i.kommunekode, i.status, a.password_hash AS "password_hash?", a.code_hash AS "code_hash?",
+                  a.disabled AS "disabled?", a.epoch AS "epoch?"
+           FROM institutions i LEFT JOIN institution_accounts a ON a.institution_id = i.id
+           WHERE i.nummer = $1"#,
+        nummer.as_str()
+    )
+    .fetch_optional(&state.pool)
+    .await?;
+
+    // Exactly one hash verification per attempt, whether or not the account exists.
+    let (stored, is_code) = match &account {
+        Some(a) if a.password_hash.is_some() => (a.password_hash.clone(), false),
+        Some(a) if a.code_hash.is_some() => (a.code_hash.clone(), true),
+        _ => (None, false),
+    };
+    let typed = if is_code {
+        normalize_code(kodeord.expose())
+    } else {
+        kodeord.expose().to_string()
+    };
+    let matched = password::verify(SecretString::from(typed), stored.clone()).await?;
+
+    let account = match account {
+        Some(a) if matched && a.status == "aktiv" && a.disabled == Some(false) => a,
+        other => {
+            let reason = match other {
+                None => "ukendt institutionsnummer",
+                Some(a) if a.status != "aktiv" => "institutionen er nedlagt",
+                Some(a) if a.disabled == Some(true) => "kontoen er spærret",
+                Some(_) if stored.is_none() => "ingen kode udstedt",
+                Some(_) => "forkert kodeord",
+            };
+            record_failed_login(&state, now, &keys, nummer.as_str(), reason, ip).await?;
+            return Err(AppError::field(crate::components::form::FORM, WRONG_INSTITUTION));
+        }
+    };
+
+    let mut tx = state.pool.begin().await?;
+    if is_code {
+        // Single use: consume exactly the code that matched; a parallel log-in with it gets nothing.
+        let consumed = sqlx::query!(
+            "UPDATE institution_accounts SET code_hash = NULL WHERE institution_id = $1 AND code_hash = $2",
+            account.id,
+            stored
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if consumed != 1 {
+            drop(tx);
+            record_failed_login(&state, now, &keys, nummer.as_str(), "koden er allerede brugt", ip).await?;
+            return Err(AppError::field(crate::components::form::FORM, WRONG_INSTITUTION));
+        }
+    }
+    sqlx::query!(
+        "UPDATE institution_accounts SET last_login_at = now() WHERE institution_id = $1",
+        account.id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let principal = Principal::Institution {
+        institution_id: account.id,
+        kommunekode: account.kommunekode,
+        nummer: nummer.to_string(),
+    };
+    audit::record(
+        &mut *tx,
+        &Actor::from_principal(&principal),
+        "log_ind",
+        Some(account.id),
+        Some(account.kommunekode),
+        ip,
+        serde_json::json!({ "med_engangskode": is_code }),
+    )
+    .await?;
+    tx.commit().await?;
+    throttle::clear(&state.pool, &keys.0).await?;
+
+    let stamp = now.unix_timestamp();
+    let auth = SessionAuth {
+        principal,
+        epoch: account.epoch.unwrap_or(0),
+        login_at: stamp,
+        last_seen: stamp,
+        pending_password: is_code,
+    };
+    start_session(&session, &auth).await?;
+    let target = if is_code {
+        "/vaelg-adgangskode".to_string()
+    } else {
+        safe_next(next, Role::Institution)
+    };
+    leptos_axum::redirect(&target);
+    Ok(())
+}
+
+pub async fn login_admin(email_input: &str, adgangskode: Secret, next: Option<&str>) -> Result<(), AppError> {
+    let state = state()?;
+    let session = session()?;
+    let ip = client_ip();
+    let now = state.now();
+
+    let email = email_input.trim().to_lowercase();
+    let mut errors = FieldErrors::new();
+    if email.is_empty() {
+        errors.insert("email".into(), "Skriv din e-mailadresse.".into());
+    } else if !validator::ValidateEmail::validate_email(&email) {
+        errors.insert(
+            "email".into(),
+            "Skriv en gyldig e-mailadresse, fx navn@kommune.dk.".into(),
+        );
+    }
+    if adgangskode.expose().is_empty() {
+        errors.insert("adgangskode".into(), "Skriv din adgangskode.".into());
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+
+    let keys = throttle_keys(&email, ip);
+    throttle::check(&state.pool, now, &keys).await?;
+
+    let account = sqlx::query!(
+        r#"SELECT id, role, kommunekode, password_hash, must_change_password, disabled, epoch
+           FROM admin_accounts WHERE email = $1"#,
+        email
+    )
+    .fetch_optional(&state.pool)
+    .await?;
+    let stored = account.as_ref().and_then(|a| a.password_hash.clone());
+    let matched = password::verify(adgangskode.into_secret(), stored).await?;
+    let account = match account {
+        Some(a) if matched && !a.disabled => a,
+        other => {
+            let reason = match other {
+                None => "ukendt e-mail",
+                Some(a) if a.disabled => "kontoen er spærret",
+                Some(_) => "forkert adgangskode",
+            };
+            record_failed_login(&state, now, &keys, &email, reason, ip).await?;
+            return Err(AppError::field(crate::components::form::FORM, WRONG_ADMIN));
+        }
+    };
+
+    let principal = match (account.role.as_str(), account.kommunekode) {
+        ("kommune", Some(kommunekode)) => Principal::Kommune {
+            admin_id: account.id,
+            kommunekode,
+            email: email.clone(),
+        },
+        ("support", _) => Principal::Support {
+            admin_id: account.id,
+            email: email.clone(),
+        },
+        (role, _) => {
+            tracing::error!(
+                admin_id = account.id,
+                role,
+                "admin account with an impossible role"
+            );
+            return Err(AppError::Internal);
+        }
+    };
+    let mut tx = state.pool.begin().await?;
+    sqlx::query!(
+        "UPDATE admin_accounts SET last_login_at = now() WHERE id = $1",
+        account.id
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        &Actor::from_principal(&principal),
+        "log_ind",
+        None,
+        account.kommunekode,
+        ip,
+        serde_json::json!({ "skal_vaelge_adgangskode": account.must_change_password }),
+    )
+    .await?;
+    tx.commit().await?;
+    throttle::clear(&state.pool, &keys.0).await?;
+
+    let role = principal.role();
+    let stamp = now.unix_timestamp();
+    let auth = SessionAuth {
+        principal,
+        epoch: account.epoch,
+        login_at: stamp,
+        last_seen: stamp,
+        pending_password: account.must_change_password,
+    };
+    start_session(&session, &auth).await?;
+    let target = if account.must_change_password {
+        "/vaelg-adgangskode".to_string()
+    } else {
+        safe_next(next, role)
+    };
+    leptos_axum::redirect(&target);
+    Ok(())
+}
+
+/// Set the caller's own new password; ends every other session of the account.
+pub async fn choose_password(mut auth: SessionAuth, new: Secret, repeat: Secret) -> Result<(), AppError> {
+    let state = state()?;
+    let session = session()?;
+    let ip = client_ip();
+
+    let mut errors = FieldErrors::new();
+    if let Err(message) = check_new_password(new.expose(), auth.principal.user_name()) {
+        errors.insert("ny_adgangskode".into(), message);
+    }
+    if let Err(message) = check_repeat(new.expose(), repeat.expose()) {
+        errors.insert("gentag_adgangskode".into(), message);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+
+    let hash = password::hash(new.into_secret()).await?;
+    let mut tx = state.pool.begin().await?;
+    let (epoch, institution_id, kommunekode) = match &auth.principal {
+        Principal::Institution {
+            institution_id,
+            kommunekode,
+            ..
+        } => {
+            let epoch = sqlx::query_scalar!(
+                r#"UPDATE institution_accounts SET password_hash = $2, code_hash = NULL, epoch = epoch + 1
+                   WHERE institution_id = $1 AND epoch = $3 RETURNING epoch"#,
+                institution_id,
+                hash,
+                auth.epoch
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            (epoch, Some(*institution_id), Some(*kommunekode))
+        }
+        Principal::Kommune { admin_id, .. } | Principal::Support { admin_id, .. } => {
+            let epoch = sqlx::query_scalar!(
+                r#"UPDATE admin_accounts SET password_hash = $2, must_change_password = false, epoch = epoch + 1
+                   WHERE id = $1 AND epoch = $3 RETURNING epoch"#,
+                admin_id,
+                hash,
+                auth.epoch
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            let kommunekode = match &auth.principal {
+                Principal::Kommune { kommunekode, .. } => Some(*kommunekode),
+                _ => None,
+            };
+            (epoch, None, kommunekode)
+        }
+    };
+    // The account was reset while this session chose: the session is no longer valid.
+    let epoch = epoch.ok_or(AppError::Unauthenticated)?;
+    audit::record(
+        &mut *tx,
+        &Actor::from_principal(&auth.principal),
+        "adgangskode_valgt",
+        institution_id,
+        kommunekode,
+        ip,
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+
+    auth.epoch = epoch;
+    auth.pending_password = false;
+    start_session(&session, &auth).await?;
+    leptos_axum::redirect(auth.principal.role().start_page());
+    Ok(())
+}
+
+pub async fn logout() -> Result<(), AppError> {
+    let session = session()?;
+    if let Some(auth) = current() {
+        let state = state()?;
+        let (institution_id, kommunekode) = match &auth.principal {
+            Principal::Institution {
+                institution_id,
+                kommunekode,
+                ..
+            } => (Some(*institution_id), Some(*kommunekode)),
+            Principal::Kommune { kommunekode, .. } => (None, Some(*kommunekode)),
+            Principal::Support { .. } => (None, None),
+        };
+        audit::record(
+            &state.pool,
+            &Actor::from_principal(&auth.principal),
+            "log_ud",
+            institution_id,
+            kommunekode,
+            client_ip(),
+            serde_json::json!({}),
+        )
+        .await?;
+    }
+    // Deletes the session server-side and expires the cookie.
+    session
+        .flush()
+        .await
+        .map_err(|e| AppError::internal("session flush", &e))?;
+    leptos_axum::redirect("/?logget-ud=1");
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// The request guard
+
+/// Check the session of a request: timeouts, and that the account still has the
+/// epoch it had at log-in and may still log in. Invalid sessions are flushed.
+pub async fn resolve(state: &AppState, session: &Session) -> Result<Option<SessionAuth>, AppError> {
+    let Some(mut auth) = session
+        .get::<SessionAuth>(SESSION_KEY)
+        .await
+        .map_err(|e| AppError::internal("session load", &e))?
+    else {
+        return Ok(None);
+    };
+    let now = state.now().unix_timestamp();
+    let idle = state.settings.idle_timeout.as_secs() as i64;
+    let absolute = state.settings.absolute_timeout.as_secs() as i64;
+    let expired = now - auth.last_seen > idle || now - auth.login_at > absolute;
+
+    let still_valid = !expired && account_epoch(state, &auth.principal).await? == Some(auth.epoch);
+    if !still_valid {
+        session
+            .flush()
+            .await
+            .map_err(|e| AppError::internal("session flush", &e))?;
+        return Ok(None);
+    }
+    if now - auth.last_seen >= TOUCH_INTERVAL_SECS {
+        auth.last_seen = now;
+        session
+            .insert(SESSION_KEY, &auth)
+            .await
+            .map_err(|e| AppError::internal("session touch", &e))?;
+    }
+    Ok(Some(auth))
+}
+
+/// The epoch of an account that may log in, or `None` (disabled, closed, gone).
+async fn account_epoch(state: &AppState, principal: &Principal) -> Result<Option<i32>, AppError> {
+    Ok(match principal {
+        Principal::Institution { institution_id, .. } => sqlx::query_scalar!(
+            r#"SELECT a.epoch FROM institution_accounts a JOIN institutions i ON i.id = a.institution_id
+               WHERE a.institution_id = $1 AND NOT a.disabled AND i.status = 'aktiv'"#,
+            institution_id
+        )
+        .fetch_optional(&state.pool)
+        .await?,
+        Principal::Kommune { admin_id, kommunekode, .. } => sqlx::query_scalar!(
+            "SELECT epoch FROM admin_accounts WHERE id = $1 AND NOT disabled AND role = 'kommune' AND kommunekode = $2",
+            admin_id,
+            kommunekode
+        )
+        .fetch_optional(&state.pool)
+        .await?,
+        Principal::Support { admin_id, .. } => sqlx::query_scalar!(
+            "SELECT epoch FROM admin_accounts WHERE id = $1 AND NOT disabled AND role = 'support'",
+            admin_id
+        )
+        .fetch_optional(&state.pool)
+        .await?,
+    })
+}
+
+/// Which role a protected page area belongs to.
+fn area_of(path: &str) -> Option<Role> {
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    if under("/indberetning") {
+        Some(Role::Institution)
+    } else if under("/kommune") {
+        Some(Role::Kommune)
+    } else if under("/support") {
+        Some(Role::Support)
+    } else {
+        None
+    }
+}
+
+/// What a caller who must choose a password may still reach.
+fn allowed_while_pending(path: &str) -> bool {
+    matches!(
+        path,
+        "/vaelg-adgangskode"
+            | "/api/fn/vaelg_adgangskode"
+            | "/api/fn/log_ud"
+            | "/api/fn/current_viewer"
+            | "/api/fn/take_form_flash"
+            | "/healthz"
+            | "/readyz"
+            | "/favicon.svg"
+            | "/tilgaengelighed"
+            | "/cookies"
+    ) || path.starts_with("/pkg/")
+}
+
+fn client_address(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<IpAddr> {
+    if state.settings.trust_proxy {
+        let forwarded = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok());
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    peer.map(|p| p.ip())
+}
+
+/// A state-changing request from another site (CSRF) is refused. Browsers send
+/// `Sec-Fetch-Site` and `Origin` on every POST; clients without them are not
+/// browsers and carry no ambient cookies of a victim.
+fn cross_site(method: &Method, headers: &HeaderMap) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return false;
+    }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let origin_host = origin.split("://").nth(1).unwrap_or_default();
+        return origin == "null" || origin_host != host;
+    }
+    false
+}
+
+/// Runs before every route: client address, CSRF, session validity, and the
+/// role of the protected page areas.
+pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let ip = client_address(&state, request.headers(), peer);
+    request.extensions_mut().insert(ClientIp(ip));
+
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    if cross_site(&method, request.headers()) {
+        tracing::warn!(%path, ?ip, "cross-site request refused");
+        return crate::ssr::plain::page(
+            StatusCode::FORBIDDEN,
+            "Handlingen blev afvist",
+            "Formularen blev sendt fra et andet websted, så vi har afvist den for at beskytte dig. Gå til siden og prøv igen.",
+        );
+    }
+
+    let auth = match request.extensions().get::<Session>().cloned() {
+        Some(session) => match resolve(&state, &session).await {
+            Ok(auth) => auth,
+            Err(AppError::Unavailable) => return crate::ssr::plain::unavailable(),
+            Err(_) => return crate::ssr::plain::internal_error(),
+        },
+        None => None,
+    };
+    request.extensions_mut().insert(CurrentAuth(auth.clone()));
+
+    let full_path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or(path.clone());
+
+    if let Some(auth) = &auth {
+        if auth.pending_password && !allowed_while_pending(&path) {
+            return if method == Method::GET && !path.starts_with("/api/") {
+                Redirect::to("/vaelg-adgangskode").into_response()
+            } else {
+                (StatusCode::FORBIDDEN, "Vælg en ny adgangskode først.").into_response()
+            };
+        }
+        if !auth.pending_password && path == "/vaelg-adgangskode" {
+            return Redirect::to(auth.principal.role().start_page()).into_response();
+        }
+    } else if path == "/vaelg-adgangskode" {
+        return Redirect::to("/log-ind").into_response();
+    }
+
+    if let Some(area) = area_of(&path) {
+        match &auth {
+            None => {
+                let target = format!("{}?naeste={}", area.login_page(), urlencoding_path(&full_path));
+                return Redirect::to(&target).into_response();
+            }
+            Some(auth) if auth.principal.role() != area => {
+                return crate::ssr::plain::page(
+                    StatusCode::FORBIDDEN,
+                    "Ingen adgang",
+                    "Du er logget ind med en konto, der ikke har adgang til denne side.",
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    next.run(request).await
+}
+
+/// Percent-encode a local path for a query parameter.
+fn urlencoding_path(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unambiguous_and_normalise() {
+        let code = generate_code();
+        assert_eq!(code.len(), 12);
+        assert!(code.bytes().all(|b| CODE_ALPHABET.contains(&b)));
+        let printed = format_code(&code);
+        assert_eq!(printed.len(), 14);
+        assert_eq!(normalize_code(&printed.to_lowercase()), code);
+        assert_eq!(normalize_code(" abcd efgh-jkmn "), "ABCDEFGHJKMN");
+        assert_ne!(generate_code(), generate_code());
+    }
+
+    #[test]
+    fn next_page_stays_inside_the_role_area() {
+        assert_eq!(
+            safe_next(Some("/indberetning/profil"), Role::Institution),
+            "/indberetning/profil"
+        );
+        assert_eq!(
+            safe_next(Some("//evil.example/"), Role::Institution),
+            "/indberetning"
+        );
+        assert_eq!(
+            safe_next(Some("https://evil.example/"), Role::Institution),
+            "/indberetning"
+        );
+        assert_eq!(safe_next(Some("/kommune"), Role::Institution), "/indberetning");
+        assert_eq!(
+            safe_next(Some("/indberetningfoo"), Role::Institution),
+            "/indberetning"
+        );
+        assert_eq!(safe_next(Some("/support/konti"), Role::Support), "/support/konti");
+        assert_eq!(safe_next(None, Role::Kommune), "/kommune");
+    }
+
+    #[test]
+    fn cross_site_posts_are_detected() {
+        let mut headers = HeaderMap::new();
+        assert!(
+            !cross_site(&Method::POST, &headers),
+            "no browser headers: not a browser"
+        );
+        headers.insert("sec-fetch-site", "same-origin".parse().unwrap());
+        assert!(!cross_site(&Method::POST, &headers));
+        headers.insert("sec-fetch-site", "cross-site".parse().unwrap());
+        assert!(cross_site(&Method::POST, &headers));
+        assert!(
+            !cross_site(&Method::GET, &headers),
+            "links from other sites are fine"
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, "127.0.0.1:3000".parse().unwrap());
+        headers.insert(header::ORIGIN, "http://127.0.0.1:3000".parse().unwrap());
+        assert!(!cross_site(&Method::POST, &headers));
+        headers.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        assert!(cross_site(&Method::POST, &headers));
+    }
+
+    #[test]
+    fn areas() {
+        assert_eq!(area_of("/indberetning"), Some(Role::Institution));
+        assert_eq!(area_of("/indberetning/profil"), Some(Role::Institution));
+        assert_eq!(area_of("/kommune/breve"), Some(Role::Kommune));
+        assert_eq!(area_of("/kommuner/101"), None);
+        assert_eq!(area_of("/support"), Some(Role::Support));
+        assert_eq!(area_of("/"), None);
+    }
+}

@@ -1,0 +1,334 @@
+//! Det Fælles Designsystem's error pattern and form fields.
+//!
+//! Errors live in one `FieldErrors` signal: the server's answer replaces it,
+//! the browser's instant checks set or clear single fields. The summary at the
+//! top links to each field; each message sits right above its field with a
+//! visually hidden "Fejl:" prefix.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, FieldErrors};
+
+/// The key for errors that belong to the whole form rather than one field.
+pub const FORM: &str = "form";
+
+/// What a plain (non-JavaScript) form post left behind for the page it returns to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct FormFlash {
+    pub form: String,
+    /// What the user typed, except secrets, so nothing is lost.
+    pub values: std::collections::BTreeMap<String, String>,
+    pub errors: FieldErrors,
+}
+
+impl FormFlash {
+    pub fn value(&self, field: &str) -> String {
+        self.values.get(field).cloned().unwrap_or_default()
+    }
+}
+
+/// Turn a server function's error into field errors for the form.
+pub fn errors_from(error: &AppError) -> FieldErrors {
+    match error {
+        AppError::Validation(errors) => errors.clone(),
+        other => FieldErrors::from([(FORM.to_string(), other.to_string())]),
+    }
+}
+
+/// The state of one form's errors.
+#[derive(Clone, Copy)]
+pub struct FormErrors(pub RwSignal<FieldErrors>);
+
+impl FormErrors {
+    pub fn new(initial: FieldErrors) -> Self {
+        FormErrors(RwSignal::new(initial))
+    }
+
+    pub fn get(&self, field: &'static str) -> Signal<Option<String>> {
+        let errors = self.0;
+        Signal::derive(move || errors.with(|e| e.get(field).cloned()))
+    }
+
+    /// Record the result of an instant (browser) check of one field.
+    pub fn check(&self, field: &str, result: Result<(), String>) {
+        self.0.update(|errors| match result {
+            Ok(()) => {
+                errors.remove(field);
+            }
+            Err(message) => {
+                errors.insert(field.to_string(), message);
+            }
+        });
+    }
+
+    pub fn replace(&self, errors: FieldErrors) {
+        self.0.set(errors);
+    }
+}
+
+/// The summary at the top of a form. `fields` are the field names (each also
+/// its element's id) in the order they appear; form-level errors link to the first.
+#[component]
+pub fn ErrorSummary(errors: FormErrors, fields: Vec<String>) -> impl IntoView {
+    let first_id = fields.first().cloned().unwrap_or_else(|| "indhold".to_string());
+    let order = fields;
+    let items = Memo::new(move |_| {
+        errors.0.with(|all| {
+            let mut items: Vec<(String, String)> = Vec::new();
+            if let Some(message) = all.get(FORM) {
+                items.push((first_id.clone(), message.clone()));
+            }
+            for field in &order {
+                if let Some(message) = all.get(field) {
+                    items.push((field.clone(), message.clone()));
+                }
+            }
+            // Errors for fields this summary does not know still show, linked to their element.
+            for (field, message) in all {
+                if field != FORM && !order.contains(field) {
+                    items.push((field.clone(), message.clone()));
+                }
+            }
+            items
+        })
+    });
+    let summary_ref = NodeRef::<leptos::html::Div>::new();
+    // With JavaScript, move focus to the summary whenever a submit produced errors.
+    Effect::watch(
+        move || errors.0.with(|e| e.len()),
+        move |count, previous, _| {
+            if *count > 0 && previous.is_none_or(|p| p < count) {
+                if let Some(element) = summary_ref.get() {
+                    let _ = element.focus();
+                }
+            }
+        },
+        false,
+    );
+    view! {
+        <Show when=move || items.with(|i| !i.is_empty())>
+            <div class="error-summary" role="alert" aria-labelledby="fejlopsummering" tabindex="-1" node_ref=summary_ref autofocus>
+                <h2 id="fejlopsummering">"Der er problemer med formularen"</h2>
+                <ul>
+                    {move || items.get()
+                        .into_iter()
+                        .map(|(id, message)| view! { <li><a href=format!("#{id}")>{message}</a></li> })
+                        .collect_view()}
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// The message above a field, with DKFDS' hidden "Fejl:" prefix.
+#[component]
+pub fn FieldError(id: &'static str, error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <Show when=move || error.get().is_some()>
+            <span class="form-error-message" id=format!("{id}-fejl")>
+                <span class="visually-hidden">"Fejl: "</span>
+                {move || error.get().unwrap_or_default()}
+            </span>
+        </Show>
+    }
+}
+
+/// `aria-describedby` for a field: its hint and, when present, its error.
+pub fn described_by(
+    id: &'static str,
+    has_hint: bool,
+    error: Signal<Option<String>>,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(format!("{id}-hjaelp"));
+        }
+        if error.get().is_some() {
+            ids.push(format!("{id}-fejl"));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    })
+}
+
+/// The class of a form group: `form-error` while it has an error.
+pub fn group_class(error: Signal<Option<String>>) -> Signal<String> {
+    Signal::derive(move || {
+        if error.get().is_some() {
+            "form-group form-error".to_string()
+        } else {
+            "form-group".to_string()
+        }
+    })
+}
+
+/// A labelled text input with its error above it and an optional instant check.
+#[component]
+pub fn TextField(
+    /// The form field name, also the element id.
+    name: &'static str,
+    #[prop(into)] label: String,
+    errors: FormErrors,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] value: String,
+    /// Extra classes for the input, e.g. a width that fits the expected input.
+    #[prop(optional)]
+    class: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    /// The id of a `<datalist>` with suggestions.
+    #[prop(optional)]
+    list: Option<&'static str>,
+    /// The same rule the server runs, run in the browser when the user leaves the field.
+    #[prop(optional)]
+    check: Option<Callback<String, Result<(), String>>>,
+) -> impl IntoView {
+    let error = errors.get(name);
+    let on_blur = move |ev: leptos::ev::FocusEvent| {
+        if let Some(check) = check {
+            errors.check(name, check.run(event_target_value(&ev)));
+        }
+    };
+    // Once a field shows an error, re-check as the user types so it clears when fixed.
+    let on_input = move |ev: leptos::ev::Event| {
+        if let (Some(check), true) = (check, error.get_untracked().is_some()) {
+            errors.check(name, check.run(event_target_value(&ev)));
+        }
+    };
+    view! {
+        <div class=group_class(error)>
+            <label for=name>{label}</label>
+            {hint.map(|hint| view! { <span class="form-hint" id=format!("{name}-hjaelp")>{hint}</span> })}
+            <FieldError id=name error />
+            <input
+                id=name
+                name=name
+                type=input_type
+                class=format!("input {}", class.unwrap_or_default())
+                autocomplete=autocomplete
+                value=value
+                required=required
+                list=list
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by(name, hint.is_some(), error)
+                on:blur=on_blur
+                on:input=on_input
+            />
+        </div>
+    }
+}
+
+/// A labelled textarea with a live character count (plain text: never rendered as HTML).
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    label: &'static str,
+    errors: FormErrors,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] value: String,
+    max_chars: usize,
+    #[prop(default = 8)] rows: u32,
+) -> impl IntoView {
+    let error = errors.get(name);
+    let count = RwSignal::new(value.chars().count());
+    let on_input = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        let chars = text.chars().count();
+        count.set(chars);
+        errors.check(
+            name,
+            if chars > max_chars {
+                Err(format!(
+                    "Teksten må højst være {max_chars} tegn. Forkort den med {} tegn.",
+                    chars - max_chars
+                ))
+            } else {
+                Ok(())
+            },
+        );
+    };
+    view! {
+        <div class=group_class(error)>
+            <label for=name>{label}</label>
+            {hint.map(|hint| view! { <span class="form-hint" id=format!("{name}-hjaelp")>{hint}</span> })}
+            <FieldError id=name error />
+            <textarea
+                id=name
+                name=name
+                rows=rows
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by(name, hint.is_some(), error)
+                on:input=on_input
+                // Leptos 0.8 writes a textarea's text child unescaped, so `</textarea><script>`
+                // typed by a user would end the element. Its content is escaped here instead.
+                inner_html=escape_text(&value)
+            ></textarea>
+            <span class="form-hint" aria-live="polite">
+                {move || format!("{} af {max_chars} tegn", count.get())}
+            </span>
+        </div>
+    }
+}
+
+/// Escape text for an element whose content is given as HTML.
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// One checkbox; the form posts `name=on` when it is ticked.
+#[component]
+pub fn Checkbox(name: &'static str, #[prop(into)] label: String, checked: bool) -> impl IntoView {
+    view! {
+        <div class="checkbox">
+            <input type="checkbox" id=name name=name value="on" checked=checked />
+            <label for=name>{label}</label>
+        </div>
+    }
+}
+
+/// A group of checkboxes or radio buttons with a legend and a shared error.
+#[component]
+pub fn Fieldset(
+    /// The field name errors are keyed by (for radio groups, the group's name).
+    name: &'static str,
+    legend: &'static str,
+    errors: FormErrors,
+    #[prop(optional)] hint: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let error = errors.get(name);
+    view! {
+        <div class=group_class(error) id=name tabindex="-1">
+            <fieldset aria-describedby=described_by(name, hint.is_some(), error)>
+                <legend>{legend}</legend>
+                {hint.map(|hint| view! { <span class="form-hint" id=format!("{name}-hjaelp")>{hint}</span> })}
+                <FieldError id=name error />
+                {children()}
+            </fieldset>
+        </div>
+    }
+}
+
+/// One radio button of a group.
+#[component]
+pub fn Radio(name: &'static str, value: &'static str, label: &'static str, checked: bool) -> impl IntoView {
+    let id = format!("{name}-{value}");
+    view! {
+        <div class="radio">
+            <input type="radio" id=id.clone() name=name value=value checked=checked />
+            <label for=id>{label}</label>
+        </div>
+    }
+}

@@ -1,0 +1,68 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::auth::{current_viewer, LogoutForm};
+use crate::SERVICE_NAME;
+
+/// Who is logged in, with "Log ud"; or the log-in links.
+#[component]
+fn HeaderNav() -> impl IntoView {
+    let location = use_location();
+    // Refetched on every navigation, so the header follows log-in and log-out.
+    let viewer = Resource::new(move || location.pathname.get(), |_| current_viewer());
+    view! {
+        <nav class="header-nav" aria-label="Konto">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match viewer.await.ok().flatten() {
+                        Some(viewer) => view! {
+                            <a href=viewer.role.start_page()>{viewer.role.label()}</a>
+                            <span class="header-user">{viewer.display_name}</span>
+                            <LogoutForm />
+                        }
+                        .into_any(),
+                        None => view! {
+                            <a href="/log-ind">"Log ind (institution)"</a>
+                            <a href="/admin/log-ind">"Log ind (kommune og support)"</a>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </nav>
+    }
+}
+
+/// Header, main landmark and footer around every page.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#indhold">"Gå til indholdet"</a>
+        <header class="site-header">
+            <div class="container header-inner">
+                <a class="brand" href="/">
+                    <span class="brand-name">{SERVICE_NAME}</span>
+                    <span class="brand-sub">"Frivillig indberetning og information om dagtilbud"</span>
+                </a>
+                <HeaderNav />
+            </div>
+        </header>
+        <main id="indhold" class="container" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <div class="container footer-inner">
+                <p>
+                    "Ansvarlig myndighed: Styrelsen for It og Læring (STIL) på vegne af Børne- og Undervisningsministeriet."
+                </p>
+                <ul class="footer-links">
+                    <li><a href="/tilgaengelighed">"Tilgængelighedserklæring"</a></li>
+                    <li><a href="/cookies">"Cookies"</a></li>
+                </ul>
+                <p class="footer-cookie">
+                    "Vi bruger kun én nødvendig cookie, som holder dig logget ind. Vi bruger ingen cookies til statistik eller markedsføring."
+                </p>
+            </div>
+        </footer>
+    }
+}

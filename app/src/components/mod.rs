@@ -1,0 +1,5 @@
+//! UI pieces shared by every area of the product.
+
+pub mod form;
+pub mod instant;
+pub mod layout;

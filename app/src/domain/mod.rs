@@ -1,0 +1,13 @@
+//! Domain types shared by the browser and the server. Parse, don't validate:
+//! each type can only hold a valid value and says in Danish what is wrong.
+
+mod institution;
+mod kommune;
+
+pub use institution::{Ejerform, InstitutionNumber, InstitutionType, Postnummer};
+pub use kommune::Kommunekode;
+pub mod calendar;
+pub mod password;
+pub mod sections;
+
+pub use sections::{Email, HttpsUrl, PhoneNumber};

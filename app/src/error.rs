@@ -1,0 +1,104 @@
+//! The one error type of every server function.
+//!
+//! Internal causes are logged on the server where they happen and reach the
+//! browser only as a generic Danish message (see `AppError::internal`).
+
+use std::collections::BTreeMap;
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// Field name → Danish message telling what is wrong and how to fix it.
+pub type FieldErrors = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Du skal logge ind for at se denne side.")]
+    Unauthenticated,
+    #[error("Du har ikke adgang til dette.")]
+    Forbidden,
+    #[error("Det, du leder efter, findes ikke.")]
+    NotFound,
+    #[error("Der er fejl i formularen.")]
+    Validation(FieldErrors),
+    #[error("{0}")]
+    Conflict(String),
+    /// Someone saved the same section after this form was opened.
+    #[error("{message}")]
+    StaleVersion { message: String, current_version: i32 },
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt.")]
+    Unavailable,
+    #[error("Der skete en fejl hos os. Prøv igen om lidt.")]
+    Internal,
+}
+
+impl AppError {
+    /// One field error.
+    pub fn field(name: &str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.insert(name.to_string(), message.into());
+        AppError::Validation(errors)
+    }
+
+    /// The HTTP status a plain (non-JavaScript) request gets for this error.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Validation(_) => 422,
+            AppError::Conflict(_) | AppError::StaleVersion { .. } => 409,
+            AppError::TooManyRequests(_) => 429,
+            AppError::Unavailable => 503,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Malformed input from the client is its own fault, not ours.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => AppError::field(
+                "form",
+                "Formularen kunne ikke læses. Genindlæs siden og prøv igen.",
+            ),
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unavailable,
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Log an internal failure with its whole cause chain and hide it from the user.
+    pub fn internal(context: &str, error: &(dyn std::error::Error + 'static)) -> Self {
+        let mut chain = error.to_string();
+        let mut source = error.source();
+        while let Some(cause) = source {
+            chain.push_str(": ");
+            chain.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        tracing::error!(context, error = %chain, "internal error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                tracing::warn!(error = %error, "database unavailable");
+                AppError::Unavailable
+            }
+            other => AppError::internal("database", &other),
+        }
+    }
+}

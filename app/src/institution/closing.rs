@@ -1,0 +1,297 @@
+//! Lukkedage: a list of closing periods, added, edited and removed one at a
+//! time, each change saved over the version the page was loaded at.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use super::sections::{Loaded, Section, SectionKind, SectionMeta};
+use crate::auth::take_form_flash;
+use crate::components::form::{errors_from, Checkbox, ErrorSummary, FormErrors, TextField};
+use crate::domain::sections::lukkedage::SUGGESTED_REASONS;
+use crate::domain::sections::{ClosingPeriodForm, Lukkedage};
+use crate::error::{AppError, FieldErrors};
+
+impl Section for Lukkedage {
+    const KIND: SectionKind = SectionKind::Lukkedage;
+    fn describe(&self) -> Vec<(&'static str, String)> {
+        Lukkedage::describe(self)
+    }
+    fn is_filled(&self) -> bool {
+        Lukkedage::is_filled(self)
+    }
+}
+
+/// The periods with the year they are counted from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClosingData {
+    pub loaded: Loaded<Lukkedage>,
+    pub year: i32,
+}
+
+#[server(prefix = "/api/fn", endpoint = "lukkedage_hent")]
+pub async fn load_lukkedage(nummer: Option<String>) -> Result<ClosingData, AppError> {
+    let principal = crate::auth::ssr::require_principal()?;
+    let pool = crate::ssr::pool()?;
+    let target = super::ssr::target(&pool, principal, nummer.as_deref()).await?;
+    let loaded = super::ssr::load::<Lukkedage>(&pool, target.institution_id).await?;
+    Ok(ClosingData {
+        loaded,
+        year: super::forms::today()?.year(),
+    })
+}
+
+/// What to do to the list: add a period, replace one, or remove one.
+#[cfg(feature = "ssr")]
+enum Change {
+    Add(ClosingPeriodForm),
+    Replace(usize, ClosingPeriodForm),
+    Remove(usize),
+}
+
+#[cfg(feature = "ssr")]
+async fn change(nummer: Option<String>, version: i32, change: Change) -> Result<SectionMeta, AppError> {
+    let principal = crate::auth::ssr::require_principal()?;
+    let pool = crate::ssr::pool()?;
+    let target = super::ssr::target(&pool, principal, nummer.as_deref()).await?;
+    let today = super::forms::today()?;
+    let mut list = super::ssr::load::<Lukkedage>(&pool, target.institution_id)
+        .await?
+        .value
+        .unwrap_or_default();
+    match change {
+        Change::Add(form) => {
+            let period = form.parse(today).map_err(AppError::Validation)?;
+            list.insert(period).map_err(|m| AppError::field("fra", m))?;
+        }
+        Change::Replace(index, form) => {
+            let period = form.parse(today).map_err(AppError::Validation)?;
+            list.replace(index, period)
+                .map_err(|m| AppError::field("fra", m))?;
+        }
+        Change::Remove(index) => {
+            list.remove(index).ok_or_else(|| {
+                AppError::Conflict("Lukkeperioden findes ikke længere. Genindlæs siden.".into())
+            })?;
+        }
+    }
+    super::ssr::save(&pool, &target, version, &list, crate::auth::ssr::client_ip()).await
+}
+
+const PAGE: &str = "/indberetning/lukkedage";
+
+/// Add a closing period.
+#[server(prefix = "/api/fn", endpoint = "lukkedage_tilfoej")]
+pub async fn add_closing_period(
+    nummer: Option<String>,
+    version: i32,
+    #[server(flatten)] form: ClosingPeriodForm,
+) -> Result<SectionMeta, AppError> {
+    crate::auth::ssr::require_principal()?;
+    let values = crate::ssr::flash::form_values(&form);
+    let result = change(nummer, version, Change::Add(form)).await;
+    crate::ssr::flash::finish(
+        "lukkedage",
+        PAGE,
+        values,
+        Some("/indberetning/lukkedage?gemt=1"),
+        result,
+    )
+    .await
+}
+
+/// Replace the period at `index` (in the list as loaded at `version`).
+#[server(prefix = "/api/fn", endpoint = "lukkedage_ret")]
+pub async fn edit_closing_period(
+    nummer: Option<String>,
+    version: i32,
+    index: usize,
+    #[server(flatten)] form: ClosingPeriodForm,
+) -> Result<SectionMeta, AppError> {
+    crate::auth::ssr::require_principal()?;
+    let mut values = crate::ssr::flash::form_values(&form);
+    values.push(("index".into(), index.to_string()));
+    let result = change(nummer, version, Change::Replace(index, form)).await;
+    let page = format!("{PAGE}?ret={index}");
+    crate::ssr::flash::finish(
+        "lukkedage",
+        &page,
+        values,
+        Some("/indberetning/lukkedage?gemt=1"),
+        result,
+    )
+    .await
+}
+
+/// Remove the period at `index` (in the list as loaded at `version`).
+#[server(prefix = "/api/fn", endpoint = "lukkedage_slet")]
+pub async fn remove_closing_period(
+    nummer: Option<String>,
+    version: i32,
+    index: usize,
+) -> Result<SectionMeta, AppError> {
+    crate::auth::ssr::require_principal()?;
+    let result = change(nummer, version, Change::Remove(index)).await;
+    crate::ssr::flash::finish(
+        "lukkedage",
+        PAGE,
+        Vec::new(),
+        Some("/indberetning/lukkedage?gemt=1"),
+        result,
+    )
+    .await
+}
+
+#[component]
+pub fn LukkedagePage() -> impl IntoView {
+    let add = ServerAction::<AddClosingPeriod>::new();
+    let edit = ServerAction::<EditClosingPeriod>::new();
+    let remove = ServerAction::<RemoveClosingPeriod>::new();
+    let query = use_query_map();
+    // Reload the list after every successful change.
+    let changes = Memo::new(move |_| {
+        [
+            add.value().with(|v| matches!(v, Some(Ok(_)))),
+            edit.value().with(|v| matches!(v, Some(Ok(_)))),
+            remove.value().with(|v| matches!(v, Some(Ok(_)))),
+        ]
+    });
+    let data = Resource::new_blocking(
+        move || {
+            (
+                changes.get(),
+                add.version().get(),
+                edit.version().get(),
+                remove.version().get(),
+            )
+        },
+        |_| load_lukkedage(None),
+    );
+    let flash = Resource::new_blocking(|| (), |_| take_form_flash("lukkedage".into()));
+    let editing = move || query.read().get("ret").and_then(|i| i.parse::<usize>().ok());
+    let saved_query = move || query.read().get("gemt").is_some();
+
+    view! {
+        <Title text="Lukkedage" />
+        <Suspense fallback=|| view! { <p>"Henter …"</p> }>
+            {move || Suspend::new(async move {
+                let data = match data.await {
+                    Ok(data) => data,
+                    Err(error) => return view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                };
+                let flash = flash.await.ok().flatten();
+                let list = data.loaded.value.clone().unwrap_or_default();
+                let meta = data.loaded.meta.clone();
+                let year = data.year;
+                let errors = FormErrors::new(flash.as_ref().map(|f| f.errors.clone()).unwrap_or_default());
+                let version = meta.version;
+                let saved = RwSignal::new(saved_query());
+                for action_value in [add.value(), edit.value()] {
+                    Effect::new(move |_| match action_value.get() {
+                        Some(Err(error)) => { saved.set(false); errors.replace(errors_from(&error)) }
+                        Some(Ok(_)) => { errors.replace(FieldErrors::new()); saved.set(true) }
+                        None => {}
+                    });
+                }
+                Effect::new(move |_| match remove.value().get() {
+                    Some(Err(error)) => errors.replace(errors_from(&error)),
+                    Some(Ok(_)) => saved.set(true),
+                    None => {}
+                });
+                // Edit mode: the period to edit, from the list or the failed post.
+                let edit_index = editing().filter(|i| *i < list.periods.len());
+                let form: ClosingPeriodForm = match (&flash, edit_index) {
+                    (Some(flash), _) => serde_json::from_value(serde_json::to_value(&flash.values).unwrap_or_default()).unwrap_or_default(),
+                    (None, Some(i)) => list.periods[i].to_form(),
+                    (None, None) => ClosingPeriodForm::default(),
+                };
+                let rows = list.periods.iter().enumerate().map(|(index, p)| {
+                    let edit_href = format!("{PAGE}?ret={index}");
+                    let label = format!("Slet {}", p.dates());
+                    view! {
+                        <tr>
+                            <td>{p.dates()}</td>
+                            <td class="pre">{p.reason.clone()}</td>
+                            <td>{match (&p.alternative_care, &p.alternative_place) {
+                                (true, Some(place)) => format!("Ja: {place}"),
+                                (true, None) => "Ja".to_string(),
+                                _ => "Nej".to_string(),
+                            }}</td>
+                            <td>
+                                <div class="button-row">
+                                    <a href=edit_href aria-label=format!("Ret {}", p.dates())>"Ret"</a>
+                                    <ActionForm action=remove>
+                                        <input type="hidden" name="version" value=version />
+                                        <input type="hidden" name="index" value=index />
+                                        <button type="submit" class="button-link" aria-label=label>"Slet"</button>
+                                    </ActionForm>
+                                </div>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view();
+                let empty = list.periods.is_empty();
+                let this_year = list.closing_days(year);
+                let next_year = list.closing_days(year + 1);
+                let fields = move || view! {
+                    <input type="hidden" name="version" value=version />
+                    <TextField name="fra" label="Fra og med" input_type="date" class="input-medium" value=form.fra.clone() errors hint="Første lukkedag, fx 22.12.2026" />
+                    <TextField name="til" label="Til og med" input_type="date" class="input-medium" value=form.til.clone() errors hint="Sidste lukkedag" />
+                    <TextField name="aarsag" label="Årsag" value=form.aarsag.clone() errors list="aarsager" hint="Fx juleferie eller sommerlukning" />
+                    <datalist id="aarsager">
+                        {SUGGESTED_REASONS.iter().map(|r| view! { <option value=*r></option> }).collect_view()}
+                    </datalist>
+                    <Checkbox name="alternativ_pasning" label="Vi tilbyder alternativ pasning" checked=form.alternativ_pasning_checked() />
+                    <TextField name="alternativ_sted" label="Hvor er den alternative pasning? (hvis I tilbyder den)" value=form.alternativ_sted.clone() errors />
+                };
+                view! {
+                    <super::forms::SectionHeader kind=SectionKind::Lukkedage meta=meta saved=saved.into() />
+                    <p class="stats" data-testid="lukkedage-antal">
+                        {format!("Lukkedage i {year}: {this_year}. Lukkedage i {}: {next_year}.", year + 1)}
+                    </p>
+                    <p class="form-hint">"Kun hverdage tæller; weekender og helligdage er ikke lukkedage."</p>
+                    <ErrorSummary errors fields=vec!["fra".into(), "til".into(), "aarsag".into(), "alternativ_sted".into()] />
+                    {if empty {
+                        view! { <p>"Der er ingen lukkeperioder endnu."</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="table-wrap">
+                                <table class="table">
+                                    <caption>"Lukkeperioder"</caption>
+                                    <thead><tr>
+                                        <th scope="col">"Periode"</th><th scope="col">"Årsag"</th>
+                                        <th scope="col">"Alternativ pasning"</th><th scope="col">"Handlinger"</th>
+                                    </tr></thead>
+                                    <tbody>{rows}</tbody>
+                                </table>
+                            </div>
+                        }.into_any()
+                    }}
+                    {match edit_index {
+                        Some(index) => view! {
+                            <h2>"Ret lukkeperiode"</h2>
+                            <ActionForm action=edit attr:novalidate=true attr:class="form">
+                                <input type="hidden" name="index" value=index />
+                                {fields()}
+                                <div class="button-row">
+                                    <button type="submit" class="button">"Gem ændringen"</button>
+                                    <a href=PAGE>"Fortryd"</a>
+                                </div>
+                            </ActionForm>
+                        }.into_any(),
+                        None => view! {
+                            <h2>"Tilføj lukkeperiode"</h2>
+                            <ActionForm action=add attr:novalidate=true attr:class="form">
+                                {fields()}
+                                <button type="submit" class="button">"Tilføj og offentliggør"</button>
+                            </ActionForm>
+                        }.into_any(),
+                    }}
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,495 @@
+//! The four one-form sections (profil, madordning, åbningstider, kontakt): their
+//! server functions and pages. Lukkedage, a list, lives in `closing.rs`.
+
+use std::collections::BTreeMap;
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::sections::{Loaded, Section, SectionKind, SectionMeta};
+use crate::auth::take_form_flash;
+use crate::components::form::{
+    errors_from, Checkbox, ErrorSummary, FormErrors, FormFlash, Radio, TextArea, TextField,
+};
+use crate::components::instant::InstantCheck;
+use crate::domain::sections::aabningstider::{DAY_FIELDS, DAY_LABELS};
+use crate::domain::sections::{
+    format_weekly_hours, Aldersgruppe, Hensyn, Kontakt, KontaktForm, Maaltid, Madordning, MadordningForm,
+    Oekologi, OpeningHours, OpeningHoursForm, Profil, ProfilForm, ProfilTag, Tilberedning,
+};
+use crate::error::{AppError, FieldErrors};
+
+/// Today's date in Denmark (the server's clock; tests can move it).
+#[cfg(feature = "ssr")]
+pub fn today() -> Result<time::Date, AppError> {
+    let state = use_context::<crate::ssr::AppState>().ok_or(AppError::Internal)?;
+    Ok(super::sections::danish_time(state.now()).date())
+}
+
+macro_rules! one_form_section {
+    ($value:ty, $form:ty, $kind:expr, $load:ident, $load_ep:literal, $save:ident, $save_ep:literal) => {
+        impl Section for $value {
+            const KIND: SectionKind = $kind;
+            fn describe(&self) -> Vec<(&'static str, String)> {
+                <$value>::describe(self)
+            }
+            fn is_filled(&self) -> bool {
+                <$value>::is_filled(self)
+            }
+        }
+
+        /// Load the section for its form. `nummer` is only used by kommune and support.
+        #[server(prefix = "/api/fn", endpoint = $load_ep)]
+        pub async fn $load(nummer: Option<String>) -> Result<Loaded<$value>, AppError> {
+            let principal = crate::auth::ssr::require_principal()?;
+            let pool = crate::ssr::pool()?;
+            let target = super::ssr::target(&pool, principal, nummer.as_deref()).await?;
+            super::ssr::load::<$value>(&pool, target.institution_id).await
+        }
+
+        /// Validate and save the section over `version`; publishes at once.
+        #[server(prefix = "/api/fn", endpoint = $save_ep)]
+        pub async fn $save(
+            nummer: Option<String>,
+            version: i32,
+            #[server(flatten)] form: $form,
+        ) -> Result<SectionMeta, AppError> {
+            let principal = crate::auth::ssr::require_principal()?;
+            let page = $kind.path();
+            let values = crate::ssr::flash::form_values(&form);
+            let result = async {
+                let pool = crate::ssr::pool()?;
+                let target = super::ssr::target(&pool, principal, nummer.as_deref()).await?;
+                let value = form.parse(today()?).map_err(AppError::Validation)?;
+                super::ssr::save(
+                    &pool,
+                    &target,
+                    version,
+                    &value,
+                    crate::auth::ssr::client_ip(),
+                )
+                .await
+            }
+            .await;
+            let saved = format!("{page}?gemt=1");
+            crate::ssr::flash::finish($kind.as_str(), page, values, Some(&saved), result).await
+        }
+    };
+}
+
+one_form_section!(
+    Profil,
+    ProfilForm,
+    SectionKind::Profil,
+    load_profil,
+    "profil_hent",
+    save_profil,
+    "profil_gem"
+);
+one_form_section!(
+    Madordning,
+    MadordningForm,
+    SectionKind::Madordning,
+    load_madordning,
+    "madordning_hent",
+    save_madordning,
+    "madordning_gem"
+);
+one_form_section!(
+    OpeningHours,
+    OpeningHoursForm,
+    SectionKind::Aabningstider,
+    load_aabningstider,
+    "aabningstider_hent",
+    save_aabningstider,
+    "aabningstider_gem"
+);
+one_form_section!(
+    Kontakt,
+    KontaktForm,
+    SectionKind::Kontakt,
+    load_kontakt,
+    "kontakt_hent",
+    save_kontakt,
+    "kontakt_gem"
+);
+
+/// A form's fields as name → text (unticked checkboxes are empty).
+#[derive(Clone, Default)]
+pub struct Values(BTreeMap<String, String>);
+
+impl Values {
+    pub fn of<F: Serialize>(form: &F) -> Self {
+        let mut map = BTreeMap::new();
+        if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(form) {
+            for (name, value) in fields {
+                map.insert(name, value.as_str().unwrap_or_default().to_string());
+            }
+        }
+        Values(map)
+    }
+
+    fn from_flash(flash: &FormFlash) -> Self {
+        Values(flash.values.clone())
+    }
+
+    pub fn get(&self, name: &str) -> String {
+        self.0.get(name).cloned().unwrap_or_default()
+    }
+
+    pub fn checked(&self, name: &str) -> bool {
+        !self.get(name).is_empty()
+    }
+}
+
+/// Everything a section page shows around its fields.
+struct PageState {
+    values: Values,
+    errors: FormErrors,
+    meta: SectionMeta,
+}
+
+/// The values to show: what a failed plain post left, else what is saved.
+fn page_state<T: Section, F: Serialize + Default>(
+    loaded: Loaded<T>,
+    flash: Option<FormFlash>,
+    to_form: impl Fn(&T) -> F,
+) -> PageState {
+    match flash {
+        Some(flash) => PageState {
+            values: Values::from_flash(&flash),
+            errors: FormErrors::new(flash.errors.clone()),
+            meta: loaded.meta,
+        },
+        None => PageState {
+            values: Values::of(&loaded.value.as_ref().map(&to_form).unwrap_or_default()),
+            errors: FormErrors::new(FieldErrors::new()),
+            meta: loaded.meta,
+        },
+    }
+}
+
+/// Heading, last-updated line, saved notice and the back link.
+#[component]
+pub(super) fn SectionHeader(kind: SectionKind, meta: SectionMeta, saved: Signal<bool>) -> impl IntoView {
+    view! {
+        <p><a href="/indberetning">"Tilbage til oversigten"</a></p>
+        <h1>{kind.label()}</h1>
+        <p class="section-meta">
+            {match (meta.updated, meta.updated_by) {
+                (Some(when), Some(who)) => format!("Sidst opdateret {when} af {}.", who.to_lowercase()),
+                _ => "Ikke udfyldt endnu.".to_string(),
+            }}
+        </p>
+        <Show when=move || saved.get()>
+            <div class="alert alert-success" role="status">
+                <p>"Gemt. Forældrene kan nu se de nye oplysninger på Dagtilbudsportalen."</p>
+            </div>
+        </Show>
+    }
+}
+
+/// Wire a section's save action to its page: errors, conflicts and the version.
+fn follow_save<A>(action: ServerAction<A>, errors: FormErrors, version: RwSignal<i32>, saved: RwSignal<bool>)
+where
+    A: leptos::server_fn::ServerFn<Output = SectionMeta, Error = AppError> + Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(meta)) => {
+            version.set(meta.version);
+            errors.replace(FieldErrors::new());
+            saved.set(true);
+        }
+        Some(Err(error)) => {
+            saved.set(false);
+            if let AppError::StaleVersion { current_version, .. } = &error {
+                // Pressing "Gem" again now saves this version on top of the saved one.
+                version.set(*current_version);
+            }
+            errors.replace(errors_from(&error));
+        }
+        None => {}
+    });
+}
+
+/// Load, flash and "?gemt=1" for a section page.
+fn saved_from_query() -> Signal<bool> {
+    let query = use_query_map();
+    Signal::derive(move || query.read().get("gemt").is_some())
+}
+
+/// The form's field names in declaration order, for the error summary.
+fn field_order<F: Serialize + Default>() -> Vec<String> {
+    match serde_json::to_value(F::default()) {
+        Ok(serde_json::Value::Object(fields)) => fields.into_iter().map(|(name, _)| name).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The common shape of the four one-form section pages.
+#[component]
+fn OneFormSection<A, T, F, V, OutputProtocol>(
+    kind: SectionKind,
+    action: ServerAction<A>,
+    loaded: Resource<Result<Loaded<T>, AppError>>,
+    to_form: fn(&T) -> F,
+    parse: fn(&F) -> Result<T, FieldErrors>,
+    fields: fn(Values, FormErrors) -> V,
+) -> impl IntoView
+where
+    A: leptos::server_fn::ServerFn<
+            Output = SectionMeta,
+            Error = AppError,
+            Protocol = leptos::server_fn::Http<leptos::server_fn::codec::PostUrl, OutputProtocol>,
+        > + DeserializeOwned
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    <<A::Client as leptos::server_fn::client::Client<AppError>>::Request as leptos::server_fn::request::ClientReq<
+        AppError,
+    >>::FormData: From<leptos::web_sys::FormData>,
+    A::Client: leptos::server_fn::client::Client<AppError>,
+    OutputProtocol: 'static,
+    T: Section,
+    F: Serialize + DeserializeOwned + Default + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let flash = Resource::new_blocking(move || (), move |_| take_form_flash(kind.as_str().to_string()));
+    let saved_query = saved_from_query();
+    view! {
+        <Title text=kind.label() />
+        <Suspense fallback=|| view! { <p>"Henter …"</p> }>
+            {move || Suspend::new(async move {
+                let loaded = match loaded.await {
+                    Ok(loaded) => loaded,
+                    Err(error) => return view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                };
+                let flash = flash.await.ok().flatten();
+                let PageState { values, errors, meta } = page_state(loaded, flash, to_form);
+                let version = RwSignal::new(meta.version);
+                let saved = RwSignal::new(saved_query.get_untracked());
+                follow_save(action, errors, version, saved);
+                let check = InstantCheck::new();
+                let on_leave = check.on_leave::<F, T>(errors, parse);
+                let order = field_order::<F>();
+                view! {
+                    <SectionHeader kind meta saved=saved.into() />
+                    <ErrorSummary errors fields=order />
+                    <ActionForm action=action attr:novalidate=true attr:class="form" on:focusout=on_leave>
+                        <input type="hidden" name="version" prop:value=move || version.get().to_string() value=version.get_untracked().to_string() />
+                        {fields(values, errors)}
+                        <div class="button-row">
+                            <button type="submit" class="button" disabled=move || action.pending().get()>"Gem og offentliggør"</button>
+                            <a href="/indberetning/forhaandsvisning">"Se siden som forældre ser den"</a>
+                        </div>
+                    </ActionForm>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// Today's date in the browser for instant checks; the server's date decides.
+fn browser_today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+#[component]
+pub fn ProfilPage() -> impl IntoView {
+    let action = ServerAction::<SaveProfil>::new();
+    let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
+    let loaded = Resource::new_blocking(move || saves.get(), |_| load_profil(None));
+    view! {
+        <OneFormSection
+            kind=SectionKind::Profil
+            action
+            loaded
+            to_form=Profil::to_form
+            parse=|f: &ProfilForm| f.parse(browser_today())
+            fields=profil_fields
+        />
+    }
+}
+
+fn profil_fields(values: Values, errors: FormErrors) -> impl IntoView {
+    let ages = Aldersgruppe::ALL
+        .iter()
+        .map(|age| view! { <Checkbox name=age.field() label=age.label() checked=values.checked(age.field()) /> })
+        .collect_view();
+    view! {
+        <TextArea
+            name="paedagogisk_profil"
+            label="Pædagogisk profil"
+            hint="Fortæl forældrene, hvad der kendetegner jeres hverdag og pædagogik. Almindelig tekst; linjeskift bevares."
+            value=values.get("paedagogisk_profil")
+            max_chars=4000
+            errors
+        />
+        <div class="form-group" id="tags">
+            <fieldset>
+                <legend>"Profil"</legend>
+                <span class="form-hint">"Vælg det, der passer på jer."</span>
+                {ProfilTag::ALL.iter().map(|tag| view! { <Checkbox name=tag.field() label=tag.label() checked=values.checked(tag.field()) /> }).collect_view()}
+            </fieldset>
+        </div>
+        <crate::components::form::Fieldset name="aldersgrupper" legend="Aldersgrupper" errors>
+            {ages}
+        </crate::components::form::Fieldset>
+        <TextField name="pladser" label="Antal pladser" class="input-char-8" value=values.get("pladser") errors hint="Et helt tal, fx 60." />
+        <TextField name="udeareal_m2" label="Udeareal i m² (valgfrit)" class="input-char-8" value=values.get("udeareal_m2") errors />
+        <TextField name="hjemmeside" label="Hjemmeside (valgfrit)" input_type="url" value=values.get("hjemmeside") errors hint="Skal begynde med https://, fx https://solsikken.dk" />
+    }
+}
+
+#[component]
+pub fn MadordningPage() -> impl IntoView {
+    let action = ServerAction::<SaveMadordning>::new();
+    let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
+    let loaded = Resource::new_blocking(move || saves.get(), |_| load_madordning(None));
+    view! {
+        <OneFormSection
+            kind=SectionKind::Madordning
+            action
+            loaded
+            to_form=Madordning::to_form
+            parse=|f: &MadordningForm| f.parse(browser_today())
+            fields=madordning_fields
+        />
+    }
+}
+
+fn madordning_fields(values: Values, errors: FormErrors) -> impl IntoView {
+    use crate::components::form::Fieldset;
+    let frokost = values.get("frokostordning");
+    let tilberedes = values.get("tilberedes");
+    let oekologi = values.get("oekologi");
+    let who = Tilberedning::ALL
+        .iter()
+        .map(|t| view! { <Radio name="tilberedes" value=t.as_str() label=t.label() checked=tilberedes == t.as_str() /> })
+        .collect_view();
+    let meals = Maaltid::ALL
+        .iter()
+        .map(|m| view! { <Checkbox name=m.field() label=m.label() checked=values.checked(m.field()) /> })
+        .collect_view();
+    let organic = Oekologi::ALL
+        .iter()
+        .map(|o| view! { <Radio name="oekologi" value=o.as_str() label=o.label() checked=oekologi == o.as_str() /> })
+        .collect_view();
+    let considerations = Hensyn::ALL
+        .iter()
+        .map(|h| view! { <Checkbox name=h.field() label=h.label() checked=values.checked(h.field()) /> })
+        .collect_view();
+    let price = values.get("pris_pr_maaned");
+    let note = values.get("bemaerkning");
+    view! {
+        <Fieldset name="frokostordning" legend="Tilbyder I en frokostordning?" errors>
+            <Radio name="frokostordning" value="ja" label="Ja" checked=frokost == "ja" />
+            <Radio name="frokostordning" value="nej" label="Nej" checked=frokost == "nej" />
+        </Fieldset>
+        <Fieldset name="tilberedes" legend="Hvem laver maden?" hint="Kun hvis I har en frokostordning." errors>
+            {who}
+        </Fieldset>
+        <Fieldset name="maaltider" legend="Måltider" errors>
+            {meals}
+        </Fieldset>
+        <Fieldset name="oekologi" legend="Økologi (Det Økologiske Spisemærke)" errors>
+            {organic}
+        </Fieldset>
+        <Fieldset name="hensyn" legend="Hensyn" errors>
+            {considerations}
+        </Fieldset>
+        <TextField name="pris_pr_maaned" label="Forældrebetaling for mad pr. måned i kroner (valgfrit)" class="input-char-8" value=price errors hint="Fx 850" />
+        <TextArea name="bemaerkning" label="Bemærkning (valgfrit)" value=note max_chars=1000 rows=4 errors />
+    }
+}
+
+#[component]
+pub fn AabningstiderPage() -> impl IntoView {
+    let action = ServerAction::<SaveAabningstider>::new();
+    let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
+    let loaded = Resource::new_blocking(move || saves.get(), |_| load_aabningstider(None));
+    view! {
+        <OneFormSection
+            kind=SectionKind::Aabningstider
+            action
+            loaded
+            to_form=OpeningHours::to_form
+            parse=|f: &OpeningHoursForm| f.parse(browser_today())
+            fields=aabningstider_fields
+        />
+    }
+}
+
+fn aabningstider_fields(values: Values, errors: FormErrors) -> impl IntoView {
+    // The weekly hours of what the form holds now (saved or just typed).
+    let form: OpeningHoursForm = serde_json::to_value(&values.0)
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    let weekly = form
+        .parse(browser_today())
+        .ok()
+        .map(|hours| weekly_hours_text(&hours));
+    view! {
+        {weekly.map(|w| view! { <p class="stats" data-testid="ugentlige-timer">{format!("Åbent {w} om ugen.")}</p> })}
+        <p class="form-hint">"Skriv tiderne som tt:mm, fx 06:30 og 17:00. Sæt flueben ved de dage, I har åbent."</p>
+        {DAY_FIELDS.iter().zip(DAY_LABELS).map(|([open, from, to], day)| {
+            let open_label = format!("Åbent {}", day.to_lowercase());
+            let from_label = format!("{day} åbner");
+            let to_label = format!("{day} lukker");
+            view! {
+                <fieldset class="day-row">
+                    <legend>{day}</legend>
+                    <Checkbox name=open label=open_label checked=values.checked(open) />
+                    <TextField name=from label=from_label class="input-char-8" value=values.get(from) errors />
+                    <TextField name=to label=to_label class="input-char-8" value=values.get(to) errors />
+                </fieldset>
+            }
+        }).collect_view()}
+        <TextArea name="bemaerkning" label="Bemærkning (valgfrit)" value=values.get("bemaerkning") max_chars=500 rows=3 errors />
+    }
+}
+
+/// Weekly opening hours as shown to parents.
+pub fn weekly_hours_text(hours: &OpeningHours) -> String {
+    format_weekly_hours(hours.weekly_minutes())
+}
+
+#[component]
+pub fn KontaktPage() -> impl IntoView {
+    let action = ServerAction::<SaveKontakt>::new();
+    let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
+    let loaded = Resource::new_blocking(move || saves.get(), |_| load_kontakt(None));
+    view! {
+        <OneFormSection
+            kind=SectionKind::Kontakt
+            action
+            loaded
+            to_form=Kontakt::to_form
+            parse=|f: &KontaktForm| f.parse(browser_today())
+            fields=kontakt_fields
+        />
+    }
+}
+
+fn kontakt_fields(values: Values, errors: FormErrors) -> impl IntoView {
+    view! {
+        <h2>"Besøgsadresse"</h2>
+        <TextField name="vejnavn" label="Vejnavn" value=values.get("vejnavn") errors autocomplete="address-line1" />
+        <TextField name="husnummer" label="Husnummer" class="input-char-8" value=values.get("husnummer") errors />
+        <TextField name="postnummer" label="Postnummer" class="input-char-4" value=values.get("postnummer") errors autocomplete="postal-code" />
+        <TextField name="by" label="By" class="input-medium" value=values.get("by") errors autocomplete="address-level2" />
+        <h2>"Kontakt"</h2>
+        <TextField name="telefon" label="Telefon" input_type="tel" class="input-medium" value=values.get("telefon") errors hint="8 cifre, fx 23 45 67 89" />
+        <TextField name="email" label="E-mail" input_type="email" value=values.get("email") errors />
+        <TextField name="hjemmeside" label="Hjemmeside (valgfrit)" input_type="url" value=values.get("hjemmeside") errors hint="Skal begynde med https://" />
+        <TextField name="leder" label="Leder" value=values.get("leder") errors autocomplete="name" />
+        <TextField name="kontaktperson" label="Kontaktperson (valgfrit)" value=values.get("kontaktperson") errors />
+    }
+}

@@ -1,0 +1,128 @@
+//! The institution's own pages: start page (and, next, the five sections).
+
+pub mod closing;
+pub mod forms;
+pub mod overview;
+pub mod sections;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Ejerform, InstitutionType};
+use crate::error::AppError;
+
+/// An institution's master data from the register (read-only for the institution).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MasterData {
+    pub nummer: String,
+    pub navn: String,
+    pub institution_type: String,
+    pub ejerform: String,
+    pub kommune: String,
+    pub adresse: String,
+}
+
+impl MasterData {
+    pub fn type_label(&self) -> &'static str {
+        InstitutionType::parse(&self.institution_type)
+            .map(|t| t.label())
+            .unwrap_or("Ukendt")
+    }
+    pub fn ejerform_label(&self) -> &'static str {
+        Ejerform::parse(&self.ejerform)
+            .map(|e| e.label())
+            .unwrap_or("Ukendt")
+    }
+}
+
+/// The calling institution's own master data.
+#[server(prefix = "/api/fn", endpoint = "institution_stamdata")]
+pub async fn own_master_data() -> Result<MasterData, AppError> {
+    let (institution_id, _) = crate::auth::ssr::require_institution()?;
+    let pool = crate::ssr::pool()?;
+    master_data(&pool, institution_id).await
+}
+
+/// The calling institution's page exactly as parents will see it.
+#[server(prefix = "/api/fn", endpoint = "forhaandsvisning")]
+pub async fn preview() -> Result<crate::portal::institution_view::PublicInstitution, AppError> {
+    let (institution_id, _) = crate::auth::ssr::require_institution()?;
+    let pool = crate::ssr::pool()?;
+    crate::portal::institution_view::load_public(&pool, institution_id, forms::today()?.year()).await
+}
+
+/// Master data of one institution (callers check access first).
+#[cfg(feature = "ssr")]
+pub async fn master_data(pool: &sqlx::PgPool, institution_id: i64) -> Result<MasterData, AppError> {
+    sqlx::query_as!(
+        MasterData,
+        r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, k.navn AS kommune,
+                  i.vejnavn || ' ' || i.husnummer || ', ' || i.postnummer || ' ' || i.postby AS "adresse!"
+           FROM institutions i JOIN kommuner k ON k.kode = i.kommunekode
+           WHERE i.id = $1"#,
+        institution_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+#[component]
+pub fn PreviewPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| preview());
+    view! {
+        <Title text="Forhåndsvisning" />
+        <div class="alert no-print">
+            <p>"Sådan ser forældrene jeres side på Dagtilbudsportalen. "<a href="/indberetning">"Tilbage til oversigten"</a></p>
+        </div>
+        <Suspense fallback=|| view! { <p>"Henter …"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => view! { <crate::portal::institution_view::PublicInstitutionView data /> }.into_any(),
+                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn InstitutionStart() -> impl IntoView {
+    let data = Resource::new(|| (), |_| own_master_data());
+    view! {
+        <Title text="Indberetning" />
+        <Suspense fallback=|| view! { <p>"Henter …"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => view! {
+                        <h1>{data.navn.clone()}</h1>
+                        <section aria-labelledby="stamdata">
+                            <h2 id="stamdata">"Stamdata fra Dagtilbudsregisteret"</h2>
+                            <p class="muted">"Stamdata vedligeholdes af kommunen. Kontakt kommunen, hvis noget er forkert."</p>
+                            <dl class="facts">
+                                <dt>"Institutionsnummer"</dt><dd>{data.nummer.clone()}</dd>
+                                <dt>"Type"</dt><dd>{data.type_label()}</dd>
+                                <dt>"Ejerform"</dt><dd>{data.ejerform_label()}</dd>
+                                <dt>"Kommune"</dt><dd>{data.kommune.clone()}</dd>
+                                <dt>"Adresse"</dt><dd>{data.adresse.clone()}</dd>
+                            </dl>
+                        </section>
+                        <section aria-labelledby="afsnit">
+                            <h2 id="afsnit">"Jeres indberetning"</h2>
+                            <overview::SectionTable />
+                            <p class="button-row">
+                                <a class="button" href="/indberetning/forhaandsvisning">"Se siden som forældre ser den"</a>
+                                <a href="/indberetning/historik">"Se alle ændringer (historik)"</a>
+                            </p>
+                        </section>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,177 @@
+//! The institution's start page figures and its change history.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use super::sections::{FieldChange, SectionKind};
+use crate::error::AppError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectionStatus {
+    pub kind: SectionKind,
+    pub filled: bool,
+    pub updated: Option<String>,
+    pub updated_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub when: String,
+    pub who: String,
+    pub section: String,
+    pub changes: Vec<FieldChange>,
+}
+
+/// The five sections of the calling institution with their status.
+#[server(prefix = "/api/fn", endpoint = "afsnit_status")]
+pub async fn section_statuses() -> Result<Vec<SectionStatus>, AppError> {
+    let (institution_id, _) = crate::auth::ssr::require_institution()?;
+    let pool = crate::ssr::pool()?;
+    let rows = sqlx::query!(
+        "SELECT section, updated_at, updated_by_role FROM institution_sections WHERE institution_id = $1",
+        institution_id
+    )
+    .fetch_all(&pool)
+    .await?;
+    Ok(SectionKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let row = rows.iter().find(|r| r.section == kind.as_str());
+            SectionStatus {
+                kind,
+                filled: row.is_some(),
+                updated: row.map(|r| super::sections::format_timestamp(r.updated_at)),
+                updated_by: row.map(|r| role_label(&r.updated_by_role).to_string()),
+            }
+        })
+        .collect())
+}
+
+#[cfg(feature = "ssr")]
+fn role_label(role: &str) -> &'static str {
+    match role {
+        "institution" => crate::auth::Role::Institution.label(),
+        "kommune" => crate::auth::Role::Kommune.label(),
+        _ => crate::auth::Role::Support.label(),
+    }
+}
+
+/// Every change to the calling institution's sections, newest first.
+#[server(prefix = "/api/fn", endpoint = "historik")]
+pub async fn history() -> Result<Vec<HistoryEntry>, AppError> {
+    let (institution_id, _) = crate::auth::ssr::require_institution()?;
+    let pool = crate::ssr::pool()?;
+    let rows = sqlx::query!(
+        r#"SELECT section, changed_at, actor_role, changes FROM section_history
+           WHERE institution_id = $1 ORDER BY changed_at DESC, id DESC LIMIT 500"#,
+        institution_id
+    )
+    .fetch_all(&pool)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            let changes: Vec<FieldChange> =
+                serde_json::from_value(row.changes).map_err(|e| AppError::internal("history decode", &e))?;
+            Ok(HistoryEntry {
+                when: super::sections::format_timestamp(row.changed_at),
+                who: role_label(&row.actor_role).to_string(),
+                section: SectionKind::parse(&row.section)
+                    .map(|k| k.label())
+                    .unwrap_or("Ukendt")
+                    .to_string(),
+                changes,
+            })
+        })
+        .collect()
+}
+
+/// The five sections on the start page.
+#[component]
+pub fn SectionTable() -> impl IntoView {
+    let statuses = Resource::new(|| (), |_| section_statuses());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match statuses.await {
+                    Ok(statuses) => view! {
+                        <table class="table">
+                            <caption>"Det, I fortæller forældrene"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Afsnit"</th>
+                                    <th scope="col">"Status"</th>
+                                    <th scope="col">"Sidst opdateret"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {statuses.into_iter().map(|s| view! {
+                                    <tr>
+                                        <th scope="row"><a href=s.kind.path()>{s.kind.label()}</a></th>
+                                        <td>
+                                            {if s.filled {
+                                                view! { <span class="status status-ok">"Udfyldt"</span> }.into_any()
+                                            } else {
+                                                view! { <span class="status status-missing">"Mangler"</span> }.into_any()
+                                            }}
+                                        </td>
+                                        <td>
+                                            {match (s.updated, s.updated_by) {
+                                                (Some(when), Some(who)) => format!("{when} af {}", who.to_lowercase()),
+                                                _ => "Aldrig".to_string(),
+                                            }}
+                                        </td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn HistoryPage() -> impl IntoView {
+    let entries = Resource::new(|| (), |_| history());
+    view! {
+        <Title text="Historik" />
+        <p><a href="/indberetning">"Tilbage til oversigten"</a></p>
+        <h1>"Historik"</h1>
+        <p class="lead">"Alle ændringer af jeres oplysninger, nyeste først."</p>
+        <Suspense fallback=|| view! { <p>"Henter …"</p> }>
+            {move || Suspend::new(async move {
+                match entries.await {
+                    Ok(entries) if entries.is_empty() => view! { <p>"Der er ingen ændringer endnu."</p> }.into_any(),
+                    Ok(entries) => view! {
+                        <ol class="history">
+                            {entries.into_iter().map(|e| view! {
+                                <li>
+                                    <h2 class="history-heading">{format!("{}: {}", e.section, e.when)}</h2>
+                                    <p class="muted">{format!("Gemt af {}", e.who.to_lowercase())}</p>
+                                    <div class="table-wrap">
+                                        <table class="table">
+                                            <thead>
+                                                <tr><th scope="col">"Felt"</th><th scope="col">"Før"</th><th scope="col">"Efter"</th></tr>
+                                            </thead>
+                                            <tbody>
+                                                {e.changes.into_iter().map(|c| view! {
+                                                    <tr><th scope="row">{c.felt}</th><td class="pre">{c.foer}</td><td class="pre">{c.efter}</td></tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,216 @@
+//! Loading and saving sections on the server: who may touch which
+//! institution, optimistic concurrency, and the history and audit rows written
+//! in the same transaction as the data.
+
+use sqlx::PgPool;
+
+use super::sections::{diff, format_timestamp, Loaded, Section, SectionMeta};
+use crate::audit::{self, Actor};
+use crate::auth::{Principal, Role};
+use crate::error::AppError;
+
+/// The institution a request is about.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub principal: Principal,
+    pub institution_id: i64,
+    pub kommunekode: i16,
+    pub nummer: String,
+}
+
+/// Resolve which institution the caller works on. An institution always works
+/// on itself (a number sent by the browser is ignored unless it is its own); a
+/// kommune administrator only on active institutions of their kommune; support
+/// on any active institution. Anything else is "not found", so that the
+/// existence of other kommuners' institutions does not leak.
+pub async fn target(pool: &PgPool, principal: Principal, nummer: Option<&str>) -> Result<Target, AppError> {
+    let requested = nummer
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_uppercase);
+    let row = match (&principal, requested) {
+        (Principal::Institution { institution_id, .. }, requested) => {
+            let row = sqlx::query!(
+                "SELECT id, kommunekode, nummer FROM institutions WHERE id = $1 AND status = 'aktiv'",
+                institution_id
+            )
+            .fetch_optional(pool)
+            .await?;
+            match (row, requested) {
+                (Some(row), Some(requested)) if requested != row.nummer => return Err(AppError::NotFound),
+                (row, _) => row.map(|r| (r.id, r.kommunekode, r.nummer)),
+            }
+        }
+        (_, None) => return Err(AppError::NotFound),
+        (_, Some(requested)) => sqlx::query!(
+            "SELECT id, kommunekode, nummer FROM institutions WHERE nummer = $1 AND status = 'aktiv'",
+            requested
+        )
+        .fetch_optional(pool)
+        .await?
+        .map(|r| (r.id, r.kommunekode, r.nummer)),
+    };
+    let (institution_id, kommunekode, nummer) = row.ok_or(AppError::NotFound)?;
+    if !principal.can_edit_institution(institution_id, kommunekode) {
+        return Err(AppError::NotFound);
+    }
+    Ok(Target {
+        principal,
+        institution_id,
+        kommunekode,
+        nummer,
+    })
+}
+
+fn meta(version: i32, at: time::OffsetDateTime, role: &str) -> SectionMeta {
+    let by = match role {
+        "institution" => Role::Institution.label(),
+        "kommune" => Role::Kommune.label(),
+        _ => Role::Support.label(),
+    };
+    SectionMeta {
+        version,
+        updated: Some(format_timestamp(at)),
+        updated_by: Some(by.to_string()),
+    }
+}
+
+/// The saved section (or none yet) with its version.
+pub async fn load<T: Section>(pool: &PgPool, institution_id: i64) -> Result<Loaded<T>, AppError> {
+    let row = sqlx::query!(
+        r#"SELECT data, version, updated_at, updated_by_role
+           FROM institution_sections WHERE institution_id = $1 AND section = $2"#,
+        institution_id,
+        T::KIND.as_str()
+    )
+    .fetch_optional(pool)
+    .await?;
+    match row {
+        None => Ok(Loaded {
+            value: None,
+            meta: SectionMeta::default(),
+        }),
+        Some(row) => {
+            let value: T =
+                serde_json::from_value(row.data).map_err(|e| AppError::internal("section data", &e))?;
+            Ok(Loaded {
+                value: Some(value),
+                meta: meta(row.version, row.updated_at, &row.updated_by_role),
+            })
+        }
+    }
+}
+
+/// Save a section that was loaded at `expected_version`. A newer saved version
+/// is a conflict that names what differs; an unchanged save writes nothing.
+pub async fn save<T: Section>(
+    pool: &PgPool,
+    target: &Target,
+    expected_version: i32,
+    new: &T,
+    ip: Option<std::net::IpAddr>,
+) -> Result<SectionMeta, AppError> {
+    let kind = T::KIND.as_str();
+    let actor = Actor::from_principal(&target.principal);
+    let mut tx = pool.begin().await?;
+    let current = sqlx::query!(
+        r#"SELECT data, version, updated_at, updated_by_role FROM institution_sections
+           WHERE institution_id = $1 AND section = $2 FOR UPDATE"#,
+        target.institution_id,
+        kind
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+
+    let (old, version) = match current {
+        Some(row) => {
+            let old: T =
+                serde_json::from_value(row.data).map_err(|e| AppError::internal("section data", &e))?;
+            if row.version != expected_version {
+                let differences = diff(&new.describe(), &old.describe());
+                let by = meta(row.version, row.updated_at, &row.updated_by_role);
+                let mut message = format!(
+                    "{} har gemt {} {}, efter du åbnede siden. Dine ændringer er ikke gemt.",
+                    by.updated_by.unwrap_or_default(),
+                    T::KIND.label().to_lowercase(),
+                    by.updated.unwrap_or_default()
+                );
+                if !differences.is_empty() {
+                    let fields: Vec<String> = differences
+                        .iter()
+                        .map(|c| format!("{} (gemt nu: «{}», din udgave: «{}»)", c.felt, c.efter, c.foer))
+                        .collect();
+                    message.push_str(&format!(" Forskelle: {}.", fields.join("; ")));
+                }
+                message.push_str(
+                    " Genindlæs siden for at hente den gemte udgave, eller tryk på knappen igen for at gemme din udgave oven på den.",
+                );
+                return Err(AppError::StaleVersion {
+                    message,
+                    current_version: row.version,
+                });
+            }
+            (Some(old), row.version)
+        }
+        None if expected_version != 0 => {
+            return Err(AppError::StaleVersion {
+                message: "Afsnittet findes ikke længere i den udgave, du åbnede. Genindlæs siden.".into(),
+                current_version: 0,
+            })
+        }
+        None => (None, 0),
+    };
+
+    let changes = diff(
+        &old.as_ref().map(T::describe).unwrap_or_default(),
+        &new.describe(),
+    );
+    if old.as_ref() == Some(new) {
+        tx.commit().await?;
+        return load::<T>(pool, target.institution_id).await.map(|l| l.meta);
+    }
+    let data = serde_json::to_value(new).map_err(|e| AppError::internal("section encode", &e))?;
+    let role = target.principal.role().as_str();
+    let saved = sqlx::query!(
+        r#"INSERT INTO institution_sections (institution_id, section, data, version, updated_by_role, updated_by_label)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (institution_id, section) DO UPDATE
+             SET data = EXCLUDED.data, version = EXCLUDED.version, updated_at = now(),
+                 updated_by_role = EXCLUDED.updated_by_role, updated_by_label = EXCLUDED.updated_by_label
+           RETURNING version, updated_at"#,
+        target.institution_id,
+        kind,
+        data,
+        version + 1,
+        role,
+        actor.label
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let changes_json =
+        serde_json::to_value(&changes).map_err(|e| AppError::internal("history encode", &e))?;
+    sqlx::query!(
+        r#"INSERT INTO section_history (institution_id, section, version, actor_role, actor_label, changes)
+           VALUES ($1, $2, $3, $4, $5, $6)"#,
+        target.institution_id,
+        kind,
+        saved.version,
+        role,
+        actor.label,
+        changes_json
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        &actor,
+        "afsnit_gemt",
+        Some(target.institution_id),
+        Some(target.kommunekode),
+        ip,
+        serde_json::json!({ "afsnit": kind, "version": saved.version, "felter": changes.len() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(meta(saved.version, saved.updated_at, role))
+}

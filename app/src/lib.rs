@@ -1,0 +1,100 @@
+//! Dagtilbudsportalen's frivillig indberetning: the Leptos application.
+//!
+//! One module per area of the product. `domain` holds the types and rules
+//! shared by browser and server; `ssr` holds what only the server may run.
+
+#![recursion_limit = "256"]
+
+#[cfg(feature = "ssr")]
+pub mod audit;
+pub mod auth;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod institution;
+pub mod kommune;
+pub mod pages;
+pub mod portal;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod support;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::auth::{AdminLoginPage, ChoosePasswordPage, InstitutionLoginPage};
+use crate::components::layout::Layout;
+use crate::institution::closing::LukkedagePage;
+use crate::institution::forms::{AabningstiderPage, KontaktPage, MadordningPage, ProfilPage};
+use crate::institution::overview::HistoryPage;
+use crate::institution::{InstitutionStart, PreviewPage};
+use crate::kommune::KommuneStart;
+use crate::pages::{Accessibility, Cookies, NotFound};
+use crate::portal::Landing;
+use crate::support::SupportStart;
+
+/// The service name shown in the header and every page title.
+pub const SERVICE_NAME: &str = "Dagtilbudsportalen";
+
+/// The HTML document around every page (rendered on the server only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="da">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/dagtilbud.css" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Meta name="description" content="Find og sammenlign dagtilbud i hele Danmark." />
+        <Title formatter=|text: String| {
+            if text.is_empty() { SERVICE_NAME.to_string() } else { format!("{text} – {SERVICE_NAME}") }
+        } />
+        // Every page renders completely before it is sent: forms and their
+        // errors must be in the HTML for browsers without JavaScript, and the
+        // status code must be known before the first byte.
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=Landing ssr=SsrMode::Async />
+                    <Route path=path!("tilgaengelighed") view=Accessibility ssr=SsrMode::Async />
+                    <Route path=path!("cookies") view=Cookies ssr=SsrMode::Async />
+                    <Route path=path!("log-ind") view=InstitutionLoginPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/log-ind") view=AdminLoginPage ssr=SsrMode::Async />
+                    <Route path=path!("vaelg-adgangskode") view=ChoosePasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("indberetning") view=InstitutionStart ssr=SsrMode::Async />
+                    <Route path=path!("indberetning/profil") view=ProfilPage ssr=SsrMode::Async />
+                    <Route path=path!("indberetning/madordning") view=MadordningPage ssr=SsrMode::Async />
+                    <Route path=path!("indberetning/lukkedage") view=LukkedagePage ssr=SsrMode::Async />
+                    <Route path=path!("indberetning/aabningstider") view=AabningstiderPage ssr=SsrMode::Async />
+                    <Route path=path!("indberetning/kontakt") view=KontaktPage ssr=SsrMode::Async />
+                    <Route path=path!("indberetning/historik") view=HistoryPage ssr=SsrMode::Async />
+                    <Route path=path!("indberetning/forhaandsvisning") view=PreviewPage ssr=SsrMode::Async />
+                    <Route path=path!("kommune") view=KommuneStart ssr=SsrMode::Async />
+                    <Route path=path!("support") view=SupportStart ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

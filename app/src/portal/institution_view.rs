@@ -1,0 +1,102 @@
+//! The parent-facing page of one institution. The institution's preview shows
+//! exactly this, from exactly the saved data.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::sections::{Kontakt, Lukkedage, Madordning, OpeningHours, Profil};
+use crate::institution::sections::SectionMeta;
+use crate::institution::MasterData;
+
+/// Everything the public page shows about an institution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicInstitution {
+    pub master: MasterData,
+    pub year: i32,
+    pub profil: Option<(Profil, SectionMeta)>,
+    pub madordning: Option<(Madordning, SectionMeta)>,
+    pub lukkedage: Option<(Lukkedage, SectionMeta)>,
+    pub aabningstider: Option<(OpeningHours, SectionMeta)>,
+    pub kontakt: Option<(Kontakt, SectionMeta)>,
+}
+
+#[cfg(feature = "ssr")]
+pub async fn load_public(
+    pool: &sqlx::PgPool,
+    institution_id: i64,
+    year: i32,
+) -> Result<PublicInstitution, crate::error::AppError> {
+    use crate::institution::ssr::load;
+    let master = crate::institution::master_data(pool, institution_id).await?;
+    fn pair<T>(l: crate::institution::sections::Loaded<T>) -> Option<(T, SectionMeta)> {
+        l.value.map(|v| (v, l.meta))
+    }
+    Ok(PublicInstitution {
+        master,
+        year,
+        profil: pair(load::<Profil>(pool, institution_id).await?),
+        madordning: pair(load::<Madordning>(pool, institution_id).await?),
+        lukkedage: pair(load::<Lukkedage>(pool, institution_id).await?),
+        aabningstider: pair(load::<OpeningHours>(pool, institution_id).await?),
+        kontakt: pair(load::<Kontakt>(pool, institution_id).await?),
+    })
+}
+
+#[component]
+fn Facts(rows: Vec<(&'static str, String)>) -> impl IntoView {
+    view! {
+        <dl class="facts">
+            {rows.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd class="pre">{value}</dd> }).collect_view()}
+        </dl>
+    }
+}
+
+#[component]
+fn PublicSection<T: Clone + Send + Sync + 'static>(
+    title: &'static str,
+    section: Option<(T, SectionMeta)>,
+    render: fn(&T) -> AnyView,
+) -> impl IntoView {
+    view! {
+        <section class="public-section">
+            <h2>{title}</h2>
+            {match section {
+                Some((value, meta)) => view! {
+                    {render(&value)}
+                    <p class="section-meta">{format!("Sidst opdateret {}", meta.updated.unwrap_or_default())}</p>
+                }.into_any(),
+                None => view! { <p class="muted">"Institutionen har ikke indberettet dette endnu."</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The parent-facing page body.
+#[component]
+pub fn PublicInstitutionView(data: PublicInstitution) -> impl IntoView {
+    let year = data.year;
+    let master = data.master.clone();
+    view! {
+        <article class="public-institution">
+            <h1>{master.navn.clone()}</h1>
+            <p class="lead">{format!("{} · {} · {} Kommune", master.type_label(), master.ejerform_label(), master.kommune)}</p>
+            <p>{master.adresse.clone()}</p>
+            <PublicSection title="Pædagogisk profil" section=data.profil render=|p: &Profil| view! {
+                <p class="pre profile-text">{p.paedagogisk_profil.clone()}</p>
+                <Facts rows=p.describe().into_iter().skip(1).collect() />
+            }.into_any() />
+            <PublicSection title="Åbningstider" section=data.aabningstider render=|h: &OpeningHours| view! {
+                <Facts rows=h.describe() />
+                <p>{format!("Åbent {} om ugen.", crate::institution::forms::weekly_hours_text(h))}</p>
+            }.into_any() />
+            <PublicSection title="Lukkedage" section=data.lukkedage.clone() render=|l: &Lukkedage| view! {
+                <Facts rows=l.describe() />
+            }.into_any() />
+            {data.lukkedage.as_ref().map(|(l, _)| view! {
+                <p data-testid="public-lukkedage">{format!("{} lukkedage i {year} og {} i {}.", l.closing_days(year), l.closing_days(year + 1), year + 1)}</p>
+            })}
+            <PublicSection title="Madordning" section=data.madordning render=|m: &Madordning| view! { <Facts rows=m.describe() /> }.into_any() />
+            <PublicSection title="Kontakt" section=data.kontakt render=|k: &Kontakt| view! { <Facts rows=k.describe() /> }.into_any() />
+        </article>
+    }
+}

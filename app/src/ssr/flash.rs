@@ -1,0 +1,111 @@
+//! Forms without JavaScript: a plain form post that fails stores what the user
+//! typed and the errors in the session and returns to its page (303), which
+//! shows them. With JavaScript the same server function answers the error directly.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use http::request::Parts;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+use crate::components::form::{errors_from, FormFlash};
+use crate::error::AppError;
+
+const FLASH_KEY: &str = "formular";
+
+/// A browser's own form submission (not the WASM's fetch): it asks for HTML.
+pub fn is_plain_form_post() -> bool {
+    use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+/// The local page the form was posted from (its path and query), if it is ours.
+fn referring_page(parts: &Parts) -> Option<String> {
+    let referer = parts.headers.get(header::REFERER)?.to_str().ok()?;
+    let host = parts.headers.get(header::HOST)?.to_str().ok()?;
+    let rest = referer.split_once("://")?.1;
+    let (referer_host, path) = rest
+        .split_once('/')
+        .map(|(h, p)| (h, format!("/{p}")))
+        .unwrap_or((rest, "/".into()));
+    (referer_host == host).then_some(path)
+}
+
+/// What a form struct holds, as field → text, for refilling the form.
+pub fn form_values<T: serde::Serialize>(form: &T) -> Vec<(String, String)> {
+    match serde_json::to_value(form) {
+        Ok(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .filter_map(|(k, v)| match v {
+                serde_json::Value::String(s) => Some((k, s)),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Finish a form's server function: on an error from a plain form post, keep the
+/// input and errors for the page and send the browser back to it; on success
+/// of a plain post, send it to `success` (if given).
+pub async fn finish<T>(
+    form: &str,
+    page: &str,
+    values: Vec<(String, String)>,
+    success: Option<&str>,
+    result: Result<T, AppError>,
+) -> Result<T, AppError> {
+    let Err(error) = &result else {
+        if let (Some(target), true) = (success, is_plain_form_post()) {
+            leptos_axum::redirect(target);
+        }
+        return result;
+    };
+    let Some(parts) = use_context::<Parts>().filter(|_| is_plain_form_post()) else {
+        return result;
+    };
+    let flash = FormFlash {
+        form: form.to_string(),
+        values: values.into_iter().collect(),
+        errors: errors_from(error),
+    };
+    if let Some(session) = parts.extensions.get::<tower_sessions::Session>() {
+        if let Err(e) = session.insert(FLASH_KEY, &flash).await {
+            return Err(AppError::internal("flash insert", &e));
+        }
+    }
+    let target = referring_page(&parts).unwrap_or_else(|| page.to_string());
+    if let (Some(response), Ok(location)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&target))
+    {
+        response.set_status(StatusCode::SEE_OTHER);
+        response.insert_header(header::LOCATION, location);
+    }
+    result
+}
+
+/// Take the flash for `form`, if the last plain post left one.
+pub async fn take(form: &str) -> Result<Option<FormFlash>, AppError> {
+    let Some(session) =
+        use_context::<Parts>().and_then(|p| p.extensions.get::<tower_sessions::Session>().cloned())
+    else {
+        return Ok(None);
+    };
+    let flash: Option<FormFlash> = session
+        .get(FLASH_KEY)
+        .await
+        .map_err(|e| AppError::internal("flash load", &e))?;
+    match flash {
+        Some(flash) if flash.form == form => {
+            let _ = session
+                .remove_value(FLASH_KEY)
+                .await
+                .map_err(|e| AppError::internal("flash remove", &e))?;
+            Ok(Some(flash))
+        }
+        _ => Ok(None),
+    }
+}

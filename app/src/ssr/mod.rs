@@ -1,0 +1,94 @@
+//! Server-only code: shared state, database access, plain pages and form flashes.
+
+pub mod flash;
+pub mod password;
+pub mod plain;
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use crate::error::AppError;
+
+/// Session and request settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// A session ends after this long without a request.
+    pub idle_timeout: Duration,
+    /// A session ends this long after log-in, however active.
+    pub absolute_timeout: Duration,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_proxy: bool,
+    /// Served over https: the cookie gets `Secure` and the `__Host-` prefix.
+    pub secure_cookies: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            idle_timeout: Duration::from_secs(30 * 60),
+            absolute_timeout: Duration::from_secs(12 * 3600),
+            trust_proxy: false,
+            secure_cookies: false,
+        }
+    }
+}
+
+/// The time, with an offset that tests can move forward (idle and absolute expiry, throttling).
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset_secs: Arc<AtomicI64>,
+}
+
+impl Clock {
+    pub fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc() + time::Duration::seconds(self.offset_secs.load(Ordering::Relaxed))
+    }
+
+    /// Move this clock (and every state sharing it) forward.
+    pub fn advance(&self, by: Duration) {
+        self.offset_secs.fetch_add(by.as_secs() as i64, Ordering::Relaxed);
+    }
+}
+
+/// What every request handler and server function can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub leptos_options: LeptosOptions,
+    pub settings: Arc<Settings>,
+    pub clock: Clock,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -> Self {
+        AppState {
+            pool,
+            leptos_options,
+            settings: Arc::new(settings),
+            clock: Clock::default(),
+        }
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The database pool of the running server.
+pub fn pool() -> Result<PgPool, AppError> {
+    use_context::<AppState>().map(|state| state.pool).ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}

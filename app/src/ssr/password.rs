@@ -1,0 +1,94 @@
+//! argon2id password hashing, off the async runtime and bounded by the cores.
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::Semaphore;
+
+use crate::error::AppError;
+
+/// At most one hash per core runs at a time; the rest wait their turn instead
+/// of starving the runtime's other requests.
+fn permits() -> &'static Semaphore {
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        Semaphore::new(cores)
+    })
+}
+
+/// Hash a secret with argon2id and the crate's defaults (m=19 MiB, t=2, p=1).
+pub async fn hash(secret: SecretString) -> Result<String, AppError> {
+    let _permit = permits().acquire().await.map_err(|_| AppError::Unavailable)?;
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(secret.expose_secret().as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|error| {
+                tracing::error!(%error, "password hashing failed");
+                AppError::Internal
+            })
+    })
+    .await
+    .map_err(|error| AppError::internal("password hashing task", &error))?
+}
+
+/// A valid hash of a random secret nobody knows, used when an account does not
+/// exist so that the answer takes as long as for a real one.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        let secret = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(secret.as_str().as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// Check a secret against a stored hash, or against the dummy hash when there is none.
+/// Returns true only when a real hash matched.
+pub async fn verify(secret: SecretString, stored: Option<String>) -> Result<bool, AppError> {
+    let _permit = permits().acquire().await.map_err(|_| AppError::Unavailable)?;
+    tokio::task::spawn_blocking(move || {
+        let real = stored.is_some();
+        let phc = stored.unwrap_or_else(|| dummy_hash().to_string());
+        let Ok(parsed) = PasswordHash::new(&phc) else {
+            tracing::error!("stored password hash is not a valid PHC string");
+            return Ok(false);
+        };
+        let matches = Argon2::default()
+            .verify_password(secret.expose_secret().as_bytes(), &parsed)
+            .is_ok();
+        Ok(real && matches)
+    })
+    .await
+    .map_err(|error| AppError::internal("password verification task", &error))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hash_then_verify() {
+        let stored = hash(SecretString::from("korrekt hest batteri")).await.unwrap();
+        assert!(stored.starts_with("$argon2id$"));
+        assert!(
+            verify(SecretString::from("korrekt hest batteri"), Some(stored.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(!verify(SecretString::from("forkert"), Some(stored)).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn unknown_account_never_matches() {
+        assert!(!verify(SecretString::from("hvad som helst"), None).await.unwrap());
+    }
+}

@@ -1,0 +1,171 @@
+//! Load generator: N concurrent clients, each logged in as its own institution,
+//! saving a section over and over with the version the server last returned;
+//! or the same clients requesting a plain URL (the baseline). Prints
+//! requests/s, p50, p99 and the count of non-2xx answers.
+
+use std::time::{Duration, Instant};
+
+use clap::{Parser, ValueEnum};
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Mode {
+    /// Save Åbningstider as logged-in institutions.
+    Saves,
+    /// GET a URL (the baseline).
+    Get,
+}
+
+#[derive(Parser)]
+struct Args {
+    #[arg(value_enum)]
+    mode: Mode,
+    /// Base URL of the server, e.g. http://127.0.0.1:3000
+    #[arg(long)]
+    base: String,
+    #[arg(long, default_value_t = 64)]
+    clients: usize,
+    #[arg(long, default_value_t = 20)]
+    seconds: u64,
+    /// Institution numbers to log in as (one per client), comma-separated.
+    #[arg(long, default_value = "")]
+    numbers: String,
+    #[arg(long, default_value = "")]
+    password: String,
+    /// Path for `get` mode.
+    #[arg(long, default_value = "/healthz")]
+    path: String,
+}
+
+struct Outcome {
+    latencies: Vec<Duration>,
+    failures: usize,
+}
+
+async fn client_loop(args: &Args, number: Option<String>, until: Instant) -> Outcome {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let mut outcome = Outcome {
+        latencies: Vec::new(),
+        failures: 0,
+    };
+    let mut version = 0i64;
+    if let (Mode::Saves, Some(number)) = (args.mode, &number) {
+        let login = http
+            .post(format!("{}/api/fn/log_ind", args.base))
+            .header("sec-fetch-site", "same-origin")
+            .form(&[
+                ("institutionsnummer", number.as_str()),
+                ("kodeord", args.password.as_str()),
+            ])
+            .send()
+            .await;
+        if !login.map(|r| r.status().is_success()).unwrap_or(false) {
+            eprintln!("log-in failed for {number}");
+            outcome.failures += 1;
+            return outcome;
+        }
+        let loaded: serde_json::Value = match http
+            .post(format!("{}/api/fn/aabningstider_hent", args.base))
+            .header("sec-fetch-site", "same-origin")
+            .send()
+            .await
+        {
+            Ok(r) => r.json().await.unwrap_or_default(),
+            Err(_) => serde_json::Value::Null,
+        };
+        version = loaded["meta"]["version"].as_i64().unwrap_or(0);
+    }
+    let mut round = 0u32;
+    while Instant::now() < until {
+        round += 1;
+        let started = Instant::now();
+        let result = match args.mode {
+            Mode::Get => http.get(format!("{}{}", args.base, args.path)).send().await,
+            Mode::Saves => {
+                // Alternate the closing time so every save is a real change with a history row.
+                let closes = if round.is_multiple_of(2) { "17:00" } else { "16:30" };
+                let version_text = version.to_string();
+                let form = [
+                    ("version", version_text.as_str()),
+                    ("mandag_aaben", "on"),
+                    ("mandag_fra", "06:30"),
+                    ("mandag_til", closes),
+                    ("fredag_aaben", "on"),
+                    ("fredag_fra", "06:30"),
+                    ("fredag_til", "16:00"),
+                ];
+                http.post(format!("{}/api/fn/aabningstider_gem", args.base))
+                    .header("sec-fetch-site", "same-origin")
+                    .form(&form)
+                    .send()
+                    .await
+            }
+        };
+        match result {
+            Ok(response) if response.status().is_success() => {
+                if let Mode::Saves = args.mode {
+                    let meta: serde_json::Value = response.json().await.unwrap_or_default();
+                    version = meta["version"].as_i64().unwrap_or(version);
+                } else {
+                    let _ = response.bytes().await;
+                }
+                outcome.latencies.push(started.elapsed());
+            }
+            _ => outcome.failures += 1,
+        }
+    }
+    outcome
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let index = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[index.min(sorted.len() - 1)].as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Box::leak(Box::new(Args::parse()));
+    let numbers: Vec<String> = args
+        .numbers
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    if matches!(args.mode, Mode::Saves) && numbers.len() < args.clients {
+        eprintln!("need {} institution numbers, got {}", args.clients, numbers.len());
+        std::process::exit(2);
+    }
+    let until = Instant::now() + Duration::from_secs(args.seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for i in 0..args.clients {
+        let number = numbers.get(i).cloned();
+        let args: &'static Args = args;
+        tasks.push(tokio::spawn(
+            async move { client_loop(args, number, until).await },
+        ));
+    }
+    let mut latencies = Vec::new();
+    let mut failures = 0;
+    for task in tasks {
+        if let Ok(outcome) = task.await {
+            latencies.extend(outcome.latencies);
+            failures += outcome.failures;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort();
+    println!(
+        "requests/s={:.0} ok={} failures={} p50={:.1}ms p99={:.1}ms",
+        latencies.len() as f64 / elapsed,
+        latencies.len(),
+        failures,
+        percentile(&latencies, 50.0),
+        percentile(&latencies, 99.0)
+    );
+}

@@ -1,0 +1,20 @@
+//! Connection pool and migrations.
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+
+use crate::config::Config;
+
+/// Connect lazily: the server starts (and `/readyz` reports 503) even while the database is down.
+pub fn pool(config: &Config) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(config.max_connections)
+        .acquire_timeout(config.acquire_timeout)
+        .connect_lazy(&config.database_url)
+}
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    MIGRATOR.run(pool).await
+}

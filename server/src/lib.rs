@@ -1,0 +1,147 @@
+//! The server: configuration, database, routes and demo data. `main.rs` is a
+//! thin command-line wrapper so that tests can start the same server on port 0.
+
+pub mod config;
+pub mod db;
+pub mod fn_status;
+pub mod health;
+pub mod seed;
+pub mod telemetry;
+
+use std::future::Future;
+
+use app::ssr::AppState;
+use app::{shell, App};
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+/// The session cookie's name; `__Host-` when served over https (Secure, no Domain, Path=/).
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-dagtilbud_session"
+    } else {
+        "dagtilbud_session"
+    }
+}
+
+/// Build the whole HTTP application around a state.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
+
+    let context_state = state.clone();
+    let provide_state = move || leptos::prelude::provide_context(context_state.clone());
+
+    // The build step writes .br and .gz beside each file; ServeDir picks the best one.
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300, must-revalidate"),
+        ));
+
+    let settings = state.settings.clone();
+    let sessions = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
+        .with_name(session_cookie_name(settings.secure_cookies))
+        .with_secure(settings.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(
+            time::Duration::try_from(settings.idle_timeout).unwrap_or(time::Duration::minutes(30)),
+        ));
+    let guard = axum::middleware::from_fn_with_state(state.clone(), app::auth::ssr::guard);
+
+    Router::new()
+        .merge(health::routes())
+        .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
+        .leptos_routes_with_context(&state, routes, provide_state.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            provide_state,
+            shell,
+        ))
+        .layer(axum::middleware::from_fn(fn_status::error_status))
+        .layer(guard)
+        .layer(sessions)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serve until `shutdown` resolves, letting requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // Expired sessions are swept every minute until shutdown.
+    let sweeper = tokio::spawn(
+        tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
+            PostgresStore::new(state.pool.clone()),
+            std::time::Duration::from_secs(60),
+        ),
+    );
+    let app = router(state);
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    sweeper.abort();
+    served
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

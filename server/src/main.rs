@@ -1,0 +1,129 @@
+//! `server`: serve the app, or run one maintenance task.
+
+use std::process::ExitCode;
+
+use app::ssr::AppState;
+use clap::{Parser, Subcommand};
+use server::config::Config;
+use server::{db, seed, telemetry};
+use tokio::net::TcpListener;
+
+#[derive(Parser)]
+#[command(name = "server", about = "Dagtilbudsportalen: frivillig indberetning")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application (the default).
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Load reference data and the generated demo register (only into an empty register unless --force).
+    Seed {
+        #[arg(long)]
+        force: bool,
+    },
+    /// Time one argon2id verification on this machine (ms, median), for capacity planning.
+    HashTiming {
+        #[arg(long, default_value_t = 20)]
+        rounds: u32,
+    },
+    /// Issue a new single-use code for an institution (ends its sessions) and print it.
+    IssueCode {
+        /// The institution number, e.g. G10234.
+        nummer: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    telemetry::init();
+    let cli = Cli::parse();
+    match run(cli.command.unwrap_or(Command::Serve)).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = %error, "server stopped with an error");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
+    if let Command::HashTiming { rounds } = command {
+        let stored = app::ssr::password::hash("kalibrering af hash".to_string().into()).await?;
+        let mut times = Vec::new();
+        for _ in 0..rounds.max(1) {
+            let started = std::time::Instant::now();
+            app::ssr::password::verify("kalibrering af hash".to_string().into(), Some(stored.clone()))
+                .await?;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        println!("{:.1}", times[times.len() / 2]);
+        return Ok(());
+    }
+    let config = Config::from_env()?;
+    let pool = db::pool(&config)?;
+    db::migrate(&pool).await?;
+    seed::reference_data(&pool).await?;
+
+    match command {
+        Command::Migrate | Command::HashTiming { .. } => Ok(()),
+        Command::Seed { force } => {
+            let added = seed::register(&pool, force).await?;
+            tracing::info!(added, "demo register seeded");
+            Ok(())
+        }
+        Command::IssueCode { nummer } => {
+            let nummer = app::domain::InstitutionNumber::parse(&nummer)?;
+            let id = sqlx::query_scalar!("SELECT id FROM institutions WHERE nummer = $1", nummer.as_str())
+                .fetch_optional(&pool)
+                .await?
+                .ok_or_else(|| format!("no institution with number {nummer}"))?;
+            let actor = app::audit::Actor::system("kommandolinje");
+            let code = app::auth::ssr::issue_institution_code(&pool, id, &actor, None)
+                .await
+                .map_err(|e| format!("issuing the code failed: {e}"))?;
+            // The one place a code is shown: the operator's terminal.
+            println!("{}", app::auth::ssr::format_code(&code));
+            Ok(())
+        }
+        Command::Serve => {
+            if config.demo {
+                let added = seed::register(&pool, false).await?;
+                if added > 0 {
+                    tracing::info!(added, "empty register: generated the demo register");
+                }
+                seed::demo_accounts(&pool).await?;
+                print_demo_logins(&config);
+            } else {
+                let disabled = seed::disable_demo_accounts(&pool).await?;
+                if disabled > 0 {
+                    tracing::warn!(disabled, "not in demo mode: demo accounts disabled");
+                }
+            }
+            let listener = TcpListener::bind(config.leptos.site_addr).await?;
+            tracing::info!(address = %listener.local_addr()?, "listening");
+            let state = AppState::new(pool.clone(), config.leptos.clone(), config.settings.clone());
+            server::serve(listener, state, server::shutdown_signal()).await?;
+            pool.close().await;
+            tracing::info!("stopped");
+            Ok(())
+        }
+    }
+}
+
+fn print_demo_logins(config: &Config) {
+    let base = format!("http://{}", config.leptos.site_addr);
+    println!("\nDemo mode: log in at {base} with");
+    for login in &seed::DEMO_LOGINS {
+        println!(
+            "  {:<50} {}{}  {} / {}",
+            login.role, base, login.login_page, login.username, login.password
+        );
+    }
+    println!();
+}

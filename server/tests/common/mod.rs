@@ -1,0 +1,184 @@
+//! Start the real server on port 0 with its own database, like zero2prod's `spawn_app`.
+
+#![allow(dead_code)]
+
+use app::ssr::AppState;
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+
+pub struct TestApp {
+    pub address: String,
+    pub pool: PgPool,
+    pub client: reqwest::Client,
+    pub clock: app::ssr::Clock,
+}
+
+pub fn init_logging() {
+    if std::env::var_os("TEST_LOG").is_some() {
+        server::telemetry::init();
+    }
+}
+
+/// Start the server on a free port against `pool` (the reference data is loaded first).
+pub async fn spawn_app(pool: PgPool) -> TestApp {
+    init_logging();
+    server::seed::reference_data(&pool).await.expect("reference data");
+    let leptos_options = server::config::leptos_options().expect("leptos options");
+    let state = AppState::new(pool.clone(), leptos_options, app::ssr::Settings::default());
+    let clock = state.clock.clone();
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+    let address = format!("http://{}", listener.local_addr().expect("local address"));
+    tokio::spawn(server::serve(listener, state, std::future::pending()));
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client");
+    TestApp {
+        address,
+        pool,
+        client,
+        clock,
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+/// A browser-like same-origin form post (what the WASM's fetch sends).
+pub const SAME_ORIGIN: (&str, &str) = ("sec-fetch-site", "same-origin");
+
+impl TestApp {
+    /// POST a form to a server function the way the WASM does (JSON answer).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/fn/{}", self.address, endpoint))
+            .header(SAME_ORIGIN.0, SAME_ORIGIN.1)
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// POST a form the way a browser without JavaScript does (expects a redirect).
+    pub async fn post_plain(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        referer: &str,
+    ) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/fn/{}", self.address, endpoint))
+            .header(SAME_ORIGIN.0, SAME_ORIGIN.1)
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", format!("{}{}", self.address, referer))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A fresh client without cookies against the same server.
+    pub fn fresh_client(&self) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            pool: self.pool.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            clock: self.clock.clone(),
+        }
+    }
+
+    pub async fn login_institution(&self, nummer: &str, secret: &str) -> reqwest::Response {
+        self.call("log_ind", &[("institutionsnummer", nummer), ("kodeord", secret)])
+            .await
+    }
+
+    pub async fn login_admin(&self, email: &str, password: &str) -> reqwest::Response {
+        self.call("admin_log_ind", &[("email", email), ("adgangskode", password)])
+            .await
+    }
+}
+
+/// The `AppError` in a server function's error answer.
+pub async fn app_error(response: reqwest::Response) -> app::error::AppError {
+    let body = response.text().await.expect("body");
+    serde_json::from_str(&body).unwrap_or_else(|_| panic!("not an AppError: {body}"))
+}
+
+/// An active institution in kommune `kommunekode` with an account whose password is `password`.
+pub async fn institution_with_password(pool: &PgPool, nummer: &str, kommunekode: i16, password: &str) -> i64 {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO institutions (nummer, navn, institution_type, ejerform, kommunekode, vejnavn, husnummer, postnummer, postby)
+         VALUES ($1, 'Testbørnehaven ' || $1, 'boernehave', 'kommunal', $2, 'Skolevej', '1', 8660, 'Skanderborg') RETURNING id",
+    )
+    .bind(nummer)
+    .bind(kommunekode)
+    .fetch_one(pool)
+    .await
+    .expect("institution");
+    let hash = app::ssr::password::hash(password.to_string().into())
+        .await
+        .expect("hash");
+    sqlx::query("INSERT INTO institution_accounts (institution_id, password_hash) VALUES ($1, $2)")
+        .bind(id)
+        .bind(hash)
+        .execute(pool)
+        .await
+        .expect("account");
+    id
+}
+
+/// Issue a letter code for an institution, as the kommune would.
+pub async fn issue_code(pool: &PgPool, institution_id: i64) -> String {
+    app::auth::ssr::issue_institution_code(pool, institution_id, &app::audit::Actor::system("test"), None)
+        .await
+        .expect("code")
+}
+
+/// An admin account (`role` kommune or support).
+pub async fn admin(
+    pool: &PgPool,
+    email: &str,
+    role: &str,
+    kommunekode: Option<i16>,
+    password: &str,
+    must_change: bool,
+) -> i64 {
+    let hash = app::ssr::password::hash(password.to_string().into())
+        .await
+        .expect("hash");
+    sqlx::query_scalar(
+        "INSERT INTO admin_accounts (email, navn, role, kommunekode, password_hash, must_change_password)
+         VALUES ($1, 'Test', $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(email)
+    .bind(role)
+    .bind(kommunekode)
+    .bind(hash)
+    .bind(must_change)
+    .fetch_one(pool)
+    .await
+    .expect("admin")
+}
+
+/// The value of the session cookie the client holds for the server.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("dagtilbud_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+}

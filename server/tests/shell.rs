@@ -1,0 +1,112 @@
+//! The app shell over real HTTP: pages, probes, compression.
+
+mod common;
+
+use app::ssr::AppState;
+use common::spawn_app;
+use sqlx::PgPool;
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn landing_page_is_danish_and_shows_the_register(pool: PgPool) {
+    server::seed::reference_data(&pool).await.unwrap();
+    server::seed::register(&pool, false).await.unwrap();
+    let app = spawn_app(pool).await;
+
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 200);
+    let body = response.text().await.unwrap();
+    assert!(body.contains(r#"<html lang="da""#), "Danish document");
+    assert!(body.contains("<title>Find og sammenlign dagtilbud – Dagtilbudsportalen</title>"));
+    assert!(
+        body.contains("dagtilbud i 98 kommuner"),
+        "figures come from the database"
+    );
+    assert!(
+        body.contains(r#"href="/tilgaengelighed""#),
+        "footer links the accessibility statement"
+    );
+    assert!(
+        body.contains("Ansvarlig myndighed"),
+        "footer names the responsible authority"
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn probes_report_alive_and_ready(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.text().await.unwrap(), "ok");
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.unwrap(), "ok");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn unknown_pages_get_a_danish_404(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let response = app.get("/findes/ikke").await;
+    assert_eq!(response.status(), 404);
+    assert!(response.text().await.unwrap().contains("Siden findes ikke"));
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn static_pages_render(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    for (path, heading) in [
+        ("/tilgaengelighed", "Tilgængelighedserklæring"),
+        ("/cookies", "Cookies"),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains(&format!("<h1>{heading}</h1>")),
+            "{path}"
+        );
+    }
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn html_is_compressed_when_the_client_accepts_it(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let response = app
+        .client
+        .get(format!("{}/tilgaengelighed", app.address))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers().get("content-encoding").unwrap(), "br");
+}
+
+#[tokio::test]
+async fn readyz_is_503_when_the_database_is_unreachable() {
+    common::init_logging();
+    // Nothing listens on port 9; the pool gives up quickly.
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .acquire_timeout(std::time::Duration::from_millis(500))
+        .connect_lazy("postgres://nobody@127.0.0.1:9/none")
+        .unwrap();
+    let leptos_options = server::config::leptos_options().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(server::serve(
+        listener,
+        AppState::new(pool, leptos_options, app::ssr::Settings::default()),
+        std::future::pending(),
+    ));
+
+    let started = std::time::Instant::now();
+    let response = reqwest::get(format!("{address}/readyz")).await.unwrap();
+    assert_eq!(response.status(), 503);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "answers quickly"
+    );
+    let health = reqwest::get(format!("{address}/healthz")).await.unwrap();
+    assert_eq!(health.status(), 200, "the process itself is alive");
+}
