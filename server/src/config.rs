@@ -12,6 +12,7 @@
 //! | `SESSION_IDLE_MINUTES` | `30` | a session ends after this long without a request |
 //! | `SESSION_ABSOLUTE_HOURS` | `12` | a session ends this long after log-in |
 //! | `TRUST_PROXY` | `false` | take the client address from `X-Forwarded-For` (only behind a proxy that sets it) |
+//! | `REQUEST_TIMEOUT_SECS` | `30` | a response not started by then is a logged 503 |
 //! | `LOG_FORMAT` | `text` | `text` or `json` |
 //! | `RUST_LOG` | `info` | log filter |
 
@@ -82,6 +83,7 @@ impl Config {
             absolute_timeout: Duration::from_secs(3600 * parsed("SESSION_ABSOLUTE_HOURS", 12u64)?),
             trust_proxy: flag("TRUST_PROXY"),
             secure_cookies: public_url.starts_with("https://"),
+            request_timeout: Duration::from_secs(parsed("REQUEST_TIMEOUT_SECS", 30u64)?),
         };
         Ok(Config {
             settings,

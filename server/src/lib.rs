@@ -88,9 +88,31 @@ pub fn router(state: AppState) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            settings.request_timeout,
+            deadline,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Answer 503 (and log the path) when a request has not produced its response
+/// in time. Every page renders in full before its headers are sent, so this
+/// also bounds a render that waits on a stuck query.
+async fn deadline(
+    axum::extract::State(limit): axum::extract::State<std::time::Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path().to_owned();
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::error!(%path, limit_secs = limit.as_secs(), "request timed out");
+            app::ssr::plain::unavailable()
+        }
+    }
 }
 
 /// Serve until `shutdown` resolves, letting requests in flight finish.

@@ -110,3 +110,17 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
     let health = reqwest::get(format!("{address}/healthz")).await.unwrap();
     assert_eq!(health.status(), 200, "the process itself is alive");
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_request_that_outlives_its_deadline_gets_a_danish_503(pool: PgPool) {
+    // A zero deadline expires at the first wait for the database.
+    let settings = app::ssr::Settings {
+        request_timeout: std::time::Duration::ZERO,
+        ..app::ssr::Settings::default()
+    };
+    let app = common::spawn_app_with(pool, settings).await;
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 503);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("lang=\"da\""), "{body}");
+}

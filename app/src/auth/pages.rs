@@ -155,8 +155,14 @@ pub fn AdminLoginPage() -> impl IntoView {
 #[component]
 pub fn ChoosePasswordPage() -> impl IntoView {
     let action = ServerAction::<ChoosePassword>::new();
-    let flash = Resource::new_blocking(|| (), |_| take_form_flash("vaelg-adgangskode".into()));
-    let viewer = Resource::new_blocking(|| (), |_| super::current_viewer());
+    // One resource for both, so SSR waits on a single future.
+    let data = Resource::new_blocking(
+        || (),
+        |_| async move {
+            let flash = take_form_flash("vaelg-adgangskode".into()).await;
+            (flash, super::current_viewer().await)
+        },
+    );
 
     view! {
         <Title text="Vælg ny adgangskode" />
@@ -169,8 +175,9 @@ pub fn ChoosePasswordPage() -> impl IntoView {
         </div>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let flash = flash.await.ok().flatten().unwrap_or_default();
-                let user_name = viewer.await.ok().flatten().map(|v| v.user_name).unwrap_or_default();
+                let (flash, viewer) = data.await;
+                let flash = flash.ok().flatten().unwrap_or_default();
+                let user_name = viewer.ok().flatten().map(|v| v.user_name).unwrap_or_default();
                 let errors = FormErrors::new(flash.errors.clone());
                 follow_action(action, errors);
                 let new_password = RwSignal::new(String::new());

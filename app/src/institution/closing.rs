@@ -8,7 +8,6 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::sections::{Loaded, Section, SectionKind, SectionMeta};
-use crate::auth::take_form_flash;
 use crate::components::form::{errors_from, Checkbox, ErrorSummary, FormErrors, TextField};
 use crate::domain::sections::lukkedage::SUGGESTED_REASONS;
 use crate::domain::sections::{ClosingPeriodForm, Lukkedage};
@@ -167,9 +166,10 @@ pub fn LukkedagePage() -> impl IntoView {
                 remove.version().get(),
             )
         },
-        |_| load_lukkedage(None),
+        |(_, added, edited, removed)| {
+            super::forms::with_flash("lukkedage", added + edited + removed == 0, load_lukkedage(None))
+        },
     );
-    let flash = Resource::new_blocking(|| (), |_| take_form_flash("lukkedage".into()));
     let editing = move || query.read().get("ret").and_then(|i| i.parse::<usize>().ok());
     let saved_query = move || query.read().get("gemt").is_some();
 
@@ -177,11 +177,11 @@ pub fn LukkedagePage() -> impl IntoView {
         <Title text="Lukkedage" />
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
-                let data = match data.await {
+                let (data, flash) = data.await;
+                let data = match data {
                     Ok(data) => data,
                     Err(error) => return view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
                 };
-                let flash = flash.await.ok().flatten();
                 let list = data.loaded.value.clone().unwrap_or_default();
                 let meta = data.loaded.meta.clone();
                 let year = data.year;

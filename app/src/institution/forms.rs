@@ -230,12 +230,32 @@ fn field_order<F: Serialize + Default>() -> Vec<String> {
     }
 }
 
+/// A page's data with what a plain form post left for it.
+pub(super) type WithFlash<T> = (Result<T, AppError>, Option<FormFlash>);
+
+/// Load a page's data and, on its first load only, the flash of `form`. One
+/// resource per page: SSR then waits on a single future, and a refetch after a
+/// save does not ask for a flash that cannot be there.
+pub(super) async fn with_flash<T>(
+    form: &'static str,
+    first_load: bool,
+    load: impl std::future::Future<Output = Result<T, AppError>>,
+) -> WithFlash<T> {
+    let loaded = load.await;
+    let flash = if first_load {
+        take_form_flash(form.to_string()).await.ok().flatten()
+    } else {
+        None
+    };
+    (loaded, flash)
+}
+
 /// The common shape of the four one-form section pages.
 #[component]
 fn OneFormSection<A, T, F, V, OutputProtocol>(
     kind: SectionKind,
     action: ServerAction<A>,
-    loaded: Resource<Result<Loaded<T>, AppError>>,
+    loaded: Resource<WithFlash<Loaded<T>>>,
     to_form: fn(&T) -> F,
     parse: fn(&F) -> Result<T, FieldErrors>,
     fields: fn(Values, FormErrors) -> V,
@@ -259,17 +279,16 @@ where
     F: Serialize + DeserializeOwned + Default + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let flash = Resource::new_blocking(move || (), move |_| take_form_flash(kind.as_str().to_string()));
     let saved_query = saved_from_query();
     view! {
         <Title text=kind.label() />
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
-                let loaded = match loaded.await {
+                let (loaded, flash) = loaded.await;
+                let loaded = match loaded {
                     Ok(loaded) => loaded,
                     Err(error) => return view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
                 };
-                let flash = flash.await.ok().flatten();
                 let PageState { values, errors, meta } = page_state(loaded, flash, to_form);
                 let version = RwSignal::new(meta.version);
                 let saved = RwSignal::new(saved_query.get_untracked());
@@ -304,7 +323,10 @@ fn browser_today() -> time::Date {
 pub fn ProfilPage() -> impl IntoView {
     let action = ServerAction::<SaveProfil>::new();
     let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
-    let loaded = Resource::new_blocking(move || saves.get(), |_| load_profil(None));
+    let loaded = Resource::new_blocking(
+        move || saves.get(),
+        |saved| with_flash(SectionKind::Profil.as_str(), !saved, load_profil(None)),
+    );
     view! {
         <OneFormSection
             kind=SectionKind::Profil
@@ -351,7 +373,10 @@ fn profil_fields(values: Values, errors: FormErrors) -> impl IntoView {
 pub fn MadordningPage() -> impl IntoView {
     let action = ServerAction::<SaveMadordning>::new();
     let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
-    let loaded = Resource::new_blocking(move || saves.get(), |_| load_madordning(None));
+    let loaded = Resource::new_blocking(
+        move || saves.get(),
+        |saved| with_flash(SectionKind::Madordning.as_str(), !saved, load_madordning(None)),
+    );
     view! {
         <OneFormSection
             kind=SectionKind::Madordning
@@ -413,7 +438,16 @@ fn madordning_fields(values: Values, errors: FormErrors) -> impl IntoView {
 pub fn AabningstiderPage() -> impl IntoView {
     let action = ServerAction::<SaveAabningstider>::new();
     let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
-    let loaded = Resource::new_blocking(move || saves.get(), |_| load_aabningstider(None));
+    let loaded = Resource::new_blocking(
+        move || saves.get(),
+        |saved| {
+            with_flash(
+                SectionKind::Aabningstider.as_str(),
+                !saved,
+                load_aabningstider(None),
+            )
+        },
+    );
     view! {
         <OneFormSection
             kind=SectionKind::Aabningstider
@@ -465,7 +499,10 @@ pub fn weekly_hours_text(hours: &OpeningHours) -> String {
 pub fn KontaktPage() -> impl IntoView {
     let action = ServerAction::<SaveKontakt>::new();
     let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
-    let loaded = Resource::new_blocking(move || saves.get(), |_| load_kontakt(None));
+    let loaded = Resource::new_blocking(
+        move || saves.get(),
+        |saved| with_flash(SectionKind::Kontakt.as_str(), !saved, load_kontakt(None)),
+    );
     view! {
         <OneFormSection
             kind=SectionKind::Kontakt

@@ -25,6 +25,9 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// Served over https: the cookie gets `Secure` and the `__Host-` prefix.
     pub secure_cookies: bool,
+    /// A request that has not produced its response by then is answered with
+    /// 503 and logged, so that nothing waits forever on a stuck render or query.
+    pub request_timeout: Duration,
 }
 
 impl Default for Settings {
@@ -34,6 +37,7 @@ impl Default for Settings {
             absolute_timeout: Duration::from_secs(12 * 3600),
             trust_proxy: false,
             secure_cookies: false,
+            request_timeout: Duration::from_secs(30),
         }
     }
 }

@@ -21,19 +21,20 @@ pub fn init_logging() {
 
 /// Start the server on a free port against `pool` (the reference data is loaded first).
 pub async fn spawn_app(pool: PgPool) -> TestApp {
+    spawn_app_with(pool, app::ssr::Settings::default()).await
+}
+
+/// The app with non-default settings.
+pub async fn spawn_app_with(pool: PgPool, settings: app::ssr::Settings) -> TestApp {
     init_logging();
     server::seed::reference_data(&pool).await.expect("reference data");
     let leptos_options = server::config::leptos_options().expect("leptos options");
-    let state = AppState::new(pool.clone(), leptos_options, app::ssr::Settings::default());
+    let state = AppState::new(pool.clone(), leptos_options, settings);
     let clock = state.clock.clone();
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
     tokio::spawn(server::serve(listener, state, std::future::pending()));
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("http client");
+    let client = http_client();
     TestApp {
         address,
         pool,
@@ -90,11 +91,7 @@ impl TestApp {
         TestApp {
             address: self.address.clone(),
             pool: self.pool.clone(),
-            client: reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
+            client: http_client(),
             clock: self.clock.clone(),
         }
     }
@@ -108,6 +105,18 @@ impl TestApp {
         self.call("admin_log_ind", &[("email", email), ("adgangskode", password)])
             .await
     }
+}
+
+/// A cookie-keeping client that does not follow redirects, with a time limit
+/// above the server's own, so a stuck request fails its test instead of
+/// hanging the run.
+fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .expect("http client")
 }
 
 /// The `AppError` in a server function's error answer.
