@@ -5,7 +5,7 @@
 use sqlx::PgPool;
 
 use super::sections::{diff, format_timestamp, Loaded, Section, SectionMeta};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::auth::{Principal, Role};
 use crate::error::AppError;
 
@@ -29,18 +29,19 @@ pub async fn target(pool: &PgPool, principal: Principal, nummer: Option<&str>) -
         .filter(|n| !n.is_empty())
         .map(str::to_uppercase);
     let row = match (&principal, requested) {
-        (Principal::Institution { institution_id, .. }, requested) => {
-            let row = sqlx::query!(
-                "SELECT id, kommunekode, nummer FROM institutions WHERE id = $1 AND status = 'aktiv'",
-                institution_id
-            )
-            .fetch_optional(pool)
-            .await?;
-            match (row, requested) {
-                (Some(row), Some(requested)) if requested != row.nummer => return Err(AppError::NotFound),
-                (row, _) => row.map(|r| (r.id, r.kommunekode, r.nummer)),
-            }
-        }
+        // The session guard checked this very request that the account is
+        // enabled and the institution active, so its own data needs no query.
+        (
+            Principal::Institution {
+                institution_id,
+                kommunekode,
+                nummer,
+            },
+            requested,
+        ) => match requested {
+            Some(requested) if &requested != nummer => return Err(AppError::NotFound),
+            _ => Some((*institution_id, *kommunekode, nummer.clone())),
+        },
         (_, None) => return Err(AppError::NotFound),
         (_, Some(requested)) => sqlx::query!(
             "SELECT id, kommunekode, nummer FROM institutions WHERE nummer = $1 AND status = 'aktiv'",
@@ -171,45 +172,42 @@ pub async fn save<T: Section>(
     }
     let data = serde_json::to_value(new).map_err(|e| AppError::internal("section encode", &e))?;
     let role = target.principal.role().as_str();
+    let changes_json =
+        serde_json::to_value(&changes).map_err(|e| AppError::internal("history encode", &e))?;
+    let details = serde_json::json!({ "afsnit": kind, "version": version + 1, "felter": changes.len() });
+    // Data, history and audit row in one statement (one round trip) inside the
+    // transaction that holds the row lock. The audit columns are those of
+    // `audit::record`.
     let saved = sqlx::query!(
-        r#"INSERT INTO institution_sections (institution_id, section, data, version, updated_by_role, updated_by_label)
-           VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (institution_id, section) DO UPDATE
-             SET data = EXCLUDED.data, version = EXCLUDED.version, updated_at = now(),
-                 updated_by_role = EXCLUDED.updated_by_role, updated_by_label = EXCLUDED.updated_by_label
-           RETURNING version, updated_at"#,
+        r#"WITH saved AS (
+             INSERT INTO institution_sections (institution_id, section, data, version, updated_by_role, updated_by_label)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (institution_id, section) DO UPDATE
+               SET data = EXCLUDED.data, version = EXCLUDED.version, updated_at = now(),
+                   updated_by_role = EXCLUDED.updated_by_role, updated_by_label = EXCLUDED.updated_by_label
+             RETURNING version, updated_at
+           ), history AS (
+             INSERT INTO section_history (institution_id, section, version, actor_role, actor_label, changes)
+             SELECT $1, $2, version, $5, $6, $7 FROM saved
+           ), audit AS (
+             INSERT INTO audit_log (actor_role, actor_id, actor_label, action, institution_id, kommunekode, client_ip, details)
+             VALUES ($8, $9, $6, 'afsnit_gemt', $1, $10, $11::text::inet, $12)
+           )
+           SELECT version, updated_at FROM saved"#,
         target.institution_id,
         kind,
         data,
         version + 1,
         role,
-        actor.label
+        actor.label,
+        changes_json,
+        actor.role,
+        actor.id,
+        target.kommunekode,
+        ip.map(|ip| ip.to_string()),
+        details
     )
     .fetch_one(&mut *tx)
-    .await?;
-    let changes_json =
-        serde_json::to_value(&changes).map_err(|e| AppError::internal("history encode", &e))?;
-    sqlx::query!(
-        r#"INSERT INTO section_history (institution_id, section, version, actor_role, actor_label, changes)
-           VALUES ($1, $2, $3, $4, $5, $6)"#,
-        target.institution_id,
-        kind,
-        saved.version,
-        role,
-        actor.label,
-        changes_json
-    )
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut *tx,
-        &actor,
-        "afsnit_gemt",
-        Some(target.institution_id),
-        Some(target.kommunekode),
-        ip,
-        serde_json::json!({ "afsnit": kind, "version": saved.version, "felter": changes.len() }),
-    )
     .await?;
     tx.commit().await?;
     Ok(meta(saved.version, saved.updated_at, role))
