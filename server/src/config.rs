@@ -83,6 +83,7 @@ impl Config {
             absolute_timeout: Duration::from_secs(3600 * parsed("SESSION_ABSOLUTE_HOURS", 12u64)?),
             trust_proxy: flag("TRUST_PROXY"),
             secure_cookies: public_url.starts_with("https://"),
+            public_url: public_url.trim_end_matches('/').to_string(),
             request_timeout: Duration::from_secs(parsed("REQUEST_TIMEOUT_SECS", 30u64)?),
         };
         Ok(Config {

@@ -64,6 +64,12 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(health::routes())
+        // Documents rather than data: plain endpoints behind the same guard.
+        .route("/kommune/breve", axum::routing::post(app::kommune::ssr::letters))
+        .route(
+            "/kommune/eksport.csv",
+            axum::routing::get(app::kommune::ssr::export),
+        )
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = options.clone();

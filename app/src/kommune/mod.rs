@@ -1,61 +1,284 @@
-//! The kommune administrator's pages.
+//! The kommune administrator's pages: the overview of the kommune's
+//! institutions and the log-in letters.
+
+pub mod overview;
+#[cfg(feature = "ssr")]
+pub mod ssr;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
+use leptos_router::hooks::use_query_map;
 
+use crate::domain::{Ejerform, InstitutionType};
 use crate::error::AppError;
+use crate::institution::sections::SectionKind;
+use overview::{OverviewFilter, OverviewPage, OverviewSummary};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KommuneFigures {
-    pub kommune: String,
-    pub active: i64,
-    pub logged_in: i64,
-}
-
-/// Figures for the administrator's own kommune.
+/// One page of the administrator's own kommune's institutions.
 #[server(prefix = "/api/fn", endpoint = "kommune_oversigt")]
-pub async fn kommune_summary() -> Result<KommuneFigures, AppError> {
+pub async fn kommune_overview(#[server(default)] filter: OverviewFilter) -> Result<OverviewPage, AppError> {
     let (_, kommunekode) = crate::auth::ssr::require_kommune()?;
     let pool = crate::ssr::pool()?;
-    let row = sqlx::query!(
-        r#"SELECT k.navn,
-                  COUNT(i.id) FILTER (WHERE i.status = 'aktiv') AS "active!",
-                  COUNT(a.last_login_at) FILTER (WHERE i.status = 'aktiv') AS "logged_in!"
-           FROM kommuner k
-           LEFT JOIN institutions i ON i.kommunekode = k.kode
-           LEFT JOIN institution_accounts a ON a.institution_id = i.id
-           WHERE k.kode = $1
-           GROUP BY k.navn"#,
-        kommunekode
-    )
-    .fetch_one(&pool)
-    .await?;
-    Ok(KommuneFigures {
-        kommune: row.navn,
-        active: row.active,
-        logged_in: row.logged_in,
-    })
+    let (kommune, rows) = ssr::overview_rows(&pool, kommunekode).await?;
+    Ok(overview::build_page(kommune, rows, &filter))
 }
 
 #[component]
 pub fn KommuneStart() -> impl IntoView {
-    let summary = Resource::new(|| (), |_| kommune_summary());
+    let query = use_query_map();
+    let filter = Memo::new(move |_| OverviewFilter::from_query(|key| query.read().get(key)));
+    let data = Resource::new_blocking(move || filter.get(), kommune_overview);
     view! {
         <Title text="Kommunens oversigt" />
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
-                match summary.await {
-                    Ok(summary) => view! {
-                        <h1>{format!("{} Kommune", summary.kommune)}</h1>
-                        <p class="stats">
-                            {format!("{} aktive dagtilbud, heraf {} der har logget ind.", summary.active, summary.logged_in)}
-                        </p>
-                    }
-                    .into_any(),
+                match data.await {
+                    Ok(page) => view! { <Overview page filter=filter.get_untracked() /> }.into_any(),
                     Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn Overview(page: OverviewPage, filter: OverviewFilter) -> impl IntoView {
+    let OverviewPage {
+        kommune,
+        summary,
+        rows,
+        matching,
+        page: current,
+        pages,
+        never_logged_in,
+    } = page;
+    let sort_link = {
+        let filter = filter.clone();
+        move |key: &'static str, label: &'static str| {
+            let active = filter.sorter == key || (filter.sorter.is_empty() && key == "navn");
+            view! {
+                <a href=format!("/kommune{}", filter.query(1, Some(key))) aria-current=active.then_some("true")>
+                    {label}
+                </a>
+            }
+        }
+    };
+    let row_views = rows
+        .into_iter()
+        .map(|row| {
+            let select_label = format!("Vælg {} ({})", row.navn, row.nummer);
+            let cells = row
+                .filled
+                .iter()
+                .zip(SectionKind::ALL)
+                .map(|(filled, kind)| {
+                    let text = if *filled { "udfyldt" } else { "mangler" };
+                    view! {
+                        <td class=if *filled { "cell-ok" } else { "cell-missing" }>
+                            <span aria-hidden="true">{if *filled { "✓" } else { "–" }}</span>
+                            <span class="visually-hidden">{format!("{}: {text}", kind.label())}</span>
+                        </td>
+                    }
+                })
+                .collect_view();
+            view! {
+                <tr>
+                    <td>
+                        {row.active.then(|| view! {
+                            <input type="checkbox" name="nummer" value=row.nummer.clone() aria-label=select_label />
+                        })}
+                    </td>
+                    <td>{row.nummer.clone()}</td>
+                    <td>{row.navn.clone()}{(!row.active).then_some(" (nedlagt)")}</td>
+                    <td>{row.institution_type.label()}</td>
+                    <td>{row.ejerform.label()}</td>
+                    <td>{if row.logged_in { "Ja" } else { "Nej" }}</td>
+                    {cells}
+                    <td>{row.updated.clone().unwrap_or_else(|| "Aldrig".into())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let prev = (current > 1).then(|| format!("/kommune{}", filter.query(current - 1, None)));
+    let next = (current < pages).then(|| format!("/kommune{}", filter.query(current + 1, None)));
+
+    view! {
+        <h1>{format!("{kommune} Kommune")}</h1>
+        <Summary summary=summary.clone() />
+        <FilterForm filter=filter.clone() />
+        <h2 id="institutioner">"Dagtilbud"</h2>
+        <p role="status">{format!("{matching} dagtilbud matcher. Side {current} af {pages}.")}</p>
+        <form method="post" action="/kommune/breve" class="form" target="_blank">
+            <div class="table-wrap">
+                <table class="table table-compact">
+                    <caption class="visually-hidden">"Kommunens dagtilbud og deres indberetning"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col"><span class="visually-hidden">"Vælg"</span></th>
+                            <th scope="col">{sort_link("nummer", "Nummer")}</th>
+                            <th scope="col">{sort_link("navn", "Navn")}</th>
+                            <th scope="col">"Type"</th>
+                            <th scope="col">"Ejerform"</th>
+                            <th scope="col">"Logget ind"</th>
+                            {SectionKind::ALL.iter().map(|k| view! { <th scope="col">{k.label()}</th> }).collect_view()}
+                            <th scope="col">{sort_link("opdateret", "Senest opdateret")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{row_views}</tbody>
+                </table>
+            </div>
+            <nav class="pager" aria-label="Sider">
+                {prev.map(|href| view! { <a href=href rel="prev">"Forrige side"</a> })}
+                {next.map(|href| view! { <a href=href rel="next">"Næste side"</a> })}
+                <a href=format!("/kommune{}", filter.query(1, Some("udfyldt")))>"Sortér efter færrest udfyldte afsnit"</a>
+            </nav>
+            <fieldset class="fieldset">
+                <legend>"Log-in-breve til de valgte"</legend>
+                <p class="form-hint">
+                    "Hvert brev får en ny engangskode. Den gælder i stedet for tidligere koder og adgangskoder, "
+                    "og koden vises kun i de breve, du henter nu."
+                </p>
+                <div class="button-row">
+                    <button type="submit" name="format" value="html" class="button">"Vis breve til udskrift"</button>
+                    <button type="submit" name="format" value="pdf" class="button button-secondary">"Hent breve som PDF"</button>
+                    <button type="submit" name="format" value="csv" class="button button-secondary">"Hent CSV til brevfletning"</button>
+                </div>
+            </fieldset>
+        </form>
+        <form method="post" action="/kommune/breve" class="form" target="_blank">
+            <input type="hidden" name="alle_aldrig" value="1" />
+            <fieldset class="fieldset">
+                <legend>{format!("Breve til alle {} aktive dagtilbud, der aldrig har logget ind", summary.active - summary.logged_in)}</legend>
+                <div class="button-row">
+                    <button type="submit" name="format" value="html" class="button button-secondary">"Vis breve til udskrift"</button>
+                    <button type="submit" name="format" value="pdf" class="button button-secondary">"Hent breve som PDF"</button>
+                </div>
+            </fieldset>
+        </form>
+        <p class="form-hint">{format!("{never_logged_in} af de viste dagtilbud har aldrig logget ind.")}</p>
+        <p><a href="/kommune/eksport.csv" download>"Hent kommunens dagtilbud og indberetninger som CSV"</a></p>
+    }
+}
+
+/// Progress in figures, bars and an SVG chart of each section.
+#[component]
+fn Summary(summary: OverviewSummary) -> impl IntoView {
+    let active = summary.active.max(1);
+    let percent = |n: usize| (n * 100 + active / 2) / active;
+    let bar_width = |n: usize| n as f64 / active as f64 * 300.0;
+    let described: Vec<String> = SectionKind::ALL
+        .iter()
+        .zip(summary.per_section)
+        .map(|(k, n)| format!("{}: {n}", k.label()))
+        .collect();
+    let chart_title = format!(
+        "Udfyldte afsnit blandt {} aktive dagtilbud. {}.",
+        summary.active,
+        described.join(", ")
+    );
+    view! {
+        <section aria-labelledby="fremdrift">
+            <h2 id="fremdrift">"Fremdrift"</h2>
+            <p class="stats">
+                {format!(
+                    "{} aktive dagtilbud ({} nedlagte). {} har logget ind, og {} har udfyldt alle fem afsnit.",
+                    summary.active, summary.closed, summary.logged_in, summary.all_filled
+                )}
+            </p>
+            <div class="progress-list">
+                <label for="fremdrift-login">{format!("Har logget ind: {} %", percent(summary.logged_in))}</label>
+                <progress id="fremdrift-login" max=summary.active value=summary.logged_in>{format!("{} %", percent(summary.logged_in))}</progress>
+                <label for="fremdrift-alle">{format!("Alle fem afsnit udfyldt: {} %", percent(summary.all_filled))}</label>
+                <progress id="fremdrift-alle" max=summary.active value=summary.all_filled>{format!("{} %", percent(summary.all_filled))}</progress>
+            </div>
+            <svg class="chart" role="img" aria-labelledby="graf-titel" viewBox="0 0 480 170" width="480" height="170">
+                <title id="graf-titel">{chart_title}</title>
+                {SectionKind::ALL.iter().zip(summary.per_section).enumerate().map(|(i, (kind, n))| {
+                    let y = 10 + i * 32;
+                    view! {
+                        <text x="0" y=y + 17 class="chart-label">{kind.label()}</text>
+                        <rect x="140" y=y width="300" height="22" class="chart-track" />
+                        <rect x="140" y=y width=format!("{:.1}", bar_width(n)) height="22" class="chart-bar" />
+                        <text x="446" y=y + 17 class="chart-value">{format!("{} %", percent(n))}</text>
+                    }
+                }).collect_view()}
+            </svg>
+        </section>
+    }
+}
+
+/// The GET form behind every view of the overview.
+#[component]
+fn FilterForm(filter: OverviewFilter) -> impl IntoView {
+    let option = |value: &'static str, label: &'static str, current: &str| {
+        view! { <option value=value selected=current == value>{label}</option> }
+    };
+    let types = InstitutionType::ALL
+        .iter()
+        .map(|t| option(t.as_str(), t.label(), &filter.institution_type))
+        .collect_view();
+    let ejerformer = Ejerform::ALL
+        .iter()
+        .map(|e| option(e.as_str(), e.label(), &filter.ejerform))
+        .collect_view();
+    let sections = SectionKind::ALL
+        .iter()
+        .map(|k| option(k.as_str(), k.label(), &filter.mangler))
+        .collect_view();
+    view! {
+        <form method="get" action="/kommune" class="form filter-form" role="search" aria-label="Find dagtilbud">
+            <div class="form-group">
+                <label class="form-label" for="soeg">"Søg efter navn eller nummer"</label>
+                <input type="search" id="soeg" name="soeg" class="input" value=filter.soeg.clone() />
+            </div>
+            <div class="filter-row">
+                <div class="form-group">
+                    <label class="form-label" for="type">"Type"</label>
+                    <select id="type" name="type" class="form-select">
+                        <option value="">"Alle typer"</option>
+                        {types}
+                    </select>
+                </div>
+                <div class="form-group">
+                    <label class="form-label" for="ejerform">"Ejerform"</label>
+                    <select id="ejerform" name="ejerform" class="form-select">
+                        <option value="">"Alle ejerformer"</option>
+                        {ejerformer}
+                    </select>
+                </div>
+                <div class="form-group">
+                    <label class="form-label" for="mangler">"Mangler afsnit"</label>
+                    <select id="mangler" name="mangler" class="form-select">
+                        <option value="">"Vis alle"</option>
+                        {sections}
+                    </select>
+                </div>
+                <div class="form-group">
+                    <label class="form-label" for="status">"Status"</label>
+                    <select id="status" name="status" class="form-select">
+                        {option("aktiv", "Aktive", &filter.status)}
+                        {option("nedlagt", "Nedlagte", &filter.status)}
+                        {option("alle", "Alle", &filter.status)}
+                    </select>
+                </div>
+                <div class="form-group">
+                    <label class="form-label" for="sorter">"Sortér efter"</label>
+                    <select id="sorter" name="sorter" class="form-select">
+                        {option("navn", "Navn", &filter.sorter)}
+                        {option("nummer", "Nummer", &filter.sorter)}
+                        {option("udfyldt", "Færrest udfyldte afsnit", &filter.sorter)}
+                        {option("opdateret", "Ældste opdatering", &filter.sorter)}
+                    </select>
+                </div>
+            </div>
+            <div class="form-group form-check">
+                <input type="checkbox" id="aldrig" name="aldrig" value="1" checked=filter.aldrig />
+                <label for="aldrig">"Kun dagtilbud, der aldrig har logget ind"</label>
+            </div>
+            <div class="button-row">
+                <button type="submit" class="button">"Vis"</button>
+                <a href="/kommune">"Nulstil"</a>
+            </div>
+        </form>
     }
 }

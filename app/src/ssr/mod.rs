@@ -25,6 +25,8 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// Served over https: the cookie gets `Secure` and the `__Host-` prefix.
     pub secure_cookies: bool,
+    /// Where people reach the service, as printed in log-in letters.
+    pub public_url: String,
     /// A request that has not produced its response by then is answered with
     /// 503 and logged, so that nothing waits forever on a stuck render or query.
     pub request_timeout: Duration,
@@ -37,6 +39,7 @@ impl Default for Settings {
             absolute_timeout: Duration::from_secs(12 * 3600),
             trust_proxy: false,
             secure_cookies: false,
+            public_url: "http://localhost:3000".into(),
             request_timeout: Duration::from_secs(30),
         }
     }

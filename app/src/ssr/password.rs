@@ -23,18 +23,30 @@ fn permits() -> &'static Semaphore {
 /// Hash a secret with argon2id and the crate's defaults (m=19 MiB, t=2, p=1).
 pub async fn hash(secret: SecretString) -> Result<String, AppError> {
     let _permit = permits().acquire().await.map_err(|_| AppError::Unavailable)?;
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(secret.expose_secret().as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-            .map_err(|error| {
-                tracing::error!(%error, "password hashing failed");
-                AppError::Internal
-            })
-    })
-    .await
-    .map_err(|error| AppError::internal("password hashing task", &error))?
+    tokio::task::spawn_blocking(move || hash_now(&secret))
+        .await
+        .map_err(|error| AppError::internal("password hashing task", &error))?
+}
+
+/// Hash many secrets one after another on one blocking thread holding one
+/// permit, so that bulk work (hundreds of log-in letters) leaves the other
+/// cores to people logging in.
+pub async fn hash_many(secrets: Vec<SecretString>) -> Result<Vec<String>, AppError> {
+    let _permit = permits().acquire().await.map_err(|_| AppError::Unavailable)?;
+    tokio::task::spawn_blocking(move || secrets.iter().map(hash_now).collect())
+        .await
+        .map_err(|error| AppError::internal("password hashing task", &error))?
+}
+
+fn hash_now(secret: &SecretString) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(secret.expose_secret().as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|error| {
+            tracing::error!(%error, "password hashing failed");
+            AppError::Internal
+        })
 }
 
 /// A valid hash of a random secret nobody knows, used when an account does not

@@ -1,0 +1,691 @@
+//! Server side of the kommune pages: the overview query, log-in letters
+//! (print view, PDF, CSV) and the CSV export. Letters and the export are plain
+//! HTTP endpoints because they answer with documents, not data.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use secrecy::SecretString;
+use sqlx::PgPool;
+
+use super::overview::OverviewRow;
+use crate::audit::Actor;
+use crate::auth::ssr::{format_code, generate_code, ClientIp, CurrentAuth};
+use crate::auth::Principal;
+use crate::domain::{Ejerform, InstitutionType};
+use crate::error::AppError;
+use crate::institution::sections::{format_timestamp, SectionKind};
+use crate::ssr::{plain, AppState};
+
+/// Letters for more institutions than this in one go are refused.
+pub const MAX_LETTERS: usize = 2_000;
+
+/// The kommune's name and every one of its institutions with reporting status.
+pub async fn overview_rows(pool: &PgPool, kommunekode: i16) -> Result<(String, Vec<OverviewRow>), AppError> {
+    let kommune = sqlx::query_scalar!("SELECT navn FROM kommuner WHERE kode = $1", kommunekode)
+        .fetch_one(pool)
+        .await?;
+    let rows = sqlx::query!(
+        r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, i.status = 'aktiv' AS "active!",
+                  a.last_login_at IS NOT NULL AS "logged_in!",
+                  COALESCE(array_agg(s.section) FILTER (WHERE s.section IS NOT NULL), '{}') AS "filled!",
+                  max(s.updated_at) AS updated
+           FROM institutions i
+           LEFT JOIN institution_accounts a ON a.institution_id = i.id
+           LEFT JOIN institution_sections s ON s.institution_id = i.id
+           WHERE i.kommunekode = $1
+           GROUP BY i.id, a.last_login_at"#,
+        kommunekode
+    )
+    .fetch_all(pool)
+    .await?;
+    let rows = rows
+        .into_iter()
+        .map(|r| OverviewRow {
+            institution_type: InstitutionType::parse(&r.institution_type)
+                .unwrap_or(InstitutionType::Boernehave),
+            ejerform: Ejerform::parse(&r.ejerform).unwrap_or(Ejerform::Kommunal),
+            active: r.active,
+            logged_in: r.logged_in,
+            filled: SectionKind::ALL.map(|k| r.filled.iter().any(|s| s == k.as_str())),
+            updated: r.updated.map(format_timestamp),
+            updated_key: r.updated.map(|t| t.unix_timestamp()),
+            nummer: r.nummer,
+            navn: r.navn,
+        })
+        .collect();
+    Ok((kommune, rows))
+}
+
+/// The calling administrator and their kommune; `None` for anyone else.
+fn kommune_admin(auth: &CurrentAuth) -> Option<(Principal, i16)> {
+    match auth.0.as_ref().map(|a| (&a.principal, a.pending_password)) {
+        Some((principal @ Principal::Kommune { kommunekode, .. }, false)) => {
+            Some((principal.clone(), *kommunekode))
+        }
+        _ => None,
+    }
+}
+
+fn forbidden() -> Response {
+    plain::page(
+        StatusCode::FORBIDDEN,
+        "Ingen adgang",
+        "Kun kommunens administratorer kan hente log-in-breve og udtræk.",
+    )
+}
+
+/// What the letter form sent.
+#[derive(Debug, Default, PartialEq)]
+pub struct LetterRequest {
+    pub numbers: Vec<String>,
+    pub all_never_logged_in: bool,
+    pub format: LetterFormat,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub enum LetterFormat {
+    #[default]
+    Html,
+    Pdf,
+    Csv,
+}
+
+impl LetterRequest {
+    pub fn parse(body: &[u8]) -> LetterRequest {
+        let mut request = LetterRequest::default();
+        for (key, value) in form_urlencoded::parse(body) {
+            match &*key {
+                "nummer" => request.numbers.push(value.trim().to_uppercase()),
+                "alle_aldrig" => request.all_never_logged_in = value == "1",
+                "format" => {
+                    request.format = match &*value {
+                        "pdf" => LetterFormat::Pdf,
+                        "csv" => LetterFormat::Csv,
+                        _ => LetterFormat::Html,
+                    }
+                }
+                _ => {}
+            }
+        }
+        request.numbers.sort();
+        request.numbers.dedup();
+        request
+    }
+}
+
+/// One institution's letter.
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub nummer: String,
+    pub navn: String,
+    pub street: String,
+    pub city: String,
+    pub code: String,
+}
+
+/// POST /kommune/breve: issue new single-use codes for the chosen institutions
+/// of the caller's kommune and answer with the letters. The codes exist in
+/// plain text only in this response; the database keeps their hashes.
+pub async fn letters(
+    State(state): State<AppState>,
+    Extension(auth): Extension<CurrentAuth>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    body: Bytes,
+) -> Response {
+    let Some((principal, kommunekode)) = kommune_admin(&auth) else {
+        return forbidden();
+    };
+    let request = LetterRequest::parse(&body);
+    if request.numbers.is_empty() && !request.all_never_logged_in {
+        return plain::page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Vælg dagtilbud",
+            "Vælg mindst ét dagtilbud i oversigten, eller vælg breve til alle, der aldrig har logget ind. Gå tilbage til oversigten og prøv igen.",
+        );
+    }
+    if request.numbers.len() > MAX_LETTERS {
+        return plain::page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "For mange dagtilbud",
+            &format!(
+                "Der kan laves breve til højst {MAX_LETTERS} dagtilbud ad gangen. Vælg færre og prøv igen."
+            ),
+        );
+    }
+    let kommune_name = match sqlx::query_scalar!("SELECT navn FROM kommuner WHERE kode = $1", kommunekode)
+        .fetch_one(&state.pool)
+        .await
+    {
+        Ok(name) => name,
+        Err(error) => return AppError::from(error).into_plain(),
+    };
+    let actor = Actor::from_principal(&principal);
+    match issue_letters(&state.pool, kommunekode, &request, &actor, ip).await {
+        Ok(letters) if letters.is_empty() => plain::page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Ingen breve",
+            "Alle kommunens aktive dagtilbud har allerede logget ind, så der er ingen breve at lave.",
+        ),
+        Ok(letters) => {
+            let kommune = format!("{kommune_name} Kommune");
+            let login_url = format!("{}/log-ind", state.settings.public_url);
+            let (content_type, disposition, body) = match request.format {
+                LetterFormat::Html => (
+                    "text/html; charset=utf-8",
+                    None,
+                    letters_html(&kommune, &login_url, &letters).into_bytes(),
+                ),
+                LetterFormat::Pdf => (
+                    "application/pdf",
+                    Some("attachment; filename=\"log-in-breve.pdf\""),
+                    letters_pdf(&kommune, &login_url, &letters),
+                ),
+                LetterFormat::Csv => (
+                    "text/csv; charset=utf-8",
+                    Some("attachment; filename=\"log-in-breve.csv\""),
+                    letters_csv(&letters),
+                ),
+            };
+            let mut response = (StatusCode::OK, body).into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            // The codes must not stay in any cache.
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            if let Some(disposition) = disposition {
+                headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static(disposition));
+            }
+            response
+        }
+        Err(error) => error.into_plain(),
+    }
+}
+
+impl AppError {
+    /// The plain page for an error of a document endpoint.
+    fn into_plain(self) -> Response {
+        match self {
+            AppError::NotFound => plain::page(
+                StatusCode::NOT_FOUND,
+                "Dagtilbud ikke fundet",
+                "Et eller flere af de valgte dagtilbud findes ikke blandt kommunens aktive dagtilbud. Gå tilbage til oversigten, genindlæs den og prøv igen.",
+            ),
+            AppError::Unavailable => plain::unavailable(),
+            _ => plain::internal_error(),
+        }
+    }
+}
+
+/// Issue codes for the requested institutions in one transaction: every
+/// earlier code and password of theirs stops working, their sessions end, and
+/// each gets an audit row. A number outside the kommune's active institutions
+/// fails the whole request with "not found".
+pub async fn issue_letters(
+    pool: &PgPool,
+    kommunekode: i16,
+    request: &LetterRequest,
+    actor: &Actor,
+    ip: Option<std::net::IpAddr>,
+) -> Result<Vec<Letter>, AppError> {
+    let targets = sqlx::query!(
+        r#"SELECT i.id, i.nummer, i.navn, i.vejnavn, i.husnummer, i.postnummer, i.postby
+           FROM institutions i
+           LEFT JOIN institution_accounts a ON a.institution_id = i.id
+           WHERE i.kommunekode = $1 AND i.status = 'aktiv'
+             AND (i.nummer = ANY($2) OR ($3 AND a.last_login_at IS NULL))
+           ORDER BY i.postnummer, i.navn"#,
+        kommunekode,
+        &request.numbers,
+        request.all_never_logged_in
+    )
+    .fetch_all(pool)
+    .await?;
+    let found = |n: &String| targets.iter().any(|t| &t.nummer == n);
+    if !request.numbers.iter().all(found) {
+        return Err(AppError::NotFound);
+    }
+    if targets.len() > MAX_LETTERS {
+        return Err(AppError::Validation(crate::error::FieldErrors::from([(
+            "nummer".to_string(),
+            format!("Der kan laves breve til højst {MAX_LETTERS} dagtilbud ad gangen."),
+        )])));
+    }
+    let codes: Vec<String> = targets.iter().map(|_| generate_code()).collect();
+    let hashes =
+        crate::ssr::password::hash_many(codes.iter().map(|c| SecretString::from(c.clone())).collect())
+            .await?;
+    let ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
+
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        r#"INSERT INTO institution_accounts (institution_id, code_hash, code_issued_at)
+           SELECT * , now() FROM UNNEST($1::bigint[], $2::text[])
+           ON CONFLICT (institution_id) DO UPDATE
+             SET code_hash = EXCLUDED.code_hash, code_issued_at = now(), password_hash = NULL,
+                 epoch = institution_accounts.epoch + 1"#,
+        &ids,
+        &hashes
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"INSERT INTO audit_log (actor_role, actor_id, actor_label, action, institution_id, kommunekode, client_ip, details)
+           SELECT $1, $2, $3, 'kode_udstedt', id, $4, $5::text::inet, $6 FROM UNNEST($7::bigint[]) AS id"#,
+        actor.role,
+        actor.id,
+        actor.label,
+        kommunekode,
+        ip.map(|ip| ip.to_string()),
+        serde_json::json!({ "brev": true, "antal": ids.len() }),
+        &ids
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+
+    Ok(targets
+        .into_iter()
+        .zip(codes)
+        .map(|(t, code)| Letter {
+            nummer: t.nummer,
+            navn: t.navn,
+            street: format!("{} {}", t.vejnavn, t.husnummer),
+            city: format!("{} {}", t.postnummer, t.postby),
+            code: format_code(&code),
+        })
+        .collect())
+}
+
+/// The letter's paragraphs after the address and heading, shared by the print view and the PDF.
+fn letter_body(kommune: &str, login_url: &str, letter: &Letter) -> Vec<String> {
+    vec![
+        format!(
+            "{kommune} beder jer indberette oplysninger om {} til Dagtilbudsportalen, hvor forældre finder og sammenligner dagtilbud.",
+            letter.navn
+        ),
+        "Sådan logger I ind:".to_string(),
+        format!("1. Gå til {login_url}"),
+        format!("2. Skriv institutionsnummeret: {}", letter.nummer),
+        format!("3. Skriv engangskoden: {}", letter.code),
+        "4. Vælg en ny adgangskode, som I bruger fremover.".to_string(),
+        "Koden kan kun bruges én gang. Den erstatter tidligere breve, koder og adgangskoder.".to_string(),
+        format!("Har I spørgsmål, så kontakt {kommune}."),
+    ]
+}
+
+const LETTER_HEADING: &str = "Log ind og indberet til Dagtilbudsportalen";
+
+/// One printable letter per page.
+pub fn letters_html(kommune: &str, login_url: &str, letters: &[Letter]) -> String {
+    use crate::components::form::escape_text as e;
+    let mut html = String::with_capacity(1_500 * letters.len() + 1_000);
+    html.push_str(&format!(
+        "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Log-in-breve – {}</title><style>{LETTER_CSS}</style></head><body>\
+         <p class=\"no-print\"><strong>{} breve.</strong> Udskriv dem med browserens udskriftsfunktion (Ctrl+P). \
+         Koderne vises kun her; luk siden, når brevene er udskrevet.</p>",
+        e(kommune),
+        letters.len()
+    ));
+    for letter in letters {
+        html.push_str("<article class=\"letter\">");
+        html.push_str(&format!(
+            "<p class=\"sender\">{}</p><address>Til ledelsen i<br>{}<br>{}<br>{}</address><h1>{LETTER_HEADING}</h1>",
+            e(kommune),
+            e(&letter.navn),
+            e(&letter.street),
+            e(&letter.city)
+        ));
+        for paragraph in letter_body(kommune, login_url, letter) {
+            html.push_str(&format!("<p>{}</p>", e(&paragraph)));
+        }
+        html.push_str("</article>");
+    }
+    html.push_str("</body></html>");
+    html
+}
+
+const LETTER_CSS: &str = "body{font-family:system-ui,sans-serif;font-size:12pt;line-height:1.5;margin:2rem;color:#1a1a1a}\
+.letter{max-width:40rem;margin:0 auto 3rem;padding-bottom:2rem;border-bottom:1px dashed #999}\
+.sender{text-align:right}address{font-style:normal;margin:2rem 0}h1{font-size:16pt}\
+@media print{.no-print{display:none}body{margin:0}.letter{border:0;page-break-after:always;break-after:page;margin:0;padding:2cm}}";
+
+/// The same letters for mail merge: number, name, address and code.
+pub fn letters_csv(letters: &[Letter]) -> Vec<u8> {
+    // A byte-order mark and semicolons: what Danish Excel opens correctly.
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
+    let mut write = || -> Result<(), csv::Error> {
+        writer.write_record([
+            "institutionsnummer",
+            "navn",
+            "adresse",
+            "postnummer og by",
+            "engangskode",
+        ])?;
+        for l in letters {
+            writer.write_record([
+                &l.nummer,
+                &csv_safe(&l.navn),
+                &csv_safe(&l.street),
+                &csv_safe(&l.city),
+                &l.code,
+            ])?;
+        }
+        writer.flush()?;
+        Ok(())
+    };
+    if let Err(error) = write() {
+        tracing::error!(%error, "writing the letters CSV failed");
+    }
+    drop(writer);
+    out
+}
+
+/// Text that a spreadsheet would read as a formula gets a leading apostrophe.
+pub fn csv_safe(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// One A4 page per letter, in Helvetica with WinAnsi encoding (æ, ø, å and the
+/// rest of Latin-1 print as themselves; anything else becomes "?").
+pub fn letters_pdf(kommune: &str, login_url: &str, letters: &[Letter]) -> Vec<u8> {
+    use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
+    let mut pdf = Pdf::new();
+    let catalog_id = Ref::new(1);
+    let pages_id = Ref::new(2);
+    let font_id = Ref::new(3);
+    let bold_id = Ref::new(4);
+    let page_ids: Vec<(Ref, Ref)> = (0..letters.len() as i32)
+        .map(|i| (Ref::new(10 + 2 * i), Ref::new(11 + 2 * i)))
+        .collect();
+    pdf.catalog(catalog_id).pages(pages_id);
+    pdf.pages(pages_id)
+        .kids(page_ids.iter().map(|(page, _)| *page))
+        .count(letters.len() as i32);
+    pdf.type1_font(font_id)
+        .base_font(Name(b"Helvetica"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    pdf.type1_font(bold_id)
+        .base_font(Name(b"Helvetica-Bold"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+
+    for (letter, (page_id, content_id)) in letters.iter().zip(&page_ids) {
+        let mut page = pdf.page(*page_id);
+        page.media_box(Rect::new(0.0, 0.0, 595.0, 842.0))
+            .parent(pages_id)
+            .contents(*content_id);
+        page.resources()
+            .fonts()
+            .pair(Name(b"F1"), font_id)
+            .pair(Name(b"F2"), bold_id);
+        drop(page);
+
+        let mut content = Content::new();
+        let mut y = 770.0;
+        let line = |content: &mut Content, text: &str, font: &[u8], size: f32, y: &mut f32| {
+            content.begin_text();
+            content.set_font(Name(font), size);
+            content.next_line(70.0, *y);
+            content.show(Str(&win_ansi(text)));
+            content.end_text();
+            *y -= size * 1.5;
+        };
+        line(&mut content, kommune, b"F1", 11.0, &mut y);
+        y -= 30.0;
+        for address_line in ["Til ledelsen i", &letter.navn, &letter.street, &letter.city] {
+            line(&mut content, address_line, b"F1", 11.0, &mut y);
+        }
+        y -= 30.0;
+        line(&mut content, LETTER_HEADING, b"F2", 16.0, &mut y);
+        y -= 8.0;
+        for paragraph in letter_body(kommune, login_url, letter) {
+            for wrapped in wrap(&paragraph, 85) {
+                line(&mut content, &wrapped, b"F1", 11.0, &mut y);
+            }
+            y -= 6.0;
+        }
+        pdf.stream(*content_id, &content.finish());
+    }
+    pdf.finish()
+}
+
+/// Latin-1 characters are their own WinAnsi code; the rest print as "?".
+fn win_ansi(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c {
+            '–' => 0x96,
+            c if (c as u32) < 0x100 => c as u8,
+            _ => b'?',
+        })
+        .collect()
+}
+
+/// Greedy word wrap at `width` characters.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+/// GET /kommune/eksport.csv: every institution of the caller's kommune with
+/// its master data, reporting status and each reported field.
+pub async fn export(State(state): State<AppState>, Extension(auth): Extension<CurrentAuth>) -> Response {
+    let Some((_, kommunekode)) = kommune_admin(&auth) else {
+        return forbidden();
+    };
+    match export_csv(&state.pool, kommunekode).await {
+        Ok(body) => {
+            let mut response = (StatusCode::OK, body).into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            headers.insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"dagtilbud.csv\""),
+            );
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+            response
+        }
+        Err(error) => error.into_plain(),
+    }
+}
+
+pub async fn export_csv(pool: &PgPool, kommunekode: i16) -> Result<Vec<u8>, AppError> {
+    use crate::domain::sections::{Kontakt, Lukkedage, Madordning, OpeningHours, Profil};
+    use crate::institution::sections::Section;
+
+    let institutions = sqlx::query!(
+        r#"SELECT i.id, i.nummer, i.navn, i.institution_type, i.ejerform, i.status, i.closed_on,
+                  i.vejnavn, i.husnummer, i.postnummer, i.postby, a.last_login_at
+           FROM institutions i LEFT JOIN institution_accounts a ON a.institution_id = i.id
+           WHERE i.kommunekode = $1 ORDER BY i.nummer"#,
+        kommunekode
+    )
+    .fetch_all(pool)
+    .await?;
+    let sections = sqlx::query!(
+        r#"SELECT s.institution_id, s.section, s.data FROM institution_sections s
+           JOIN institutions i ON i.id = s.institution_id WHERE i.kommunekode = $1"#,
+        kommunekode
+    )
+    .fetch_all(pool)
+    .await?;
+
+    fn described<T: Section>(data: &serde_json::Value) -> Vec<(&'static str, String)> {
+        serde_json::from_value::<T>(data.clone())
+            .map(|v| v.describe())
+            .unwrap_or_default()
+    }
+    // Every section field as "<Afsnit>: <felt>", in the order first seen.
+    let mut columns: Vec<String> = Vec::new();
+    let mut values: std::collections::HashMap<(i64, String), String> = std::collections::HashMap::new();
+    for row in &sections {
+        let Some(kind) = SectionKind::parse(&row.section) else {
+            continue;
+        };
+        let fields = match kind {
+            SectionKind::Profil => described::<Profil>(&row.data),
+            SectionKind::Madordning => described::<Madordning>(&row.data),
+            SectionKind::Lukkedage => described::<Lukkedage>(&row.data),
+            SectionKind::Aabningstider => described::<OpeningHours>(&row.data),
+            SectionKind::Kontakt => described::<Kontakt>(&row.data),
+        };
+        for (label, value) in fields {
+            let column = format!("{}: {label}", kind.label());
+            if !columns.contains(&column) {
+                columns.push(column.clone());
+            }
+            values.insert((row.institution_id, column), value);
+        }
+    }
+    columns.sort_by_key(|c| {
+        SectionKind::ALL
+            .iter()
+            .position(|k| c.starts_with(&format!("{}:", k.label())))
+            .unwrap_or(5)
+    });
+
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
+        let mut header = vec![
+            "institutionsnummer".to_string(),
+            "navn".into(),
+            "type".into(),
+            "ejerform".into(),
+            "status".into(),
+            "nedlagt den".into(),
+            "adresse".into(),
+            "postnummer".into(),
+            "by".into(),
+            "har logget ind".into(),
+        ];
+        header.extend(columns.iter().cloned());
+        let fail = |e: csv::Error| AppError::internal("export csv", &e);
+        writer.write_record(&header).map_err(fail)?;
+        for i in &institutions {
+            let mut record = vec![
+                i.nummer.clone(),
+                csv_safe(&i.navn),
+                InstitutionType::parse(&i.institution_type)
+                    .map(|t| t.label().to_string())
+                    .unwrap_or_default(),
+                Ejerform::parse(&i.ejerform)
+                    .map(|e| e.label().to_string())
+                    .unwrap_or_default(),
+                if i.status == "aktiv" {
+                    "aktiv".into()
+                } else {
+                    "nedlagt".into()
+                },
+                i.closed_on
+                    .map(crate::domain::calendar::format_date)
+                    .unwrap_or_default(),
+                csv_safe(&format!("{} {}", i.vejnavn, i.husnummer)),
+                i.postnummer.to_string(),
+                csv_safe(&i.postby),
+                if i.last_login_at.is_some() {
+                    "ja".into()
+                } else {
+                    "nej".into()
+                },
+            ];
+            record.extend(
+                columns
+                    .iter()
+                    .map(|c| csv_safe(values.get(&(i.id, c.clone())).map(String::as_str).unwrap_or(""))),
+            );
+            writer.write_record(&record).map_err(fail)?;
+        }
+        writer.flush().map_err(|e| AppError::internal("export csv", &e))?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn letter(n: usize) -> Letter {
+        Letter {
+            nummer: format!("K{n:05}"),
+            navn: format!("Børnehuset Ærø <b>{n}</b>"),
+            street: "Åvej 1".into(),
+            city: "8660 Skanderborg".into(),
+            code: "ABCD-EFGH-JKMN".into(),
+        }
+    }
+
+    #[test]
+    fn form_bodies_parse_with_repeated_numbers() {
+        let request = LetterRequest::parse(b"nummer=k00002&nummer=K00001&nummer=K00002&format=pdf");
+        assert_eq!(request.numbers, ["K00001", "K00002"]);
+        assert_eq!(request.format, LetterFormat::Pdf);
+        assert!(!request.all_never_logged_in);
+        let all = LetterRequest::parse(b"alle_aldrig=1");
+        assert!(all.all_never_logged_in && all.numbers.is_empty());
+        assert_eq!(all.format, LetterFormat::Html);
+    }
+
+    #[test]
+    fn print_view_escapes_names_and_breaks_pages() {
+        let html = letters_html(
+            "Skanderborg Kommune",
+            "https://x.dk/log-ind",
+            &[letter(1), letter(2)],
+        );
+        assert_eq!(html.matches("<article class=\"letter\">").count(), 2);
+        assert!(html.contains("&lt;b&gt;1&lt;/b&gt;") && !html.contains("<b>1</b>"));
+        assert!(html.contains("break-after:page"));
+        assert!(html.contains("ABCD-EFGH-JKMN") && html.contains("https://x.dk/log-ind"));
+    }
+
+    #[test]
+    fn csv_has_a_header_a_row_per_letter_and_defuses_formulas() {
+        let mut evil = letter(3);
+        evil.navn = "=HYPERLINK(\"x\")".into();
+        let csv = String::from_utf8(letters_csv(&[letter(1), evil])).unwrap();
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("institutionsnummer;navn"));
+        assert!(lines[2].contains("'=HYPERLINK"));
+    }
+
+    #[test]
+    fn pdf_text_is_latin1_and_wrapped() {
+        assert_eq!(
+            win_ansi("æøå – €"),
+            vec![0xE6, 0xF8, 0xE5, b' ', 0x96, b' ', b'?']
+        );
+        let lines = wrap("en to tre fire fem seks", 9);
+        assert_eq!(lines, ["en to tre", "fire fem", "seks"]);
+        assert!(lines.iter().all(|l| l.len() <= 9));
+        let pdf = letters_pdf("K", "https://x", &[letter(1), letter(2), letter(3)]);
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(pdf.trim_ascii_end().ends_with(b"%%EOF"));
+    }
+}
