@@ -272,7 +272,7 @@ mod tests {
         assert_eq!(page.summary.closed, 1);
         assert_eq!(page.summary.logged_in, 2);
         assert_eq!(page.summary.all_filled, 1);
-        assert_eq!(page.summary.per_section, [4, 2, 2, 2, 1]);
+        assert_eq!(page.summary.per_section, [3, 2, 2, 2, 1]);
     }
 
     #[test]
