@@ -183,11 +183,14 @@ pub async fn letters(
                     Some("attachment; filename=\"log-in-breve.pdf\""),
                     letters_pdf(&kommune, &login_url, &letters),
                 ),
-                LetterFormat::Csv => (
-                    "text/csv; charset=utf-8",
-                    Some("attachment; filename=\"log-in-breve.csv\""),
-                    letters_csv(&letters),
-                ),
+                LetterFormat::Csv => match letters_csv(&letters) {
+                    Ok(csv) => (
+                        "text/csv; charset=utf-8",
+                        Some("attachment; filename=\"log-in-breve.csv\""),
+                        csv,
+                    ),
+                    Err(error) => return error.into_plain(),
+                },
             };
             let mut response = (StatusCode::OK, body).into_response();
             let headers = response.headers_mut();
@@ -353,35 +356,38 @@ const LETTER_CSS: &str = "body{font-family:system-ui,sans-serif;font-size:12pt;l
 @media print{.no-print{display:none}body{margin:0}.letter{border:0;page-break-after:always;break-after:page;margin:0;padding:2cm}}";
 
 /// The same letters for mail merge: number, name, address and code.
-pub fn letters_csv(letters: &[Letter]) -> Vec<u8> {
-    // A byte-order mark and semicolons: what Danish Excel opens correctly.
+pub fn letters_csv(letters: &[Letter]) -> Result<Vec<u8>, AppError> {
+    let header = [
+        "institutionsnummer",
+        "navn",
+        "adresse",
+        "postnummer og by",
+        "engangskode",
+    ]
+    .map(String::from);
+    let rows = letters.iter().map(|l| {
+        vec![
+            l.nummer.clone(),
+            csv_safe(&l.navn),
+            csv_safe(&l.street),
+            csv_safe(&l.city),
+            l.code.clone(),
+        ]
+    });
+    danish_csv(std::iter::once(header.to_vec()).chain(rows))
+}
+
+/// Records as CSV the way Danish Excel opens it: a byte-order mark and semicolons.
+fn danish_csv(records: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, AppError> {
+    let fail = |e: csv::Error| AppError::internal("csv", &e);
     let mut out = b"\xEF\xBB\xBF".to_vec();
     let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
-    let mut write = || -> Result<(), csv::Error> {
-        writer.write_record([
-            "institutionsnummer",
-            "navn",
-            "adresse",
-            "postnummer og by",
-            "engangskode",
-        ])?;
-        for l in letters {
-            writer.write_record([
-                &l.nummer,
-                &csv_safe(&l.navn),
-                &csv_safe(&l.street),
-                &csv_safe(&l.city),
-                &l.code,
-            ])?;
-        }
-        writer.flush()?;
-        Ok(())
-    };
-    if let Err(error) = write() {
-        tracing::error!(%error, "writing the letters CSV failed");
+    for record in records {
+        writer.write_record(&record).map_err(fail)?;
     }
+    writer.flush().map_err(|e| AppError::internal("csv", &e))?;
     drop(writer);
-    out
+    Ok(out)
 }
 
 /// Text that a spreadsheet would read as a formula gets a leading apostrophe.
@@ -569,9 +575,7 @@ pub async fn export_csv(pool: &PgPool, kommunekode: i16) -> Result<Vec<u8>, AppE
             .unwrap_or(5)
     });
 
-    let mut out = b"\xEF\xBB\xBF".to_vec();
     {
-        let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
         let mut header = vec![
             "institutionsnummer".to_string(),
             "navn".into(),
@@ -585,9 +589,7 @@ pub async fn export_csv(pool: &PgPool, kommunekode: i16) -> Result<Vec<u8>, AppE
             "har logget ind".into(),
         ];
         header.extend(columns.iter().cloned());
-        let fail = |e: csv::Error| AppError::internal("export csv", &e);
-        writer.write_record(&header).map_err(fail)?;
-        for i in &institutions {
+        let rows = institutions.iter().map(|i| {
             let mut record = vec![
                 i.nummer.clone(),
                 csv_safe(&i.navn),
@@ -619,11 +621,10 @@ pub async fn export_csv(pool: &PgPool, kommunekode: i16) -> Result<Vec<u8>, AppE
                     .iter()
                     .map(|c| csv_safe(values.get(&(i.id, c.clone())).map(String::as_str).unwrap_or(""))),
             );
-            writer.write_record(&record).map_err(fail)?;
-        }
-        writer.flush().map_err(|e| AppError::internal("export csv", &e))?;
+            record
+        });
+        danish_csv(std::iter::once(header).chain(rows))
     }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -668,7 +669,7 @@ mod tests {
     fn csv_has_a_header_a_row_per_letter_and_defuses_formulas() {
         let mut evil = letter(3);
         evil.navn = "=HYPERLINK(\"x\")".into();
-        let csv = String::from_utf8(letters_csv(&[letter(1), evil])).unwrap();
+        let csv = String::from_utf8(letters_csv(&[letter(1), evil]).unwrap()).unwrap();
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
         assert_eq!(lines.len(), 3);
         assert!(lines[0].starts_with("institutionsnummer;navn"));
