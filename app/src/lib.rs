@@ -32,6 +32,7 @@ use crate::institution::closing::LukkedagePage;
 use crate::institution::forms::{AabningstiderPage, KontaktPage, MadordningPage, ProfilPage};
 use crate::institution::overview::HistoryPage;
 use crate::institution::{InstitutionStart, PreviewPage};
+use crate::kommune::institutions::{KommuneInstitutionPage, NewInstitutionPage};
 use crate::kommune::KommuneStart;
 use crate::pages::{Accessibility, Cookies, NotFound};
 use crate::portal::Landing;
@@ -92,6 +93,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("indberetning/historik") view=HistoryPage ssr=SsrMode::Async />
                     <Route path=path!("indberetning/forhaandsvisning") view=PreviewPage ssr=SsrMode::Async />
                     <Route path=path!("kommune") view=KommuneStart ssr=SsrMode::Async />
+                    <Route path=path!("kommune/nyt-dagtilbud") view=NewInstitutionPage ssr=SsrMode::Async />
+                    <Route path=path!("kommune/dagtilbud/:nummer") view=KommuneInstitutionPage ssr=SsrMode::Async />
+                    <Route path=path!("kommune/dagtilbud/:nummer/profil") view=ProfilPage ssr=SsrMode::Async />
+                    <Route path=path!("kommune/dagtilbud/:nummer/madordning") view=MadordningPage ssr=SsrMode::Async />
+                    <Route path=path!("kommune/dagtilbud/:nummer/lukkedage") view=LukkedagePage ssr=SsrMode::Async />
+                    <Route path=path!("kommune/dagtilbud/:nummer/aabningstider") view=AabningstiderPage ssr=SsrMode::Async />
+                    <Route path=path!("kommune/dagtilbud/:nummer/kontakt") view=KontaktPage ssr=SsrMode::Async />
+                    <Route path=path!("kommune/dagtilbud/:nummer/historik") view=HistoryPage ssr=SsrMode::Async />
+                    <Route path=path!("kommune/dagtilbud/:nummer/forhaandsvisning") view=PreviewPage ssr=SsrMode::Async />
                     <Route path=path!("support") view=SupportStart ssr=SsrMode::Async />
                 </Routes>
             </Layout>

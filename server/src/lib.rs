@@ -67,6 +67,10 @@ pub fn router(state: AppState) -> Router {
         // Documents rather than data: plain endpoints behind the same guard.
         .route("/kommune/breve", axum::routing::post(app::kommune::ssr::letters))
         .route(
+            "/kommune/breve/{id}",
+            axum::routing::get(app::kommune::ssr::letter_job),
+        )
+        .route(
             "/kommune/eksport.csv",
             axum::routing::get(app::kommune::ssr::export),
         )

@@ -18,8 +18,10 @@ async fn kommune_admin(app: &TestApp, kommunekode: i16) -> TestApp {
     client
 }
 
+/// Post the letter form; when the server starts a letter job, follow it to
+/// the job's page (which waits for small jobs to finish).
 async fn post_letters(client: &TestApp, body: &str) -> reqwest::Response {
-    client
+    let response = client
         .client
         .post(format!("{}/kommune/breve", client.address))
         .header("sec-fetch-site", "same-origin")
@@ -27,7 +29,21 @@ async fn post_letters(client: &TestApp, body: &str) -> reqwest::Response {
         .body(body.to_string())
         .send()
         .await
-        .expect("request")
+        .expect("request");
+    match job_location(&response) {
+        Some(job) => client.get(&job).await,
+        None => response,
+    }
+}
+
+/// The letter job a response sends the browser to.
+fn job_location(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .filter(|l| l.starts_with("/kommune/breve/"))
+        .map(String::from)
 }
 
 /// The codes in a letters CSV, by institution number.
@@ -252,4 +268,75 @@ async fn only_kommune_administrators_reach_letters_and_export(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(forged.status(), 403);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_letter_job_is_fetched_again_only_by_whoever_asked_for_it(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    institution_with_password(&app.pool, "S70001", SKANDERBORG, PASSWORD).await;
+    let kommune = kommune_admin(&app, SKANDERBORG).await;
+    let started = kommune
+        .client
+        .post(format!("{}/kommune/breve", kommune.address))
+        .header("sec-fetch-site", "same-origin")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("nummer=S70001&format=html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 303);
+    let job = job_location(&started).expect("the browser is sent to the letter job");
+
+    let print = kommune.get(&job).await;
+    assert_eq!(print.status(), 200);
+    assert_eq!(print.headers()["cache-control"], "no-store");
+    let body = print.text().await.unwrap();
+    let base = job.split('?').next().unwrap();
+    assert!(body.contains(&format!("href=\"{base}?format=pdf\"")));
+    let code = body
+        .split("engangskoden: ")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the letter shows the code")
+        .to_string();
+
+    // The same letters again, as CSV: the same code, not a new one.
+    let csv = kommune.get(&format!("{base}?format=csv")).await;
+    assert_eq!(csv.status(), 200);
+    assert_eq!(
+        codes_from_csv(&csv.text().await.unwrap()),
+        vec![("S70001".to_string(), code)]
+    );
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'kode_udstedt'"
+        )
+        .await,
+        1
+    );
+
+    // Another administrator of the same kommune, or of another, does not get them.
+    let colleague_email = "kollega@skanderborg.example";
+    admin(
+        &app.pool,
+        colleague_email,
+        "kommune",
+        Some(SKANDERBORG),
+        PASSWORD,
+        false,
+    )
+    .await;
+    let colleague = app.fresh_client();
+    assert_eq!(
+        colleague.login_admin(colleague_email, PASSWORD).await.status(),
+        200
+    );
+    let refused = colleague.get(&job).await;
+    assert_eq!(refused.status(), 404);
+    assert!(!refused.text().await.unwrap().contains("S70001"));
+    let aarhus = kommune_admin(&app, AARHUS).await;
+    assert_eq!(aarhus.get(&job).await.status(), 404);
+    let anonymous = app.fresh_client();
+    assert_eq!(anonymous.get(&job).await.status(), 303);
 }

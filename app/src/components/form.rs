@@ -332,3 +332,39 @@ pub fn Radio(name: &'static str, value: &'static str, label: &'static str, check
         </div>
     }
 }
+
+/// A labelled `<select>` with DKFDS' error pattern. `options` are (value, label).
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    #[prop(into)] label: String,
+    errors: FormErrors,
+    options: Vec<(&'static str, &'static str)>,
+    #[prop(optional, into)] value: String,
+    /// The text of the empty first choice, e.g. "Vælg type".
+    #[prop(optional)]
+    placeholder: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let error = errors.get(name);
+    view! {
+        <div class=group_class(error)>
+            <label for=name>{label}</label>
+            {hint.map(|hint| view! { <span class="form-hint" id=format!("{name}-hjaelp")>{hint}</span> })}
+            <FieldError id=name error />
+            <select
+                id=name
+                name=name
+                class="form-select"
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by(name, hint.is_some(), error)
+            >
+                {placeholder.map(|text| view! { <option value="">{text}</option> })}
+                {options
+                    .into_iter()
+                    .map(|(option, text)| view! { <option value=option selected=value == option>{text}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::sections::{Loaded, Section, SectionKind, SectionMeta};
+use super::workspace::NummerField;
 use crate::components::form::{errors_from, Checkbox, ErrorSummary, FormErrors, TextField};
 use crate::domain::sections::lukkedage::SUGGESTED_REASONS;
 use crate::domain::sections::{ClosingPeriodForm, Lukkedage};
@@ -79,7 +80,16 @@ async fn change(nummer: Option<String>, version: i32, change: Change) -> Result<
     super::ssr::save(&pool, &target, version, &list, crate::auth::ssr::client_ip()).await
 }
 
-const PAGE: &str = "/indberetning/lukkedage";
+/// The lukkedage page of the caller's institution, or of `nummer` for an administrator.
+#[cfg(feature = "ssr")]
+fn page_for(nummer: Option<&str>) -> Result<String, AppError> {
+    let principal = crate::auth::ssr::require_principal()?;
+    Ok(super::workspace::section_page(
+        principal.role(),
+        nummer,
+        SectionKind::Lukkedage,
+    ))
+}
 
 /// Add a closing period.
 #[server(prefix = "/api/fn", endpoint = "lukkedage_tilfoej")]
@@ -88,14 +98,14 @@ pub async fn add_closing_period(
     version: i32,
     #[server(flatten)] form: ClosingPeriodForm,
 ) -> Result<SectionMeta, AppError> {
-    crate::auth::ssr::require_principal()?;
+    let page = page_for(nummer.as_deref())?;
     let values = crate::ssr::flash::form_values(&form);
     let result = change(nummer, version, Change::Add(form)).await;
     crate::ssr::flash::finish(
         "lukkedage",
-        PAGE,
+        &page,
         values,
-        Some("/indberetning/lukkedage?gemt=1"),
+        Some(&format!("{page}?gemt=1")),
         result,
     )
     .await
@@ -109,16 +119,16 @@ pub async fn edit_closing_period(
     index: usize,
     #[server(flatten)] form: ClosingPeriodForm,
 ) -> Result<SectionMeta, AppError> {
-    crate::auth::ssr::require_principal()?;
+    let page = page_for(nummer.as_deref())?;
     let mut values = crate::ssr::flash::form_values(&form);
     values.push(("index".into(), index.to_string()));
     let result = change(nummer, version, Change::Replace(index, form)).await;
-    let page = format!("{PAGE}?ret={index}");
+    let saved = format!("{page}?gemt=1");
     crate::ssr::flash::finish(
         "lukkedage",
-        &page,
+        &format!("{page}?ret={index}"),
         values,
-        Some("/indberetning/lukkedage?gemt=1"),
+        Some(&saved),
         result,
     )
     .await
@@ -131,13 +141,13 @@ pub async fn remove_closing_period(
     version: i32,
     index: usize,
 ) -> Result<SectionMeta, AppError> {
-    crate::auth::ssr::require_principal()?;
+    let page = page_for(nummer.as_deref())?;
     let result = change(nummer, version, Change::Remove(index)).await;
     crate::ssr::flash::finish(
         "lukkedage",
-        PAGE,
+        &page,
         Vec::new(),
-        Some("/indberetning/lukkedage?gemt=1"),
+        Some(&format!("{page}?gemt=1")),
         result,
     )
     .await
@@ -145,6 +155,9 @@ pub async fn remove_closing_period(
 
 #[component]
 pub fn LukkedagePage() -> impl IntoView {
+    let workspace = super::workspace::Workspace::current();
+    let nummer = workspace.nummer.clone();
+    let page = workspace.section(SectionKind::Lukkedage);
     let add = ServerAction::<AddClosingPeriod>::new();
     let edit = ServerAction::<EditClosingPeriod>::new();
     let remove = ServerAction::<RemoveClosingPeriod>::new();
@@ -166,8 +179,12 @@ pub fn LukkedagePage() -> impl IntoView {
                 remove.version().get(),
             )
         },
-        |(_, added, edited, removed)| {
-            super::forms::with_flash("lukkedage", added + edited + removed == 0, load_lukkedage(None))
+        move |(_, added, edited, removed)| {
+            super::forms::with_flash(
+                "lukkedage",
+                added + edited + removed == 0,
+                load_lukkedage(nummer.clone()),
+            )
         },
     );
     let editing = move || query.read().get("ret").and_then(|i| i.parse::<usize>().ok());
@@ -176,7 +193,10 @@ pub fn LukkedagePage() -> impl IntoView {
     view! {
         <Title text="Lukkedage" />
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let workspace = workspace.clone();
+                let page = page.clone();
+                Suspend::new(async move {
                 let (data, flash) = data.await;
                 let data = match data {
                     Ok(data) => data,
@@ -208,8 +228,9 @@ pub fn LukkedagePage() -> impl IntoView {
                     (None, None) => ClosingPeriodForm::default(),
                 };
                 let rows = list.periods.iter().enumerate().map(|(index, p)| {
-                    let edit_href = format!("{PAGE}?ret={index}");
+                    let edit_href = format!("{page}?ret={index}");
                     let label = format!("Slet {}", p.dates());
+                    let row_workspace = workspace.clone();
                     view! {
                         <tr>
                             <td>{p.dates()}</td>
@@ -223,6 +244,7 @@ pub fn LukkedagePage() -> impl IntoView {
                                 <div class="button-row">
                                     <a href=edit_href aria-label=format!("Ret {}", p.dates())>"Ret"</a>
                                     <ActionForm action=remove>
+                                        <NummerField workspace=row_workspace />
                                         <input type="hidden" name="version" value=version />
                                         <input type="hidden" name="index" value=index />
                                         <button type="submit" class="button-link" aria-label=label>"Slet"</button>
@@ -235,7 +257,9 @@ pub fn LukkedagePage() -> impl IntoView {
                 let empty = list.periods.is_empty();
                 let this_year = list.closing_days(year);
                 let next_year = list.closing_days(year + 1);
+                let hidden = workspace.clone();
                 let fields = move || view! {
+                    <NummerField workspace=hidden.clone() />
                     <input type="hidden" name="version" value=version />
                     <TextField name="fra" label="Fra og med" input_type="date" class="input-medium" value=form.fra.clone() errors hint="Første lukkedag, fx 22.12.2026" />
                     <TextField name="til" label="Til og med" input_type="date" class="input-medium" value=form.til.clone() errors hint="Sidste lukkedag" />
@@ -247,7 +271,7 @@ pub fn LukkedagePage() -> impl IntoView {
                     <TextField name="alternativ_sted" label="Hvor er den alternative pasning? (hvis I tilbyder den)" value=form.alternativ_sted.clone() errors />
                 };
                 view! {
-                    <super::forms::SectionHeader kind=SectionKind::Lukkedage meta=meta saved=saved.into() />
+                    <super::forms::SectionHeader kind=SectionKind::Lukkedage meta=meta saved=saved.into() workspace=workspace.clone() />
                     <p class="stats" data-testid="lukkedage-antal">
                         {format!("Lukkedage i {year}: {this_year}. Lukkedage i {}: {next_year}.", year + 1)}
                     </p>
@@ -277,7 +301,7 @@ pub fn LukkedagePage() -> impl IntoView {
                                 {fields()}
                                 <div class="button-row">
                                     <button type="submit" class="button">"Gem ændringen"</button>
-                                    <a href=PAGE>"Fortryd"</a>
+                                    <a href=page.clone()>"Fortryd"</a>
                                 </div>
                             </ActionForm>
                         }.into_any(),
@@ -291,7 +315,7 @@ pub fn LukkedagePage() -> impl IntoView {
                     }}
                 }
                 .into_any()
-            })}
+            })}}
         </Suspense>
     }
 }

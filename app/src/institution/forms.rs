@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::sections::{Loaded, Section, SectionKind, SectionMeta};
+use super::workspace::{NummerField, Workspace};
 use crate::auth::take_form_flash;
 use crate::components::form::{
     errors_from, Checkbox, ErrorSummary, FormErrors, FormFlash, Radio, TextArea, TextField,
@@ -59,7 +60,7 @@ macro_rules! one_form_section {
             #[server(flatten)] form: $form,
         ) -> Result<SectionMeta, AppError> {
             let principal = crate::auth::ssr::require_principal()?;
-            let page = $kind.path();
+            let page = super::workspace::section_page(principal.role(), nummer.as_deref(), $kind);
             let values = crate::ssr::flash::form_values(&form);
             let result = async {
                 let pool = crate::ssr::pool()?;
@@ -76,7 +77,7 @@ macro_rules! one_form_section {
             }
             .await;
             let saved = format!("{page}?gemt=1");
-            crate::ssr::flash::finish($kind.as_str(), page, values, Some(&saved), result).await
+            crate::ssr::flash::finish($kind.as_str(), &page, values, Some(&saved), result).await
         }
     };
 }
@@ -175,9 +176,14 @@ fn page_state<T: Section, F: Serialize + Default>(
 
 /// Heading, last-updated line, saved notice and the back link.
 #[component]
-pub(super) fn SectionHeader(kind: SectionKind, meta: SectionMeta, saved: Signal<bool>) -> impl IntoView {
+pub(super) fn SectionHeader(
+    kind: SectionKind,
+    meta: SectionMeta,
+    saved: Signal<bool>,
+    workspace: Workspace,
+) -> impl IntoView {
     view! {
-        <p><a href="/indberetning">"Tilbage til oversigten"</a></p>
+        <p><a href=workspace.base()>"Tilbage til oversigten"</a></p>
         <h1>{kind.label()}</h1>
         <p class="section-meta">
             {match (meta.updated, meta.updated_by) {
@@ -254,6 +260,7 @@ pub(super) async fn with_flash<T>(
 #[component]
 fn OneFormSection<A, T, F, V, OutputProtocol>(
     kind: SectionKind,
+    workspace: Workspace,
     action: ServerAction<A>,
     loaded: Resource<WithFlash<Loaded<T>>>,
     to_form: fn(&T) -> F,
@@ -283,7 +290,9 @@ where
     view! {
         <Title text=kind.label() />
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let workspace = workspace.clone();
+                Suspend::new(async move {
                 let (loaded, flash) = loaded.await;
                 let loaded = match loaded {
                     Ok(loaded) => loaded,
@@ -296,20 +305,22 @@ where
                 let check = InstantCheck::new();
                 let on_leave = check.on_leave::<F, T>(errors, parse);
                 let order = field_order::<F>();
+                let preview = workspace.page("forhaandsvisning");
                 view! {
-                    <SectionHeader kind meta saved=saved.into() />
+                    <SectionHeader kind meta saved=saved.into() workspace=workspace.clone() />
                     <ErrorSummary errors fields=order />
                     <ActionForm action=action attr:novalidate=true attr:class="form" on:focusout=on_leave>
                         <input type="hidden" name="version" prop:value=move || version.get().to_string() value=version.get_untracked().to_string() />
+                        <NummerField workspace=workspace.clone() />
                         {fields(values, errors)}
                         <div class="button-row">
                             <button type="submit" class="button" disabled=move || action.pending().get()>"Gem og offentliggør"</button>
-                            <a href="/indberetning/forhaandsvisning">"Se siden som forældre ser den"</a>
+                            <a href=preview>"Se siden som forældre ser den"</a>
                         </div>
                     </ActionForm>
                 }
                 .into_any()
-            })}
+            })}}
         </Suspense>
     }
 }
@@ -321,15 +332,18 @@ fn browser_today() -> time::Date {
 
 #[component]
 pub fn ProfilPage() -> impl IntoView {
+    let workspace = Workspace::current();
+    let nummer = workspace.nummer.clone();
     let action = ServerAction::<SaveProfil>::new();
     let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
     let loaded = Resource::new_blocking(
         move || saves.get(),
-        |saved| with_flash(SectionKind::Profil.as_str(), !saved, load_profil(None)),
+        move |saved| with_flash(SectionKind::Profil.as_str(), !saved, load_profil(nummer.clone())),
     );
     view! {
         <OneFormSection
             kind=SectionKind::Profil
+            workspace
             action
             loaded
             to_form=Profil::to_form
@@ -371,15 +385,24 @@ fn profil_fields(values: Values, errors: FormErrors) -> impl IntoView {
 
 #[component]
 pub fn MadordningPage() -> impl IntoView {
+    let workspace = Workspace::current();
+    let nummer = workspace.nummer.clone();
     let action = ServerAction::<SaveMadordning>::new();
     let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
     let loaded = Resource::new_blocking(
         move || saves.get(),
-        |saved| with_flash(SectionKind::Madordning.as_str(), !saved, load_madordning(None)),
+        move |saved| {
+            with_flash(
+                SectionKind::Madordning.as_str(),
+                !saved,
+                load_madordning(nummer.clone()),
+            )
+        },
     );
     view! {
         <OneFormSection
             kind=SectionKind::Madordning
+            workspace
             action
             loaded
             to_form=Madordning::to_form
@@ -436,21 +459,24 @@ fn madordning_fields(values: Values, errors: FormErrors) -> impl IntoView {
 
 #[component]
 pub fn AabningstiderPage() -> impl IntoView {
+    let workspace = Workspace::current();
+    let nummer = workspace.nummer.clone();
     let action = ServerAction::<SaveAabningstider>::new();
     let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
     let loaded = Resource::new_blocking(
         move || saves.get(),
-        |saved| {
+        move |saved| {
             with_flash(
                 SectionKind::Aabningstider.as_str(),
                 !saved,
-                load_aabningstider(None),
+                load_aabningstider(nummer.clone()),
             )
         },
     );
     view! {
         <OneFormSection
             kind=SectionKind::Aabningstider
+            workspace
             action
             loaded
             to_form=OpeningHours::to_form
@@ -497,15 +523,24 @@ pub fn weekly_hours_text(hours: &OpeningHours) -> String {
 
 #[component]
 pub fn KontaktPage() -> impl IntoView {
+    let workspace = Workspace::current();
+    let nummer = workspace.nummer.clone();
     let action = ServerAction::<SaveKontakt>::new();
     let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
     let loaded = Resource::new_blocking(
         move || saves.get(),
-        |saved| with_flash(SectionKind::Kontakt.as_str(), !saved, load_kontakt(None)),
+        move |saved| {
+            with_flash(
+                SectionKind::Kontakt.as_str(),
+                !saved,
+                load_kontakt(nummer.clone()),
+            )
+        },
     );
     view! {
         <OneFormSection
             kind=SectionKind::Kontakt
+            workspace
             action
             loaded
             to_form=Kontakt::to_form

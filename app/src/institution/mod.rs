@@ -6,6 +6,7 @@ pub mod overview;
 pub mod sections;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod workspace;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -46,12 +47,16 @@ pub async fn own_master_data() -> Result<MasterData, AppError> {
     master_data(&pool, institution_id).await
 }
 
-/// The calling institution's page exactly as parents will see it.
+/// The calling institution's page (or, for an administrator, `nummer`'s)
+/// exactly as parents will see it.
 #[server(prefix = "/api/fn", endpoint = "forhaandsvisning")]
-pub async fn preview() -> Result<crate::portal::institution_view::PublicInstitution, AppError> {
-    let (institution_id, _) = crate::auth::ssr::require_institution()?;
+pub async fn preview(
+    nummer: Option<String>,
+) -> Result<crate::portal::institution_view::PublicInstitution, AppError> {
+    let principal = crate::auth::ssr::require_principal()?;
     let pool = crate::ssr::pool()?;
-    crate::portal::institution_view::load_public(&pool, institution_id, forms::today()?.year()).await
+    let target = ssr::target(&pool, principal, nummer.as_deref()).await?;
+    crate::portal::institution_view::load_public(&pool, target.institution_id, forms::today()?.year()).await
 }
 
 /// Master data of one institution (callers check access first).
@@ -72,11 +77,13 @@ pub async fn master_data(pool: &sqlx::PgPool, institution_id: i64) -> Result<Mas
 
 #[component]
 pub fn PreviewPage() -> impl IntoView {
-    let data = Resource::new_blocking(|| (), |_| preview());
+    let workspace = workspace::Workspace::current();
+    let nummer = workspace.nummer.clone();
+    let data = Resource::new_blocking(|| (), move |_| preview(nummer.clone()));
     view! {
         <Title text="Forhåndsvisning" />
         <div class="alert no-print">
-            <p>"Sådan ser forældrene jeres side på Dagtilbudsportalen. "<a href="/indberetning">"Tilbage til oversigten"</a></p>
+            <p>"Sådan ser forældrene siden på Dagtilbudsportalen. "<a href=workspace.base()>"Tilbage til oversigten"</a></p>
         </div>
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
@@ -112,7 +119,7 @@ pub fn InstitutionStart() -> impl IntoView {
                         </section>
                         <section aria-labelledby="afsnit">
                             <h2 id="afsnit">"Jeres indberetning"</h2>
-                            <overview::SectionTable />
+                            <overview::SectionTable workspace=workspace::Workspace::default() />
                             <p class="button-row">
                                 <a class="button" href="/indberetning/forhaandsvisning">"Se siden som forældre ser den"</a>
                                 <a href="/indberetning/historik">"Se alle ændringer (historik)"</a>

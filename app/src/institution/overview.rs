@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use super::sections::{FieldChange, SectionKind};
+use super::workspace::Workspace;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,11 +24,15 @@ pub struct HistoryEntry {
     pub changes: Vec<FieldChange>,
 }
 
-/// The five sections of the calling institution with their status.
+/// The five sections of the calling institution (or, for an administrator,
+/// of `nummer`) with their status.
 #[server(prefix = "/api/fn", endpoint = "afsnit_status")]
-pub async fn section_statuses() -> Result<Vec<SectionStatus>, AppError> {
-    let (institution_id, _) = crate::auth::ssr::require_institution()?;
+pub async fn section_statuses(nummer: Option<String>) -> Result<Vec<SectionStatus>, AppError> {
+    let principal = crate::auth::ssr::require_principal()?;
     let pool = crate::ssr::pool()?;
+    let institution_id = super::ssr::readable_target(&pool, principal, nummer.as_deref())
+        .await?
+        .institution_id;
     let rows = sqlx::query!(
         "SELECT section, updated_at, updated_by_role FROM institution_sections WHERE institution_id = $1",
         institution_id
@@ -57,11 +62,15 @@ fn role_label(role: &str) -> &'static str {
     }
 }
 
-/// Every change to the calling institution's sections, newest first.
+/// Every change to the calling institution's sections (or, for an
+/// administrator, to `nummer`'s), newest first.
 #[server(prefix = "/api/fn", endpoint = "historik")]
-pub async fn history() -> Result<Vec<HistoryEntry>, AppError> {
-    let (institution_id, _) = crate::auth::ssr::require_institution()?;
+pub async fn history(nummer: Option<String>) -> Result<Vec<HistoryEntry>, AppError> {
+    let principal = crate::auth::ssr::require_principal()?;
     let pool = crate::ssr::pool()?;
+    let institution_id = super::ssr::readable_target(&pool, principal, nummer.as_deref())
+        .await?
+        .institution_id;
     let rows = sqlx::query!(
         r#"SELECT section, changed_at, actor_role, changes FROM section_history
            WHERE institution_id = $1 ORDER BY changed_at DESC, id DESC LIMIT 500"#,
@@ -86,13 +95,16 @@ pub async fn history() -> Result<Vec<HistoryEntry>, AppError> {
         .collect()
 }
 
-/// The five sections on the start page.
+/// The five sections on the start page, each linking to its form when `editable`.
 #[component]
-pub fn SectionTable() -> impl IntoView {
-    let statuses = Resource::new(|| (), |_| section_statuses());
+pub fn SectionTable(workspace: Workspace, #[prop(default = true)] editable: bool) -> impl IntoView {
+    let nummer = workspace.nummer.clone();
+    let statuses = Resource::new(|| (), move |_| section_statuses(nummer.clone()));
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {move || {
+                let workspace = workspace.clone();
+                Suspend::new(async move {
                 match statuses.await {
                     Ok(statuses) => view! {
                         <table class="table">
@@ -107,7 +119,13 @@ pub fn SectionTable() -> impl IntoView {
                             <tbody>
                                 {statuses.into_iter().map(|s| view! {
                                     <tr>
-                                        <th scope="row"><a href=s.kind.path()>{s.kind.label()}</a></th>
+                                        <th scope="row">
+                                            {if editable {
+                                                view! { <a href=workspace.section(s.kind)>{s.kind.label()}</a> }.into_any()
+                                            } else {
+                                                s.kind.label().into_any()
+                                            }}
+                                        </th>
                                         <td>
                                             {if s.filled {
                                                 view! { <span class="status status-ok">"Udfyldt"</span> }.into_any()
@@ -129,19 +147,27 @@ pub fn SectionTable() -> impl IntoView {
                     .into_any(),
                     Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
-    let entries = Resource::new(|| (), |_| history());
+    let workspace = Workspace::current();
+    let nummer = workspace.nummer.clone();
+    let entries = Resource::new(|| (), move |_| history(nummer.clone()));
     view! {
         <Title text="Historik" />
-        <p><a href="/indberetning">"Tilbage til oversigten"</a></p>
+        <p><a href=workspace.base()>"Tilbage til oversigten"</a></p>
         <h1>"Historik"</h1>
-        <p class="lead">"Alle ændringer af jeres oplysninger, nyeste først."</p>
+        <p class="lead">
+            {if workspace.is_own() {
+                "Alle ændringer af jeres oplysninger, nyeste først.".to_string()
+            } else {
+                format!("Alle ændringer af oplysningerne for {}, nyeste først.", workspace.nummer.clone().unwrap_or_default())
+            }}
+        </p>
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
                 match entries.await {

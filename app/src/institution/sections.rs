@@ -47,6 +47,17 @@ impl SectionKind {
         }
     }
 
+    /// The last part of the section's page address.
+    pub fn slug(self) -> &'static str {
+        match self {
+            SectionKind::Profil => "profil",
+            SectionKind::Madordning => "madordning",
+            SectionKind::Lukkedage => "lukkedage",
+            SectionKind::Aabningstider => "aabningstider",
+            SectionKind::Kontakt => "kontakt",
+        }
+    }
+
     /// The section's page under the institution's own area.
     pub fn path(self) -> &'static str {
         match self {

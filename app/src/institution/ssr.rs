@@ -24,6 +24,25 @@ pub struct Target {
 /// on any active institution. Anything else is "not found", so that the
 /// existence of other kommuners' institutions does not leak.
 pub async fn target(pool: &PgPool, principal: Principal, nummer: Option<&str>) -> Result<Target, AppError> {
+    resolve(pool, principal, nummer, true).await
+}
+
+/// Like [`target`], but an administrator may also read a closed institution
+/// (its data and history are kept). Only for reading.
+pub async fn readable_target(
+    pool: &PgPool,
+    principal: Principal,
+    nummer: Option<&str>,
+) -> Result<Target, AppError> {
+    resolve(pool, principal, nummer, false).await
+}
+
+async fn resolve(
+    pool: &PgPool,
+    principal: Principal,
+    nummer: Option<&str>,
+    active_only: bool,
+) -> Result<Target, AppError> {
     let requested = nummer
         .map(str::trim)
         .filter(|n| !n.is_empty())
@@ -44,8 +63,9 @@ pub async fn target(pool: &PgPool, principal: Principal, nummer: Option<&str>) -
         },
         (_, None) => return Err(AppError::NotFound),
         (_, Some(requested)) => sqlx::query!(
-            "SELECT id, kommunekode, nummer FROM institutions WHERE nummer = $1 AND status = 'aktiv'",
-            requested
+            "SELECT id, kommunekode, nummer FROM institutions WHERE nummer = $1 AND (status = 'aktiv' OR NOT $2)",
+            requested,
+            active_only
         )
         .fetch_optional(pool)
         .await?
@@ -104,6 +124,12 @@ pub async fn load<T: Section>(pool: &PgPool, institution_id: i64) -> Result<Load
 
 /// Save a section that was loaded at `expected_version`. A newer saved version
 /// is a conflict that names what differs; an unchanged save writes nothing.
+///
+/// No explicit transaction: the current row is read, the change worked out in
+/// Rust, and the data, history and audit rows are written by one statement
+/// that only updates the row while it still has the version that was read.
+/// One statement is one transaction, so either all three rows are written or
+/// none; a save that lost a race reads again and reports the conflict.
 pub async fn save<T: Section>(
     pool: &PgPool,
     target: &Target,
@@ -113,102 +139,117 @@ pub async fn save<T: Section>(
 ) -> Result<SectionMeta, AppError> {
     let kind = T::KIND.as_str();
     let actor = Actor::from_principal(&target.principal);
-    let mut tx = pool.begin().await?;
-    let current = sqlx::query!(
-        r#"SELECT data, version, updated_at, updated_by_role FROM institution_sections
-           WHERE institution_id = $1 AND section = $2 FOR UPDATE"#,
-        target.institution_id,
-        kind
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-
-    let (old, version) = match current {
-        Some(row) => {
-            let old: T =
-                serde_json::from_value(row.data).map_err(|e| AppError::internal("section data", &e))?;
-            if row.version != expected_version {
-                let differences = diff(&new.describe(), &old.describe());
-                let by = meta(row.version, row.updated_at, &row.updated_by_role);
-                let mut message = format!(
-                    "{} har gemt {} {}, efter du åbnede siden. Dine ændringer er ikke gemt.",
-                    by.updated_by.unwrap_or_default(),
-                    T::KIND.label().to_lowercase(),
-                    by.updated.unwrap_or_default()
-                );
-                if !differences.is_empty() {
-                    let fields: Vec<String> = differences
-                        .iter()
-                        .map(|c| format!("{} (gemt nu: «{}», din udgave: «{}»)", c.felt, c.efter, c.foer))
-                        .collect();
-                    message.push_str(&format!(" Forskelle: {}.", fields.join("; ")));
-                }
-                message.push_str(
-                    " Genindlæs siden for at hente den gemte udgave, eller tryk på knappen igen for at gemme din udgave oven på den.",
-                );
-                return Err(AppError::StaleVersion {
-                    message,
-                    current_version: row.version,
-                });
-            }
-            (Some(old), row.version)
-        }
-        None if expected_version != 0 => {
-            return Err(AppError::StaleVersion {
-                message: "Afsnittet findes ikke længere i den udgave, du åbnede. Genindlæs siden.".into(),
-                current_version: 0,
-            })
-        }
-        None => (None, 0),
-    };
-
-    let changes = diff(
-        &old.as_ref().map(T::describe).unwrap_or_default(),
-        &new.describe(),
-    );
-    if old.as_ref() == Some(new) {
-        tx.commit().await?;
-        return load::<T>(pool, target.institution_id).await.map(|l| l.meta);
-    }
-    let data = serde_json::to_value(new).map_err(|e| AppError::internal("section encode", &e))?;
     let role = target.principal.role().as_str();
-    let changes_json =
-        serde_json::to_value(&changes).map_err(|e| AppError::internal("history encode", &e))?;
-    let details = serde_json::json!({ "afsnit": kind, "version": version + 1, "felter": changes.len() });
-    // Data, history and audit row in one statement (one round trip) inside the
-    // transaction that holds the row lock. The audit columns are those of
-    // `audit::record`.
-    let saved = sqlx::query!(
-        r#"WITH saved AS (
-             INSERT INTO institution_sections (institution_id, section, data, version, updated_by_role, updated_by_label)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (institution_id, section) DO UPDATE
-               SET data = EXCLUDED.data, version = EXCLUDED.version, updated_at = now(),
-                   updated_by_role = EXCLUDED.updated_by_role, updated_by_label = EXCLUDED.updated_by_label
-             RETURNING version, updated_at
-           ), history AS (
-             INSERT INTO section_history (institution_id, section, version, actor_role, actor_label, changes)
-             SELECT $1, $2, version, $5, $6, $7 FROM saved
-           ), audit AS (
-             INSERT INTO audit_log (actor_role, actor_id, actor_label, action, institution_id, kommunekode, client_ip, details)
-             VALUES ($8, $9, $6, 'afsnit_gemt', $1, $10, $11::text::inet, $12)
-           )
-           SELECT version, updated_at FROM saved"#,
-        target.institution_id,
-        kind,
-        data,
-        version + 1,
-        role,
-        actor.label,
-        changes_json,
-        actor.role,
-        actor.id,
-        target.kommunekode,
-        ip.map(|ip| ip.to_string()),
-        details
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(meta(saved.version, saved.updated_at, role))
+    // A lost race means another save landed in between; the next read then
+    // sees its version and reports the conflict, so two reads always suffice.
+    for _ in 0..2 {
+        let current = sqlx::query!(
+            r#"SELECT data, version, updated_at, updated_by_role FROM institution_sections
+               WHERE institution_id = $1 AND section = $2"#,
+            target.institution_id,
+            kind
+        )
+        .fetch_optional(pool)
+        .await?;
+
+        let old = match current {
+            Some(row) => {
+                let old: T =
+                    serde_json::from_value(row.data).map_err(|e| AppError::internal("section data", &e))?;
+                if row.version != expected_version {
+                    let saved_by = meta(row.version, row.updated_at, &row.updated_by_role);
+                    return Err(conflict::<T>(new, &old, saved_by));
+                }
+                if &old == new {
+                    return Ok(meta(row.version, row.updated_at, &row.updated_by_role));
+                }
+                Some(old)
+            }
+            None if expected_version != 0 => {
+                return Err(AppError::StaleVersion {
+                    message: "Afsnittet findes ikke længere i den udgave, du åbnede. Genindlæs siden.".into(),
+                    current_version: 0,
+                })
+            }
+            None => None,
+        };
+
+        let changes = diff(
+            &old.as_ref().map(T::describe).unwrap_or_default(),
+            &new.describe(),
+        );
+        let data = serde_json::to_value(new).map_err(|e| AppError::internal("section encode", &e))?;
+        let changes_json =
+            serde_json::to_value(&changes).map_err(|e| AppError::internal("history encode", &e))?;
+        let details = serde_json::json!({
+            "afsnit": kind, "version": expected_version + 1, "felter": changes.len()
+        });
+        // The audit columns are those of `audit::record`.
+        let saved = sqlx::query!(
+            r#"WITH saved AS (
+                 INSERT INTO institution_sections (institution_id, section, data, version, updated_by_role, updated_by_label)
+                 VALUES ($1, $2, $3, $4 + 1, $5, $6)
+                 ON CONFLICT (institution_id, section) DO UPDATE
+                   SET data = EXCLUDED.data, version = EXCLUDED.version, updated_at = now(),
+                       updated_by_role = EXCLUDED.updated_by_role, updated_by_label = EXCLUDED.updated_by_label
+                   WHERE institution_sections.version = $4
+                 RETURNING version, updated_at
+               ), history AS (
+                 INSERT INTO section_history (institution_id, section, version, actor_role, actor_label, changes)
+                 SELECT $1, $2, version, $5, $6, $7 FROM saved
+               ), audit AS (
+                 INSERT INTO audit_log (actor_role, actor_id, actor_label, action, institution_id, kommunekode, client_ip, details)
+                 SELECT $8, $9, $6, 'afsnit_gemt', $1, $10, $11::text::inet, $12 FROM saved
+               )
+               SELECT version, updated_at FROM saved"#,
+            target.institution_id,
+            kind,
+            data,
+            expected_version,
+            role,
+            actor.label,
+            changes_json,
+            actor.role,
+            actor.id,
+            target.kommunekode,
+            ip.map(|ip| ip.to_string()),
+            details
+        )
+        .fetch_optional(pool)
+        .await?;
+        if let Some(saved) = saved {
+            return Ok(meta(saved.version, saved.updated_at, role));
+        }
+    }
+    tracing::error!(
+        section = kind,
+        institution_id = target.institution_id,
+        "save lost its race twice"
+    );
+    Err(AppError::Internal)
+}
+
+/// The conflict message: who saved when, and each field that differs.
+fn conflict<T: Section>(new: &T, saved: &T, saved_by: SectionMeta) -> AppError {
+    let differences = diff(&new.describe(), &saved.describe());
+    let mut message = format!(
+        "{} har gemt {} {}, efter du åbnede siden. Dine ændringer er ikke gemt.",
+        saved_by.updated_by.unwrap_or_default(),
+        T::KIND.label().to_lowercase(),
+        saved_by.updated.unwrap_or_default()
+    );
+    if !differences.is_empty() {
+        let fields: Vec<String> = differences
+            .iter()
+            .map(|c| format!("{} (gemt nu: «{}», din udgave: «{}»)", c.felt, c.efter, c.foer))
+            .collect();
+        message.push_str(&format!(" Forskelle: {}.", fields.join("; ")));
+    }
+    message.push_str(
+        " Genindlæs siden for at hente den gemte udgave, eller tryk på knappen igen for at gemme din udgave oven på den.",
+    );
+    AppError::StaleVersion {
+        message,
+        current_version: saved_by.version,
+    }
 }

@@ -1,6 +1,9 @@
 //! The kommune administrator's pages: the overview of the kommune's
 //! institutions and the log-in letters.
 
+pub mod institutions;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 pub mod overview;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -89,7 +92,10 @@ fn Overview(page: OverviewPage, filter: OverviewFilter) -> impl IntoView {
                         })}
                     </td>
                     <td>{row.nummer.clone()}</td>
-                    <td>{row.navn.clone()}{(!row.active).then_some(" (nedlagt)")}</td>
+                    <td>
+                        <a href=format!("/kommune/dagtilbud/{}", row.nummer)>{row.navn.clone()}</a>
+                        {(!row.active).then_some(" (nedlagt)")}
+                    </td>
                     <td>{row.institution_type.label()}</td>
                     <td>{row.ejerform.label()}</td>
                     <td>{if row.logged_in { "Ja" } else { "Nej" }}</td>
@@ -104,6 +110,7 @@ fn Overview(page: OverviewPage, filter: OverviewFilter) -> impl IntoView {
 
     view! {
         <h1>{format!("{kommune} Kommune")}</h1>
+        <p class="button-row"><a class="button button-secondary" href="/kommune/nyt-dagtilbud">"Opret dagtilbud"</a></p>
         <Summary summary=summary.clone() />
         <FilterForm filter=filter.clone() />
         <h2 id="institutioner">"Dagtilbud"</h2>

@@ -3,13 +3,18 @@
 //! HTTP endpoints because they answer with documents, not data.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use std::collections::HashMap;
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use secrecy::SecretString;
 use sqlx::PgPool;
 
+use super::jobs::{JobState, KEEP_FOR};
 use super::overview::OverviewRow;
 use crate::audit::Actor;
 use crate::auth::ssr::{format_code, generate_code, ClientIp, CurrentAuth};
@@ -126,9 +131,10 @@ pub struct Letter {
     pub code: String,
 }
 
-/// POST /kommune/breve: issue new single-use codes for the chosen institutions
-/// of the caller's kommune and answer with the letters. The codes exist in
-/// plain text only in this response; the database keeps their hashes.
+/// POST /kommune/breve: check the request, then issue new single-use codes
+/// for the chosen institutions of the caller's kommune as a background job and
+/// send the browser to the job's page. The codes exist in plain text only in
+/// that job's letters; the database keeps their hashes.
 pub async fn letters(
     State(state): State<AppState>,
     Extension(auth): Extension<CurrentAuth>,
@@ -146,64 +152,142 @@ pub async fn letters(
             "Vælg mindst ét dagtilbud i oversigten, eller vælg breve til alle, der aldrig har logget ind. Gå tilbage til oversigten og prøv igen.",
         );
     }
-    if request.numbers.len() > MAX_LETTERS {
-        return plain::page(
+    let too_many = || {
+        plain::page(
             StatusCode::UNPROCESSABLE_ENTITY,
             "For mange dagtilbud",
             &format!(
                 "Der kan laves breve til højst {MAX_LETTERS} dagtilbud ad gangen. Vælg færre og prøv igen."
             ),
-        );
-    }
-    let kommune_name = match sqlx::query_scalar!("SELECT navn FROM kommuner WHERE kode = $1", kommunekode)
-        .fetch_one(&state.pool)
-        .await
-    {
-        Ok(name) => name,
-        Err(error) => return AppError::from(error).into_plain(),
+        )
     };
-    let actor = Actor::from_principal(&principal);
-    match issue_letters(&state.pool, kommunekode, &request, &actor, ip).await {
-        Ok(letters) if letters.is_empty() => plain::page(
+    if request.numbers.len() > MAX_LETTERS {
+        return too_many();
+    }
+    let (kommune_name, targets) = match find_targets(&state.pool, kommunekode, &request).await {
+        Ok(found) => found,
+        Err(error) => return error.into_plain(),
+    };
+    if targets.is_empty() {
+        return plain::page(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Ingen breve",
             "Alle kommunens aktive dagtilbud har allerede logget ind, så der er ingen breve at lave.",
-        ),
-        Ok(letters) => {
-            let kommune = format!("{kommune_name} Kommune");
-            let login_url = format!("{}/log-ind", state.settings.public_url);
-            let (content_type, disposition, body) = match request.format {
-                LetterFormat::Html => (
-                    "text/html; charset=utf-8",
-                    None,
-                    letters_html(&kommune, &login_url, &letters).into_bytes(),
-                ),
-                LetterFormat::Pdf => (
-                    "application/pdf",
-                    Some("attachment; filename=\"log-in-breve.pdf\""),
-                    letters_pdf(&kommune, &login_url, &letters),
-                ),
-                LetterFormat::Csv => match letters_csv(&letters) {
-                    Ok(csv) => (
-                        "text/csv; charset=utf-8",
-                        Some("attachment; filename=\"log-in-breve.csv\""),
-                        csv,
-                    ),
-                    Err(error) => return error.into_plain(),
-                },
-            };
-            let mut response = (StatusCode::OK, body).into_response();
-            let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-            // The codes must not stay in any cache.
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            if let Some(disposition) = disposition {
-                headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static(disposition));
-            }
-            response
-        }
-        Err(error) => error.into_plain(),
+        );
     }
+    if targets.len() > MAX_LETTERS {
+        return too_many();
+    }
+    let Principal::Kommune { admin_id, .. } = &principal else {
+        return forbidden();
+    };
+    let actor = Actor::from_principal(&principal);
+    let pool = state.pool.clone();
+    let id = state.letter_jobs.start(
+        *admin_id,
+        kommunekode,
+        format!("{kommune_name} Kommune"),
+        targets.len(),
+        move |done| Box::pin(async move { issue_codes(&pool, kommunekode, targets, &actor, ip, done).await }),
+    );
+    let format = match request.format {
+        LetterFormat::Html => "html",
+        LetterFormat::Pdf => "pdf",
+        LetterFormat::Csv => "csv",
+    };
+    Redirect::to(&format!("/kommune/breve/{id}?format={format}")).into_response()
+}
+
+/// How long a job's page waits for the job before it shows progress instead.
+const WAIT_FOR_JOB: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// GET /kommune/breve/{id}?format=html|pdf|csv: the job's letters once they
+/// are ready, until then a page with its progress that reloads itself.
+pub async fn letter_job(
+    State(state): State<AppState>,
+    Extension(auth): Extension<CurrentAuth>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let Some((Principal::Kommune { admin_id, .. }, kommunekode)) = kommune_admin(&auth) else {
+        return forbidden();
+    };
+    let Some(job) = state.letter_jobs.get(&id, admin_id, kommunekode) else {
+        return plain::page(
+            StatusCode::NOT_FOUND,
+            "Brevene findes ikke længere",
+            &format!(
+                "Breve kan hentes i {} minutter efter, at de er lavet, og kun af den, der bad om dem. Koderne i dem virker stadig. Har I mistet brevene, så lav nye breve fra oversigten; så holder de gamle koder op med at virke.",
+                KEEP_FOR.as_secs() / 60
+            ),
+        );
+    };
+    let letters = match job.state_within(WAIT_FOR_JOB).await {
+        JobState::Running { done, total } => return progress_page(done, total),
+        JobState::Failed(error) => return error.into_plain(),
+        JobState::Finished(letters) => letters,
+    };
+    let login_url = format!("{}/log-ind", state.settings.public_url);
+    let (content_type, disposition, body) = match query.get("format").map(String::as_str) {
+        Some("pdf") => (
+            "application/pdf",
+            Some("attachment; filename=\"log-in-breve.pdf\""),
+            letters_pdf(&job.kommune, &login_url, &letters),
+        ),
+        Some("csv") => match letters_csv(&letters) {
+            Ok(csv) => (
+                "text/csv; charset=utf-8",
+                Some("attachment; filename=\"log-in-breve.csv\""),
+                csv,
+            ),
+            Err(error) => return error.into_plain(),
+        },
+        _ => (
+            "text/html; charset=utf-8",
+            None,
+            letters_html(
+                &job.kommune,
+                &login_url,
+                &letters,
+                Some(&format!("/kommune/breve/{id}")),
+            )
+            .into_bytes(),
+        ),
+    };
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // The codes must not stay in any cache.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(disposition) = disposition {
+        headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static(disposition));
+    }
+    response
+}
+
+/// The page shown while codes are being issued; it reloads itself every two seconds.
+pub fn progress_page(done: usize, total: usize) -> Response {
+    let percent = (done * 100) / total.max(1);
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta http-equiv=\"refresh\" content=\"2\"><title>Brevene laves – {percent} %</title>\
+         <style>{LETTER_CSS}</style></head><body><main class=\"letter\"><h1>Brevene laves</h1>\
+         <p role=\"status\">Der er udstedt koder til {done} af {total} dagtilbud.</p>\
+         <label for=\"fremdrift\">Fremdrift: {percent} %</label><br>\
+         <progress id=\"fremdrift\" max=\"{total}\" value=\"{done}\">{percent} %</progress>\
+         <p>Siden opdaterer sig selv og viser brevene, når de er klar. Du kan lukke den og arbejde videre; \
+         brevene kan hentes på denne adresse i {} minutter.</p></main></body></html>",
+        KEEP_FOR.as_secs() / 60
+    );
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 impl AppError {
@@ -221,17 +305,146 @@ impl AppError {
     }
 }
 
-/// Issue codes for the requested institutions in one transaction: every
-/// earlier code and password of theirs stops working, their sessions end, and
-/// each gets an audit row. A number outside the kommune's active institutions
-/// fails the whole request with "not found".
-pub async fn issue_letters(
+/// Create an institution of `kommunekode` with the next free system number,
+/// its postal district's town, and an audit row, in one statement.
+pub async fn create_institution(
+    pool: &PgPool,
+    kommunekode: i16,
+    new: &crate::domain::register::NewInstitution,
+    actor: &Actor,
+    ip: Option<std::net::IpAddr>,
+) -> Result<String, AppError> {
+    let postnummer = new.postnummer.get();
+    let exists = sqlx::query_scalar!("SELECT navn FROM postnumre WHERE postnummer = $1", postnummer)
+        .fetch_optional(pool)
+        .await?;
+    if exists.is_none() {
+        return Err(AppError::field(
+            "postnummer",
+            format!("Postnummeret {postnummer} findes ikke. Tjek det, fx på postnord.dk."),
+        ));
+    }
+    // A number taken already (say, by an imported register row) is skipped.
+    for _ in 0..20 {
+        let created = sqlx::query_scalar!(
+            r#"WITH created AS (
+                 INSERT INTO institutions (nummer, navn, institution_type, ejerform, kommunekode,
+                                           vejnavn, husnummer, postnummer, postby, p_nummer, cvr)
+                 SELECT 'D' || lpad(nextval('institution_number_seq')::text, 5, '0'), $1, $2, $3, $4, $5, $6, $7, p.navn, $8, $9
+                 FROM postnumre p WHERE p.postnummer = $7
+                 ON CONFLICT (nummer) DO NOTHING
+                 RETURNING id, nummer
+               ), audit AS (
+                 INSERT INTO audit_log (actor_role, actor_id, actor_label, action, institution_id, kommunekode, client_ip, details)
+                 SELECT $10, $11, $12, 'dagtilbud_oprettet', id, $4, $13::text::inet, jsonb_build_object('nummer', nummer)
+                 FROM created
+               )
+               SELECT nummer FROM created"#,
+            new.navn,
+            new.institution_type.as_str(),
+            new.ejerform.as_str(),
+            kommunekode,
+            new.vejnavn,
+            new.husnummer,
+            postnummer,
+            new.p_nummer.as_ref().map(|p| p.as_str()),
+            new.cvr.as_ref().map(|c| c.as_str()),
+            actor.role,
+            actor.id,
+            actor.label,
+            ip.map(|ip| ip.to_string()),
+        )
+        .fetch_optional(pool)
+        .await?;
+        if let Some(nummer) = created {
+            return Ok(nummer);
+        }
+    }
+    tracing::error!("no free institution number after 20 tries");
+    Err(AppError::Internal)
+}
+
+/// Close an active institution of `kommunekode` that the caller loaded at
+/// `version`, on the date `parse` accepts (given the day it was created). Its
+/// account's sessions end at once. Private institutions are support's.
+pub async fn close_institution(
+    pool: &PgPool,
+    kommunekode: i16,
+    nummer: &str,
+    version: i32,
+    parse: impl FnOnce(time::Date) -> Result<time::Date, crate::error::FieldErrors>,
+    actor: &Actor,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(), AppError> {
+    let row = sqlx::query!(
+        r#"SELECT id, version, status, ejerform, created_at FROM institutions
+           WHERE nummer = $1 AND kommunekode = $2 AND ejerform <> 'privat'"#,
+        nummer,
+        kommunekode
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if row.status != "aktiv" {
+        return Err(AppError::Conflict(
+            "Dagtilbuddet er allerede lukket. Genindlæs siden.".into(),
+        ));
+    }
+    let created = crate::institution::sections::danish_time(row.created_at).date();
+    let closed_on = parse(created).map_err(AppError::Validation)?;
+    let closed = sqlx::query_scalar!(
+        r#"WITH closed AS (
+             UPDATE institutions SET status = 'nedlagt', closed_on = $3, version = version + 1, updated_at = now()
+             WHERE id = $1 AND version = $2 AND status = 'aktiv'
+             RETURNING id
+           ), sessions AS (
+             UPDATE institution_accounts SET epoch = epoch + 1 WHERE institution_id IN (SELECT id FROM closed)
+           ), audit AS (
+             INSERT INTO audit_log (actor_role, actor_id, actor_label, action, institution_id, kommunekode, client_ip, details)
+             SELECT $4, $5, $6, 'dagtilbud_lukket', id, $7, $8::text::inet, jsonb_build_object('lukket_den', $3::date)
+             FROM closed
+           )
+           SELECT id FROM closed"#,
+        row.id,
+        version,
+        closed_on,
+        actor.role,
+        actor.id,
+        actor.label,
+        kommunekode,
+        ip.map(|ip| ip.to_string()),
+    )
+    .fetch_optional(pool)
+    .await?;
+    match closed {
+        Some(_) => Ok(()),
+        None => Err(AppError::StaleVersion {
+            message: "Dagtilbuddet er ændret, efter du åbnede siden. Genindlæs siden og prøv igen.".into(),
+            current_version: row.version,
+        }),
+    }
+}
+
+/// An institution a letter goes to.
+pub struct LetterTarget {
+    id: i64,
+    nummer: String,
+    navn: String,
+    street: String,
+    city: String,
+}
+
+/// The kommune's name and the institutions the request names: the chosen
+/// numbers and/or every active one that never logged in. A number outside the
+/// kommune's active institutions fails the whole request with "not found".
+pub async fn find_targets(
     pool: &PgPool,
     kommunekode: i16,
     request: &LetterRequest,
-    actor: &Actor,
-    ip: Option<std::net::IpAddr>,
-) -> Result<Vec<Letter>, AppError> {
+) -> Result<(String, Vec<LetterTarget>), AppError> {
+    let kommune = sqlx::query_scalar!("SELECT navn FROM kommuner WHERE kode = $1", kommunekode)
+        .fetch_one(pool)
+        .await?;
     let targets = sqlx::query!(
         r#"SELECT i.id, i.nummer, i.navn, i.vejnavn, i.husnummer, i.postnummer, i.postby
            FROM institutions i
@@ -249,16 +462,36 @@ pub async fn issue_letters(
     if !request.numbers.iter().all(found) {
         return Err(AppError::NotFound);
     }
-    if targets.len() > MAX_LETTERS {
-        return Err(AppError::Validation(crate::error::FieldErrors::from([(
-            "nummer".to_string(),
-            format!("Der kan laves breve til højst {MAX_LETTERS} dagtilbud ad gangen."),
-        )])));
-    }
+    let targets = targets
+        .into_iter()
+        .map(|t| LetterTarget {
+            id: t.id,
+            nummer: t.nummer,
+            navn: t.navn,
+            street: format!("{} {}", t.vejnavn, t.husnummer),
+            city: format!("{} {}", t.postnummer, t.postby),
+        })
+        .collect();
+    Ok((kommune, targets))
+}
+
+/// Issue codes for `targets` in one transaction: every earlier code and
+/// password of theirs stops working, their sessions end, and each gets an
+/// audit row. `done` counts the codes hashed so far.
+pub async fn issue_codes(
+    pool: &PgPool,
+    kommunekode: i16,
+    targets: Vec<LetterTarget>,
+    actor: &Actor,
+    ip: Option<std::net::IpAddr>,
+    done: Arc<AtomicUsize>,
+) -> Result<Vec<Letter>, AppError> {
     let codes: Vec<String> = targets.iter().map(|_| generate_code()).collect();
-    let hashes =
-        crate::ssr::password::hash_many(codes.iter().map(|c| SecretString::from(c.clone())).collect())
-            .await?;
+    let hashes = crate::ssr::password::hash_many(
+        codes.iter().map(|c| SecretString::from(c.clone())).collect(),
+        done,
+    )
+    .await?;
     let ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
 
     let mut tx = pool.begin().await?;
@@ -294,8 +527,8 @@ pub async fn issue_letters(
         .map(|(t, code)| Letter {
             nummer: t.nummer,
             navn: t.navn,
-            street: format!("{} {}", t.vejnavn, t.husnummer),
-            city: format!("{} {}", t.postnummer, t.postby),
+            street: t.street,
+            city: t.city,
             code: format_code(&code),
         })
         .collect())
@@ -321,7 +554,8 @@ fn letter_body(kommune: &str, login_url: &str, letter: &Letter) -> Vec<String> {
 const LETTER_HEADING: &str = "Log ind og indberet til Dagtilbudsportalen";
 
 /// One printable letter per page.
-pub fn letters_html(kommune: &str, login_url: &str, letters: &[Letter]) -> String {
+/// `downloads` is the job's address, for links to the same letters as PDF and CSV.
+pub fn letters_html(kommune: &str, login_url: &str, letters: &[Letter], downloads: Option<&str>) -> String {
     use crate::components::form::escape_text as e;
     let mut html = String::with_capacity(1_500 * letters.len() + 1_000);
     html.push_str(&format!(
@@ -332,6 +566,13 @@ pub fn letters_html(kommune: &str, login_url: &str, letters: &[Letter]) -> Strin
         e(kommune),
         letters.len()
     ));
+    if let Some(base) = downloads {
+        html.push_str(&format!(
+            "<p class=\"no-print\"><a href=\"{0}?format=pdf\">Hent brevene som PDF</a> · \
+             <a href=\"{0}?format=csv\">Hent brevene som CSV til brevfletning</a></p>",
+            e(base)
+        ));
+    }
     for letter in letters {
         html.push_str("<article class=\"letter\">");
         html.push_str(&format!(
@@ -658,8 +899,10 @@ mod tests {
             "Skanderborg Kommune",
             "https://x.dk/log-ind",
             &[letter(1), letter(2)],
+            Some("/kommune/breve/abc"),
         );
         assert_eq!(html.matches("<article class=\"letter\">").count(), 2);
+        assert!(html.contains("href=\"/kommune/breve/abc?format=pdf\""));
         assert!(html.contains("&lt;b&gt;1&lt;/b&gt;") && !html.contains("<b>1</b>"));
         assert!(html.contains("break-after:page"));
         assert!(html.contains("ABCD-EFGH-JKMN") && html.contains("https://x.dk/log-ind"));

@@ -69,6 +69,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
     pub clock: Clock,
+    /// Log-in letter jobs of this process (see `kommune::jobs`).
+    pub letter_jobs: Arc<crate::kommune::jobs::LetterJobs>,
 }
 
 impl AppState {
@@ -78,6 +80,7 @@ impl AppState {
             leptos_options,
             settings: Arc::new(settings),
             clock: Clock::default(),
+            letter_jobs: Arc::default(),
         }
     }
 

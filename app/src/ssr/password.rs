@@ -1,6 +1,7 @@
 //! argon2id password hashing, off the async runtime and bounded by the cores.
 
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -30,12 +31,21 @@ pub async fn hash(secret: SecretString) -> Result<String, AppError> {
 
 /// Hash many secrets one after another on one blocking thread holding one
 /// permit, so that bulk work (hundreds of log-in letters) leaves the other
-/// cores to people logging in.
-pub async fn hash_many(secrets: Vec<SecretString>) -> Result<Vec<String>, AppError> {
+/// cores to people logging in. `done` counts the hashes finished so far.
+pub async fn hash_many(secrets: Vec<SecretString>, done: Arc<AtomicUsize>) -> Result<Vec<String>, AppError> {
     let _permit = permits().acquire().await.map_err(|_| AppError::Unavailable)?;
-    tokio::task::spawn_blocking(move || secrets.iter().map(hash_now).collect())
-        .await
-        .map_err(|error| AppError::internal("password hashing task", &error))?
+    tokio::task::spawn_blocking(move || {
+        secrets
+            .iter()
+            .map(|secret| {
+                let hashed = hash_now(secret);
+                done.fetch_add(1, Ordering::Relaxed);
+                hashed
+            })
+            .collect()
+    })
+    .await
+    .map_err(|error| AppError::internal("password hashing task", &error))?
 }
 
 fn hash_now(secret: &SecretString) -> Result<String, AppError> {

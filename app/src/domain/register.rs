@@ -1,0 +1,375 @@
+//! Creating and closing an institution in the register: the forms a kommune
+//! administrator (or support) fills in, and their checked values.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use super::calendar::{format_date, parse_date};
+use super::sections::{collect, optional_line, required_line};
+use super::{Ejerform, InstitutionType, Postnummer};
+use crate::error::FieldErrors;
+
+pub const NAVN_MAX_CHARS: usize = 132;
+pub const VEJNAVN_MAX_CHARS: usize = 100;
+pub const HUSNUMMER_MAX_CHARS: usize = 10;
+
+/// A CVR number: eight digits passing the modulus-11 check (weights 2 7 6 5 4 3 2 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cvr(String);
+
+impl Cvr {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("CVR-nummeret skal være otte cifre, fx 29190925.".into());
+        }
+        const WEIGHTS: [u32; 8] = [2, 7, 6, 5, 4, 3, 2, 1];
+        let sum: u32 = digits
+            .bytes()
+            .zip(WEIGHTS)
+            .map(|(b, w)| u32::from(b - b'0') * w)
+            .sum();
+        if !sum.is_multiple_of(11) {
+            return Err("CVR-nummeret findes ikke: kontrolcifferet passer ikke. Tjek, at alle otte cifre er skrevet rigtigt.".into());
+        }
+        Ok(Cvr(digits))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Cvr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A P-number (production unit): ten digits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PNummer(String);
+
+impl PNummer {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.len() != 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("P-nummeret skal være ti cifre, fx 1012345678.".into());
+        }
+        Ok(PNummer(digits))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What the "Opret dagtilbud" form posts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewInstitutionForm {
+    pub navn: String,
+    pub institution_type: String,
+    pub ejerform: String,
+    pub vejnavn: String,
+    pub husnummer: String,
+    pub postnummer: String,
+    pub p_nummer: String,
+    pub cvr: String,
+}
+
+/// A checked new institution. The number is given by the system when it is saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInstitution {
+    pub navn: String,
+    pub institution_type: InstitutionType,
+    pub ejerform: Ejerform,
+    pub vejnavn: String,
+    pub husnummer: String,
+    pub postnummer: Postnummer,
+    pub p_nummer: Option<PNummer>,
+    pub cvr: Option<Cvr>,
+}
+
+impl NewInstitutionForm {
+    /// Every field error at once. `ejerformer` are the ones the caller may
+    /// create (a kommune: kommunal, selvejende, udliciteret).
+    pub fn parse(&self, ejerformer: &[Ejerform]) -> Result<NewInstitution, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let navn = collect(
+            &mut errors,
+            "navn",
+            required_line(
+                &self.navn,
+                NAVN_MAX_CHARS,
+                "Navnet",
+                "Skriv dagtilbuddets navn, fx Børnehuset Solsikken.",
+            ),
+        );
+        let institution_type = collect(
+            &mut errors,
+            "institution_type",
+            InstitutionType::parse(&self.institution_type)
+                .ok_or_else(|| "Vælg dagtilbuddets type.".to_string()),
+        );
+        let allowed: Vec<&str> = ejerformer.iter().map(|e| e.label()).collect();
+        let ejerform = collect(
+            &mut errors,
+            "ejerform",
+            Ejerform::parse(&self.ejerform)
+                .filter(|e| ejerformer.contains(e))
+                .ok_or_else(|| format!("Vælg ejerformen: {}.", allowed.join(", ").to_lowercase())),
+        );
+        let vejnavn = collect(
+            &mut errors,
+            "vejnavn",
+            required_line(
+                &self.vejnavn,
+                VEJNAVN_MAX_CHARS,
+                "Vejnavnet",
+                "Skriv vejnavnet i adressen, fx Skolevej.",
+            ),
+        );
+        let husnummer = collect(
+            &mut errors,
+            "husnummer",
+            required_line(
+                &self.husnummer,
+                HUSNUMMER_MAX_CHARS,
+                "Husnummeret",
+                "Skriv husnummeret, fx 12 eller 12B.",
+            )
+            .and_then(|n| {
+                if n.starts_with(|c: char| c.is_ascii_digit()) {
+                    Ok(n)
+                } else {
+                    Err("Husnummeret skal begynde med et tal, fx 12 eller 12B.".into())
+                }
+            }),
+        );
+        let postnummer = collect(
+            &mut errors,
+            "postnummer",
+            if self.postnummer.trim().is_empty() {
+                Err("Skriv postnummeret, fx 8660.".to_string())
+            } else {
+                Postnummer::parse(&self.postnummer)
+            },
+        );
+        let p_nummer = collect(
+            &mut errors,
+            "p_nummer",
+            optional_line(&self.p_nummer, 20, "P-nummeret")
+                .and_then(|p| p.as_deref().map(PNummer::parse).transpose()),
+        );
+        let cvr = collect(
+            &mut errors,
+            "cvr",
+            optional_line(&self.cvr, 20, "CVR-nummeret")
+                .and_then(|c| c.as_deref().map(Cvr::parse).transpose()),
+        );
+        match (
+            navn,
+            institution_type,
+            ejerform,
+            vejnavn,
+            husnummer,
+            postnummer,
+            p_nummer,
+            cvr,
+        ) {
+            (
+                Some(navn),
+                Some(institution_type),
+                Some(ejerform),
+                Some(vejnavn),
+                Some(husnummer),
+                Some(postnummer),
+                Some(p_nummer),
+                Some(cvr),
+            ) if errors.is_empty() => Ok(NewInstitution {
+                navn,
+                institution_type,
+                ejerform,
+                vejnavn,
+                husnummer,
+                postnummer,
+                p_nummer,
+                cvr,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// What the "Luk dagtilbuddet" form posts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CloseForm {
+    pub lukket_den: String,
+    /// The confirmation checkbox ("on" when ticked).
+    pub bekraeft: String,
+}
+
+impl CloseForm {
+    /// The closing date: today or earlier, and not before the institution was created.
+    pub fn parse(&self, today: Date, created: Date) -> Result<Date, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let example = format!("fx {}", format_date(today));
+        let date = collect(
+            &mut errors,
+            "lukket_den",
+            if self.lukket_den.trim().is_empty() {
+                Err(format!(
+                    "Skriv datoen, dagtilbuddet lukkede, som dd.mm.åååå, {example}."
+                ))
+            } else {
+                match parse_date(&self.lukket_den) {
+                    None => Err(format!(
+                        "Lukkedatoen kan ikke læses, eller datoen findes ikke. Skriv den som dd.mm.åååå, {example}."
+                    )),
+                    Some(date) if date > today => Err(format!(
+                        "Lukkedatoen må ikke ligge efter i dag ({}). Luk dagtilbuddet den dag, det lukker.",
+                        format_date(today)
+                    )),
+                    Some(date) if date < created => Err(format!(
+                        "Lukkedatoen må ikke ligge før dagtilbuddet blev oprettet ({}).",
+                        format_date(created)
+                    )),
+                    Some(date) => Ok(date),
+                }
+            },
+        );
+        if self.bekraeft.trim().is_empty() {
+            errors.insert(
+                "bekraeft".into(),
+                "Sæt kryds for at bekræfte, at dagtilbuddet skal lukkes. Det kan ikke fortrydes her.".into(),
+            );
+        }
+        match date {
+            Some(date) if errors.is_empty() => Ok(date),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    const KOMMUNE: [Ejerform; 3] = [Ejerform::Kommunal, Ejerform::Selvejende, Ejerform::Udliciteret];
+
+    fn valid() -> NewInstitutionForm {
+        NewInstitutionForm {
+            navn: " Børnehuset Åen ".into(),
+            institution_type: "integreret".into(),
+            ejerform: "selvejende".into(),
+            vejnavn: "Åvej".into(),
+            husnummer: "12B".into(),
+            postnummer: "8660".into(),
+            p_nummer: "".into(),
+            cvr: "29 19 09 25".into(),
+        }
+    }
+
+    #[test]
+    fn cvr_needs_eight_digits_and_the_modulus_11_check() {
+        assert_eq!(Cvr::parse("29190925").unwrap().as_str(), "29190925");
+        assert!(Cvr::parse("29190926").unwrap_err().contains("kontrolcifferet"));
+        assert!(Cvr::parse("2919092").unwrap_err().contains("otte cifre"));
+        assert!(Cvr::parse("2919092A").is_err());
+    }
+
+    #[test]
+    fn p_nummer_is_ten_digits() {
+        assert!(PNummer::parse("1012345678").is_ok());
+        assert!(PNummer::parse("101234567").is_err());
+    }
+
+    #[test]
+    fn a_valid_form_is_trimmed_and_typed() {
+        let new = valid().parse(&KOMMUNE).unwrap();
+        assert_eq!(new.navn, "Børnehuset Åen");
+        assert_eq!(new.institution_type, InstitutionType::Integreret);
+        assert_eq!(new.cvr.unwrap().as_str(), "29190925");
+        assert_eq!(new.p_nummer, None);
+    }
+
+    #[test]
+    fn every_problem_is_named_by_its_field() {
+        let form = NewInstitutionForm {
+            navn: "".into(),
+            institution_type: "skole".into(),
+            ejerform: "privat".into(),
+            vejnavn: "".into(),
+            husnummer: "B".into(),
+            postnummer: "86600".into(),
+            p_nummer: "12".into(),
+            cvr: "12345678".into(),
+        };
+        let errors = form.parse(&KOMMUNE).unwrap_err();
+        for field in [
+            "navn",
+            "institution_type",
+            "ejerform",
+            "vejnavn",
+            "husnummer",
+            "postnummer",
+            "p_nummer",
+            "cvr",
+        ] {
+            assert!(
+                errors.contains_key(field),
+                "{field} must have an error: {errors:?}"
+            );
+        }
+        assert!(errors["ejerform"].contains("kommunal, selvejende, udliciteret"));
+    }
+
+    #[test]
+    fn a_kommune_cannot_create_a_private_institution() {
+        let form = NewInstitutionForm {
+            ejerform: "privat".into(),
+            ..valid()
+        };
+        assert!(form.parse(&KOMMUNE).unwrap_err().contains_key("ejerform"));
+        assert!(form.parse(&[Ejerform::Privat]).is_ok());
+    }
+
+    #[test]
+    fn closing_needs_a_past_date_and_a_confirmation() {
+        let today = date!(2026 - 11 - 23);
+        let created = date!(2020 - 01 - 01);
+        let ok = CloseForm {
+            lukket_den: "23.11.2026".into(),
+            bekraeft: "on".into(),
+        };
+        assert_eq!(ok.parse(today, created).unwrap(), today);
+        let future = CloseForm {
+            lukket_den: "24.11.2026".into(),
+            ..ok.clone()
+        };
+        assert!(future.parse(today, created).unwrap_err()["lukket_den"].contains("efter i dag"));
+        let before = CloseForm {
+            lukket_den: "31.12.2019".into(),
+            ..ok.clone()
+        };
+        assert!(before.parse(today, created).unwrap_err()["lukket_den"].contains("oprettet"));
+        let unconfirmed = CloseForm {
+            bekraeft: "".into(),
+            ..ok.clone()
+        };
+        assert!(unconfirmed
+            .parse(today, created)
+            .unwrap_err()
+            .contains_key("bekraeft"));
+        let nonsense = CloseForm {
+            lukket_den: "30.2.2026".into(),
+            ..ok
+        };
+        assert!(nonsense.parse(today, created).unwrap_err()["lukket_den"].contains("findes ikke"));
+    }
+}

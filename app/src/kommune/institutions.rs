@@ -1,0 +1,352 @@
+//! The kommune's own institutions: create one (the system gives it a number
+//! that is never reused), look at one, reset its code, work on its sections on
+//! its behalf, and close it (its data and history are kept; it leaves the
+//! public portal and can no longer log in).
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{Deserialize, Serialize};
+
+use crate::components::form::{errors_from, Checkbox, ErrorSummary, FormErrors, SelectField, TextField};
+use crate::domain::register::{CloseForm, NewInstitutionForm};
+use crate::domain::{Ejerform, InstitutionType};
+use crate::error::AppError;
+use crate::institution::overview::SectionTable;
+use crate::institution::workspace::Workspace;
+
+/// The ejerformer a kommune creates and maintains; private ones are support's.
+pub const KOMMUNE_EJERFORMER: [Ejerform; 3] =
+    [Ejerform::Kommunal, Ejerform::Selvejende, Ejerform::Udliciteret];
+
+/// One of the kommune's institutions as its administrator sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstitutionFacts {
+    pub nummer: String,
+    pub navn: String,
+    pub type_label: String,
+    pub ejerform_label: String,
+    pub adresse: String,
+    pub p_nummer: Option<String>,
+    pub cvr: Option<String>,
+    pub active: bool,
+    /// "23.11.2026" when closed.
+    pub closed_on: Option<String>,
+    pub created: String,
+    pub logged_in: bool,
+    /// Whether the kommune maintains it (not private).
+    pub maintained_by_kommune: bool,
+    pub version: i32,
+}
+
+/// One institution of the administrator's own kommune (active or closed).
+#[server(prefix = "/api/fn", endpoint = "kommune_dagtilbud")]
+pub async fn institution_detail(nummer: String) -> Result<InstitutionFacts, AppError> {
+    let (_, kommunekode) = crate::auth::ssr::require_kommune()?;
+    let pool = crate::ssr::pool()?;
+    let row = sqlx::query!(
+        r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, i.status = 'aktiv' AS "active!",
+                  i.closed_on, i.created_at, i.p_nummer, i.cvr, i.version,
+                  i.vejnavn || ' ' || i.husnummer || ', ' || i.postnummer || ' ' || i.postby AS "adresse!",
+                  a.last_login_at IS NOT NULL AS "logged_in!"
+           FROM institutions i LEFT JOIN institution_accounts a ON a.institution_id = i.id
+           WHERE i.nummer = $1 AND i.kommunekode = $2"#,
+        nummer.trim().to_uppercase(),
+        kommunekode
+    )
+    .fetch_optional(&pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let ejerform = Ejerform::parse(&row.ejerform);
+    Ok(InstitutionFacts {
+        nummer: row.nummer,
+        navn: row.navn,
+        type_label: InstitutionType::parse(&row.institution_type)
+            .map(|t| t.label())
+            .unwrap_or("Ukendt")
+            .to_string(),
+        ejerform_label: ejerform.map(|e| e.label()).unwrap_or("Ukendt").to_string(),
+        adresse: row.adresse,
+        p_nummer: row.p_nummer,
+        cvr: row.cvr,
+        active: row.active,
+        closed_on: row.closed_on.map(crate::domain::calendar::format_date),
+        created: crate::domain::calendar::format_date(
+            crate::institution::sections::danish_time(row.created_at).date(),
+        ),
+        logged_in: row.logged_in,
+        maintained_by_kommune: ejerform.is_some_and(|e| KOMMUNE_EJERFORMER.contains(&e)),
+        version: row.version,
+    })
+}
+
+/// Create an institution of the administrator's kommune; answers with its new number.
+#[server(prefix = "/api/fn", endpoint = "kommune_opret_dagtilbud")]
+pub async fn create_institution(#[server(flatten)] form: NewInstitutionForm) -> Result<String, AppError> {
+    let (admin_id, kommunekode) = crate::auth::ssr::require_kommune()?;
+    let values = crate::ssr::flash::form_values(&form);
+    let result = async {
+        let new = form.parse(&KOMMUNE_EJERFORMER).map_err(AppError::Validation)?;
+        let pool = crate::ssr::pool()?;
+        let principal = crate::auth::ssr::require_principal()?;
+        let actor = crate::audit::Actor::from_principal(&principal);
+        debug_assert_eq!(actor.id, Some(admin_id));
+        super::ssr::create_institution(&pool, kommunekode, &new, &actor, crate::auth::ssr::client_ip()).await
+    }
+    .await;
+    if let Ok(nummer) = &result {
+        leptos_axum::redirect(&format!("/kommune/dagtilbud/{nummer}?oprettet=1"));
+    }
+    crate::ssr::flash::finish("dagtilbud-opret", "/kommune/nyt-dagtilbud", values, None, result).await
+}
+
+/// Close an institution of the administrator's kommune that was loaded at `version`.
+#[server(prefix = "/api/fn", endpoint = "kommune_luk_dagtilbud")]
+pub async fn close_institution(
+    nummer: String,
+    version: i32,
+    #[server(flatten)] form: CloseForm,
+) -> Result<(), AppError> {
+    let (_, kommunekode) = crate::auth::ssr::require_kommune()?;
+    let nummer = nummer.trim().to_uppercase();
+    let page = format!("/kommune/dagtilbud/{nummer}");
+    let values = crate::ssr::flash::form_values(&form);
+    let result = async {
+        let pool = crate::ssr::pool()?;
+        let principal = crate::auth::ssr::require_principal()?;
+        let actor = crate::audit::Actor::from_principal(&principal);
+        let today = crate::institution::forms::today()?;
+        super::ssr::close_institution(
+            &pool,
+            kommunekode,
+            &nummer,
+            version,
+            |created| form.parse(today, created),
+            &actor,
+            crate::auth::ssr::client_ip(),
+        )
+        .await
+    }
+    .await;
+    if result.is_ok() {
+        leptos_axum::redirect(&format!("{page}?lukket=1"));
+    }
+    crate::ssr::flash::finish("dagtilbud-luk", &page, values, None, result).await
+}
+
+const NEW_FIELDS: [&str; 8] = [
+    "navn",
+    "institution_type",
+    "ejerform",
+    "vejnavn",
+    "husnummer",
+    "postnummer",
+    "p_nummer",
+    "cvr",
+];
+
+#[component]
+pub fn NewInstitutionPage() -> impl IntoView {
+    let action = ServerAction::<CreateInstitution>::new();
+    let flash = Resource::new_blocking(|| (), |_| crate::auth::take_form_flash("dagtilbud-opret".into()));
+    view! {
+        <Title text="Opret dagtilbud" />
+        <p><a href="/kommune">"Tilbage til oversigten"</a></p>
+        <h1>"Opret dagtilbud"</h1>
+        <p class="lead">
+            "Opret et kommunalt, selvejende eller udliciteret dagtilbud. Systemet giver det et institutionsnummer, "
+            "som aldrig bliver genbrugt. Private dagtilbud oprettes af STIL's support."
+        </p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let flash = flash.await.ok().flatten().unwrap_or_default();
+                let values = flash.values.clone();
+                let value = move |name: &str| values.get(name).cloned().unwrap_or_default();
+                let errors = FormErrors::new(flash.errors.clone());
+                Effect::new(move |_| {
+                    if let Some(Err(error)) = action.value().get() {
+                        errors.replace(errors_from(&error));
+                    }
+                });
+                let types: Vec<(&'static str, &'static str)> =
+                    InstitutionType::ALL.iter().map(|t| (t.as_str(), t.label())).collect();
+                let ejerformer: Vec<(&'static str, &'static str)> =
+                    KOMMUNE_EJERFORMER.iter().map(|e| (e.as_str(), e.label())).collect();
+                view! {
+                    <ErrorSummary errors fields=NEW_FIELDS.iter().map(|f| f.to_string()).collect() />
+                    <ActionForm action=action attr:novalidate=true attr:class="form">
+                        <TextField name="navn" label="Navn" value=value("navn") errors hint="Fx Børnehuset Solsikken. Højst 132 tegn." />
+                        <SelectField name="institution_type" label="Type" options=types value=value("institution_type") placeholder="Vælg type" errors />
+                        <SelectField name="ejerform" label="Ejerform" options=ejerformer value=value("ejerform") placeholder="Vælg ejerform" errors />
+                        <TextField name="vejnavn" label="Vejnavn" value=value("vejnavn") errors autocomplete="address-line1" />
+                        <TextField name="husnummer" label="Husnummer" class="input-char-8" value=value("husnummer") errors hint="Fx 12 eller 12B." />
+                        <TextField name="postnummer" label="Postnummer" class="input-char-4" value=value("postnummer") errors autocomplete="postal-code" hint="Fire cifre. Byen findes ud fra postnummeret." />
+                        <TextField name="p_nummer" label="P-nummer (valgfrit)" class="input-char-12" value=value("p_nummer") errors hint="Ti cifre." />
+                        <TextField name="cvr" label="CVR-nummer (valgfrit)" class="input-char-8" value=value("cvr") errors hint="Otte cifre." />
+                        <button type="submit" class="button" disabled=move || action.pending().get()>"Opret dagtilbud"</button>
+                    </ActionForm>
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn KommuneInstitutionPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let nummer = params
+        .read_untracked()
+        .get("nummer")
+        .unwrap_or_default()
+        .to_uppercase();
+    let close = ServerAction::<CloseInstitution>::new();
+    let data = Resource::new_blocking(
+        move || close.version().get(),
+        move |closes| {
+            let nummer = nummer.clone();
+            async move {
+                let detail = institution_detail(nummer).await;
+                let flash = if closes == 0 {
+                    crate::auth::take_form_flash("dagtilbud-luk".into())
+                        .await
+                        .ok()
+                        .flatten()
+                } else {
+                    None
+                };
+                (detail, flash)
+            }
+        },
+    );
+    let notice = move || {
+        let query = query.read();
+        if query.get("oprettet").is_some() {
+            Some("Dagtilbuddet er oprettet. Lav et log-in-brev til det, så det kan begynde at indberette.")
+        } else if query.get("lukket").is_some() {
+            Some("Dagtilbuddet er lukket. Det er fjernet fra Dagtilbudsportalen og kan ikke længere logge ind.")
+        } else {
+            None
+        }
+    };
+    view! {
+        <Title text="Dagtilbud" />
+        <p><a href="/kommune">"Tilbage til oversigten"</a></p>
+        {move || notice().map(|text| view! { <div class="alert alert-success" role="status"><p>{text}</p></div> })}
+        <Suspense fallback=|| view! { <p>"Henter …"</p> }>
+            {move || Suspend::new(async move {
+                let (detail, flash) = data.await;
+                let detail = match detail {
+                    Ok(detail) => detail,
+                    Err(error) => return view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                };
+                let workspace = Workspace { nummer: Some(detail.nummer.clone()) };
+                view! {
+                    <h1>{detail.navn.clone()}</h1>
+                    <MasterFacts detail=detail.clone() />
+                    {if detail.active {
+                        view! {
+                            <section aria-labelledby="afsnit">
+                                <h2 id="afsnit">"Indberetning"</h2>
+                                <p>"Du kan rette afsnittene på dagtilbuddets vegne. Historikken viser, at kommunen har gjort det."</p>
+                                <SectionTable workspace=workspace.clone() />
+                                <p class="button-row">
+                                    <a class="button button-secondary" href=workspace.page("forhaandsvisning")>"Se siden som forældre ser den"</a>
+                                    <a href=workspace.page("historik")>"Se alle ændringer (historik)"</a>
+                                </p>
+                            </section>
+                            <ResetCode detail=detail.clone() />
+                            {detail.maintained_by_kommune.then(|| view! { <CloseInstitutionForm detail=detail.clone() action=close flash=flash.clone() /> })}
+                        }.into_any()
+                    } else {
+                        view! {
+                            <section aria-labelledby="afsnit">
+                                <h2 id="afsnit">"Indberetning"</h2>
+                                <p>"Dagtilbuddet er lukket. Dets oplysninger og historik er gemt."</p>
+                                <SectionTable workspace=workspace.clone() editable=false />
+                                <p><a href=workspace.page("historik")>"Se alle ændringer (historik)"</a></p>
+                            </section>
+                        }.into_any()
+                    }}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MasterFacts(detail: InstitutionFacts) -> impl IntoView {
+    view! {
+        <dl class="facts">
+            <dt>"Institutionsnummer"</dt><dd>{detail.nummer}</dd>
+            <dt>"Status"</dt>
+            <dd>{match &detail.closed_on {
+                Some(date) => format!("Lukket den {date}"),
+                None => "Aktiv".to_string(),
+            }}</dd>
+            <dt>"Type"</dt><dd>{detail.type_label}</dd>
+            <dt>"Ejerform"</dt><dd>{detail.ejerform_label}</dd>
+            <dt>"Adresse"</dt><dd>{detail.adresse}</dd>
+            <dt>"P-nummer"</dt><dd>{detail.p_nummer.unwrap_or_else(|| "Ikke oplyst".into())}</dd>
+            <dt>"CVR-nummer"</dt><dd>{detail.cvr.unwrap_or_else(|| "Ikke oplyst".into())}</dd>
+            <dt>"Oprettet"</dt><dd>{detail.created}</dd>
+            <dt>"Har logget ind"</dt><dd>{if detail.logged_in { "Ja" } else { "Nej" }}</dd>
+        </dl>
+    }
+}
+
+/// A new single-use code for this one institution, as a letter (a plain form
+/// post to the letters endpoint, so it works without JavaScript).
+#[component]
+fn ResetCode(detail: InstitutionFacts) -> impl IntoView {
+    view! {
+        <section aria-labelledby="kode">
+            <h2 id="kode">"Ny kode"</h2>
+            <p>
+                "Har dagtilbuddet mistet sit brev eller sin adgangskode, så lav en ny engangskode. "
+                "Den gamle kode og adgangskoden holder op med at virke, og alle, der er logget ind som dagtilbuddet, bliver logget ud."
+            </p>
+            <form method="post" action="/kommune/breve" class="form">
+                <input type="hidden" name="nummer" value=detail.nummer.clone() />
+                <input type="hidden" name="format" value="html" />
+                <button type="submit" class="button button-secondary">"Lav ny kode og vis brevet"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn CloseInstitutionForm(
+    detail: InstitutionFacts,
+    action: ServerAction<CloseInstitution>,
+    flash: Option<crate::components::form::FormFlash>,
+) -> impl IntoView {
+    let flash = flash.unwrap_or_default();
+    let errors = FormErrors::new(flash.errors.clone());
+    Effect::new(move |_| {
+        if let Some(Err(error)) = action.value().get() {
+            errors.replace(errors_from(&error));
+        }
+    });
+    let date = flash.values.get("lukket_den").cloned().unwrap_or_default();
+    view! {
+        <section aria-labelledby="luk">
+            <h2 id="luk">"Luk dagtilbuddet"</h2>
+            <p>
+                "Et lukket dagtilbud forsvinder fra Dagtilbudsportalen og kan ikke længere logge ind. "
+                "Oplysningerne og historikken bliver gemt, og nummeret bliver aldrig brugt igen."
+            </p>
+            <ErrorSummary errors fields=vec!["lukket_den".into(), "bekraeft".into()] />
+            <ActionForm action=action attr:novalidate=true attr:class="form">
+                <input type="hidden" name="nummer" value=detail.nummer.clone() />
+                <input type="hidden" name="version" value=detail.version />
+                <TextField name="lukket_den" label="Lukket den" input_type="date" class="input-medium" value=date errors hint="Den dag, dagtilbuddet lukkede. Ikke en dato i fremtiden." />
+                <crate::components::form::Fieldset name="bekraeft" legend="Bekræft" errors>
+                    <Checkbox name="bekraeft" label=format!("Ja, luk {} ({})", detail.navn, detail.nummer) checked=false />
+                </crate::components::form::Fieldset>
+                <button type="submit" class="button button-danger" disabled=move || action.pending().get()>"Luk dagtilbuddet"</button>
+            </ActionForm>
+        </section>
+    }
+}
