@@ -1,0 +1,437 @@
+//! The kommune administrator maintains the kommune's institutions: creates
+//! them (system numbers), closes them (hidden, locked out, data kept) and
+//! edits their sections on their behalf, never another kommune's.
+
+mod common;
+
+use app::error::AppError;
+use common::{admin, app_error, institution_with_password, spawn_app, TestApp};
+use sqlx::PgPool;
+
+const PASSWORD: &str = "en lang og god adgangskode";
+const SKANDERBORG: i16 = 746;
+const AARHUS: i16 = 751;
+
+async fn kommune_admin(app: &TestApp, kommunekode: i16) -> TestApp {
+    let email = format!("admin{kommunekode}@kommune.example");
+    admin(&app.pool, &email, "kommune", Some(kommunekode), PASSWORD, false).await;
+    let client = app.fresh_client();
+    assert_eq!(client.login_admin(&email, PASSWORD).await.status(), 200);
+    client
+}
+
+const NEW: [(&str, &str); 7] = [
+    ("navn", "Børnehuset Åbakken"),
+    ("institution_type", "integreret"),
+    ("ejerform", "selvejende"),
+    ("vejnavn", "Åvej"),
+    ("husnummer", "12B"),
+    ("postnummer", "8660"),
+    ("cvr", "29190925"),
+];
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_string()
+}
+
+async fn status_of(pool: &PgPool, nummer: &str) -> (String, Option<time::Date>) {
+    sqlx::query_as("SELECT status, closed_on FROM institutions WHERE nummer = $1")
+        .bind(nummer)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_kommune_creates_institutions_with_numbers_never_given_twice(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let kommune = kommune_admin(&app, SKANDERBORG).await;
+
+    let created = kommune
+        .post_plain("kommune_opret_dagtilbud", &NEW, "/kommune/nyt-dagtilbud")
+        .await;
+    assert!(created.status().is_redirection(), "{}", created.status());
+    assert_eq!(location(&created), "/kommune/dagtilbud/D00001?oprettet=1");
+    let (kommunekode, postby, ejerform, cvr): (i16, String, String, Option<String>) =
+        sqlx::query_as("SELECT kommunekode, postby, ejerform, cvr FROM institutions WHERE nummer = 'D00001'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(kommunekode, SKANDERBORG, "always the administrator's own kommune");
+    assert_eq!(postby, "Skanderborg", "the town comes from the postal code");
+    assert_eq!(
+        (ejerform.as_str(), cvr.as_deref()),
+        ("selvejende", Some("29190925"))
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'dagtilbud_oprettet' AND actor_role = 'kommune' AND kommunekode = 746",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+
+    // A number taken by the register is skipped, never given twice.
+    institution_with_password(&app.pool, "D00002", SKANDERBORG, PASSWORD).await;
+    let next = kommune.call("kommune_opret_dagtilbud", &NEW).await;
+    assert_eq!(next.status(), 200);
+    assert_eq!(next.json::<String>().await.unwrap(), "D00003");
+
+    // The detail page shows it, with the section table and the close form.
+    let page = kommune.get("/kommune/dagtilbud/D00001").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Børnehuset Åbakken") && html.contains("Luk dagtilbuddet"));
+    assert!(html.contains("href=\"/kommune/dagtilbud/D00001/profil\""));
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn bad_input_names_each_field_and_a_private_institution_is_refused(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let kommune = kommune_admin(&app, SKANDERBORG).await;
+    let mut form = NEW.to_vec();
+    form.retain(|(k, _)| !["navn", "ejerform", "postnummer", "cvr"].contains(k));
+    form.extend([
+        ("navn", ""),
+        ("ejerform", "privat"),
+        ("postnummer", "1001"),
+        ("cvr", "12345678"),
+    ]);
+
+    let refused = kommune.call("kommune_opret_dagtilbud", &form).await;
+    assert_eq!(refused.status(), 422);
+    let AppError::Validation(errors) = app_error(refused).await else {
+        panic!("a validation error")
+    };
+    assert!(errors["navn"].contains("navn"));
+    assert!(errors["ejerform"].contains("kommunal, selvejende, udliciteret"));
+    assert!(errors["cvr"].contains("kontrolcifferet"));
+
+    // An unknown postal code is caught once the rest is valid.
+    let mut unknown = NEW.to_vec();
+    unknown.retain(|(k, _)| *k != "postnummer");
+    unknown.push(("postnummer", "1001"));
+    let AppError::Validation(errors) =
+        app_error(kommune.call("kommune_opret_dagtilbud", &unknown).await).await
+    else {
+        panic!("a validation error")
+    };
+    assert!(errors["postnummer"].contains("findes ikke"));
+
+    // Without JavaScript the form comes back with what was typed.
+    let plain = kommune
+        .post_plain("kommune_opret_dagtilbud", &form, "/kommune/nyt-dagtilbud")
+        .await;
+    assert!(plain.status().is_redirection(), "{}", plain.status());
+    assert_eq!(location(&plain), "/kommune/nyt-dagtilbud");
+    let page = kommune.get("/kommune/nyt-dagtilbud").await.text().await.unwrap();
+    assert!(page.contains("Der er problemer med formularen"));
+    assert!(page.contains("value=\"12345678\""), "the CVR typed is kept");
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM institutions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0, "nothing half-written");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn closing_hides_and_locks_out_but_keeps_the_data(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    institution_with_password(&app.pool, "S80001", SKANDERBORG, PASSWORD).await;
+    let institution = app.fresh_client();
+    assert_eq!(
+        institution.login_institution("S80001", PASSWORD).await.status(),
+        200
+    );
+    let saved = institution
+        .call(
+            "aabningstider_gem",
+            &[
+                ("version", "0"),
+                ("mandag_aaben", "on"),
+                ("mandag_fra", "07:00"),
+                ("mandag_til", "16:00"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+
+    let kommune = kommune_admin(&app, SKANDERBORG).await;
+    let today = time::OffsetDateTime::now_utc().date();
+    let date = format!("{}.{}.{}", today.day(), u8::from(today.month()), today.year());
+
+    // Unconfirmed: refused with the field named.
+    let unconfirmed = kommune
+        .call(
+            "kommune_luk_dagtilbud",
+            &[("nummer", "S80001"), ("version", "1"), ("lukket_den", &date)],
+        )
+        .await;
+    let AppError::Validation(errors) = app_error(unconfirmed).await else {
+        panic!("a validation error")
+    };
+    assert!(errors.contains_key("bekraeft"));
+    // A stale version: conflict.
+    let stale = kommune
+        .call(
+            "kommune_luk_dagtilbud",
+            &[
+                ("nummer", "S80001"),
+                ("version", "7"),
+                ("lukket_den", &date),
+                ("bekraeft", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status(), 409);
+    assert_eq!(status_of(&app.pool, "S80001").await.0, "aktiv");
+
+    let closed = kommune
+        .post_plain(
+            "kommune_luk_dagtilbud",
+            &[
+                ("nummer", "S80001"),
+                ("version", "1"),
+                ("lukket_den", &date),
+                ("bekraeft", "on"),
+            ],
+            "/kommune/dagtilbud/S80001",
+        )
+        .await;
+    assert!(closed.status().is_redirection(), "{}", closed.status());
+    assert_eq!(location(&closed), "/kommune/dagtilbud/S80001?lukket=1");
+    assert_eq!(
+        status_of(&app.pool, "S80001").await,
+        ("nedlagt".to_string(), Some(today))
+    );
+
+    // The institution's session has ended and it cannot log in again.
+    assert_eq!(institution.get("/indberetning").await.status(), 303);
+    assert_ne!(
+        app.fresh_client()
+            .login_institution("S80001", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    // Its data and history are kept and the administrator can still read them.
+    let history: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM section_history")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(history, 1);
+    let page = kommune
+        .get("/kommune/dagtilbud/S80001")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!("Lukket den {date}")));
+    assert!(!page.contains("Luk dagtilbuddet</button>"));
+    let read = kommune.call("historik", &[("nummer", "S80001")]).await;
+    assert_eq!(read.status(), 200);
+    // ... but not change them.
+    let edit = kommune
+        .call("aabningstider_gem", &[("nummer", "S80001"), ("version", "1")])
+        .await;
+    assert_eq!(edit.status(), 404);
+    // Closing twice is a conflict, not a second audit row.
+    let again = kommune
+        .call(
+            "kommune_luk_dagtilbud",
+            &[
+                ("nummer", "S80001"),
+                ("version", "2"),
+                ("lukket_den", &date),
+                ("bekraeft", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), 409);
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'dagtilbud_lukket'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn another_kommunes_and_private_institutions_are_not_found(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    institution_with_password(&app.pool, "A80001", AARHUS, PASSWORD).await;
+    institution_with_password(&app.pool, "S80002", SKANDERBORG, PASSWORD).await;
+    sqlx::query("UPDATE institutions SET ejerform = 'privat' WHERE nummer = 'S80002'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let kommune = kommune_admin(&app, SKANDERBORG).await;
+    let today = time::OffsetDateTime::now_utc().date();
+    let date = format!("{}.{}.{}", today.day(), u8::from(today.month()), today.year());
+    let close = |nummer: &'static str| {
+        let date = date.clone();
+        let kommune = &kommune;
+        async move {
+            kommune
+                .call(
+                    "kommune_luk_dagtilbud",
+                    &[
+                        ("nummer", nummer),
+                        ("version", "1"),
+                        ("lukket_den", &date),
+                        ("bekraeft", "on"),
+                    ],
+                )
+                .await
+                .status()
+        }
+    };
+    assert_eq!(close("A80001").await, 404, "another kommune's");
+    assert_eq!(close("S80002").await, 404, "a private institution is support's");
+    assert_eq!(status_of(&app.pool, "A80001").await.0, "aktiv");
+    assert_eq!(status_of(&app.pool, "S80002").await.0, "aktiv");
+
+    assert_eq!(
+        kommune
+            .call("kommune_dagtilbud", &[("nummer", "A80001")])
+            .await
+            .status(),
+        404
+    );
+    for endpoint in [
+        "historik",
+        "afsnit_status",
+        "forhaandsvisning",
+        "profil_hent",
+        "lukkedage_hent",
+    ] {
+        assert_eq!(
+            kommune.call(endpoint, &[("nummer", "A80001")]).await.status(),
+            404,
+            "{endpoint}"
+        );
+    }
+    let edit = kommune
+        .call(
+            "aabningstider_gem",
+            &[
+                ("nummer", "A80001"),
+                ("version", "0"),
+                ("mandag_aaben", "on"),
+                ("mandag_fra", "07:00"),
+                ("mandag_til", "16:00"),
+            ],
+        )
+        .await;
+    assert_eq!(edit.status(), 404);
+    let page = kommune
+        .get("/kommune/dagtilbud/A80001/profil")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Testbørnehaven A80001"));
+
+    // Institutions and support cannot use the kommune's actions.
+    let institution = app.fresh_client();
+    assert_eq!(
+        institution.login_institution("A80001", PASSWORD).await.status(),
+        200
+    );
+    assert_eq!(
+        institution.call("kommune_opret_dagtilbud", &NEW).await.status(),
+        403
+    );
+    assert_eq!(institution.get("/kommune/dagtilbud/A80001").await.status(), 403);
+    admin(
+        &app.pool,
+        "support@stil.example",
+        "support",
+        None,
+        PASSWORD,
+        false,
+    )
+    .await;
+    let support = app.fresh_client();
+    assert_eq!(
+        support
+            .login_admin("support@stil.example", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(support.call("kommune_opret_dagtilbud", &NEW).await.status(), 403);
+    let anonymous = app.fresh_client();
+    assert_eq!(
+        anonymous.call("kommune_opret_dagtilbud", &NEW).await.status(),
+        401
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_kommune_edits_on_an_institutions_behalf_and_history_says_so(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    institution_with_password(&app.pool, "S80003", SKANDERBORG, PASSWORD).await;
+    let kommune = kommune_admin(&app, SKANDERBORG).await;
+
+    let page = kommune.get("/kommune/dagtilbud/S80003/aabningstider").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("name=\"nummer\" value=\"S80003\""),
+        "the form names the institution"
+    );
+    assert!(
+        html.contains("href=\"/kommune/dagtilbud/S80003\""),
+        "back to the institution"
+    );
+
+    let saved = kommune
+        .post_plain(
+            "aabningstider_gem",
+            &[
+                ("nummer", "S80003"),
+                ("version", "0"),
+                ("mandag_aaben", "on"),
+                ("mandag_fra", "06:30"),
+                ("mandag_til", "17:00"),
+            ],
+            "/kommune/dagtilbud/S80003/aabningstider",
+        )
+        .await;
+    assert!(saved.status().is_redirection(), "{}", saved.status());
+    assert_eq!(location(&saved), "/kommune/dagtilbud/S80003/aabningstider?gemt=1");
+    let added = kommune
+        .call(
+            "lukkedage_tilfoej",
+            &[
+                ("nummer", "S80003"),
+                ("version", "0"),
+                ("fra", "2027-07-05"),
+                ("til", "2027-07-09"),
+                ("aarsag", "Sommerlukning"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), 200);
+
+    let roles: Vec<String> = sqlx::query_scalar("SELECT actor_role FROM section_history ORDER BY id")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(roles, vec!["kommune", "kommune"]);
+
+    // The institution sees the kommune's save in its own history.
+    let institution = app.fresh_client();
+    assert_eq!(
+        institution.login_institution("S80003", PASSWORD).await.status(),
+        200
+    );
+    let history = institution
+        .get("/indberetning/historik")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(history.contains("Gemt af kommunen"), "{history}");
+    assert!(history.contains("06:30"));
+}
