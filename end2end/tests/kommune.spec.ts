@@ -9,7 +9,8 @@ test("the kommune administrator issues letters for three institutions and one lo
   // Three of the demo kommune's institutions that no other test logs in with.
   const numbers = sql(
     "SELECT string_agg(nummer, ',' ORDER BY nummer) FROM (SELECT nummer FROM institutions " +
-      "WHERE kommunekode = 746 AND status = 'aktiv' AND nummer <> 'G10234' ORDER BY nummer OFFSET 1 LIMIT 3) t",
+      "WHERE kommunekode = 746 AND status = 'aktiv' AND nummer <> 'G10234' AND nummer NOT LIKE 'D%' " +
+      "ORDER BY nummer OFFSET 1 LIMIT 3) t",
   ).split(",");
   expect(numbers).toHaveLength(3);
 
@@ -53,5 +54,79 @@ test("the kommune administrator issues letters for three institutions and one lo
   // The overview now counts it as logged in.
   await page.goto(`/kommune?soeg=${nummer}`);
   await expect(page.getByRole("row", { name: new RegExp(nummer) }).getByRole("cell").nth(5)).toHaveText("Ja");
+  expect(errors).toEqual([]);
+});
+
+test("the kommune administrator creates an institution, works on its behalf, resets its code and closes it", async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto("/admin/log-ind");
+  await waitForHydration(page);
+  await page.getByLabel("E-mail").fill(DEMO.kommune.email);
+  await page.getByLabel("Adgangskode").fill(DEMO.kommune.password);
+  await page.getByRole("button", { name: "Log ind" }).click();
+  await expect(page).toHaveURL(/\/kommune$/);
+
+  // Create: a missing field is named in the summary, then fixed.
+  await page.getByRole("link", { name: "Opret dagtilbud" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Opret dagtilbud");
+  await waitForHydration(page);
+  await expectNoAxeViolations(page);
+  await page.getByLabel("Navn", { exact: true }).fill("Børnehuset Bakketoppen");
+  await page.getByLabel("Type").selectOption("integreret");
+  await page.getByLabel("Ejerform").selectOption("selvejende");
+  await page.getByLabel("Vejnavn").fill("Bakkevej");
+  await page.getByLabel("Husnummer").fill("3");
+  await page.getByRole("button", { name: "Opret dagtilbud" }).click();
+  const summary = page.getByRole("alert").filter({ hasText: "Der er problemer med formularen" });
+  await expect(summary).toContainText("postnummeret");
+  await expect(summary).toBeFocused();
+  await expect(page.getByLabel("Navn", { exact: true })).toHaveValue("Børnehuset Bakketoppen");
+  await page.getByLabel("Postnummer").fill("8660");
+  await page.getByRole("button", { name: "Opret dagtilbud" }).click();
+  await expect(page).toHaveURL(/\/kommune\/dagtilbud\/D\d{5}\?oprettet=1$/);
+  const nummer = /dagtilbud\/(D\d{5})/.exec(page.url())![1];
+  await expect(page.getByRole("status").filter({ hasText: "Dagtilbuddet er oprettet" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Børnehuset Bakketoppen");
+  await expectNoAxeViolations(page);
+
+  // Åbningstider on its behalf: the same form and rules as the institution's own.
+  await page.getByRole("link", { name: "Åbningstider" }).click();
+  await expect(page).toHaveURL(new RegExp(`/kommune/dagtilbud/${nummer}/aabningstider$`));
+  await waitForHydration(page);
+  await page.getByLabel("Åbent mandag").check();
+  await page.getByLabel("Mandag åbner").fill("07:00");
+  await page.getByLabel("Mandag lukker").fill("16:00");
+  await page.getByRole("button", { name: "Gem og offentliggør" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Gemt." })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole("link", { name: "Tilbage til oversigten" }).click();
+  await expect(page.getByRole("row", { name: /Åbningstider/ })).toContainText("Udfyldt");
+  await page.getByRole("link", { name: "Se alle ændringer (historik)" }).click();
+  await expect(page.getByText("Gemt af kommunen").first()).toBeVisible();
+  expect(sql(`SELECT actor_role FROM section_history h JOIN institutions i ON i.id = h.institution_id WHERE i.nummer = '${nummer}'`)).toBe(
+    "kommune",
+  );
+
+  // A new code for this one institution, as a letter.
+  await page.goto(`/kommune/dagtilbud/${nummer}`);
+  await page.getByRole("button", { name: "Lav ny kode og vis brevet" }).click();
+  await expect(page.locator("article.letter")).toHaveCount(1);
+  await expect(page.locator("article.letter")).toContainText(nummer);
+
+  // Close it: confirmation is required, then it is closed and read-only.
+  await page.goto(`/kommune/dagtilbud/${nummer}`);
+  await waitForHydration(page);
+  const now = new Date();
+  const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+  await page.getByLabel("Lukket den").fill(today);
+  await page.getByRole("button", { name: "Luk dagtilbuddet" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Sæt kryds" })).toBeVisible();
+  await page.getByLabel(/Ja, luk Børnehuset Bakketoppen/).check();
+  await page.getByRole("button", { name: "Luk dagtilbuddet" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Dagtilbuddet er lukket" })).toBeVisible();
+  await expect(page.getByText(/^Lukket den /)).toBeVisible();
+  expect(sql(`SELECT status FROM institutions WHERE nummer = '${nummer}'`)).toBe("nedlagt");
   expect(errors).toEqual([]);
 });

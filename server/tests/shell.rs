@@ -113,14 +113,26 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_request_that_outlives_its_deadline_gets_a_danish_503(pool: PgPool) {
-    // A zero deadline expires at the first wait for the database.
     let settings = app::ssr::Settings {
-        request_timeout: std::time::Duration::ZERO,
+        request_timeout: std::time::Duration::from_millis(500),
         ..app::ssr::Settings::default()
     };
     let app = common::spawn_app_with(pool, settings).await;
+    // Hold a lock the front page's query must wait for, so the request is
+    // certain to outlive its deadline.
+    let mut blocker = app.pool.begin().await.unwrap();
+    sqlx::query("LOCK TABLE institutions IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut *blocker)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
     let response = app.get("/").await;
     assert_eq!(response.status(), 503);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "answers at the deadline"
+    );
     let body = response.text().await.unwrap();
     assert!(body.contains("lang=\"da\""), "{body}");
+    blocker.rollback().await.unwrap();
 }

@@ -34,6 +34,9 @@ struct Args {
     /// Path for `get` mode.
     #[arg(long, default_value = "/healthz")]
     path: String,
+    /// A Cookie header for `get` mode (a logged-in session).
+    #[arg(long)]
+    cookie: Option<String>,
 }
 
 struct Outcome {
@@ -82,7 +85,13 @@ async fn client_loop(args: &Args, number: Option<String>, until: Instant) -> Out
         round += 1;
         let started = Instant::now();
         let result = match args.mode {
-            Mode::Get => http.get(format!("{}{}", args.base, args.path)).send().await,
+            Mode::Get => {
+                let request = http.get(format!("{}{}", args.base, args.path));
+                match &args.cookie {
+                    Some(cookie) => request.header("cookie", cookie).send().await,
+                    None => request.send().await,
+                }
+            }
             Mode::Saves => {
                 // Alternate the closing time so every save is a real change with a history row.
                 let closes = if round.is_multiple_of(2) { "17:00" } else { "16:30" };
