@@ -54,7 +54,7 @@ pub async fn section_statuses(nummer: Option<String>) -> Result<Vec<SectionStatu
 }
 
 #[cfg(feature = "ssr")]
-fn role_label(role: &str) -> &'static str {
+pub fn role_label(role: &str) -> &'static str {
     match role {
         "institution" => crate::auth::Role::Institution.label(),
         "kommune" => crate::auth::Role::Kommune.label(),

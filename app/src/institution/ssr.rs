@@ -6,7 +6,7 @@ use sqlx::PgPool;
 
 use super::sections::{diff, format_timestamp, Loaded, Section, SectionMeta};
 use crate::audit::Actor;
-use crate::auth::{Principal, Role};
+use crate::auth::Principal;
 use crate::error::AppError;
 
 /// The institution a request is about.
@@ -83,16 +83,12 @@ async fn resolve(
     })
 }
 
-fn meta(version: i32, at: time::OffsetDateTime, role: &str) -> SectionMeta {
-    let by = match role {
-        "institution" => Role::Institution.label(),
-        "kommune" => Role::Kommune.label(),
-        _ => Role::Support.label(),
-    };
+/// A saved section's version and when and by whom (role) it was saved.
+pub fn meta(version: i32, at: time::OffsetDateTime, role: &str) -> SectionMeta {
     SectionMeta {
         version,
         updated: Some(format_timestamp(at)),
-        updated_by: Some(by.to_string()),
+        updated_by: Some(super::overview::role_label(role).to_string()),
     }
 }
 

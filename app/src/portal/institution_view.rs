@@ -20,25 +20,52 @@ pub struct PublicInstitution {
     pub kontakt: Option<(Kontakt, SectionMeta)>,
 }
 
+/// Everything parents see about one institution: its master data and the
+/// five sections as saved (two queries, whatever is reported).
 #[cfg(feature = "ssr")]
 pub async fn load_public(
     pool: &sqlx::PgPool,
     institution_id: i64,
     year: i32,
 ) -> Result<PublicInstitution, crate::error::AppError> {
-    use crate::institution::ssr::load;
+    use crate::error::AppError;
+    use crate::institution::sections::Section;
+
     let master = crate::institution::master_data(pool, institution_id).await?;
-    fn pair<T>(l: crate::institution::sections::Loaded<T>) -> Option<(T, SectionMeta)> {
-        l.value.map(|v| (v, l.meta))
+    let rows = sqlx::query!(
+        r#"SELECT section, data, version, updated_at, updated_by_role
+           FROM institution_sections WHERE institution_id = $1"#,
+        institution_id
+    )
+    .fetch_all(pool)
+    .await?;
+    fn pick<T: Section>(
+        rows: &[(String, serde_json::Value, SectionMeta)],
+    ) -> Result<Option<(T, SectionMeta)>, AppError> {
+        rows.iter()
+            .find(|(section, _, _)| section == T::KIND.as_str())
+            .map(|(_, data, meta)| {
+                serde_json::from_value::<T>(data.clone())
+                    .map(|value| (value, meta.clone()))
+                    .map_err(|e| AppError::internal("section data", &e))
+            })
+            .transpose()
     }
+    let rows: Vec<(String, serde_json::Value, SectionMeta)> = rows
+        .into_iter()
+        .map(|r| {
+            let meta = crate::institution::ssr::meta(r.version, r.updated_at, &r.updated_by_role);
+            (r.section, r.data, meta)
+        })
+        .collect();
     Ok(PublicInstitution {
         master,
         year,
-        profil: pair(load::<Profil>(pool, institution_id).await?),
-        madordning: pair(load::<Madordning>(pool, institution_id).await?),
-        lukkedage: pair(load::<Lukkedage>(pool, institution_id).await?),
-        aabningstider: pair(load::<OpeningHours>(pool, institution_id).await?),
-        kontakt: pair(load::<Kontakt>(pool, institution_id).await?),
+        profil: pick(&rows)?,
+        madordning: pick(&rows)?,
+        lukkedage: pick(&rows)?,
+        aabningstider: pick(&rows)?,
+        kontakt: pick(&rows)?,
     })
 }
 

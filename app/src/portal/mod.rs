@@ -112,3 +112,54 @@ pub fn Landing() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// One active institution's public page data; closed and unknown numbers are
+/// "not found" alike.
+#[server(prefix = "/api/fn", endpoint = "dagtilbud")]
+pub async fn public_institution(nummer: String) -> Result<institution_view::PublicInstitution, AppError> {
+    // Public data: no principal needed; only what institutions saved is shown.
+    let pool = crate::ssr::pool()?;
+    let id = sqlx::query_scalar!(
+        "SELECT id FROM institutions WHERE nummer = $1 AND status = 'aktiv'",
+        nummer.trim().to_uppercase()
+    )
+    .fetch_optional(&pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let year = crate::institution::forms::today()?.year();
+    institution_view::load_public(&pool, id, year).await
+}
+
+/// `/dagtilbud/{nummer}`: the page parents read.
+#[component]
+pub fn InstitutionPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let nummer = move || params.read().get("nummer").unwrap_or_default();
+    let data = Resource::new_blocking(nummer, public_institution);
+    view! {
+        <Suspense fallback=|| view! { <p>"Henter …"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => {
+                        let title = data.master.navn.clone();
+                        let description = format!(
+                            "{}: {} i {} Kommune. Profil, madordning, åbningstider, lukkedage og kontakt.",
+                            data.master.navn,
+                            data.master.type_label(),
+                            data.master.kommune
+                        );
+                        view! {
+                            <Title text=title />
+                            <leptos_meta::Meta name="description" content=description />
+                            <p><a href="/">"Søg efter dagtilbud"</a></p>
+                            <institution_view::PublicInstitutionView data />
+                        }
+                        .into_any()
+                    }
+                    Err(AppError::NotFound) => view! { <crate::pages::NotFound /> }.into_any(),
+                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
