@@ -71,3 +71,144 @@ async fn unknown_and_closed_institutions_are_not_found(pool: PgPool) {
     }
     assert_eq!(app.call("dagtilbud", &[("nummer", "P10002")]).await.status(), 404);
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn search_filters_pages_and_never_lists_closed_institutions(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    for n in 1..=25 {
+        institution_with_password(&app.pool, &format!("Q{n:05}"), 746, PASSWORD).await;
+    }
+    institution_with_password(&app.pool, "Q99999", 751, PASSWORD).await;
+    sqlx::query("UPDATE institutions SET navn = 'Lukket Søhus', status = 'nedlagt', closed_on = current_date WHERE nummer = 'Q00025'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // One reports opening hours and a profile with 0–2 year olds.
+    let institution = app.fresh_client();
+    assert_eq!(
+        institution.login_institution("Q00003", PASSWORD).await.status(),
+        200
+    );
+    let saved = institution
+        .call(
+            "aabningstider_gem",
+            &[
+                ("version", "0"),
+                ("mandag_aaben", "on"),
+                ("mandag_fra", "06:15"),
+                ("mandag_til", "17:30"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+    let saved = institution
+        .call(
+            "profil_gem",
+            &[
+                ("version", "0"),
+                ("paedagogisk_profil", "Skov"),
+                ("tag_skov", "on"),
+                ("alder_0_2", "on"),
+                ("pladser", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+
+    let page = |path: &'static str| {
+        let app = &app;
+        async move {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            response.text().await.unwrap()
+        }
+    };
+    // By kommune or town: 24 active in Skanderborg Kommune and the Aarhus one
+    // whose (test) address is in Skanderborg; 20 per page.
+    let first = page("/?q=skanderborg").await;
+    assert!(
+        first.contains("25 dagtilbud matcher søgningen. Side 1 af 2."),
+        "{first}"
+    );
+    assert!(first.contains("rel=\"next\""));
+    let second = page("/?q=skanderborg&side=2").await;
+    assert_eq!(second.matches("class=\"result\"").count(), 5);
+    assert!(page("/?q=aarhus").await.contains("1 dagtilbud matcher"));
+    assert!(!first.contains("Lukket Søhus") && !second.contains("Lukket Søhus"));
+    // By number, postnummer and the filters on reported data.
+    assert!(page("/?q=q99999").await.contains("1 dagtilbud matcher"));
+    assert!(page("/?q=8660").await.contains("matcher søgningen"));
+    let early = page("/?aabner=06:30").await;
+    assert!(early.contains("1 dagtilbud matcher") && early.contains("Testbørnehaven Q00003"));
+    assert!(page("/?aabner=06:00").await.contains("Ingen dagtilbud matcher"));
+    assert!(page("/?lukker=17:30&alder=0_2&profil=skov")
+        .await
+        .contains("Testbørnehaven Q00003"));
+    assert!(page("/?alder=3_5").await.contains("Ingen dagtilbud matcher"));
+    // A malformed time is named, and a wildcard is just a character.
+    assert!(page("/?lukker=sent")
+        .await
+        .contains("Skriv tidspunktet som tt:mm"));
+    assert!(page("/?q=%25").await.contains("Ingen dagtilbud matcher"));
+    // The API answers the same, and refuses a bad time with 422.
+    let api = app.call("soeg", &[("filter[q]", "Q00003")]).await;
+    assert_eq!(api.status(), 200);
+    assert_eq!(
+        app.call("soeg", &[("filter[aabner]", "25:00")]).await.status(),
+        422
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn institutions_are_compared_side_by_side(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    institution_with_password(&app.pool, "C00001", 746, PASSWORD).await;
+    institution_with_password(&app.pool, "C00002", 746, PASSWORD).await;
+    institution_with_password(&app.pool, "C00003", 746, PASSWORD).await;
+    sqlx::query(
+        "UPDATE institutions SET status = 'nedlagt', closed_on = current_date WHERE nummer = 'C00003'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let institution = app.fresh_client();
+    assert_eq!(
+        institution.login_institution("C00001", PASSWORD).await.status(),
+        200
+    );
+    let saved = institution
+        .call(
+            "aabningstider_gem",
+            &[
+                ("version", "0"),
+                ("mandag_aaben", "on"),
+                ("mandag_fra", "06:15"),
+                ("mandag_til", "17:30"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+
+    let response = app
+        .get("/sammenlign?nr=c00001&nr=C00002&nr=C00003&nr=C00001")
+        .await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert_eq!(
+        html.matches("<th scope=\"col\">").count(),
+        2,
+        "closed and repeated numbers are left out"
+    );
+    assert!(html.contains("Disse numre findes ikke blandt de aktive dagtilbud: C00003."));
+    assert!(html.contains("06:15") && html.contains("Ikke indberettet"));
+    assert!(html.contains("href=\"/sammenlign?nr=C00002\""), "remove C00001");
+    let one = app.get("/sammenlign?nr=C00002").await.text().await.unwrap();
+    assert!(one.contains("Vælg mindst to dagtilbud"));
+    assert!(app
+        .get("/sammenlign?nr=C00002&tilfoej=c00001")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("06:15"));
+}

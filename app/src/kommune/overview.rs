@@ -127,7 +127,7 @@ impl OverviewFilter {
     }
 }
 
-fn encode_query_value(value: &str) -> String {
+pub fn encode_query_value(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

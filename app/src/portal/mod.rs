@@ -1,10 +1,15 @@
 //! The public portal for parents.
 
+pub mod compare;
 pub mod institution_view;
+pub mod search;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
+
+use search::{SearchFilter, SearchPage};
 
 use crate::error::AppError;
 
@@ -43,13 +48,36 @@ pub async fn landing_stats() -> Result<PortalSummary, AppError> {
     })
 }
 
+/// Search the active institutions (public; answers 422 for a malformed time).
+#[server(prefix = "/api/fn", endpoint = "soeg")]
+pub async fn search(#[server(default)] filter: SearchFilter) -> Result<SearchPage, AppError> {
+    // Public data: no principal needed; only active institutions and saved sections.
+    let checked = filter.check().map_err(AppError::Validation)?;
+    let pool = crate::ssr::pool()?;
+    search::search(&pool, &checked).await
+}
+
+/// `/`: search with filters; without a search, the kommuner to browse.
 #[component]
 pub fn Landing() -> impl IntoView {
-    let stats = Resource::new(|| (), |_| landing_stats());
-    let (filter, set_filter) = signal(String::new());
-
+    let query = use_query_map();
+    let filter = Memo::new(move |_| SearchFilter::from_query(|key| query.read().get(key)));
+    let data = Resource::new_blocking(
+        move || filter.get(),
+        |filter| async move {
+            if filter.is_empty() {
+                (None, landing_stats().await.ok())
+            } else {
+                (Some(search(filter).await), None)
+            }
+        },
+    );
     view! {
         <Title text="Find og sammenlign dagtilbud" />
+        <leptos_meta::Meta
+            name="description"
+            content="Find vuggestuer, børnehaver og fritidstilbud i hele Danmark, og læs hvad de selv fortæller om profil, mad, åbningstider og lukkedage."
+        />
         <section class="hero">
             <h1>"Find og sammenlign dagtilbud"</h1>
             <p class="lead">
@@ -57,59 +85,209 @@ pub fn Landing() -> impl IntoView {
                 "deres pædagogiske profil, madordning, åbningstider og lukkedage."
             </p>
         </section>
-        <Suspense fallback=|| view! { <p>"Henter oplysninger …"</p> }>
+        <SearchForm filter=filter.get_untracked() />
+        <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
-                match stats.await {
-                    Ok(stats) => {
-                        let total = stats.institutions;
-                        let count = stats.kommuner.len();
-                        let kommuner = stats.kommuner.clone();
-                        let visible = Memo::new(move |_| {
-                            let needle = filter.get().trim().to_lowercase();
-                            kommuner
-                                .iter()
-                                .filter(|k| needle.is_empty() || k.navn.to_lowercase().contains(&needle))
-                                .cloned()
-                                .collect::<Vec<_>>()
-                        });
-                        view! {
-                            <p class="stats" data-testid="stats">
-                                {format!("{total} dagtilbud i {count} kommuner")}
-                            </p>
-                            <section aria-labelledby="kommuner-overskrift">
-                                <h2 id="kommuner-overskrift">"Dagtilbud pr. kommune"</h2>
-                                <div class="field">
-                                    <label for="kommune-filter">"Find en kommune"</label>
-                                    <input
-                                        id="kommune-filter"
-                                        name="kommune"
-                                        type="search"
-                                        class="input input-medium"
-                                        autocomplete="off"
-                                        on:input=move |ev| set_filter.set(event_target_value(&ev))
-                                        prop:value=filter
-                                    />
-                                </div>
-                                <p class="visually-hidden" aria-live="polite">
-                                    {move || format!("{} kommuner vises", visible.with(Vec::len))}
-                                </p>
-                                <ul class="kommune-list" data-testid="kommune-list">
-                                    <For each=move || visible.get() key=|k| k.kode let:kommune>
-                                        <li>
-                                            <span class="kommune-navn">{kommune.navn}</span>
-                                            " "
-                                            <span class="kommune-antal">{format!("{} dagtilbud", kommune.institutions)}</span>
-                                        </li>
-                                    </For>
-                                </ul>
-                            </section>
-                        }
-                            .into_any()
-                    }
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                match data.await {
+                    (Some(Ok(page)), _) => view! { <Results page filter=filter.get_untracked() /> }.into_any(),
+                    (Some(Err(AppError::Validation(errors))), _) => view! {
+                        <div class="error-summary" role="alert" aria-labelledby="soegefejl" tabindex="-1">
+                            <h2 id="soegefejl">"Søgningen kan ikke udføres"</h2>
+                            <ul>
+                                {errors.into_iter().map(|(field, message)| view! { <li><a href=format!("#{field}")>{message}</a></li> }).collect_view()}
+                            </ul>
+                        </div>
+                    }.into_any(),
+                    (Some(Err(error)), _) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    (None, Some(stats)) => view! { <KommuneList stats /> }.into_any(),
+                    (None, None) => view! { <p class="alert alert-error" role="alert">{AppError::Internal.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The search form: a GET form to `/`, so every search is a link.
+#[component]
+fn SearchForm(filter: SearchFilter) -> impl IntoView {
+    use crate::domain::sections::{Aldersgruppe, Hensyn, Oekologi, ProfilTag};
+    use crate::domain::{Ejerform, InstitutionType};
+    fn options(
+        choices: Vec<(&'static str, &'static str)>,
+        current: &str,
+        all: &'static str,
+    ) -> impl IntoView {
+        let current = current.to_string();
+        view! {
+            <option value="">{all}</option>
+            {choices.into_iter().map(|(value, label)| view! { <option value=value selected=current == value>{label}</option> }).collect_view()}
+        }
+    }
+    let types = InstitutionType::ALL
+        .iter()
+        .map(|t| (t.as_str(), t.label()))
+        .collect();
+    let ages = Aldersgruppe::ALL
+        .iter()
+        .map(|a| (a.as_str(), a.label()))
+        .collect();
+    let ejerformer = Ejerform::ALL.iter().map(|e| (e.as_str(), e.label())).collect();
+    let tags = ProfilTag::ALL.iter().map(|t| (t.as_str(), t.label())).collect();
+    let levels = Oekologi::ALL
+        .iter()
+        .filter(|o| **o != Oekologi::Ingen)
+        .map(|o| (o.as_str(), o.label()))
+        .collect();
+    let hensyn = Hensyn::ALL.iter().map(|h| (h.as_str(), h.label())).collect();
+    view! {
+        <form method="get" action="/" class="form search-form" role="search" aria-label="Søg efter dagtilbud">
+            <div class="form-group">
+                <label class="form-label" for="q">"Navn, institutionsnummer, postnummer, by eller kommune"</label>
+                <input type="search" id="q" name="q" class="input" value=filter.q.clone() autocomplete="off" />
+            </div>
+            <details class="filters" open=!filter.is_empty()>
+                <summary>"Flere valg"</summary>
+                <div class="filter-row">
+                    <div class="form-group">
+                        <label class="form-label" for="type">"Type"</label>
+                        <select id="type" name="type" class="form-select">{options(types, &filter.institution_type, "Alle typer")}</select>
+                    </div>
+                    <div class="form-group">
+                        <label class="form-label" for="alder">"Alder"</label>
+                        <select id="alder" name="alder" class="form-select">{options(ages, &filter.alder, "Alle aldre")}</select>
+                    </div>
+                    <div class="form-group">
+                        <label class="form-label" for="ejerform">"Ejerform"</label>
+                        <select id="ejerform" name="ejerform" class="form-select">{options(ejerformer, &filter.ejerform, "Alle ejerformer")}</select>
+                    </div>
+                    <div class="form-group">
+                        <label class="form-label" for="profil">"Profil"</label>
+                        <select id="profil" name="profil" class="form-select">{options(tags, &filter.profil, "Alle profiler")}</select>
+                    </div>
+                    <div class="form-group">
+                        <label class="form-label" for="oekologi">"Økologi mindst"</label>
+                        <select id="oekologi" name="oekologi" class="form-select">{options(levels, &filter.oekologi, "Ligegyldigt")}</select>
+                    </div>
+                    <div class="form-group">
+                        <label class="form-label" for="hensyn">"Madhensyn"</label>
+                        <select id="hensyn" name="hensyn" class="form-select">{options(hensyn, &filter.hensyn, "Ligegyldigt")}</select>
+                    </div>
+                    <div class="form-group">
+                        <label class="form-label" for="aabner">"Åbner senest"</label>
+                        <span class="form-hint" id="aabner-hjaelp">"tt:mm, fx 06:30"</span>
+                        <input type="text" id="aabner" name="aabner" class="input input-char-5" inputmode="numeric" value=filter.aabner.clone() aria-describedby="aabner-hjaelp" />
+                    </div>
+                    <div class="form-group">
+                        <label class="form-label" for="lukker">"Lukker tidligst"</label>
+                        <span class="form-hint" id="lukker-hjaelp">"tt:mm, fx 17:00"</span>
+                        <input type="text" id="lukker" name="lukker" class="input input-char-5" inputmode="numeric" value=filter.lukker.clone() aria-describedby="lukker-hjaelp" />
+                    </div>
+                </div>
+            </details>
+            <div class="button-row">
+                <button type="submit" class="button">"Søg"</button>
+                <a href="/">"Nulstil"</a>
+            </div>
+        </form>
+    }
+}
+
+/// One page of results, each with a box to choose it for comparison.
+#[component]
+fn Results(page: SearchPage, filter: SearchFilter) -> impl IntoView {
+    let SearchPage {
+        hits,
+        total,
+        page: current,
+        pages,
+    } = page;
+    let prev = (current > 1).then(|| format!("/{}", filter.query(current - 1)));
+    let next = (current < pages).then(|| format!("/{}", filter.query(current + 1)));
+    let heading = match total {
+        0 => "Ingen dagtilbud matcher søgningen. Prøv med færre valg.".to_string(),
+        1 => "1 dagtilbud matcher søgningen.".to_string(),
+        n => format!("{n} dagtilbud matcher søgningen. Side {current} af {pages}."),
+    };
+    view! {
+        <h2 id="resultater">"Resultater"</h2>
+        <p role="status">{heading}</p>
+        <form method="get" action="/sammenlign" class="results-form">
+            <ul class="results">
+                {hits.into_iter().map(|hit| {
+                    let choose = format!("Vælg {} til sammenligning", hit.navn);
+                    view! {
+                        <li class="result">
+                            <h3><a href=format!("/dagtilbud/{}", hit.nummer)>{hit.navn.clone()}</a></h3>
+                            <p class="muted">{format!("{} · {} · {}", hit.type_label, hit.ejerform_label, hit.adresse)}</p>
+                            <dl class="facts facts-inline">
+                                <dt>"Kommune"</dt><dd><a href=format!("/kommuner/{}", hit.kommunekode)>{hit.kommune.clone()}</a></dd>
+                                <dt>"Alder"</dt><dd>{if hit.aldersgrupper.is_empty() { "Ikke oplyst".to_string() } else { hit.aldersgrupper.join(", ") }}</dd>
+                                <dt>"Mandag"</dt><dd>{hit.mandag.clone().unwrap_or_else(|| "Ikke oplyst".into())}</dd>
+                                <dt>"Økologi"</dt><dd>{hit.oekologi.clone().unwrap_or_else(|| "Ikke oplyst".into())}</dd>
+                            </dl>
+                            <div class="form-check">
+                                <input type="checkbox" id=format!("nr-{}", hit.nummer) name="nr" value=hit.nummer.clone() />
+                                <label for=format!("nr-{}", hit.nummer)>{choose}</label>
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {(total > 1).then(|| view! {
+                <button type="submit" class="button button-secondary">"Sammenlign de valgte (2–4)"</button>
+            })}
+        </form>
+        <nav class="pager" aria-label="Sider">
+            {prev.map(|href| view! { <a href=href rel="prev">"Forrige side"</a> })}
+            {next.map(|href| view! { <a href=href rel="next">"Næste side"</a> })}
+        </nav>
+    }
+}
+
+/// The kommuner with their number of institutions, filtered as you type.
+#[component]
+fn KommuneList(stats: PortalSummary) -> impl IntoView {
+    let (filter, set_filter) = signal(String::new());
+    let total = stats.institutions;
+    let count = stats.kommuner.len();
+    let kommuner = stats.kommuner;
+    let visible = Memo::new(move |_| {
+        let needle = filter.get().trim().to_lowercase();
+        kommuner
+            .iter()
+            .filter(|k| needle.is_empty() || k.navn.to_lowercase().contains(&needle))
+            .cloned()
+            .collect::<Vec<_>>()
+    });
+    view! {
+        <p class="stats" data-testid="stats">{format!("{total} dagtilbud i {count} kommuner")}</p>
+        <section aria-labelledby="kommuner-overskrift">
+            <h2 id="kommuner-overskrift">"Dagtilbud pr. kommune"</h2>
+            <div class="field">
+                <label for="kommune-filter">"Find en kommune"</label>
+                <input
+                    id="kommune-filter"
+                    name="kommune"
+                    type="search"
+                    class="input input-medium"
+                    autocomplete="off"
+                    on:input=move |ev| set_filter.set(event_target_value(&ev))
+                    prop:value=filter
+                />
+            </div>
+            <p class="visually-hidden" aria-live="polite">
+                {move || format!("{} kommuner vises", visible.with(Vec::len))}
+            </p>
+            <ul class="kommune-list" data-testid="kommune-list">
+                <For each=move || visible.get() key=|k| k.kode let:kommune>
+                    <li>
+                        <a class="kommune-navn" href=format!("/kommuner/{}", kommune.kode)>{kommune.navn}</a>
+                        " "
+                        <span class="kommune-antal">{format!("{} dagtilbud", kommune.institutions)}</span>
+                    </li>
+                </For>
+            </ul>
+        </section>
     }
 }
 
@@ -148,10 +326,14 @@ pub fn InstitutionPage() -> impl IntoView {
                             data.master.type_label(),
                             data.master.kommune
                         );
+                        let compare = format!("/sammenlign?nr={}", data.master.nummer);
                         view! {
                             <Title text=title />
                             <leptos_meta::Meta name="description" content=description />
-                            <p><a href="/">"Søg efter dagtilbud"</a></p>
+                            <p class="button-row">
+                                <a href="/">"Søg efter dagtilbud"</a>
+                                <a href=compare>"Sammenlign med andre dagtilbud"</a>
+                            </p>
                             <institution_view::PublicInstitutionView data />
                         }
                         .into_any()
