@@ -36,6 +36,7 @@ use crate::kommune::institutions::{KommuneInstitutionPage, NewInstitutionPage};
 use crate::kommune::KommuneStart;
 use crate::pages::{Accessibility, Cookies, NotFound};
 use crate::portal::compare::ComparePage;
+use crate::portal::kommune::KommunePortalPage;
 use crate::portal::{InstitutionPage, Landing};
 use crate::support::SupportStart;
 
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=Landing ssr=SsrMode::Async />
                     <Route path=path!("dagtilbud/:nummer") view=InstitutionPage ssr=SsrMode::Async />
                     <Route path=path!("sammenlign") view=ComparePage ssr=SsrMode::Async />
+                    <Route path=path!("kommuner/:kode") view=KommunePortalPage ssr=SsrMode::Async />
                     <Route path=path!("tilgaengelighed") view=Accessibility ssr=SsrMode::Async />
                     <Route path=path!("cookies") view=Cookies ssr=SsrMode::Async />
                     <Route path=path!("log-ind") view=InstitutionLoginPage ssr=SsrMode::Async />

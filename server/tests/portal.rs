@@ -212,3 +212,50 @@ async fn institutions_are_compared_side_by_side(pool: PgPool) {
         .unwrap()
         .contains("06:15"));
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_kommune_page_shows_its_institutions_and_figures_beside_the_country(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    institution_with_password(&app.pool, "K00001", 746, PASSWORD).await;
+    institution_with_password(&app.pool, "K00002", 746, PASSWORD).await;
+    institution_with_password(&app.pool, "K00003", 751, PASSWORD).await;
+    sqlx::query(
+        "UPDATE institutions SET status = 'nedlagt', closed_on = current_date WHERE nummer = 'K00002'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    for (nummer, closes) in [("K00001", "17:00"), ("K00003", "15:00")] {
+        let client = app.fresh_client();
+        assert_eq!(client.login_institution(nummer, PASSWORD).await.status(), 200);
+        let saved = client
+            .call(
+                "aabningstider_gem",
+                &[
+                    ("version", "0"),
+                    ("mandag_aaben", "on"),
+                    ("mandag_fra", "07:00"),
+                    ("mandag_til", closes),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status(), 200);
+    }
+    let response = app.get("/kommuner/746").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<title>Dagtilbud i Skanderborg Kommune"));
+    assert!(html.contains("Testbørnehaven K00001") && !html.contains("Testbørnehaven K00002"));
+    assert!(
+        !html.contains("Testbørnehaven K00003"),
+        "another kommune's institution"
+    );
+    // 10 hours in Skanderborg; the national median of 10 and 8 is 9.
+    assert!(
+        html.contains("Åbent pr. uge (median): kommunen 10 timer, hele landet 9 timer."),
+        "{html}"
+    );
+    for path in ["/kommuner/999", "/kommuner/abc", "/kommuner/411"] {
+        assert_eq!(app.get(path).await.status(), 404, "{path}");
+    }
+}

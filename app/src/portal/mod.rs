@@ -2,6 +2,7 @@
 
 pub mod compare;
 pub mod institution_view;
+pub mod kommune;
 pub mod search;
 
 use leptos::prelude::*;
