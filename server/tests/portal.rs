@@ -259,3 +259,81 @@ async fn a_kommune_page_shows_its_institutions_and_figures_beside_the_country(po
         assert_eq!(app.get(path).await.status(), 404, "{path}");
     }
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_open_data_api_pages_filters_caches_and_hides_closed_ones(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    institution_with_password(&app.pool, "O00001", 746, PASSWORD).await;
+    institution_with_password(&app.pool, "O00002", 746, PASSWORD).await;
+    sqlx::query(
+        "UPDATE institutions SET status = 'nedlagt', closed_on = current_date WHERE nummer = 'O00002'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let institution = app.fresh_client();
+    assert_eq!(
+        institution.login_institution("O00001", PASSWORD).await.status(),
+        200
+    );
+    let saved = institution
+        .call(
+            "aabningstider_gem",
+            &[
+                ("version", "0"),
+                ("mandag_aaben", "on"),
+                ("mandag_fra", "06:15"),
+                ("mandag_til", "17:30"),
+                ("bemaerkning", XSS),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+
+    let list = app.get("/api/v1/dagtilbud?q=skanderborg").await;
+    assert_eq!(list.status(), 200);
+    assert_eq!(list.headers()["cache-control"], "public, max-age=60");
+    let etag = list.headers()["etag"].to_str().unwrap().to_string();
+    let body: serde_json::Value = list.json().await.unwrap();
+    assert_eq!(body["total"], 1);
+    assert_eq!(body["dagtilbud"][0]["nummer"], "O00001");
+    assert_eq!(body["dagtilbud"][0]["api"], "/api/v1/dagtilbud/O00001");
+    // Unchanged data: 304 for the ETag the client has.
+    let again = app
+        .client
+        .get(format!("{}/api/v1/dagtilbud?q=skanderborg", app.address))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    let bad = app.get("/api/v1/dagtilbud?aabner=klokken").await;
+    assert_eq!(bad.status(), 422);
+    let error: serde_json::Value = bad.json().await.unwrap();
+    assert!(error["felter"]["aabner"].as_str().unwrap().contains("tt:mm"));
+
+    let one = app.get("/api/v1/dagtilbud/o00001").await;
+    assert_eq!(one.status(), 200);
+    let record: serde_json::Value = one.json().await.unwrap();
+    assert_eq!(
+        record["aabningstider"]["data"]["note"], XSS,
+        "JSON carries the text as data"
+    );
+    assert!(record["profil"].is_null(), "never reported");
+    assert!(record.get("password_hash").is_none() && !record.to_string().contains("argon2"));
+    assert_eq!(app.get("/api/v1/dagtilbud/O00002").await.status(), 404);
+    assert_eq!(app.get("/api/v1/dagtilbud/NOPE").await.status(), 404);
+
+    let csv = app.get("/api/v1/dagtilbud.csv").await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let text = csv.text().await.unwrap();
+    assert!(text.contains("O00001") && !text.contains("O00002"));
+
+    let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    assert_eq!(doc["openapi"].as_str().map(|v| v.starts_with("3.")), Some(true));
+    assert!(doc["paths"]["/api/v1/dagtilbud/{nummer}"]["get"].is_object());
+}

@@ -619,7 +619,7 @@ pub fn letters_csv(letters: &[Letter]) -> Result<Vec<u8>, AppError> {
 }
 
 /// Records as CSV the way Danish Excel opens it: a byte-order mark and semicolons.
-fn danish_csv(records: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, AppError> {
+pub fn danish_csv(records: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, AppError> {
     let fail = |e: csv::Error| AppError::internal("csv", &e);
     let mut out = b"\xEF\xBB\xBF".to_vec();
     let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);

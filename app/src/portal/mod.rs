@@ -1,5 +1,7 @@
 //! The public portal for parents.
 
+#[cfg(feature = "ssr")]
+pub mod api;
 pub mod compare;
 pub mod institution_view;
 pub mod kommune;
