@@ -447,3 +447,57 @@ async fn a_plain_form_post_saves_or_returns_with_the_typed_values(pool: PgPool) 
         .unwrap();
     assert!(page.contains("Gemt."), "saved notice");
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn of_concurrent_saves_over_one_version_exactly_one_wins(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (first, _) = logged_in_institution(&app, "S10009", SKANDERBORG).await;
+    assert_eq!(
+        first
+            .call("profil_gem", &profil_form("0", "Start", "40"))
+            .await
+            .status(),
+        200
+    );
+    // Eight tabs (four sessions, two tabs each) save different texts over version 1 at once.
+    let mut clients = vec![first];
+    for _ in 0..3 {
+        let client = app.fresh_client();
+        assert_eq!(client.login_institution("S10009", PASSWORD).await.status(), 200);
+        clients.push(client);
+    }
+    let saves = (0..8).map(|i| {
+        let client = &clients[i % 4];
+        async move {
+            let text = format!("Fane {i}");
+            client
+                .call("profil_gem", &profil_form("1", &text, "40"))
+                .await
+                .status()
+        }
+    });
+    let statuses = futures::future::join_all(saves).await;
+    assert_eq!(
+        statuses.iter().filter(|s| s.as_u16() == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| s.as_u16() == 409).count(),
+        7,
+        "{statuses:?}"
+    );
+    assert_eq!(count(&app.pool, "SELECT COUNT(*) FROM section_history").await, 2);
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'afsnit_gemt'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        count(&app.pool, "SELECT version::bigint FROM institution_sections").await,
+        2
+    );
+}

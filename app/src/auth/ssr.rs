@@ -192,39 +192,60 @@ pub async fn issue_institution_code(
     actor: &Actor,
     ip: Option<IpAddr>,
 ) -> Result<String, AppError> {
-    let code = generate_code();
-    let hash = password::hash(SecretString::from(code.clone())).await?;
-    let mut tx = pool.begin().await?;
-    let kommunekode = sqlx::query_scalar!(
-        "SELECT kommunekode FROM institutions WHERE id = $1 AND status = 'aktiv'",
+    let active = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM institutions WHERE id = $1 AND status = 'aktiv') AS "active!""#,
         institution_id
     )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    .fetch_one(pool)
+    .await?;
+    if !active {
+        return Err(AppError::NotFound);
+    }
+    let code = generate_code();
+    let hash = password::hash(SecretString::from(code.clone())).await?;
+    store_codes(pool, &[institution_id], &[hash], actor, ip, serde_json::json!({})).await?;
+    Ok(code)
+}
+
+/// Store new code hashes for institutions, in one transaction: each account's
+/// earlier code and password stop working, its epoch moves on (so its
+/// sessions end), and each institution gets a `kode_udstedt` audit row.
+pub async fn store_codes(
+    pool: &sqlx::PgPool,
+    institution_ids: &[i64],
+    hashes: &[String],
+    actor: &Actor,
+    ip: Option<IpAddr>,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
     sqlx::query!(
         r#"INSERT INTO institution_accounts (institution_id, code_hash, code_issued_at)
-           VALUES ($1, $2, now())
+           SELECT *, now() FROM UNNEST($1::bigint[], $2::text[])
            ON CONFLICT (institution_id) DO UPDATE
              SET code_hash = EXCLUDED.code_hash, code_issued_at = now(), password_hash = NULL,
                  epoch = institution_accounts.epoch + 1"#,
-        institution_id,
-        hash,
+        institution_ids,
+        hashes
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut *tx,
-        actor,
-        "kode_udstedt",
-        Some(institution_id),
-        Some(kommunekode),
-        ip,
-        serde_json::json!({}),
+    // The audit columns are those of `audit::record`.
+    sqlx::query!(
+        r#"INSERT INTO audit_log (actor_role, actor_id, actor_label, action, institution_id, kommunekode, client_ip, details)
+           SELECT $1, $2, $3, 'kode_udstedt', i.id, i.kommunekode, $4::text::inet, $5
+           FROM institutions i WHERE i.id = ANY($6)"#,
+        actor.role,
+        actor.id,
+        actor.label,
+        ip.map(|ip| ip.to_string()),
+        details,
+        institution_ids
     )
+    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(code)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------

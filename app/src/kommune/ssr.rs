@@ -188,7 +188,7 @@ pub async fn letters(
         kommunekode,
         format!("{kommune_name} Kommune"),
         targets.len(),
-        move |done| Box::pin(async move { issue_codes(&pool, kommunekode, targets, &actor, ip, done).await }),
+        move |done| Box::pin(async move { issue_codes(&pool, targets, &actor, ip, done).await }),
     );
     let format = match request.format {
         LetterFormat::Html => "html",
@@ -480,7 +480,6 @@ pub async fn find_targets(
 /// audit row. `done` counts the codes hashed so far.
 pub async fn issue_codes(
     pool: &PgPool,
-    kommunekode: i16,
     targets: Vec<LetterTarget>,
     actor: &Actor,
     ip: Option<std::net::IpAddr>,
@@ -493,33 +492,15 @@ pub async fn issue_codes(
     )
     .await?;
     let ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
-
-    let mut tx = pool.begin().await?;
-    sqlx::query!(
-        r#"INSERT INTO institution_accounts (institution_id, code_hash, code_issued_at)
-           SELECT * , now() FROM UNNEST($1::bigint[], $2::text[])
-           ON CONFLICT (institution_id) DO UPDATE
-             SET code_hash = EXCLUDED.code_hash, code_issued_at = now(), password_hash = NULL,
-                 epoch = institution_accounts.epoch + 1"#,
+    crate::auth::ssr::store_codes(
+        pool,
         &ids,
-        &hashes
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        r#"INSERT INTO audit_log (actor_role, actor_id, actor_label, action, institution_id, kommunekode, client_ip, details)
-           SELECT $1, $2, $3, 'kode_udstedt', id, $4, $5::text::inet, $6 FROM UNNEST($7::bigint[]) AS id"#,
-        actor.role,
-        actor.id,
-        actor.label,
-        kommunekode,
-        ip.map(|ip| ip.to_string()),
+        &hashes,
+        actor,
+        ip,
         serde_json::json!({ "brev": true, "antal": ids.len() }),
-        &ids
     )
-    .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
 
     Ok(targets
         .into_iter()

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::calendar::{format_time, parse_time};
 use crate::domain::sections::{Aldersgruppe, Hensyn, Oekologi, ProfilTag};
 use crate::domain::{Ejerform, InstitutionType};
-use crate::error::{AppError, FieldErrors};
+use crate::error::FieldErrors;
 
 /// Results per page.
 pub const PAGE_SIZE: i64 = 20;
@@ -178,7 +178,10 @@ pub fn like_escape(text: &str) -> String {
 }
 
 #[cfg(feature = "ssr")]
-pub async fn search(pool: &sqlx::PgPool, filter: &CheckedFilter) -> Result<SearchPage, AppError> {
+pub async fn search(
+    pool: &sqlx::PgPool,
+    filter: &CheckedFilter,
+) -> Result<SearchPage, crate::error::AppError> {
     use crate::domain::sections::{OpeningHours, Profil};
 
     let text = like_escape(&filter.text);
