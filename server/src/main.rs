@@ -8,6 +8,12 @@ use server::config::Config;
 use server::{db, seed, telemetry};
 use tokio::net::TcpListener;
 
+// glibc's malloc showed up at ~13 % of the server's CPU under save load;
+// mimalloc's thread-local free lists are much cheaper for many small, short-lived
+// allocations across the runtime's worker threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "server", about = "Dagtilbudsportalen: frivillig indberetning")]
 struct Cli {
