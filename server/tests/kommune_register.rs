@@ -170,7 +170,7 @@ async fn closing_hides_and_locks_out_but_keeps_the_data(pool: PgPool) {
     let AppError::Validation(errors) = app_error(unconfirmed).await else {
         panic!("a validation error")
     };
-    assert!(errors.contains_key("bekraeft"));
+    assert!(errors.contains_key("bekraeftelse"));
     // A stale version: conflict.
     let stale = kommune
         .call(

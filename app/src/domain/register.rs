@@ -243,8 +243,9 @@ impl CloseForm {
             },
         );
         if self.bekraeft.trim().is_empty() {
+            // Keyed by the checkbox's fieldset (the checkbox itself is `bekraeft`).
             errors.insert(
-                "bekraeft".into(),
+                "bekraeftelse".into(),
                 "Sæt kryds for at bekræfte, at dagtilbuddet skal lukkes. Det kan ikke fortrydes her.".into(),
             );
         }
@@ -365,7 +366,7 @@ mod tests {
         assert!(unconfirmed
             .parse(today, created)
             .unwrap_err()
-            .contains_key("bekraeft"));
+            .contains_key("bekraeftelse"));
         let nonsense = CloseForm {
             lukket_den: "30.2.2026".into(),
             ..ok

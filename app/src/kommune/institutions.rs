@@ -337,12 +337,12 @@ fn CloseInstitutionForm(
                 "Et lukket dagtilbud forsvinder fra Dagtilbudsportalen og kan ikke længere logge ind. "
                 "Oplysningerne og historikken bliver gemt, og nummeret bliver aldrig brugt igen."
             </p>
-            <ErrorSummary errors fields=vec!["lukket_den".into(), "bekraeft".into()] />
+            <ErrorSummary errors fields=vec!["lukket_den".into(), "bekraeftelse".into()] />
             <ActionForm action=action attr:novalidate=true attr:class="form">
                 <input type="hidden" name="nummer" value=detail.nummer.clone() />
                 <input type="hidden" name="version" value=detail.version />
                 <TextField name="lukket_den" label="Lukket den" input_type="date" class="input-medium" value=date errors hint="Den dag, dagtilbuddet lukkede. Ikke en dato i fremtiden." />
-                <crate::components::form::Fieldset name="bekraeft" legend="Bekræft" errors>
+                <crate::components::form::Fieldset name="bekraeftelse" legend="Bekræft" errors>
                     <Checkbox name="bekraeft" label=format!("Ja, luk {} ({})", detail.navn, detail.nummer) checked=false />
                 </crate::components::form::Fieldset>
                 <button type="submit" class="button button-danger" disabled=move || action.pending().get()>"Luk dagtilbuddet"</button>
