@@ -85,6 +85,7 @@ impl Config {
             secure_cookies: public_url.starts_with("https://"),
             public_url: public_url.trim_end_matches('/').to_string(),
             request_timeout: Duration::from_secs(parsed("REQUEST_TIMEOUT_SECS", 30u64)?),
+            demo: flag("DEMO"),
         };
         Ok(Config {
             settings,

@@ -30,6 +30,8 @@ pub struct Settings {
     /// A request that has not produced its response by then is answered with
     /// 503 and logged, so that nothing waits forever on a stuck render or query.
     pub request_timeout: Duration,
+    /// Demo mode: the register and every figure are invented, and pages say so.
+    pub demo: bool,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
             secure_cookies: false,
             public_url: "http://localhost:3000".into(),
             request_timeout: Duration::from_secs(30),
+            demo: false,
         }
     }
 }
