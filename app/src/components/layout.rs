@@ -43,7 +43,9 @@ pub async fn demo_mode() -> Result<bool, crate::error::AppError> {
 /// The notice on every page of the demo that its data is invented.
 #[component]
 fn DemoNotice() -> impl IntoView {
-    let demo = Resource::new_blocking(|| (), |_| demo_mode());
+    // Not blocking: two blocking resources on one page is the pattern behind
+    // Leptos SSR stalls (see `institution::forms::with_flash`).
+    let demo = Resource::new(|| (), |_| demo_mode());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -187,32 +187,46 @@ pub async fn search(
     let text = like_escape(&filter.text);
     let offset = (filter.page as i64 - 1) * PAGE_SIZE;
     let rows = sqlx::query!(
-        r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, k.navn AS kommune, i.kommunekode,
+        // Filter and count on the register first (each section filter an
+        // EXISTS on its own row), then fetch the sections for one page only.
+        r#"WITH matching AS (
+             SELECT i.id, i.navn, i.nummer
+             FROM institutions i JOIN kommuner k ON k.kode = i.kommunekode
+             WHERE i.status = 'aktiv'
+               AND ($1 = '' OR i.navn ILIKE '%' || $1 || '%' OR i.nummer = upper($1)
+                    OR i.postnummer::text = $1 OR i.postby ILIKE $1 || '%' OR k.navn ILIKE $1 || '%')
+               AND ($2::text IS NULL OR i.institution_type = $2)
+               AND ($3::text IS NULL OR i.ejerform = $3)
+               AND ($4::text IS NULL AND $5::text IS NULL OR EXISTS (
+                     SELECT 1 FROM institution_sections p WHERE p.institution_id = i.id AND p.section = 'profil'
+                       AND ($4::text IS NULL OR p.data->'aldersgrupper' ? $4)
+                       AND ($5::text IS NULL OR p.data->'tags' ? $5)))
+               AND (cardinality($6::text[]) = 0 AND $7::text IS NULL OR EXISTS (
+                     SELECT 1 FROM institution_sections m WHERE m.institution_id = i.id AND m.section = 'madordning'
+                       AND (cardinality($6::text[]) = 0 OR m.data->>'oekologi' = ANY($6))
+                       AND ($7::text IS NULL OR m.data->'hensyn' ? $7)))
+               AND ($8::text IS NULL AND $9::text IS NULL OR EXISTS (
+                     SELECT 1 FROM institution_sections a WHERE a.institution_id = i.id AND a.section = 'aabningstider'
+                       AND ($8::text IS NULL OR EXISTS (
+                             SELECT 1 FROM jsonb_array_elements(a.data->'days') d
+                             WHERE jsonb_typeof(d) = 'object' AND d->>'opens' <= $8))
+                       AND ($9::text IS NULL OR EXISTS (
+                             SELECT 1 FROM jsonb_array_elements(a.data->'days') d
+                             WHERE jsonb_typeof(d) = 'object' AND d->>'closes' >= $9))))
+           ), page AS (
+             SELECT id, navn, nummer FROM matching ORDER BY navn, nummer LIMIT $10 OFFSET $11
+           )
+           SELECT i.nummer, i.navn, i.institution_type, i.ejerform, k.navn AS kommune, i.kommunekode,
                   i.vejnavn || ' ' || i.husnummer || ', ' || i.postnummer || ' ' || i.postby AS "adresse!",
                   p.data AS "profil?", m.data->>'oekologi' AS oekologi, a.data AS "aabning?",
-                  COUNT(*) OVER () AS "total!"
-           FROM institutions i
+                  (SELECT COUNT(*) FROM matching) AS "total!"
+           FROM page
+           JOIN institutions i ON i.id = page.id
            JOIN kommuner k ON k.kode = i.kommunekode
            LEFT JOIN institution_sections p ON p.institution_id = i.id AND p.section = 'profil'
            LEFT JOIN institution_sections m ON m.institution_id = i.id AND m.section = 'madordning'
            LEFT JOIN institution_sections a ON a.institution_id = i.id AND a.section = 'aabningstider'
-           WHERE i.status = 'aktiv'
-             AND ($1 = '' OR i.navn ILIKE '%' || $1 || '%' OR i.nummer = upper($1)
-                  OR i.postnummer::text = $1 OR i.postby ILIKE $1 || '%' OR k.navn ILIKE $1 || '%')
-             AND ($2::text IS NULL OR i.institution_type = $2)
-             AND ($3::text IS NULL OR i.ejerform = $3)
-             AND ($4::text IS NULL OR p.data->'aldersgrupper' ? $4)
-             AND ($5::text IS NULL OR p.data->'tags' ? $5)
-             AND (cardinality($6::text[]) = 0 OR m.data->>'oekologi' = ANY($6))
-             AND ($7::text IS NULL OR m.data->'hensyn' ? $7)
-             AND ($8::text IS NULL OR EXISTS (
-                   SELECT 1 FROM jsonb_array_elements(a.data->'days') d
-                   WHERE jsonb_typeof(d) = 'object' AND d->>'opens' <= $8))
-             AND ($9::text IS NULL OR EXISTS (
-                   SELECT 1 FROM jsonb_array_elements(a.data->'days') d
-                   WHERE jsonb_typeof(d) = 'object' AND d->>'closes' >= $9))
-           ORDER BY i.navn, i.nummer
-           LIMIT $10 OFFSET $11"#,
+           ORDER BY page.navn, page.nummer"#,
         text,
         filter.institution_type.map(|t| t.as_str()),
         filter.ejerform.map(|e| e.as_str()),
