@@ -3,20 +3,12 @@
 
 mod common;
 
-use common::{admin, institution_with_password, spawn_app, TestApp};
+use common::{admin, institution_with_password, kommune_admin, spawn_app, TestApp};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";
 const SKANDERBORG: i16 = 746;
 const AARHUS: i16 = 751;
-
-async fn kommune_admin(app: &TestApp, kommunekode: i16) -> TestApp {
-    let email = format!("admin{kommunekode}@kommune.example");
-    admin(&app.pool, &email, "kommune", Some(kommunekode), PASSWORD, false).await;
-    let client = app.fresh_client();
-    assert_eq!(client.login_admin(&email, PASSWORD).await.status(), 200);
-    client
-}
 
 /// Post the letter form; when the server starts a letter job, follow it to
 /// the job's page (which waits for small jobs to finish).

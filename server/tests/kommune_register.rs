@@ -5,20 +5,12 @@
 mod common;
 
 use app::error::AppError;
-use common::{admin, app_error, institution_with_password, spawn_app, TestApp};
+use common::{admin, app_error, institution_with_password, kommune_admin, save_monday_hours, spawn_app};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";
 const SKANDERBORG: i16 = 746;
 const AARHUS: i16 = 751;
-
-async fn kommune_admin(app: &TestApp, kommunekode: i16) -> TestApp {
-    let email = format!("admin{kommunekode}@kommune.example");
-    admin(&app.pool, &email, "kommune", Some(kommunekode), PASSWORD, false).await;
-    let client = app.fresh_client();
-    assert_eq!(client.login_admin(&email, PASSWORD).await.status(), 200);
-    client
-}
 
 const NEW: [(&str, &str); 7] = [
     ("navn", "Børnehuset Åbakken"),
@@ -138,23 +130,7 @@ async fn bad_input_names_each_field_and_a_private_institution_is_refused(pool: P
 async fn closing_hides_and_locks_out_but_keeps_the_data(pool: PgPool) {
     let app = spawn_app(pool).await;
     institution_with_password(&app.pool, "S80001", SKANDERBORG, PASSWORD).await;
-    let institution = app.fresh_client();
-    assert_eq!(
-        institution.login_institution("S80001", PASSWORD).await.status(),
-        200
-    );
-    let saved = institution
-        .call(
-            "aabningstider_gem",
-            &[
-                ("version", "0"),
-                ("mandag_aaben", "on"),
-                ("mandag_fra", "07:00"),
-                ("mandag_til", "16:00"),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status(), 200);
+    let institution = save_monday_hours(&app, "S80001", PASSWORD, ("07:00", "16:00"), &[]).await;
 
     let kommune = kommune_admin(&app, SKANDERBORG).await;
     let today = time::OffsetDateTime::now_utc().date();

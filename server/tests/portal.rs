@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{institution_with_password, spawn_app};
+use common::{institution_with_password, save_monday_hours, spawn_app};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";
@@ -84,23 +84,7 @@ async fn search_filters_pages_and_never_lists_closed_institutions(pool: PgPool) 
         .await
         .unwrap();
     // One reports opening hours and a profile with 0–2 year olds.
-    let institution = app.fresh_client();
-    assert_eq!(
-        institution.login_institution("Q00003", PASSWORD).await.status(),
-        200
-    );
-    let saved = institution
-        .call(
-            "aabningstider_gem",
-            &[
-                ("version", "0"),
-                ("mandag_aaben", "on"),
-                ("mandag_fra", "06:15"),
-                ("mandag_til", "17:30"),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status(), 200);
+    let institution = save_monday_hours(&app, "Q00003", PASSWORD, ("06:15", "17:30"), &[]).await;
     let saved = institution
         .call(
             "profil_gem",
@@ -171,23 +155,7 @@ async fn institutions_are_compared_side_by_side(pool: PgPool) {
     .execute(&app.pool)
     .await
     .unwrap();
-    let institution = app.fresh_client();
-    assert_eq!(
-        institution.login_institution("C00001", PASSWORD).await.status(),
-        200
-    );
-    let saved = institution
-        .call(
-            "aabningstider_gem",
-            &[
-                ("version", "0"),
-                ("mandag_aaben", "on"),
-                ("mandag_fra", "06:15"),
-                ("mandag_til", "17:30"),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status(), 200);
+    save_monday_hours(&app, "C00001", PASSWORD, ("06:15", "17:30"), &[]).await;
 
     let response = app
         .get("/sammenlign?nr=c00001&nr=C00002&nr=C00003&nr=C00001")
@@ -226,20 +194,7 @@ async fn a_kommune_page_shows_its_institutions_and_figures_beside_the_country(po
     .await
     .unwrap();
     for (nummer, closes) in [("K00001", "17:00"), ("K00003", "15:00")] {
-        let client = app.fresh_client();
-        assert_eq!(client.login_institution(nummer, PASSWORD).await.status(), 200);
-        let saved = client
-            .call(
-                "aabningstider_gem",
-                &[
-                    ("version", "0"),
-                    ("mandag_aaben", "on"),
-                    ("mandag_fra", "07:00"),
-                    ("mandag_til", closes),
-                ],
-            )
-            .await;
-        assert_eq!(saved.status(), 200);
+        save_monday_hours(&app, nummer, PASSWORD, ("07:00", closes), &[]).await;
     }
     let response = app.get("/kommuner/746").await;
     assert_eq!(response.status(), 200);
@@ -271,24 +226,14 @@ async fn the_open_data_api_pages_filters_caches_and_hides_closed_ones(pool: PgPo
     .execute(&app.pool)
     .await
     .unwrap();
-    let institution = app.fresh_client();
-    assert_eq!(
-        institution.login_institution("O00001", PASSWORD).await.status(),
-        200
-    );
-    let saved = institution
-        .call(
-            "aabningstider_gem",
-            &[
-                ("version", "0"),
-                ("mandag_aaben", "on"),
-                ("mandag_fra", "06:15"),
-                ("mandag_til", "17:30"),
-                ("bemaerkning", XSS),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status(), 200);
+    save_monday_hours(
+        &app,
+        "O00001",
+        PASSWORD,
+        ("06:15", "17:30"),
+        &[("bemaerkning", XSS)],
+    )
+    .await;
 
     let list = app.get("/api/v1/dagtilbud?q=skanderborg").await;
     assert_eq!(list.status(), 200);

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::calendar::{format_date, parse_date};
+use super::sections::kontakt::{parse_husnummer, parse_required_postnummer};
 use super::sections::{collect, optional_line, required_line};
 use super::{Ejerform, InstitutionType, Postnummer};
 use crate::error::FieldErrors;
@@ -135,28 +136,12 @@ impl NewInstitutionForm {
         let husnummer = collect(
             &mut errors,
             "husnummer",
-            required_line(
-                &self.husnummer,
-                HUSNUMMER_MAX_CHARS,
-                "Husnummeret",
-                "Skriv husnummeret, fx 12 eller 12B.",
-            )
-            .and_then(|n| {
-                if n.starts_with(|c: char| c.is_ascii_digit()) {
-                    Ok(n)
-                } else {
-                    Err("Husnummeret skal begynde med et tal, fx 12 eller 12B.".into())
-                }
-            }),
+            parse_husnummer(&self.husnummer, HUSNUMMER_MAX_CHARS),
         );
         let postnummer = collect(
             &mut errors,
             "postnummer",
-            if self.postnummer.trim().is_empty() {
-                Err("Skriv postnummeret, fx 8660.".to_string())
-            } else {
-                Postnummer::parse(&self.postnummer)
-            },
+            parse_required_postnummer(&self.postnummer),
         );
         let p_nummer = collect(
             &mut errors,

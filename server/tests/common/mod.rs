@@ -191,3 +191,43 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .find(|v| v.starts_with("dagtilbud_session="))
         .map(|v| v.split(';').next().unwrap_or_default().to_string())
 }
+
+const ADMIN_PASSWORD: &str = "en lang og god adgangskode";
+
+/// A logged-in kommune administrator of `kommunekode`.
+pub async fn kommune_admin(app: &TestApp, kommunekode: i16) -> TestApp {
+    let email = format!("admin{kommunekode}@kommune.example");
+    admin(
+        &app.pool,
+        &email,
+        "kommune",
+        Some(kommunekode),
+        ADMIN_PASSWORD,
+        false,
+    )
+    .await;
+    let client = app.fresh_client();
+    assert_eq!(client.login_admin(&email, ADMIN_PASSWORD).await.status(), 200);
+    client
+}
+
+/// Log in as institution `nummer` and save Monday's opening hours (and `extra` fields).
+pub async fn save_monday_hours(
+    app: &TestApp,
+    nummer: &str,
+    password: &str,
+    (opens, closes): (&str, &str),
+    extra: &[(&str, &str)],
+) -> TestApp {
+    let client = app.fresh_client();
+    assert_eq!(client.login_institution(nummer, password).await.status(), 200);
+    let mut form = vec![
+        ("version", "0"),
+        ("mandag_aaben", "on"),
+        ("mandag_fra", opens),
+        ("mandag_til", closes),
+    ];
+    form.extend_from_slice(extra);
+    assert_eq!(client.call("aabningstider_gem", &form).await.status(), 200);
+    client
+}

@@ -45,17 +45,22 @@ pub struct Kontakt {
     pub kontaktperson: Option<String>,
 }
 
-fn parse_husnummer(input: &str) -> Result<String, String> {
-    let number = required_line(
-        input,
-        HUSNUMMER_MAX_CHARS,
-        "Husnummeret",
-        "Skriv husnummeret, fx 12 eller 12B.",
-    )?;
+/// A house number: a number, optionally with a letter and more (`12`, `12B`, `12, st.`).
+pub(crate) fn parse_husnummer(input: &str, max: usize) -> Result<String, String> {
+    let number = required_line(input, max, "Husnummeret", "Skriv husnummeret, fx 12 eller 12B.")?;
     if !number.starts_with(|c: char| c.is_ascii_digit()) {
         return Err("Husnummeret skal begynde med et tal, fx 12 eller 12B.".into());
     }
     Ok(number)
+}
+
+/// A postnummer that must be given.
+pub(crate) fn parse_required_postnummer(input: &str) -> Result<Postnummer, String> {
+    if input.trim().is_empty() {
+        Err("Skriv postnummeret, fx 8660.".to_string())
+    } else {
+        Postnummer::parse(input)
+    }
 }
 
 impl KontaktForm {
@@ -72,15 +77,15 @@ impl KontaktForm {
                 "Skriv vejnavnet i besøgsadressen, fx Skolevej.",
             ),
         );
-        let husnummer = collect(&mut errors, "husnummer", parse_husnummer(&self.husnummer));
+        let husnummer = collect(
+            &mut errors,
+            "husnummer",
+            parse_husnummer(&self.husnummer, HUSNUMMER_MAX_CHARS),
+        );
         let postnummer = collect(
             &mut errors,
             "postnummer",
-            if self.postnummer.trim().is_empty() {
-                Err("Skriv postnummeret, fx 8660.".to_string())
-            } else {
-                Postnummer::parse(&self.postnummer)
-            },
+            parse_required_postnummer(&self.postnummer),
         );
         let by = collect(
             &mut errors,
