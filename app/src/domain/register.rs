@@ -95,6 +95,18 @@ pub struct NewInstitution {
 }
 
 impl NewInstitutionForm {
+    /// The form's field names in the order they appear (for the error summary).
+    pub const FIELDS: [&'static str; 8] = [
+        "navn",
+        "institution_type",
+        "ejerform",
+        "vejnavn",
+        "husnummer",
+        "postnummer",
+        "p_nummer",
+        "cvr",
+    ];
+
     /// Every field error at once. `ejerformer` are the ones the caller may
     /// create (a kommune: kommunal, selvejende, udliciteret).
     pub fn parse(&self, ejerformer: &[Ejerform]) -> Result<NewInstitution, FieldErrors> {
@@ -297,16 +309,7 @@ mod tests {
             cvr: "12345678".into(),
         };
         let errors = form.parse(&KOMMUNE).unwrap_err();
-        for field in [
-            "navn",
-            "institution_type",
-            "ejerform",
-            "vejnavn",
-            "husnummer",
-            "postnummer",
-            "p_nummer",
-            "cvr",
-        ] {
+        for field in NewInstitutionForm::FIELDS {
             assert!(
                 errors.contains_key(field),
                 "{field} must have an error: {errors:?}"

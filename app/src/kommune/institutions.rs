@@ -135,17 +135,6 @@ pub async fn close_institution(
     crate::ssr::flash::finish("dagtilbud-luk", &page, values, None, result).await
 }
 
-const NEW_FIELDS: [&str; 8] = [
-    "navn",
-    "institution_type",
-    "ejerform",
-    "vejnavn",
-    "husnummer",
-    "postnummer",
-    "p_nummer",
-    "cvr",
-];
-
 #[component]
 pub fn NewInstitutionPage() -> impl IntoView {
     let action = ServerAction::<CreateInstitution>::new();
@@ -174,7 +163,7 @@ pub fn NewInstitutionPage() -> impl IntoView {
                 let ejerformer: Vec<(&'static str, &'static str)> =
                     KOMMUNE_EJERFORMER.iter().map(|e| (e.as_str(), e.label())).collect();
                 view! {
-                    <ErrorSummary errors fields=NEW_FIELDS.iter().map(|f| f.to_string()).collect() />
+                    <ErrorSummary errors fields=NewInstitutionForm::FIELDS.iter().map(|f| f.to_string()).collect() />
                     <ActionForm action=action attr:novalidate=true attr:class="form">
                         <TextField name="navn" label="Navn" value=value("navn") errors hint="Fx Børnehuset Solsikken. Højst 132 tegn." />
                         <SelectField name="institution_type" label="Type" options=types value=value("institution_type") placeholder="Vælg type" errors />
