@@ -282,18 +282,3 @@ async fn the_open_data_api_pages_filters_caches_and_hides_closed_ones(pool: PgPo
     assert_eq!(doc["openapi"].as_str().map(|v| v.starts_with("3.")), Some(true));
     assert!(doc["paths"]["/api/v1/dagtilbud/{nummer}"]["get"].is_object());
 }
-
-#[sqlx::test(migrator = "server::db::MIGRATOR")]
-async fn the_demo_says_on_every_page_that_its_data_is_invented(pool: PgPool) {
-    let settings = app::ssr::Settings {
-        demo: true,
-        ..app::ssr::Settings::default()
-    };
-    let demo = common::spawn_app_with(pool.clone(), settings).await;
-    for path in ["/", "/kommuner/746", "/sammenlign", "/log-ind"] {
-        let html = demo.get(path).await.text().await.unwrap();
-        assert!(html.contains("er opdigtede til afprøvning"), "{path}");
-    }
-    let real = spawn_app(pool).await;
-    assert!(!real.get("/").await.text().await.unwrap().contains("opdigtede"));
-}

@@ -33,35 +33,6 @@ fn HeaderNav() -> impl IntoView {
     }
 }
 
-/// Whether this is the demo: every institution and figure is invented.
-#[server(prefix = "/api/fn", endpoint = "demo")]
-pub async fn demo_mode() -> Result<bool, crate::error::AppError> {
-    // Public: says only whether the data is invented.
-    Ok(use_context::<crate::ssr::AppState>().is_some_and(|state| state.settings.demo))
-}
-
-/// The notice on every page of the demo that its data is invented.
-#[component]
-fn DemoNotice() -> impl IntoView {
-    // Not blocking: two blocking resources on one page is the pattern behind
-    // Leptos SSR stalls (see `institution::forms::with_flash`).
-    let demo = Resource::new(|| (), |_| demo_mode());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                demo.await.unwrap_or(false).then(|| view! {
-                    <div class="demo-notice" role="note">
-                        <div class="container">
-                            <strong>"Demo: "</strong>
-                            "Alle dagtilbud, navne, indberetninger og tal på denne side er opdigtede til afprøvning."
-                        </div>
-                    </div>
-                })
-            })}
-        </Suspense>
-    }
-}
-
 /// Header, main landmark and footer around every page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -76,7 +47,6 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <HeaderNav />
             </div>
         </header>
-        <DemoNotice />
         <main id="indhold" class="container" tabindex="-1">
             {children()}
         </main>

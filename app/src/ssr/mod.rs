@@ -30,7 +30,9 @@ pub struct Settings {
     /// A request that has not produced its response by then is answered with
     /// 503 and logged, so that nothing waits forever on a stuck render or query.
     pub request_timeout: Duration,
-    /// Demo mode: the register and every figure are invented, and pages say so.
+    /// Demo mode: the register and every figure are invented. (Not yet shown
+    /// on the pages: a third resource in the layout made SSR renders stall now
+    /// and then; the notice needs to come with the header's one resource.)
     pub demo: bool,
 }
 
