@@ -16,16 +16,19 @@ pub const NAVN_MAX_CHARS: usize = 132;
 pub const VEJNAVN_MAX_CHARS: usize = 100;
 pub const HUSNUMMER_MAX_CHARS: usize = 10;
 
+/// `input` without spaces, if that is exactly `len` digits.
+fn digits(input: &str, len: usize) -> Option<String> {
+    let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    (digits.len() == len && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
 /// A CVR number: eight digits passing the modulus-11 check (weights 2 7 6 5 4 3 2 1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cvr(String);
 
 impl Cvr {
     pub fn parse(input: &str) -> Result<Self, String> {
-        let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
-        if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("CVR-nummeret skal være otte cifre, fx 29190925.".into());
-        }
+        let digits = digits(input, 8).ok_or("CVR-nummeret skal være otte cifre, fx 29190925.")?;
         const WEIGHTS: [u32; 8] = [2, 7, 6, 5, 4, 3, 2, 1];
         let sum: u32 = digits
             .bytes()
@@ -55,11 +58,9 @@ pub struct PNummer(String);
 
 impl PNummer {
     pub fn parse(input: &str) -> Result<Self, String> {
-        let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
-        if digits.len() != 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("P-nummeret skal være ti cifre, fx 1012345678.".into());
-        }
-        Ok(PNummer(digits))
+        digits(input, 10)
+            .map(PNummer)
+            .ok_or_else(|| "P-nummeret skal være ti cifre, fx 1012345678.".into())
     }
 
     pub fn as_str(&self) -> &str {

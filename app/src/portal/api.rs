@@ -288,19 +288,8 @@ pub async fn list(
     )
 )]
 pub async fn one(State(state): State<AppState>, headers: HeaderMap, Path(nummer): Path<String>) -> Response {
-    let id = match sqlx::query_scalar!(
-        "SELECT id FROM institutions WHERE nummer = $1 AND status = 'aktiv'",
-        nummer.trim().to_uppercase()
-    )
-    .fetch_optional(&state.pool)
-    .await
-    {
-        Ok(Some(id)) => id,
-        Ok(None) => return failed(AppError::NotFound),
-        Err(e) => return failed(e.into()),
-    };
     let year = crate::institution::sections::danish_time(state.now()).year();
-    let data = match super::institution_view::load_public(&state.pool, id, year).await {
+    let data = match super::institution_view::load_active(&state.pool, &nummer, year).await {
         Ok(data) => data,
         Err(e) => return failed(e),
     };

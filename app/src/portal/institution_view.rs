@@ -20,6 +20,24 @@ pub struct PublicInstitution {
     pub kontakt: Option<(Kontakt, SectionMeta)>,
 }
 
+/// The public data of the active institution `nummer` (any case); closed and
+/// unknown numbers are "not found" alike.
+#[cfg(feature = "ssr")]
+pub async fn load_active(
+    pool: &sqlx::PgPool,
+    nummer: &str,
+    year: i32,
+) -> Result<PublicInstitution, crate::error::AppError> {
+    let id = sqlx::query_scalar!(
+        "SELECT id FROM institutions WHERE nummer = $1 AND status = 'aktiv'",
+        nummer.trim().to_uppercase()
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(crate::error::AppError::NotFound)?;
+    load_public(pool, id, year).await
+}
+
 /// Everything parents see about one institution: its master data and the
 /// five sections as saved (two queries, whatever is reported).
 #[cfg(feature = "ssr")]

@@ -300,15 +300,8 @@ fn KommuneList(stats: PortalSummary) -> impl IntoView {
 pub async fn public_institution(nummer: String) -> Result<institution_view::PublicInstitution, AppError> {
     // Public data: no principal needed; only what institutions saved is shown.
     let pool = crate::ssr::pool()?;
-    let id = sqlx::query_scalar!(
-        "SELECT id FROM institutions WHERE nummer = $1 AND status = 'aktiv'",
-        nummer.trim().to_uppercase()
-    )
-    .fetch_optional(&pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
     let year = crate::institution::forms::today()?.year();
-    institution_view::load_public(&pool, id, year).await
+    institution_view::load_active(&pool, &nummer, year).await
 }
 
 /// `/dagtilbud/{nummer}`: the page parents read.
