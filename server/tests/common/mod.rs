@@ -27,6 +27,14 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
 /// The app with non-default settings.
 pub async fn spawn_app_with(pool: PgPool, settings: app::ssr::Settings) -> TestApp {
     init_logging();
+    // The pool `#[sqlx::test]` hands out borrows its connections from one
+    // process-wide parent pool shared by every test's runtime. Now and then a
+    // request then waited the whole acquire timeout (30 s) for a connection
+    // after another test's runtime had ended. The server gets its own pool on
+    // the same test database instead.
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(5)
+        .connect_lazy_with((*pool.connect_options()).clone());
     server::seed::reference_data(&pool).await.expect("reference data");
     let leptos_options = server::config::leptos_options().expect("leptos options");
     let state = AppState::new(pool.clone(), leptos_options, settings);
