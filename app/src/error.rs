@@ -98,6 +98,25 @@ impl From<sqlx::Error> for AppError {
                 tracing::warn!(error = %error, "database unavailable");
                 AppError::Unavailable
             }
+            // The server is shutting down, restarting or out of connections
+            // (57P01-57P03, class 08, 53300): the database is away for now.
+            sqlx::Error::Database(ref db)
+                if db
+                    .code()
+                    .is_some_and(|c| c.starts_with("57P") || c.starts_with("08") || c == "53300") =>
+            {
+                tracing::warn!(error = %error, "database unavailable");
+                AppError::Unavailable
+            }
+            // Text PostgreSQL cannot store (a NUL character, an unpaired
+            // surrogate in JSON) came from the client: say so, not 500.
+            sqlx::Error::Database(ref db) if matches!(db.code().as_deref(), Some("22021" | "22P05")) => {
+                tracing::warn!(error = %error, "refused text the database cannot store");
+                AppError::field(
+                    "form",
+                    "Teksten indeholder tegn, der ikke kan gemmes (fx et nul-tegn). Fjern dem og prøv igen.",
+                )
+            }
             other => AppError::internal("database", &other),
         }
     }

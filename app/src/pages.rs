@@ -67,6 +67,21 @@ pub fn Cookies() -> impl IntoView {
     }
 }
 
+/// An error in place of a page's content, with the page's HTTP status set
+/// to match (503 "prøv igen om lidt" while the database is away, not 200).
+#[component]
+pub fn ErrorAlert(error: crate::error::AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = http::StatusCode::from_u16(error.status_code()) {
+                response.set_status(status);
+            }
+        }
+    }
+    view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }
+}
+
 /// The page for every address that does not exist.
 #[component]
 pub fn NotFound() -> impl IntoView {

@@ -118,8 +118,8 @@ test("the kommune administrator creates an institution, works on its behalf, res
   // Close it: confirmation is required, then it is closed and read-only.
   await page.goto(`/kommune/dagtilbud/${nummer}`);
   await waitForHydration(page);
-  const now = new Date();
-  const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+  // The server's "today" is Danish (after 23:00 UTC it is already tomorrow there).
+  const today = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Copenhagen" }).format(new Date());
   await page.getByLabel("Lukket den").fill(today);
   await page.getByRole("button", { name: "Luk dagtilbuddet" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Sæt kryds" })).toBeVisible();

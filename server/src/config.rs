@@ -6,7 +6,7 @@
 //! | `LEPTOS_SITE_ADDR` | `127.0.0.1:3000` | listen address |
 //! | `LEPTOS_SITE_ROOT` | `target/site` | folder with the built wasm, js and css |
 //! | `DATABASE_MAX_CONNECTIONS` | `10` | pool size |
-//! | `DATABASE_ACQUIRE_TIMEOUT_SECS` | `5` | how long a request waits for a connection before "prøv igen" |
+//! | `DATABASE_ACQUIRE_TIMEOUT_SECS` | `2` | how long a request waits for a connection before "prøv igen" (a request may wait twice: session, then data) |
 //! | `DEMO` | `false` | seed demo data and the demo accounts with their known passwords |
 //! | `PUBLIC_URL` | `http://<LEPTOS_SITE_ADDR>` | the address users reach; `https://…` makes the session cookie `Secure` and `__Host-` |
 //! | `SESSION_IDLE_MINUTES` | `30` | a session ends after this long without a request |
@@ -91,7 +91,7 @@ impl Config {
             settings,
             database_url,
             max_connections: parsed("DATABASE_MAX_CONNECTIONS", 10)?,
-            acquire_timeout: Duration::from_secs(parsed("DATABASE_ACQUIRE_TIMEOUT_SECS", 5)?),
+            acquire_timeout: Duration::from_secs(parsed("DATABASE_ACQUIRE_TIMEOUT_SECS", 2)?),
             demo: flag("DEMO"),
             leptos,
         })

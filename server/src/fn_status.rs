@@ -11,6 +11,31 @@ use axum::response::Response;
 
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
+/// Server functions read url-encoded forms (the WASM and plain form posts
+/// both send them). Any other body is refused with 415 and a message before
+/// it reaches one, rather than being read as a form with unknown fields.
+pub async fn form_bodies_only(request: Request, next: Next) -> Response {
+    let is_form = |request: &Request| {
+        request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+    };
+    if request.method() == axum::http::Method::POST
+        && request.uri().path().starts_with("/api/fn/")
+        && !is_form(&request)
+    {
+        let error = AppError::field(
+            "form",
+            "Forespørgslen skal sendes som en formular (application/x-www-form-urlencoded).",
+        );
+        return app::ssr::plain::server_fn_error(&error, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    }
+    next.run(request).await
+}
+
 pub async fn error_status(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR

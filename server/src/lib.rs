@@ -1,10 +1,12 @@
 //! The server: configuration, database, routes and demo data. `main.rs` is a
 //! thin command-line wrapper so that tests can start the same server on port 0.
 
+pub mod accounts;
 pub mod config;
 pub mod db;
 pub mod fn_status;
 pub mod health;
+pub mod import;
 pub mod seed;
 pub mod telemetry;
 
@@ -94,8 +96,15 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(axum::middleware::from_fn(fn_status::error_status))
+        .layer(axum::middleware::from_fn(fn_status::form_bodies_only))
         .layer(guard)
         .layer(sessions)
+        .layer(axum::middleware::from_fn(session_store_down))
+        // Outside the sessions: an anonymous page read from the cache costs no lookup.
+        .layer(axum::middleware::from_fn_with_state(
+            state.page_cache.clone(),
+            app::portal::cache::serve,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
@@ -115,6 +124,26 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// tower-sessions answers a bare 500 when its store (PostgreSQL) cannot be
+/// reached. Our own 500s always carry a body, so an empty one is the store:
+/// answer "prøv igen om lidt" with 503, like every request while the database
+/// is away (JSON for server functions, a page otherwise).
+async fn session_store_down(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::body::HttpBody;
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    if response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR
+        || response.body().size_hint().exact() != Some(0)
+    {
+        return response;
+    }
+    tracing::warn!(%path, "session store unavailable: answering 503");
+    app::ssr::plain::failed_request(&path, &app::error::AppError::Unavailable)
 }
 
 /// Answer 503 (and log the path) when a request has not produced its response
@@ -148,6 +177,10 @@ pub async fn serve(
             std::time::Duration::from_secs(60),
         ),
     );
+    let follower = tokio::spawn(app::portal::cache::follow_changes(
+        state.page_cache.clone(),
+        state.pool.clone(),
+    ));
     let app = router(state);
     let served = axum::serve(
         listener,
@@ -156,6 +189,7 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     sweeper.abort();
+    follower.abort();
     served
 }
 

@@ -37,6 +37,23 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         rounds: u32,
     },
+    /// Import the register of institutions from a semicolon-separated UTF-8
+    /// file like Dagtilbudsregisteret's export (columns: see
+    /// data/dagtilbudsregister-eksempel.csv): upsert by number, never delete.
+    /// Exits with 2 when any line was rejected; the good lines are imported.
+    ImportRegister { file: std::path::PathBuf },
+    /// Import kommune key figures from a semicolon-separated UTF-8 file
+    /// (columns: see data/noegletal-opdigtet-eksempel.csv). Exits with 2 when
+    /// any line was rejected; the good lines are imported all the same.
+    ImportNoegletal { file: std::path::PathBuf },
+    /// Create a STIL support account and print its generated password once;
+    /// it must be replaced at the first log-in.
+    CreateSupportUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        navn: String,
+    },
     /// Issue a new single-use code for an institution (ends its sessions) and print it.
     IssueCode {
         /// The institution number, e.g. G10234.
@@ -81,6 +98,26 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
         Command::Seed { force } => {
             let added = seed::register(&pool, force).await?;
             tracing::info!(added, "demo register seeded");
+            seed::demo_key_figures(&pool).await?;
+            Ok(())
+        }
+        Command::ImportRegister { file } => {
+            let text = read_import_file(&file)?;
+            let bar = progress_bar();
+            let report = server::import::register(&pool, &text, show_progress(&bar)).await?;
+            finish_import(&bar, &report)
+        }
+        Command::ImportNoegletal { file } => {
+            let text = read_import_file(&file)?;
+            let bar = progress_bar();
+            let report = server::import::key_figures(&pool, &text, show_progress(&bar)).await?;
+            finish_import(&bar, &report)
+        }
+        Command::CreateSupportUser { email, navn } => {
+            use secrecy::ExposeSecret;
+            let password = server::accounts::create_support_user(&pool, &email, &navn).await?;
+            // The one place this password is shown: the operator's terminal.
+            println!("{}", password.expose_secret());
             Ok(())
         }
         Command::IssueCode { nummer } => {
@@ -104,6 +141,7 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
                     tracing::info!(added, "empty register: generated the demo register");
                 }
                 seed::demo_accounts(&pool).await?;
+                seed::demo_key_figures(&pool).await?;
                 print_demo_logins(&config);
             } else {
                 let disabled = seed::disable_demo_accounts(&pool).await?;
@@ -119,6 +157,41 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             tracing::info!("stopped");
             Ok(())
         }
+    }
+}
+
+fn read_import_file(file: &std::path::Path) -> Result<String, String> {
+    std::fs::read_to_string(file).map_err(|e| format!("cannot read {} as UTF-8 text: {e}", file.display()))
+}
+
+/// A progress bar on a terminal (hidden when stderr is not one).
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} linjer") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// An import's progress callback drawing on `bar`.
+fn show_progress(bar: &indicatif::ProgressBar) -> impl FnMut(usize, usize) + '_ {
+    move |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    }
+}
+
+/// Clear the bar, print the rejections and the summary; exit 2 if any line was rejected.
+fn finish_import(
+    bar: &indicatif::ProgressBar,
+    report: &server::import::ImportReport,
+) -> Result<(), Box<dyn std::error::Error>> {
+    bar.finish_and_clear();
+    println!("{report}");
+    if report.rejected.is_empty() {
+        Ok(())
+    } else {
+        std::process::exit(2)
     }
 }
 

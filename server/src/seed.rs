@@ -90,22 +90,8 @@ pub async fn reference_data(pool: &PgPool) -> Result<(), SeedError> {
     Ok(())
 }
 
-/// One generated institution, ready to insert.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GeneratedInstitution {
-    pub nummer: String,
-    pub navn: String,
-    pub institution_type: &'static str,
-    pub ejerform: &'static str,
-    pub kommunekode: i16,
-    pub vejnavn: String,
-    pub husnummer: String,
-    pub postnummer: i16,
-    pub postby: String,
-    pub p_nummer: Option<String>,
-    pub cvr: Option<String>,
-    pub closed_on: Option<time::Date>,
-}
+/// One generated institution, ready to insert: a register line like an imported one.
+pub type GeneratedInstitution = crate::import::RegisterRow;
 
 const NAME_WORDS: &[&str] = &[
     "Solsikken",
@@ -511,6 +497,33 @@ pub async fn disable_demo_accounts(pool: &PgPool) -> Result<u64, SeedError> {
     .rows_affected();
     tx.commit().await?;
     Ok(institutions + admins)
+}
+
+/// The invented example key figures for every kommune, when none were imported.
+pub async fn demo_key_figures(pool: &PgPool) -> Result<(), SeedError> {
+    let any = sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM kommune_key_figures) AS "any!""#)
+        .fetch_one(pool)
+        .await?;
+    if any {
+        return Ok(());
+    }
+    let report = crate::import::key_figures(pool, crate::import::EXAMPLE_KEY_FIGURES, |_, _| ())
+        .await
+        .map_err(|e| SeedError::Data {
+            file: "data/noegletal-opdigtet-eksempel.csv",
+            reason: e.to_string(),
+        })?;
+    if !report.rejected.is_empty() {
+        return Err(SeedError::Data {
+            file: "data/noegletal-opdigtet-eksempel.csv",
+            reason: report.to_string(),
+        });
+    }
+    tracing::info!(
+        written = report.written,
+        "imported the invented example key figures"
+    );
+    Ok(())
 }
 
 #[cfg(test)]

@@ -420,9 +420,17 @@ async fn sessions_expire_when_idle_and_after_the_absolute_limit(pool: PgPool) {
     );
 
     app.login_institution("T10007", PASSWORD).await;
-    for _ in 0..25 {
+    for step in 0..25 {
         app.clock.advance(Duration::from_secs(29 * 60));
-        let status = app.get("/indberetning").await.status();
+        let mut status = app.get("/indberetning").await.status();
+        if status.is_server_error() {
+            // Seen once in a full run (a page render that stalled until the
+            // request deadline): say so, and ask again once; the subject
+            // here is the session's lifetime.
+            eprintln!("step {step}: /indberetning answered {status}; asking again");
+            status = app.get("/indberetning").await.status();
+        }
+        assert!(status == 200 || status == 303, "step {step}: {status}");
         if status != 200 {
             break;
         }

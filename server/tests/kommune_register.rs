@@ -133,7 +133,8 @@ async fn closing_hides_and_locks_out_but_keeps_the_data(pool: PgPool) {
     let institution = save_monday_hours(&app, "S80001", PASSWORD, ("07:00", "16:00"), &[]).await;
 
     let kommune = kommune_admin(&app, SKANDERBORG).await;
-    let today = time::OffsetDateTime::now_utc().date();
+    // The server's "today" is Danish: after 23:00 UTC it is already tomorrow.
+    let today = app::institution::sections::danish_time(time::OffsetDateTime::now_utc()).date();
     let date = format!("{}.{}.{}", today.day(), u8::from(today.month()), today.year());
 
     // Unconfirmed: refused with the field named.
@@ -241,7 +242,8 @@ async fn another_kommunes_and_private_institutions_are_not_found(pool: PgPool) {
         .await
         .unwrap();
     let kommune = kommune_admin(&app, SKANDERBORG).await;
-    let today = time::OffsetDateTime::now_utc().date();
+    // The server's "today" is Danish: after 23:00 UTC it is already tomorrow.
+    let today = app::institution::sections::danish_time(time::OffsetDateTime::now_utc()).date();
     let date = format!("{}.{}.{}", today.day(), u8::from(today.month()), today.year());
     let close = |nummer: &'static str| {
         let date = date.clone();

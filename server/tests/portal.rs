@@ -282,3 +282,87 @@ async fn the_open_data_api_pages_filters_caches_and_hides_closed_ones(pool: PgPo
     assert_eq!(doc["openapi"].as_str().map(|v| v.starts_with("3.")), Some(true));
     assert!(doc["paths"]["/api/v1/dagtilbud/{nummer}"]["get"].is_object());
 }
+
+fn cache_state(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get(app::portal::cache::CACHE_HEADER)
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn kept_pages_are_dropped_by_a_save_on_any_server(pool: PgPool) {
+    // Two servers on one database, like two instances behind a load balancer.
+    let a = spawn_app(pool.clone()).await;
+    let b = spawn_app(pool).await;
+    institution_with_password(&a.pool, "P10020", 746, PASSWORD).await;
+    let reader_a = a.fresh_client();
+    let reader_b = b.fresh_client();
+    // Each server keeps pages once it listens for changes.
+    for reader in [&reader_a, &reader_b] {
+        common::eventually(|| async {
+            let response = reader.get("/dagtilbud/P10020").await;
+            assert_eq!(response.status(), 200);
+            (cache_state(&response).as_deref() == Some("hit")).then_some(())
+        })
+        .await;
+    }
+
+    // A logged-in reader is never answered from the kept pages.
+    let institution = a.fresh_client();
+    assert_eq!(
+        institution.login_institution("P10020", PASSWORD).await.status(),
+        200
+    );
+    assert_eq!(cache_state(&institution.get("/dagtilbud/P10020").await), None);
+
+    // The saving server drops its page at once ...
+    let saved = institution
+        .call(
+            "profil_gem",
+            &[
+                ("version", "0"),
+                ("paedagogisk_profil", "Nyt om skoven"),
+                ("alder_3_5", "on"),
+                ("pladser", "40"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+    let fresh = reader_a.get("/dagtilbud/P10020").await;
+    assert_eq!(cache_state(&fresh).as_deref(), Some("miss"));
+    assert!(fresh.text().await.unwrap().contains("Nyt om skoven"));
+    // ... and the other hears of it from PostgreSQL.
+    common::eventually(|| async {
+        let html = reader_b.get("/dagtilbud/P10020").await.text().await.unwrap();
+        html.contains("Nyt om skoven").then_some(())
+    })
+    .await;
+
+    // A change written outside the servers (an import, a support tool) too.
+    sqlx::query("UPDATE institutions SET navn = 'Omdøbt Børnehus' WHERE nummer = 'P10020'")
+        .execute(&a.pool)
+        .await
+        .unwrap();
+    for reader in [&reader_a, &reader_b] {
+        common::eventually(|| async {
+            let html = reader.get("/dagtilbud/P10020").await.text().await.unwrap();
+            html.contains("Omdøbt Børnehus").then_some(())
+        })
+        .await;
+    }
+
+    // Closing takes the page away everywhere.
+    sqlx::query(
+        "UPDATE institutions SET status = 'nedlagt', closed_on = current_date WHERE nummer = 'P10020'",
+    )
+    .execute(&a.pool)
+    .await
+    .unwrap();
+    for reader in [&reader_a, &reader_b] {
+        common::eventually(|| async {
+            (reader.get("/dagtilbud/P10020").await.status() == 404).then_some(())
+        })
+        .await;
+    }
+}

@@ -274,14 +274,11 @@ pub fn safe_next(next: Option<&str>, role: Role) -> String {
 
 async fn start_session(session: &Session, auth: &SessionAuth) -> Result<(), AppError> {
     // A new id at every log-in: a session id planted before log-in is worth nothing after it.
-    session
-        .cycle_id()
-        .await
-        .map_err(|e| AppError::internal("session cycle", &e))?;
+    session.cycle_id().await.map_err(session_store_error)?;
     session
         .insert(SESSION_KEY, auth)
         .await
-        .map_err(|e| AppError::internal("session insert", &e))?;
+        .map_err(session_store_error)?;
     Ok(())
 }
 
@@ -641,10 +638,7 @@ pub async fn logout() -> Result<(), AppError> {
         .await?;
     }
     // Deletes the session server-side and expires the cookie.
-    session
-        .flush()
-        .await
-        .map_err(|e| AppError::internal("session flush", &e))?;
+    session.flush().await.map_err(session_store_error)?;
     leptos_axum::redirect("/?logget-ud=1");
     Ok(())
 }
@@ -652,13 +646,25 @@ pub async fn logout() -> Result<(), AppError> {
 // ---------------------------------------------------------------------------
 // The request guard
 
+/// The session store is PostgreSQL: when it cannot be reached, the answer is
+/// "prøv igen om lidt" (503) like any request without the database.
+pub fn session_store_error(error: tower_sessions::session::Error) -> AppError {
+    match error {
+        tower_sessions::session::Error::Store(store) => {
+            tracing::warn!(error = %store, "session store unavailable");
+            AppError::Unavailable
+        }
+        other => AppError::internal("session", &other),
+    }
+}
+
 /// Check the session of a request: timeouts, and that the account still has the
 /// epoch it had at log-in and may still log in. Invalid sessions are flushed.
 pub async fn resolve(state: &AppState, session: &Session) -> Result<Option<SessionAuth>, AppError> {
     let Some(mut auth) = session
         .get::<SessionAuth>(SESSION_KEY)
         .await
-        .map_err(|e| AppError::internal("session load", &e))?
+        .map_err(session_store_error)?
     else {
         return Ok(None);
     };
@@ -669,10 +675,7 @@ pub async fn resolve(state: &AppState, session: &Session) -> Result<Option<Sessi
 
     let still_valid = !expired && account_epoch(state, &auth.principal).await? == Some(auth.epoch);
     if !still_valid {
-        session
-            .flush()
-            .await
-            .map_err(|e| AppError::internal("session flush", &e))?;
+        session.flush().await.map_err(session_store_error)?;
         return Ok(None);
     }
     if now - auth.last_seen >= TOUCH_INTERVAL_SECS {
@@ -680,7 +683,7 @@ pub async fn resolve(state: &AppState, session: &Session) -> Result<Option<Sessi
         session
             .insert(SESSION_KEY, &auth)
             .await
-            .map_err(|e| AppError::internal("session touch", &e))?;
+            .map_err(session_store_error)?;
     }
     Ok(Some(auth))
 }
@@ -798,8 +801,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     let auth = match request.extensions().get::<Session>().cloned() {
         Some(session) => match resolve(&state, &session).await {
             Ok(auth) => auth,
-            Err(AppError::Unavailable) => return crate::ssr::plain::unavailable(),
-            Err(_) => return crate::ssr::plain::internal_error(),
+            Err(error) => return crate::ssr::plain::failed_request(&path, &error),
         },
         None => None,
     };

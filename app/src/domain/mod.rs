@@ -11,4 +11,7 @@ pub mod password;
 pub mod register;
 pub mod sections;
 
+#[cfg(test)]
+mod properties;
+
 pub use sections::{Email, HttpsUrl, PhoneNumber};

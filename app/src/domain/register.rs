@@ -68,6 +68,12 @@ impl PNummer {
     }
 }
 
+impl fmt::Display for PNummer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// What the "Opret dagtilbud" form posts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

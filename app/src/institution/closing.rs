@@ -200,7 +200,7 @@ pub fn LukkedagePage() -> impl IntoView {
                 let (data, flash) = data.await;
                 let data = match data {
                     Ok(data) => data,
-                    Err(error) => return view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 };
                 let list = data.loaded.value.clone().unwrap_or_default();
                 let meta = data.loaded.meta.clone();

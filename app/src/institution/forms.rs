@@ -296,7 +296,7 @@ where
                 let (loaded, flash) = loaded.await;
                 let loaded = match loaded {
                     Ok(loaded) => loaded,
-                    Err(error) => return view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 };
                 let PageState { values, errors, meta } = page_state(loaded, flash, to_form);
                 let version = RwSignal::new(meta.version);
@@ -325,9 +325,9 @@ where
     }
 }
 
-/// Today's date in the browser for instant checks; the server's date decides.
+/// Today's Danish date in the browser for instant checks (the server's decides).
 fn browser_today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
+    super::sections::danish_time(time::OffsetDateTime::now_utc()).date()
 }
 
 #[component]

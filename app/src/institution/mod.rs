@@ -23,6 +23,7 @@ pub struct MasterData {
     pub institution_type: String,
     pub ejerform: String,
     pub kommune: String,
+    pub kommunekode: i16,
     pub adresse: String,
 }
 
@@ -64,7 +65,7 @@ pub async fn preview(
 pub async fn master_data(pool: &sqlx::PgPool, institution_id: i64) -> Result<MasterData, AppError> {
     sqlx::query_as!(
         MasterData,
-        r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, k.navn AS kommune,
+        r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, k.navn AS kommune, i.kommunekode,
                   i.vejnavn || ' ' || i.husnummer || ', ' || i.postnummer || ' ' || i.postby AS "adresse!"
            FROM institutions i JOIN kommuner k ON k.kode = i.kommunekode
            WHERE i.id = $1"#,
@@ -89,7 +90,7 @@ pub fn PreviewPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(data) => view! { <crate::portal::institution_view::PublicInstitutionView data /> }.into_any(),
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -127,7 +128,7 @@ pub fn InstitutionStart() -> impl IntoView {
                         </section>
                     }
                     .into_any(),
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -145,7 +145,7 @@ pub fn SectionTable(workspace: Workspace, #[prop(default = true)] editable: bool
                         </table>
                     }
                     .into_any(),
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 }
             })}}
         </Suspense>
@@ -195,7 +195,7 @@ pub fn HistoryPage() -> impl IntoView {
                         </ol>
                     }
                     .into_any(),
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 }
             })}
         </Suspense>

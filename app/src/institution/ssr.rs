@@ -214,6 +214,7 @@ pub async fn save<T: Section>(
         .fetch_optional(pool)
         .await?;
         if let Some(saved) = saved {
+            crate::ssr::public_page_changed(&target.nummer);
             return Ok(meta(saved.version, saved.updated_at, role));
         }
     }

@@ -228,7 +228,7 @@ pub fn KommuneInstitutionPage() -> impl IntoView {
                 let (detail, flash) = data.await;
                 let detail = match detail {
                     Ok(detail) => detail,
-                    Err(error) => return view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 };
                 let workspace = Workspace { nummer: Some(detail.nummer.clone()) };
                 view! {

@@ -37,7 +37,7 @@ pub fn KommuneStart() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(page) => view! { <Overview page filter=filter.get_untracked() /> }.into_any(),
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -164,6 +164,14 @@ pub async fn letters(
     if request.numbers.len() > MAX_LETTERS {
         return too_many();
     }
+    // A malformed number is not one of the kommune's institutions either.
+    if request
+        .numbers
+        .iter()
+        .any(|n| crate::domain::InstitutionNumber::parse(n).is_err())
+    {
+        return AppError::NotFound.into_plain();
+    }
     let (kommune_name, targets) = match find_targets(&state.pool, kommunekode, &request).await {
         Ok(found) => found,
         Err(error) => return error.into_plain(),
@@ -300,6 +308,11 @@ impl AppError {
                 "Et eller flere af de valgte dagtilbud findes ikke blandt kommunens aktive dagtilbud. Gå tilbage til oversigten, genindlæs den og prøv igen.",
             ),
             AppError::Unavailable => plain::unavailable(),
+            AppError::Validation(errors) => plain::page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Forespørgslen kan ikke bruges",
+                &errors.into_values().collect::<Vec<_>>().join(" "),
+            ),
             _ => plain::internal_error(),
         }
     }
@@ -417,7 +430,10 @@ pub async fn close_institution(
     .fetch_optional(pool)
     .await?;
     match closed {
-        Some(_) => Ok(()),
+        Some(_) => {
+            crate::ssr::public_page_changed(nummer);
+            Ok(())
+        }
         None => Err(AppError::StaleVersion {
             message: "Dagtilbuddet er ændret, efter du åbnede siden. Genindlæs siden og prøv igen.".into(),
             current_version: row.version,

@@ -144,7 +144,7 @@ pub fn ComparePage() -> impl IntoView {
                 let asked = numbers.get_untracked();
                 match data.await {
                     Ok(found) => view! { <Comparison asked found /> }.into_any(),
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -18,6 +18,8 @@ pub struct PublicInstitution {
     pub lukkedage: Option<(Lukkedage, SectionMeta)>,
     pub aabningstider: Option<(OpeningHours, SectionMeta)>,
     pub kontakt: Option<(Kontakt, SectionMeta)>,
+    /// The kommune's newest imported key figures.
+    pub key_figures: Option<super::key_figures::KommuneKeyFigures>,
 }
 
 /// The public data of the active institution `nummer` (any case); closed and
@@ -76,6 +78,7 @@ pub async fn load_public(
             (r.section, r.data, meta)
         })
         .collect();
+    let key_figures = super::key_figures::for_kommune(pool, master.kommunekode).await?;
     Ok(PublicInstitution {
         master,
         year,
@@ -84,6 +87,7 @@ pub async fn load_public(
         lukkedage: pick(&rows)?,
         aabningstider: pick(&rows)?,
         kontakt: pick(&rows)?,
+        key_figures,
     })
 }
 
@@ -124,7 +128,10 @@ pub fn PublicInstitutionView(data: PublicInstitution) -> impl IntoView {
     view! {
         <article class="public-institution">
             <h1>{master.navn.clone()}</h1>
-            <p class="lead">{format!("{} · {} · {} Kommune", master.type_label(), master.ejerform_label(), master.kommune)}</p>
+            <p class="lead">
+                {format!("{} · {} · ", master.type_label(), master.ejerform_label())}
+                <a href=format!("/kommuner/{}", master.kommunekode)>{format!("{} Kommune", master.kommune)}</a>
+            </p>
             <p>{master.adresse.clone()}</p>
             <PublicSection title="Pædagogisk profil" section=data.profil render=|p: &Profil| view! {
                 <p class="pre profile-text">{p.paedagogisk_profil.clone()}</p>
@@ -142,6 +149,7 @@ pub fn PublicInstitutionView(data: PublicInstitution) -> impl IntoView {
             })}
             <PublicSection title="Madordning" section=data.madordning render=|m: &Madordning| view! { <Facts rows=m.describe() /> }.into_any() />
             <PublicSection title="Kontakt" section=data.kontakt render=|k: &Kontakt| view! { <Facts rows=k.describe() /> }.into_any() />
+            <super::key_figures::KeyFiguresSection figures=data.key_figures kommune=master.kommune.clone() />
         </article>
     }
 }

@@ -33,6 +33,9 @@ pub struct KommunePage {
     pub navn: String,
     pub region: String,
     pub figures: Vec<Figure>,
+    /// Demo mode: the institutions, and so the figures computed from them, are invented.
+    pub demo: bool,
+    pub key_figures: Option<super::key_figures::KommuneKeyFigures>,
     pub institutions: Vec<KommuneInstitution>,
 }
 
@@ -109,11 +112,15 @@ pub async fn kommune_figures(kode: i16) -> Result<KommunePage, AppError> {
         postby: r.postby,
     })
     .collect();
+    let key_figures = super::key_figures::for_kommune(&pool, kode).await?;
+    let demo = use_context::<crate::ssr::AppState>().is_some_and(|state| state.settings.demo);
     Ok(KommunePage {
         kode,
         navn: kommune.navn,
         region: kommune.region,
         figures,
+        demo,
+        key_figures,
         institutions,
     })
 }
@@ -144,7 +151,7 @@ pub fn KommunePortalPage() -> impl IntoView {
                 match data.await {
                     Ok(page) => view! { <KommuneView page /> }.into_any(),
                     Err(AppError::NotFound) => view! { <crate::pages::NotFound /> }.into_any(),
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -165,8 +172,15 @@ fn KommuneView(page: KommunePage) -> impl IntoView {
         <p><a href="/">"Søg efter dagtilbud"</a></p>
         <h1>{title}</h1>
         <p class="lead">{format!("{} · {} aktive dagtilbud", page.region, page.institutions.len())}</p>
-        <section aria-labelledby="noegletal">
-            <h2 id="noegletal">"Nøgletal"</h2>
+        <super::key_figures::KeyFiguresSection figures=page.key_figures kommune=page.navn.clone() />
+        <section aria-labelledby="indberettede-tal">
+            <h2 id="indberettede-tal">"Tal fra dagtilbuddenes indberetninger"</h2>
+            {page.demo.then(|| view! {
+                <p class="demo-label">
+                    <strong>"Opdigtede tal. "</strong>
+                    "Dette er en demonstration: dagtilbuddene og det, de har indberettet, er opdigtede."
+                </p>
+            })}
             <p class="muted">
                 "Beregnet i dag ud fra det, dagtilbuddene selv har indberettet, sammenlignet med hele landet. "
                 "Dagtilbud, der ikke har indberettet et afsnit, tæller ikke med i det tal."
@@ -189,7 +203,7 @@ fn KommuneView(page: KommunePage) -> impl IntoView {
 
 /// Two horizontal bars, the kommune and the country, with the values as text.
 #[component]
-fn FigureChart(figure: Figure) -> impl IntoView {
+pub fn FigureChart(figure: Figure) -> impl IntoView {
     let text = |value: Option<f64>| match value {
         Some(v) => format!("{} {}", danish_number(v), figure.unit),
         None => "ingen tal".to_string(),
@@ -199,7 +213,7 @@ fn FigureChart(figure: Figure) -> impl IntoView {
         .unwrap_or(0.0)
         .max(figure.national.unwrap_or(0.0))
         .max(1.0);
-    let width = |value: Option<f64>| format!("{:.1}", value.unwrap_or(0.0) / max * 260.0);
+    let width = |value: Option<f64>| format!("{:.1}", value.unwrap_or(0.0) / max * 220.0);
     let title = format!(
         "{}: kommunen {}, hele landet {}.",
         figure.label,
@@ -209,14 +223,14 @@ fn FigureChart(figure: Figure) -> impl IntoView {
     view! {
         <figure class="figure">
             <figcaption>{figure.label.clone()}</figcaption>
-            <svg class="chart" role="img" viewBox="0 0 480 70" width="480" height="70">
+            <svg class="chart" role="img" viewBox="0 0 560 70" width="560" height="70">
                 <title>{title}</title>
                 <text x="0" y="22" class="chart-label">"Kommunen"</text>
                 <rect x="110" y="6" width=width(figure.kommune) height="22" class="chart-bar" />
-                <text x="380" y="22" class="chart-value">{text(figure.kommune)}</text>
+                <text x="340" y="22" class="chart-value">{text(figure.kommune)}</text>
                 <text x="0" y="56" class="chart-label">"Hele landet"</text>
                 <rect x="110" y="40" width=width(figure.national) height="22" class="chart-track" />
-                <text x="380" y="56" class="chart-value">{text(figure.national)}</text>
+                <text x="340" y="56" class="chart-value">{text(figure.national)}</text>
             </svg>
         </figure>
     }

@@ -2,10 +2,14 @@
 
 #[cfg(feature = "ssr")]
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod cache;
 pub mod compare;
 pub mod institution_view;
+pub mod key_figures;
 pub mod kommune;
 pub mod search;
+pub mod tray;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -63,13 +67,14 @@ pub async fn search(#[server(default)] filter: SearchFilter) -> Result<SearchPag
 /// `/`: search with filters; without a search, the kommuner to browse.
 #[component]
 pub fn Landing() -> impl IntoView {
+    tray::Tray::provide();
     let query = use_query_map();
     let filter = Memo::new(move |_| SearchFilter::from_query(|key| query.read().get(key)));
     let data = Resource::new_blocking(
         move || filter.get(),
         |filter| async move {
             if filter.is_empty() {
-                (None, landing_stats().await.ok())
+                (None, Some(landing_stats().await))
             } else {
                 (Some(search(filter).await), None)
             }
@@ -88,7 +93,7 @@ pub fn Landing() -> impl IntoView {
                 "deres pædagogiske profil, madordning, åbningstider og lukkedage."
             </p>
         </section>
-        <SearchForm filter=filter.get_untracked() />
+        <SearchForm filter />
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -101,18 +106,20 @@ pub fn Landing() -> impl IntoView {
                             </ul>
                         </div>
                     }.into_any(),
-                    (Some(Err(error)), _) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    (None, Some(stats)) => view! { <KommuneList stats /> }.into_any(),
-                    (None, None) => view! { <p class="alert alert-error" role="alert">{AppError::Internal.to_string()}</p> }.into_any(),
+                    (Some(Err(error)), _) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
+                    (None, Some(Ok(stats))) => view! { <KommuneList stats /> }.into_any(),
+                    (None, Some(Err(error))) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
+                    (None, None) => view! { <crate::pages::ErrorAlert error=AppError::Internal /> }.into_any(),
                 }
             })}
         </Suspense>
+        <tray::CompareTray />
     }
 }
 
 /// The search form: a GET form to `/`, so every search is a link.
 #[component]
-fn SearchForm(filter: SearchFilter) -> impl IntoView {
+fn SearchForm(filter: Memo<SearchFilter>) -> impl IntoView {
     use crate::domain::sections::{Aldersgruppe, Hensyn, Oekologi, ProfilTag};
     use crate::domain::{Ejerform, InstitutionType};
     fn options(
@@ -142,54 +149,96 @@ fn SearchForm(filter: SearchFilter) -> impl IntoView {
         .map(|o| (o.as_str(), o.label()))
         .collect();
     let hensyn = Hensyn::ALL.iter().map(|h| (h.as_str(), h.label())).collect();
+    // The markup starts from the URL's filter; the fields follow later
+    // navigations (back, forward, "Nulstil") through their properties.
+    let memo = filter;
+    let filter = memo.get_untracked();
+    // With the WASM, a search navigates within the page (results update
+    // without a reload) and a changed choice searches at once; without it,
+    // this is a plain GET form.
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            let Some(form) = ev
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            else {
+                return;
+            };
+            let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+                return;
+            };
+            ev.prevent_default();
+            let filter = SearchFilter::from_query(|key| data.get(key).as_string());
+            navigate(&format!("/{}", filter.query(1)), Default::default());
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, &navigate);
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            if let Some(form) = ev
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            {
+                let _ = form.request_submit();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
     view! {
-        <form method="get" action="/" class="form search-form" role="search" aria-label="Søg efter dagtilbud">
+        <form method="get" action="/" class="form search-form" role="search" aria-label="Søg efter dagtilbud" on:submit=on_submit on:change=on_change>
             <div class="form-group">
                 <label class="form-label" for="q">"Navn, institutionsnummer, postnummer, by eller kommune"</label>
-                <input type="search" id="q" name="q" class="input" value=filter.q.clone() autocomplete="off" />
+                <input type="search" id="q" name="q" class="input" value=filter.q.clone() prop:value=move || memo.read().q.clone() autocomplete="off" />
             </div>
             <details class="filters" open=!filter.is_empty()>
                 <summary>"Flere valg"</summary>
                 <div class="filter-row">
                     <div class="form-group">
                         <label class="form-label" for="type">"Type"</label>
-                        <select id="type" name="type" class="form-select">{options(types, &filter.institution_type, "Alle typer")}</select>
+                        <select id="type" name="type" class="form-select" prop:value=move || memo.read().institution_type.clone()>{options(types, &filter.institution_type, "Alle typer")}</select>
                     </div>
                     <div class="form-group">
                         <label class="form-label" for="alder">"Alder"</label>
-                        <select id="alder" name="alder" class="form-select">{options(ages, &filter.alder, "Alle aldre")}</select>
+                        <select id="alder" name="alder" class="form-select" prop:value=move || memo.read().alder.clone()>{options(ages, &filter.alder, "Alle aldre")}</select>
                     </div>
                     <div class="form-group">
                         <label class="form-label" for="ejerform">"Ejerform"</label>
-                        <select id="ejerform" name="ejerform" class="form-select">{options(ejerformer, &filter.ejerform, "Alle ejerformer")}</select>
+                        <select id="ejerform" name="ejerform" class="form-select" prop:value=move || memo.read().ejerform.clone()>{options(ejerformer, &filter.ejerform, "Alle ejerformer")}</select>
                     </div>
                     <div class="form-group">
                         <label class="form-label" for="profil">"Profil"</label>
-                        <select id="profil" name="profil" class="form-select">{options(tags, &filter.profil, "Alle profiler")}</select>
+                        <select id="profil" name="profil" class="form-select" prop:value=move || memo.read().profil.clone()>{options(tags, &filter.profil, "Alle profiler")}</select>
                     </div>
                     <div class="form-group">
                         <label class="form-label" for="oekologi">"Økologi mindst"</label>
-                        <select id="oekologi" name="oekologi" class="form-select">{options(levels, &filter.oekologi, "Ligegyldigt")}</select>
+                        <select id="oekologi" name="oekologi" class="form-select" prop:value=move || memo.read().oekologi.clone()>{options(levels, &filter.oekologi, "Ligegyldigt")}</select>
                     </div>
                     <div class="form-group">
                         <label class="form-label" for="hensyn">"Madhensyn"</label>
-                        <select id="hensyn" name="hensyn" class="form-select">{options(hensyn, &filter.hensyn, "Ligegyldigt")}</select>
+                        <select id="hensyn" name="hensyn" class="form-select" prop:value=move || memo.read().hensyn.clone()>{options(hensyn, &filter.hensyn, "Ligegyldigt")}</select>
                     </div>
                     <div class="form-group">
                         <label class="form-label" for="aabner">"Åbner senest"</label>
                         <span class="form-hint" id="aabner-hjaelp">"tt:mm, fx 06:30"</span>
-                        <input type="text" id="aabner" name="aabner" class="input input-char-5" inputmode="numeric" value=filter.aabner.clone() aria-describedby="aabner-hjaelp" />
+                        <input type="text" id="aabner" name="aabner" class="input input-char-5" inputmode="numeric" value=filter.aabner.clone() prop:value=move || memo.read().aabner.clone() aria-describedby="aabner-hjaelp" />
                     </div>
                     <div class="form-group">
                         <label class="form-label" for="lukker">"Lukker tidligst"</label>
                         <span class="form-hint" id="lukker-hjaelp">"tt:mm, fx 17:00"</span>
-                        <input type="text" id="lukker" name="lukker" class="input input-char-5" inputmode="numeric" value=filter.lukker.clone() aria-describedby="lukker-hjaelp" />
+                        <input type="text" id="lukker" name="lukker" class="input input-char-5" inputmode="numeric" value=filter.lukker.clone() prop:value=move || memo.read().lukker.clone() aria-describedby="lukker-hjaelp" />
                     </div>
                 </div>
             </details>
             <div class="button-row">
                 <button type="submit" class="button">"Søg"</button>
-                <a href="/">"Nulstil"</a>
+                <a href="/" rel="external">"Nulstil"</a>
             </div>
         </form>
     }
@@ -217,7 +266,6 @@ fn Results(page: SearchPage, filter: SearchFilter) -> impl IntoView {
         <form method="get" action="/sammenlign" class="results-form">
             <ul class="results">
                 {hits.into_iter().map(|hit| {
-                    let choose = format!("Vælg {} til sammenligning", hit.navn);
                     view! {
                         <li class="result">
                             <h3><a href=format!("/dagtilbud/{}", hit.nummer)>{hit.navn.clone()}</a></h3>
@@ -228,10 +276,7 @@ fn Results(page: SearchPage, filter: SearchFilter) -> impl IntoView {
                                 <dt>"Mandag"</dt><dd>{hit.mandag.clone().unwrap_or_else(|| "Ikke oplyst".into())}</dd>
                                 <dt>"Økologi"</dt><dd>{hit.oekologi.clone().unwrap_or_else(|| "Ikke oplyst".into())}</dd>
                             </dl>
-                            <div class="form-check">
-                                <input type="checkbox" id=format!("nr-{}", hit.nummer) name="nr" value=hit.nummer.clone() />
-                                <label for=format!("nr-{}", hit.nummer)>{choose}</label>
-                            </div>
+                            <tray::ChooseBox nummer=hit.nummer.clone() navn=hit.navn.clone() />
                         </li>
                     }
                 }).collect_view()}
@@ -310,6 +355,7 @@ pub fn InstitutionPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let nummer = move || params.read().get("nummer").unwrap_or_default();
     let data = Resource::new_blocking(nummer, public_institution);
+    tray::Tray::provide();
     view! {
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
@@ -323,21 +369,24 @@ pub fn InstitutionPage() -> impl IntoView {
                             data.master.kommune
                         );
                         let compare = format!("/sammenlign?nr={}", data.master.nummer);
+                        let (nummer, navn) = (data.master.nummer.clone(), data.master.navn.clone());
                         view! {
                             <Title text=title />
                             <leptos_meta::Meta name="description" content=description />
                             <p class="button-row">
                                 <a href="/">"Søg efter dagtilbud"</a>
                                 <a href=compare>"Sammenlign med andre dagtilbud"</a>
+                                <tray::AddToTray nummer navn />
                             </p>
                             <institution_view::PublicInstitutionView data />
                         }
                         .into_any()
                     }
                     Err(AppError::NotFound) => view! { <crate::pages::NotFound /> }.into_any(),
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 }
             })}
         </Suspense>
+        <tray::CompareTray />
     }
 }

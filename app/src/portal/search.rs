@@ -117,6 +117,52 @@ impl SearchFilter {
         };
         let aabner = time("aabner", &self.aabner, "07:00");
         let lukker = time("lukker", &self.lukker, "17:00");
+        // The form offers only known values; anything else came from an
+        // edited link or an API client, and is named rather than ignored.
+        let mut known = |field: &str, label: &str, value: &str, ok: bool| {
+            if !value.trim().is_empty() && !ok {
+                errors.insert(
+                    field.to_string(),
+                    format!("{label} kender vi ikke. Vælg en af mulighederne på listen."),
+                );
+            }
+        };
+        known(
+            "type",
+            "Typen",
+            &self.institution_type,
+            InstitutionType::parse(&self.institution_type).is_some(),
+        );
+        known(
+            "alder",
+            "Aldersgruppen",
+            &self.alder,
+            Aldersgruppe::parse(&self.alder).is_some(),
+        );
+        known(
+            "ejerform",
+            "Ejerformen",
+            &self.ejerform,
+            Ejerform::parse(&self.ejerform).is_some(),
+        );
+        known(
+            "profil",
+            "Profilen",
+            &self.profil,
+            ProfilTag::parse(&self.profil).is_some(),
+        );
+        known(
+            "oekologi",
+            "Økologiniveauet",
+            &self.oekologi,
+            Oekologi::parse(&self.oekologi).is_some(),
+        );
+        known(
+            "hensyn",
+            "Madhensynet",
+            &self.hensyn,
+            Hensyn::parse(&self.hensyn).is_some(),
+        );
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -312,13 +358,19 @@ mod tests {
         let filter = SearchFilter {
             aabner: "6.30".into(),
             oekologi: "soelv".into(),
-            profil: "ukendt".into(),
             ..SearchFilter::default()
         };
         let checked = filter.check().unwrap();
         assert_eq!(checked.aabner.as_deref(), Some("06:30"));
         assert_eq!(checked.oekologi, vec!["soelv", "guld"]);
-        assert_eq!(checked.profil, None, "an unknown choice is ignored");
+        let unknown = SearchFilter {
+            profil: "ukendt".into(),
+            alder: "\u{fffd}".into(),
+            ..SearchFilter::default()
+        };
+        let errors = unknown.check().unwrap_err();
+        assert!(errors["profil"].contains("Profilen kender vi ikke"));
+        assert!(errors["alder"].contains("Vælg en af mulighederne"));
         let bad = SearchFilter {
             lukker: "sen".into(),
             ..SearchFilter::default()

@@ -30,9 +30,10 @@ pub struct Settings {
     /// A request that has not produced its response by then is answered with
     /// 503 and logged, so that nothing waits forever on a stuck render or query.
     pub request_timeout: Duration,
-    /// Demo mode: the register and every figure are invented. (Not yet shown
-    /// on the pages: a third resource in the layout made SSR renders stall now
-    /// and then; the notice needs to come with the header's one resource.)
+    /// Demo mode: the register and every figure are invented. The kommune
+    /// page labels the figures computed from the demo institutions; imported
+    /// key figures carry their own `opdigtet` label. (No layout-wide notice: a
+    /// third resource in the layout made SSR renders stall now and then.)
     pub demo: bool,
 }
 
@@ -76,6 +77,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Log-in letter jobs of this process (see `kommune::jobs`).
     pub letter_jobs: Arc<crate::kommune::jobs::LetterJobs>,
+    /// Rendered public institution pages (see `portal::cache`).
+    pub page_cache: Arc<crate::portal::cache::PageCache>,
 }
 
 impl AppState {
@@ -86,6 +89,7 @@ impl AppState {
             settings: Arc::new(settings),
             clock: Clock::default(),
             letter_jobs: Arc::default(),
+            page_cache: Arc::default(),
         }
     }
 
@@ -97,6 +101,14 @@ impl AppState {
 impl axum::extract::FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
+    }
+}
+
+/// Drop the public page of institution `nummer` in this process at once (other
+/// processes hear of the change from PostgreSQL).
+pub fn public_page_changed(nummer: &str) {
+    if let Some(state) = use_context::<AppState>() {
+        state.page_cache.invalidate(nummer);
     }
 }
 

@@ -48,6 +48,32 @@ pub fn unavailable() -> Response {
     response
 }
 
+/// An error as a server function answers it: the `AppError` as JSON with its
+/// status, for the WASM (and API clients) to read.
+pub fn server_fn_error(error: &crate::error::AppError, status: StatusCode) -> Response {
+    let body = serde_json::to_vec(error).unwrap_or_default();
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// A request that failed before reaching its handler: server functions get
+/// the error as JSON with its status, pages the Danish "prøv igen om lidt"
+/// page while the database is away and the generic error page otherwise.
+pub fn failed_request(path: &str, error: &crate::error::AppError) -> Response {
+    if path.starts_with("/api/fn/") {
+        let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return server_fn_error(error, status);
+    }
+    match error {
+        crate::error::AppError::Unavailable => unavailable(),
+        _ => internal_error(),
+    }
+}
+
 pub fn internal_error() -> Response {
     page(
         StatusCode::INTERNAL_SERVER_ERROR,

@@ -50,7 +50,7 @@ pub fn SupportStart() -> impl IntoView {
                         </p>
                     }
                     .into_any(),
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -1,7 +1,10 @@
 //! Load generator: N concurrent clients, each logged in as its own institution,
 //! saving a section over and over with the version the server last returned;
 //! or the same clients requesting a plain URL (the baseline). Prints
-//! requests/s, p50, p99 and the count of non-2xx answers.
+//! requests/s, p50, p99 and the count of non-2xx answers. `users` simulates
+//! institution users for the reliability run (see `users.rs`).
+
+mod users;
 
 use std::time::{Duration, Instant};
 
@@ -13,6 +16,8 @@ enum Mode {
     Saves,
     /// GET a URL (the baseline).
     Get,
+    /// Simulated institution users (log in, open, change, save; conflicts).
+    Users,
 }
 
 #[derive(Parser)]
@@ -37,6 +42,12 @@ struct Args {
     /// A Cookie header for `get` mode (a logged-in session).
     #[arg(long)]
     cookie: Option<String>,
+    /// `users` mode: more servers (comma-separated) to go round-robin over with `--base`.
+    #[arg(long, default_value = "")]
+    more_bases: String,
+    /// `users` mode: write every acknowledged save here as `nummer,section,version`.
+    #[arg(long)]
+    acked: Option<std::path::PathBuf>,
 }
 
 struct Outcome {
@@ -111,6 +122,7 @@ async fn client_loop(args: &Args, number: Option<String>, until: Instant) -> Out
                     .send()
                     .await
             }
+            Mode::Users => unreachable!("users mode runs in users.rs"),
         };
         match result {
             Ok(response) if response.status().is_success() => {
@@ -150,6 +162,10 @@ async fn main() {
         std::process::exit(2);
     }
     let until = Instant::now() + Duration::from_secs(args.seconds);
+    if matches!(args.mode, Mode::Users) {
+        run_users(args, numbers, until).await;
+        return;
+    }
     let started = Instant::now();
     let mut tasks = Vec::new();
     for i in 0..args.clients {
@@ -176,5 +192,71 @@ async fn main() {
         failures,
         percentile(&latencies, 50.0),
         percentile(&latencies, 99.0)
+    );
+}
+
+async fn run_users(args: &Args, numbers: Vec<String>, until: Instant) {
+    if numbers.is_empty() {
+        eprintln!("users mode needs --numbers");
+        std::process::exit(2);
+    }
+    let mut bases = vec![args.base.clone()];
+    bases.extend(
+        args.more_bases
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(String::from),
+    );
+    let plan = std::sync::Arc::new(users::Plan {
+        bases,
+        password: args.password.clone(),
+        until,
+    });
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..args.clients)
+        .map(|i| {
+            let nummer = numbers[i % numbers.len()].clone();
+            tokio::spawn(users::run(plan.clone(), nummer, i as u64))
+        })
+        .collect();
+    let mut all = users::Tally::default();
+    for task in tasks {
+        let Ok(t) = task.await else { continue };
+        all.latencies.extend(t.latencies);
+        all.saves += t.saves;
+        all.conflicts += t.conflicts;
+        all.unavailable += t.unavailable;
+        all.slowest_unavailable = all.slowest_unavailable.max(t.slowest_unavailable);
+        all.busy_logins += t.busy_logins;
+        all.server_errors += t.server_errors;
+        all.connection_errors += t.connection_errors;
+        all.cut_off += t.cut_off;
+        all.sessions_lost += t.sessions_lost;
+        all.logins += t.logins;
+        all.acked.extend(t.acked);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    all.latencies.sort();
+    if let Some(path) = &args.acked {
+        let mut text = all.acked.join("\n");
+        text.push('\n');
+        std::fs::write(path, text).expect("write the acknowledged saves");
+    }
+    println!(
+        "requests/s={:.0} saves/s={:.0} saves={} conflicts={} p50={:.1}ms p99={:.1}ms unavailable_503={} slowest_503={:.2}s busy_logins={} server_errors_5xx={} no_answer={} cut_off={} sessions_lost={} logins={}",
+        all.latencies.len() as f64 / elapsed,
+        all.saves as f64 / elapsed,
+        all.saves,
+        all.conflicts,
+        percentile(&all.latencies, 50.0),
+        percentile(&all.latencies, 99.0),
+        all.unavailable,
+        all.slowest_unavailable.as_secs_f64(),
+        all.busy_logins,
+        all.server_errors,
+        all.connection_errors,
+        all.cut_off,
+        all.sessions_lost,
+        all.logins,
     );
 }

@@ -53,6 +53,19 @@ pub async fn spawn_app_with(pool: PgPool, settings: app::ssr::Settings) -> TestA
 
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
+        let response = self.get_once(path).await;
+        if response.status() != 503 {
+            return response;
+        }
+        // Known open problem: in full test runs a server-rendered page now and
+        // then stalls until the request deadline (never seen on the release
+        // server). Say so loudly and ask once more, so that a test checks what
+        // it is about; a second 503 is returned to the test as it is.
+        eprintln!("WARNING: GET {path} answered 503; asking once more");
+        self.get_once(path).await
+    }
+
+    async fn get_once(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{}", self.address, path))
             .send()
@@ -238,4 +251,61 @@ pub async fn save_monday_hours(
     form.extend_from_slice(extra);
     assert_eq!(client.call("aabningstider_gem", &form).await.status(), 200);
     client
+}
+
+/// Poll `check` every 50 ms until it gives a value (for changes that reach a
+/// server through PostgreSQL's notifications); fails the test after 5 s.
+pub async fn eventually<T, F, Fut>(check: F) -> T
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the change did not show within 5 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// `DATABASE_URL` with its database replaced by `database` (keeps any
+/// `?host=` of a unix-socket URL).
+pub fn url_of_database(database: &str) -> String {
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let authority = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let path = base[authority..]
+        .find('/')
+        .map(|i| authority + i)
+        .unwrap_or(base.len());
+    let query = base[path..].find('?').map(|i| path + i).unwrap_or(base.len());
+    format!("{}/{}{}", &base[..path], database, &base[query..])
+}
+
+/// The connection URL of the test database behind `pool`.
+pub async fn url_of(pool: &PgPool) -> String {
+    let database: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(pool)
+        .await
+        .expect("current database");
+    url_of_database(&database)
+}
+
+/// The number of rows in each of `tables`, in order.
+pub async fn row_counts(pool: &PgPool, tables: &[&str]) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for table in tables {
+        let sql = format!("SELECT count(*) FROM {table}");
+        counts.push(
+            sqlx::query_scalar(&sql)
+                .fetch_one(pool)
+                .await
+                .expect("count rows"),
+        );
+    }
+    counts
 }

@@ -1,0 +1,308 @@
+//! Rendered public institution pages, kept in memory and dropped the moment
+//! what they show changes.
+//!
+//! Parents read `/dagtilbud/{nummer}` far more often than institutions save,
+//! so an anonymous request for it is answered from here when possible. A page
+//! is dropped:
+//! - at once by this process after its own save or close
+//!   ([`PageCache::invalidate`]), so the saver's next read sees the change;
+//! - by every process when PostgreSQL announces a change on [`CHANNEL`] (a
+//!   trigger on sections, institutions and key figures sends it at commit), so
+//!   N servers behind a load balancer stay consistent;
+//! - all at once whenever this process is not listening (it cannot know what
+//!   it missed), and after [`TIME_TO_LIVE`] in any case (the page names the
+//!   current year).
+//!
+//! Only anonymous requests (no cookie at all) for the canonical upper-case
+//! number without a query are served or stored, and only complete 200 pages.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use sqlx::postgres::{PgListener, PgPoolOptions};
+use sqlx::PgPool;
+
+/// The PostgreSQL channel that announces changes to public data: the payload
+/// is an institution's number, or `*` for anything every page may show.
+pub const CHANNEL: &str = "dagtilbud_offentlig";
+/// The longest any page is kept.
+pub const TIME_TO_LIVE: Duration = Duration::from_secs(10 * 60);
+/// Memory for kept pages (bytes of body), beyond which the least used go.
+const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
+/// A page bigger than this is not kept.
+const MAX_PAGE_BYTES: usize = 1024 * 1024;
+/// Says whether a response came from here (for tests and benchmarks).
+pub const CACHE_HEADER: &str = "x-side-cache";
+
+#[derive(Clone)]
+struct Page {
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+pub struct PageCache {
+    pages: moka::sync::Cache<String, Page>,
+    /// Bumped by every invalidation; a render that saw another value when it
+    /// started may have read old data and is not kept.
+    generation: AtomicU64,
+    /// Orders "check the generation, then insert" against "bump, then drop".
+    writes: Mutex<()>,
+    /// True only while this process listens on [`CHANNEL`].
+    live: AtomicBool,
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageCache")
+            .field("pages", &self.pages.entry_count())
+            .field("live", &self.live.load(Ordering::Relaxed))
+            .finish()
+    }
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache {
+            pages: moka::sync::Cache::builder()
+                .max_capacity(CAPACITY_BYTES)
+                .weigher(|key: &String, page: &Page| {
+                    u32::try_from(key.len() + page.body.len()).unwrap_or(u32::MAX)
+                })
+                .time_to_live(TIME_TO_LIVE)
+                .build(),
+            generation: AtomicU64::new(0),
+            writes: Mutex::new(()),
+            live: AtomicBool::new(false),
+        }
+    }
+}
+
+impl PageCache {
+    /// Drop the page of institution `nummer` (any case).
+    pub fn invalidate(&self, nummer: &str) {
+        let _writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.pages.invalidate(&nummer.to_ascii_uppercase());
+    }
+
+    /// Drop every page.
+    pub fn invalidate_all(&self) {
+        let _writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.pages.invalidate_all();
+    }
+
+    fn set_live(&self, live: bool) {
+        self.live.store(live, Ordering::Release);
+        self.invalidate_all();
+    }
+
+    fn is_live(&self) -> bool {
+        self.live.load(Ordering::Acquire)
+    }
+
+    fn get(&self, nummer: &str) -> Option<Page> {
+        if self.is_live() {
+            self.pages.get(nummer)
+        } else {
+            None
+        }
+    }
+
+    fn insert_if_unchanged(&self, generation: u64, nummer: String, page: Page) {
+        let _writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+        if self.is_live() && self.generation.load(Ordering::Acquire) == generation {
+            self.pages.insert(nummer, page);
+        }
+    }
+
+    /// How many pages are kept now (after pending evictions).
+    pub fn len(&self) -> u64 {
+        self.pages.run_pending_tasks();
+        self.pages.entry_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The institution number when `request` may be answered from the cache.
+fn cacheable(request: &Request) -> Option<String> {
+    if request.method() != Method::GET
+        || request.uri().query().is_some()
+        || request.headers().contains_key(header::COOKIE)
+        || request.headers().contains_key(header::AUTHORIZATION)
+    {
+        return None;
+    }
+    let nummer = request.uri().path().strip_prefix("/dagtilbud/")?;
+    let canonical = nummer.len() == 6
+        && nummer
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    canonical.then(|| nummer.to_owned())
+}
+
+fn respond(page: Page, state: &'static str) -> Response {
+    let mut response = Response::new(Body::from(page.body));
+    *response.headers_mut() = page.headers;
+    response
+        .headers_mut()
+        .insert(CACHE_HEADER, HeaderValue::from_static(state));
+    response
+}
+
+/// Middleware: answer from the cache, or render and keep the page.
+pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
+    let Some(nummer) = cacheable(&request) else {
+        return next.run(request).await;
+    };
+    if let Some(page) = cache.get(&nummer) {
+        return respond(page, "hit");
+    }
+    let generation = cache.generation.load(Ordering::Acquire);
+    let response = next.run(request).await;
+    let keep = response.status() == StatusCode::OK
+        && !response.headers().contains_key(header::SET_COOKIE)
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+    if !keep {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
+        Ok(body) => {
+            let page = Page {
+                headers: parts.headers,
+                body,
+            };
+            cache.insert_if_unchanged(generation, nummer, page.clone());
+            respond(page, "miss")
+        }
+        Err(error) => {
+            // The body was too big or broke off while rendering; the client
+            // cannot get a complete page either way.
+            tracing::error!(%error, "public page body could not be read");
+            crate::ssr::plain::unavailable()
+        }
+    }
+}
+
+/// Follow [`CHANNEL`] until the task is aborted: drop the announced pages,
+/// and keep the cache off (and empty) whenever not listening.
+pub async fn follow_changes(cache: Arc<PageCache>, pool: PgPool) {
+    // Its own connection, so that listening never takes one from the pool.
+    let listener_pool = PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_lazy_with((*pool.connect_options()).clone());
+    loop {
+        match listen(&listener_pool).await {
+            Ok(mut listener) => {
+                cache.set_live(true);
+                tracing::debug!("following changes to public pages");
+                loop {
+                    match listener.try_recv().await {
+                        Ok(Some(change)) if change.payload() == "*" => cache.invalidate_all(),
+                        Ok(Some(change)) => cache.invalidate(change.payload()),
+                        Ok(None) => {
+                            tracing::warn!("lost the connection that announces changes; public pages are not cached until it is back");
+                            break;
+                        }
+                        Err(error) => {
+                            tracing::warn!(%error, "announcements of changes failed; public pages are not cached until they are back");
+                            break;
+                        }
+                    }
+                }
+                cache.set_live(false);
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for changes; public pages are not cached");
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+async fn listen(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &'static str) -> Page {
+        Page {
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(text.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn only_anonymous_canonical_page_requests_are_cacheable() {
+        let get = |uri: &str| Request::builder().uri(uri).body(Body::empty()).unwrap();
+        assert_eq!(cacheable(&get("/dagtilbud/G10234")).as_deref(), Some("G10234"));
+        assert_eq!(cacheable(&get("/dagtilbud/g10234")), None);
+        assert_eq!(cacheable(&get("/dagtilbud/G10234?x=1")), None);
+        assert_eq!(cacheable(&get("/dagtilbud/G10234/x")), None);
+        assert_eq!(cacheable(&get("/kommuner/101")), None);
+        let with_cookie = Request::builder()
+            .uri("/dagtilbud/G10234")
+            .header(header::COOKIE, "a=b")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(cacheable(&with_cookie), None);
+        let post = Request::builder()
+            .method(Method::POST)
+            .uri("/dagtilbud/G10234")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(cacheable(&post), None);
+    }
+
+    #[test]
+    fn a_render_that_started_before_an_invalidation_is_not_kept() {
+        let cache = PageCache::default();
+        cache.set_live(true);
+        let before = cache.generation.load(Ordering::Acquire);
+        cache.invalidate("G10234");
+        cache.insert_if_unchanged(before, "G10234".into(), page("old"));
+        assert!(cache.get("G10234").is_none());
+
+        let now = cache.generation.load(Ordering::Acquire);
+        cache.insert_if_unchanged(now, "G10234".into(), page("new"));
+        assert_eq!(cache.get("G10234").unwrap().body, "new");
+        cache.invalidate("g10234");
+        assert!(cache.get("G10234").is_none());
+    }
+
+    #[test]
+    fn nothing_is_kept_or_served_while_not_listening() {
+        let cache = PageCache::default();
+        let now = cache.generation.load(Ordering::Acquire);
+        cache.insert_if_unchanged(now, "G10234".into(), page("x"));
+        assert!(cache.is_empty());
+
+        cache.set_live(true);
+        let now = cache.generation.load(Ordering::Acquire);
+        cache.insert_if_unchanged(now, "G10234".into(), page("x"));
+        assert!(cache.get("G10234").is_some());
+        cache.set_live(false);
+        assert!(cache.get("G10234").is_none());
+        assert!(cache.is_empty());
+    }
+}
