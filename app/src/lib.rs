@@ -32,12 +32,14 @@ use crate::institution::closing::LukkedagePage;
 use crate::institution::forms::{AabningstiderPage, KontaktPage, MadordningPage, ProfilPage};
 use crate::institution::overview::HistoryPage;
 use crate::institution::{InstitutionStart, PreviewPage};
-use crate::kommune::institutions::{KommuneInstitutionPage, NewInstitutionPage};
+use crate::kommune::institutions::{AdminInstitutionPage, NewInstitutionPage};
 use crate::kommune::KommuneStart;
 use crate::pages::{Accessibility, Cookies, NotFound};
 use crate::portal::compare::ComparePage;
 use crate::portal::kommune::KommunePortalPage;
 use crate::portal::{InstitutionPage, Landing};
+use crate::support::accounts::{AccountPage, AccountsPage};
+use crate::support::audit_log::AuditLogPage;
 use crate::support::SupportStart;
 
 /// The service name shown in the header and every page title.
@@ -99,7 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("indberetning/forhaandsvisning") view=PreviewPage ssr=SsrMode::Async />
                     <Route path=path!("kommune") view=KommuneStart ssr=SsrMode::Async />
                     <Route path=path!("kommune/nyt-dagtilbud") view=NewInstitutionPage ssr=SsrMode::Async />
-                    <Route path=path!("kommune/dagtilbud/:nummer") view=KommuneInstitutionPage ssr=SsrMode::Async />
+                    <Route path=path!("kommune/dagtilbud/:nummer") view=AdminInstitutionPage ssr=SsrMode::Async />
                     <Route path=path!("kommune/dagtilbud/:nummer/profil") view=ProfilPage ssr=SsrMode::Async />
                     <Route path=path!("kommune/dagtilbud/:nummer/madordning") view=MadordningPage ssr=SsrMode::Async />
                     <Route path=path!("kommune/dagtilbud/:nummer/lukkedage") view=LukkedagePage ssr=SsrMode::Async />
@@ -108,6 +110,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("kommune/dagtilbud/:nummer/historik") view=HistoryPage ssr=SsrMode::Async />
                     <Route path=path!("kommune/dagtilbud/:nummer/forhaandsvisning") view=PreviewPage ssr=SsrMode::Async />
                     <Route path=path!("support") view=SupportStart ssr=SsrMode::Async />
+                    <Route path=path!("support/nyt-dagtilbud") view=NewInstitutionPage ssr=SsrMode::Async />
+                    <Route path=path!("support/dagtilbud/:nummer") view=AdminInstitutionPage ssr=SsrMode::Async />
+                    <Route path=path!("support/dagtilbud/:nummer/profil") view=ProfilPage ssr=SsrMode::Async />
+                    <Route path=path!("support/dagtilbud/:nummer/madordning") view=MadordningPage ssr=SsrMode::Async />
+                    <Route path=path!("support/dagtilbud/:nummer/lukkedage") view=LukkedagePage ssr=SsrMode::Async />
+                    <Route path=path!("support/dagtilbud/:nummer/aabningstider") view=AabningstiderPage ssr=SsrMode::Async />
+                    <Route path=path!("support/dagtilbud/:nummer/kontakt") view=KontaktPage ssr=SsrMode::Async />
+                    <Route path=path!("support/dagtilbud/:nummer/historik") view=HistoryPage ssr=SsrMode::Async />
+                    <Route path=path!("support/dagtilbud/:nummer/forhaandsvisning") view=PreviewPage ssr=SsrMode::Async />
+                    <Route path=path!("support/konti") view=AccountsPage ssr=SsrMode::Async />
+                    <Route path=path!("support/konti/:id") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("support/log") view=AuditLogPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -82,6 +82,26 @@ pub fn ErrorAlert(error: crate::error::AppError) -> impl IntoView {
     view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }
 }
 
+/// Why a search (a GET form) cannot be run: DKFDS' error summary, each
+/// message linking to its field, with the page's status set to 422.
+#[component]
+pub fn QueryErrors(errors: crate::error::FieldErrors, #[prop(into)] heading: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    }
+    view! {
+        <div class="error-summary" role="alert" aria-labelledby="soegefejl" tabindex="-1">
+            <h2 id="soegefejl">{heading}</h2>
+            <ul>
+                {errors.into_iter().map(|(field, message)| view! { <li><a href=format!("#{field}")>{message}</a></li> }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
 /// The page for every address that does not exist.
 #[component]
 pub fn NotFound() -> impl IntoView {

@@ -31,12 +31,7 @@ pub async fn create_support_user(
             "the name must have 1–100 characters".into(),
         ));
     }
-    // 24 characters from the letter codes' unambiguous alphabet: 120 bits.
-    let password = SecretString::from(format!(
-        "{}{}",
-        app::auth::ssr::generate_code(),
-        app::auth::ssr::generate_code()
-    ));
+    let password = app::support::ssr::generate_password();
     let hash = app::ssr::password::hash(password.clone())
         .await
         .map_err(|_| AccountError::Hash)?;

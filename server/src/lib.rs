@@ -86,6 +86,18 @@ pub fn router(state: AppState) -> Router {
             "/kommune/eksport.csv",
             axum::routing::get(app::kommune::ssr::export),
         )
+        .route(
+            "/support/dagtilbud/{nummer}/kode",
+            axum::routing::post(app::support::ssr::institution_code),
+        )
+        .route(
+            "/support/konti/{id}/adgangskode",
+            axum::routing::post(app::support::ssr::account_password),
+        )
+        .route(
+            "/support/log.csv",
+            axum::routing::get(app::support::ssr::audit_csv),
+        )
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = options.clone();

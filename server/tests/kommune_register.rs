@@ -133,9 +133,7 @@ async fn closing_hides_and_locks_out_but_keeps_the_data(pool: PgPool) {
     let institution = save_monday_hours(&app, "S80001", PASSWORD, ("07:00", "16:00"), &[]).await;
 
     let kommune = kommune_admin(&app, SKANDERBORG).await;
-    // The server's "today" is Danish: after 23:00 UTC it is already tomorrow.
-    let today = app::institution::sections::danish_time(time::OffsetDateTime::now_utc()).date();
-    let date = format!("{}.{}.{}", today.day(), u8::from(today.month()), today.year());
+    let date = common::danish_today();
 
     // Unconfirmed: refused with the field named.
     let unconfirmed = kommune
@@ -179,7 +177,7 @@ async fn closing_hides_and_locks_out_but_keeps_the_data(pool: PgPool) {
     assert_eq!(location(&closed), "/kommune/dagtilbud/S80001?lukket=1");
     assert_eq!(
         status_of(&app.pool, "S80001").await,
-        ("nedlagt".to_string(), Some(today))
+        ("nedlagt".to_string(), app::domain::calendar::parse_date(&date))
     );
 
     // The institution's session has ended and it cannot log in again.
@@ -242,9 +240,7 @@ async fn another_kommunes_and_private_institutions_are_not_found(pool: PgPool) {
         .await
         .unwrap();
     let kommune = kommune_admin(&app, SKANDERBORG).await;
-    // The server's "today" is Danish: after 23:00 UTC it is already tomorrow.
-    let today = app::institution::sections::danish_time(time::OffsetDateTime::now_utc()).date();
-    let date = format!("{}.{}.{}", today.day(), u8::from(today.month()), today.year());
+    let date = common::danish_today();
     let close = |nummer: &'static str| {
         let date = date.clone();
         let kommune = &kommune;
@@ -337,7 +333,14 @@ async fn another_kommunes_and_private_institutions_are_not_found(pool: PgPool) {
             .status(),
         200
     );
-    assert_eq!(support.call("kommune_opret_dagtilbud", &NEW).await.status(), 403);
+    // Support creates private institutions only, in a kommune it names.
+    let refused = support.call("kommune_opret_dagtilbud", &NEW).await;
+    assert_eq!(refused.status(), 422);
+    let AppError::Validation(errors) = app_error(refused).await else {
+        panic!("a validation error");
+    };
+    assert!(errors["kommunekode"].contains("Vælg den kommune"), "{errors:?}");
+    assert!(errors["ejerform"].contains("privat"), "{errors:?}");
     let anonymous = app.fresh_client();
     assert_eq!(
         anonymous.call("kommune_opret_dagtilbud", &NEW).await.status(),

@@ -122,6 +122,18 @@ pub fn require_support() -> Result<i64, AppError> {
     }
 }
 
+/// A kommune administrator or support: the principal and the kommune the
+/// caller is limited to (`None` for support, who works on every kommune).
+pub fn require_admin() -> Result<(Principal, Option<i16>), AppError> {
+    let principal = require_principal()?;
+    let scope = match &principal {
+        Principal::Kommune { kommunekode, .. } => Some(*kommunekode),
+        Principal::Support { .. } => None,
+        Principal::Institution { .. } => return Err(AppError::Forbidden),
+    };
+    Ok((principal, scope))
+}
+
 /// A human name for the header.
 pub async fn display_name(principal: &Principal) -> Result<String, AppError> {
     let pool = crate::ssr::pool()?;

@@ -339,7 +339,7 @@ pub fn SelectField(
     name: &'static str,
     #[prop(into)] label: String,
     errors: FormErrors,
-    options: Vec<(&'static str, &'static str)>,
+    options: Vec<(String, String)>,
     #[prop(optional, into)] value: String,
     /// The text of the empty first choice, e.g. "Vælg type".
     #[prop(optional)]
@@ -362,7 +362,10 @@ pub fn SelectField(
                 {placeholder.map(|text| view! { <option value="">{text}</option> })}
                 {options
                     .into_iter()
-                    .map(|(option, text)| view! { <option value=option selected=value == option>{text}</option> })
+                    .map(|(option, text)| {
+                        let selected = value == option;
+                        view! { <option value=option selected=selected>{text}</option> }
+                    })
                     .collect_view()}
             </select>
         </div>

@@ -1,11 +1,12 @@
 //! Whose sections a page works on. An institution works on its own under
 //! `/indberetning`; a kommune administrator works on one of the kommune's
-//! institutions on its behalf under `/kommune/dagtilbud/{nummer}`, with the
-//! same pages and rules. The server decides access from the session; the
+//! institutions on its behalf under `/kommune/dagtilbud/{nummer}`, and support
+//! on any institution under `/support/dagtilbud/{nummer}`, with the same pages
+//! and rules. The server decides access from the session; the
 //! number here only says which institution the caller asks for.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_params_map};
 
 use super::sections::SectionKind;
 use crate::auth::Role;
@@ -14,6 +15,8 @@ use crate::auth::Role;
 pub struct Workspace {
     /// The institution worked on for it, or `None` for the caller's own.
     pub nummer: Option<String>,
+    /// Worked on from support's area rather than the kommune's.
+    pub support: bool,
 }
 
 impl Workspace {
@@ -25,12 +28,30 @@ impl Workspace {
                 .read_untracked()
                 .get("nummer")
                 .map(|n| n.trim().to_uppercase()),
+            support: use_location().pathname.get_untracked().starts_with("/support/"),
+        }
+    }
+
+    /// An administrator's workspace for `nummer`, in the area of `role`.
+    pub fn for_admin(role: Role, nummer: &str) -> Self {
+        Workspace {
+            nummer: Some(nummer.to_string()),
+            support: role == Role::Support,
+        }
+    }
+
+    /// The administrator's own start page (`/kommune` or `/support`).
+    pub fn home(&self) -> &'static str {
+        if self.support {
+            Role::Support.start_page()
+        } else {
+            Role::Kommune.start_page()
         }
     }
 
     /// The start page of the institution worked on.
     pub fn base(&self) -> String {
-        base(self.nummer.as_deref())
+        base(self.nummer.as_deref(), self.support)
     }
 
     /// A page under the institution's area: `historik`, `forhaandsvisning`, or a section.
@@ -48,10 +69,11 @@ impl Workspace {
     }
 }
 
-fn base(nummer: Option<&str>) -> String {
-    match nummer {
-        Some(nummer) => format!("/kommune/dagtilbud/{nummer}"),
-        None => "/indberetning".to_string(),
+fn base(nummer: Option<&str>, support: bool) -> String {
+    match (nummer, support) {
+        (Some(nummer), true) => format!("/support/dagtilbud/{nummer}"),
+        (Some(nummer), false) => format!("/kommune/dagtilbud/{nummer}"),
+        (None, _) => "/indberetning".to_string(),
     }
 }
 
@@ -65,7 +87,7 @@ pub fn section_page(role: Role, nummer: Option<&str>, kind: SectionKind) -> Stri
     };
     format!(
         "{}/{}",
-        base(nummer.map(str::to_uppercase).as_deref()),
+        base(nummer.map(str::to_uppercase).as_deref(), role == Role::Support),
         kind.slug()
     )
 }
@@ -93,10 +115,16 @@ mod tests {
             section_page(Role::Kommune, Some(" a00001 "), SectionKind::Kontakt),
             "/kommune/dagtilbud/A00001/kontakt"
         );
-        let ws = Workspace {
-            nummer: Some("G10234".into()),
-        };
+        assert_eq!(
+            section_page(Role::Support, Some("p00002"), SectionKind::Profil),
+            "/support/dagtilbud/P00002/profil"
+        );
+        let ws = Workspace::for_admin(Role::Kommune, "G10234");
         assert_eq!(ws.page("historik"), "/kommune/dagtilbud/G10234/historik");
+        assert_eq!(ws.home(), "/kommune");
+        let ws = Workspace::for_admin(Role::Support, "G10234");
+        assert_eq!(ws.page("historik"), "/support/dagtilbud/G10234/historik");
+        assert_eq!(ws.home(), "/support");
         assert_eq!(
             Workspace::default().section(SectionKind::Lukkedage),
             "/indberetning/lukkedage"

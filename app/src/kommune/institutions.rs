@@ -1,14 +1,20 @@
-//! The kommune's own institutions: create one (the system gives it a number
+//! An administrator's institutions: create one (the system gives it a number
 //! that is never reused), look at one, reset its code, work on its sections on
 //! its behalf, and close it (its data and history are kept; it leaves the
 //! public portal and can no longer log in).
+//!
+//! The same pages serve a kommune administrator (their kommune's kommunale,
+//! selvejende and udliciterede institutions, under `/kommune`) and support
+//! (any institution, and creating and closing the private ones, under
+//! `/support`).
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
+use crate::auth::Role;
 use crate::components::form::{errors_from, Checkbox, ErrorSummary, FormErrors, SelectField, TextField};
 use crate::domain::register::{CloseForm, NewInstitutionForm};
 use crate::domain::{Ejerform, InstitutionType};
@@ -19,6 +25,21 @@ use crate::institution::workspace::Workspace;
 /// The ejerformer a kommune creates and maintains; private ones are support's.
 pub const KOMMUNE_EJERFORMER: [Ejerform; 3] =
     [Ejerform::Kommunal, Ejerform::Selvejende, Ejerform::Udliciteret];
+/// The ejerformer support creates and maintains.
+pub const SUPPORT_EJERFORMER: [Ejerform; 1] = [Ejerform::Privat];
+
+/// The ejerformer the caller of `role` creates, closes and maintains.
+pub fn maintained_ejerformer(role: Role) -> &'static [Ejerform] {
+    match role {
+        Role::Support => &SUPPORT_EJERFORMER,
+        _ => &KOMMUNE_EJERFORMER,
+    }
+}
+
+/// Whether the current page is in support's area.
+fn in_support_area() -> bool {
+    use_location().pathname.get_untracked().starts_with("/support")
+}
 
 /// One of the kommune's institutions as its administrator sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +49,7 @@ pub struct InstitutionFacts {
     pub type_label: String,
     pub ejerform_label: String,
     pub adresse: String,
+    pub kommune: String,
     pub p_nummer: Option<String>,
     pub cvr: Option<String>,
     pub active: bool,
@@ -35,25 +57,31 @@ pub struct InstitutionFacts {
     pub closed_on: Option<String>,
     pub created: String,
     pub logged_in: bool,
-    /// Whether the kommune maintains it (not private).
-    pub maintained_by_kommune: bool,
+    /// Whether the caller maintains it: a kommune its non-private
+    /// institutions, support the private ones.
+    pub maintained_by_caller: bool,
+    /// Seen by support (rather than by the kommune).
+    pub support: bool,
     pub version: i32,
 }
 
-/// One institution of the administrator's own kommune (active or closed).
+/// One institution (active or closed) of the administrator's own kommune, or
+/// any institution for support.
 #[server(prefix = "/api/fn", endpoint = "kommune_dagtilbud")]
 pub async fn institution_detail(nummer: String) -> Result<InstitutionFacts, AppError> {
-    let (_, kommunekode) = crate::auth::ssr::require_kommune()?;
+    let (principal, scope) = crate::auth::ssr::require_admin()?;
     let pool = crate::ssr::pool()?;
     let row = sqlx::query!(
         r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, i.status = 'aktiv' AS "active!",
-                  i.closed_on, i.created_at, i.p_nummer, i.cvr, i.version,
+                  i.closed_on, i.created_at, i.p_nummer, i.cvr, i.version, k.navn AS kommune,
                   i.vejnavn || ' ' || i.husnummer || ', ' || i.postnummer || ' ' || i.postby AS "adresse!",
                   a.last_login_at IS NOT NULL AS "logged_in!"
-           FROM institutions i LEFT JOIN institution_accounts a ON a.institution_id = i.id
-           WHERE i.nummer = $1 AND i.kommunekode = $2"#,
+           FROM institutions i
+           JOIN kommuner k ON k.kode = i.kommunekode
+           LEFT JOIN institution_accounts a ON a.institution_id = i.id
+           WHERE i.nummer = $1 AND ($2::smallint IS NULL OR i.kommunekode = $2)"#,
         nummer.trim().to_uppercase(),
-        kommunekode
+        scope
     )
     .fetch_optional(&pool)
     .await?
@@ -68,6 +96,7 @@ pub async fn institution_detail(nummer: String) -> Result<InstitutionFacts, AppE
             .to_string(),
         ejerform_label: ejerform.map(|e| e.label()).unwrap_or("Ukendt").to_string(),
         adresse: row.adresse,
+        kommune: row.kommune,
         p_nummer: row.p_nummer,
         cvr: row.cvr,
         active: row.active,
@@ -76,50 +105,78 @@ pub async fn institution_detail(nummer: String) -> Result<InstitutionFacts, AppE
             crate::institution::sections::danish_time(row.created_at).date(),
         ),
         logged_in: row.logged_in,
-        maintained_by_kommune: ejerform.is_some_and(|e| KOMMUNE_EJERFORMER.contains(&e)),
+        maintained_by_caller: ejerform.is_some_and(|e| maintained_ejerformer(principal.role()).contains(&e)),
+        support: scope.is_none(),
         version: row.version,
     })
 }
 
-/// Create an institution of the administrator's kommune; answers with its new number.
+/// Create an institution; answers with its new number. A kommune
+/// administrator creates one of their own kommune (`kommunekode` is ignored);
+/// support creates a private one in the kommune `kommunekode` names.
 #[server(prefix = "/api/fn", endpoint = "kommune_opret_dagtilbud")]
-pub async fn create_institution(#[server(flatten)] form: NewInstitutionForm) -> Result<String, AppError> {
-    let (admin_id, kommunekode) = crate::auth::ssr::require_kommune()?;
-    let values = crate::ssr::flash::form_values(&form);
+pub async fn create_institution(
+    #[server(default)] kommunekode: String,
+    #[server(flatten)] form: NewInstitutionForm,
+) -> Result<String, AppError> {
+    let (principal, scope) = crate::auth::ssr::require_admin()?;
+    let home = principal.role().start_page();
+    let mut values = crate::ssr::flash::form_values(&form);
+    values.push(("kommunekode".into(), kommunekode.clone()));
     let result = async {
-        let new = form.parse(&KOMMUNE_EJERFORMER).map_err(AppError::Validation)?;
         let pool = crate::ssr::pool()?;
-        let principal = crate::auth::ssr::require_principal()?;
+        let chosen = match scope {
+            Some(own) => Ok(own),
+            None => {
+                super::ssr::existing_kommune(&pool, &kommunekode, "Vælg den kommune, dagtilbuddet ligger i.")
+                    .await?
+            }
+        };
+        let new = form.parse(maintained_ejerformer(principal.role()));
+        let (kommunekode, new) = match (chosen, new) {
+            (Ok(kode), Ok(new)) => (kode, new),
+            (chosen, new) => {
+                let mut errors = chosen.err().unwrap_or_default();
+                errors.extend(new.err().unwrap_or_default());
+                return Err(AppError::Validation(errors));
+            }
+        };
         let actor = crate::audit::Actor::from_principal(&principal);
-        debug_assert_eq!(actor.id, Some(admin_id));
         super::ssr::create_institution(&pool, kommunekode, &new, &actor, crate::auth::ssr::client_ip()).await
     }
     .await;
     if let Ok(nummer) = &result {
-        leptos_axum::redirect(&format!("/kommune/dagtilbud/{nummer}?oprettet=1"));
+        leptos_axum::redirect(&format!("{home}/dagtilbud/{nummer}?oprettet=1"));
     }
-    crate::ssr::flash::finish("dagtilbud-opret", "/kommune/nyt-dagtilbud", values, None, result).await
+    crate::ssr::flash::finish(
+        "dagtilbud-opret",
+        &format!("{home}/nyt-dagtilbud"),
+        values,
+        None,
+        result,
+    )
+    .await
 }
 
-/// Close an institution of the administrator's kommune that was loaded at `version`.
+/// Close an institution the caller maintains (see [`maintained_ejerformer`])
+/// that was loaded at `version`.
 #[server(prefix = "/api/fn", endpoint = "kommune_luk_dagtilbud")]
 pub async fn close_institution(
     nummer: String,
     version: i32,
     #[server(flatten)] form: CloseForm,
 ) -> Result<(), AppError> {
-    let (_, kommunekode) = crate::auth::ssr::require_kommune()?;
+    let (principal, scope) = crate::auth::ssr::require_admin()?;
     let nummer = nummer.trim().to_uppercase();
-    let page = format!("/kommune/dagtilbud/{nummer}");
+    let page = Workspace::for_admin(principal.role(), &nummer).base();
     let values = crate::ssr::flash::form_values(&form);
     let result = async {
         let pool = crate::ssr::pool()?;
-        let principal = crate::auth::ssr::require_principal()?;
         let actor = crate::audit::Actor::from_principal(&principal);
         let today = crate::institution::forms::today()?;
         super::ssr::close_institution(
             &pool,
-            kommunekode,
+            scope,
             &nummer,
             version,
             |created| form.parse(today, created),
@@ -135,21 +192,62 @@ pub async fn close_institution(
     crate::ssr::flash::finish("dagtilbud-luk", &page, values, None, result).await
 }
 
+/// The choices of a `<select>` as (value, label).
+fn choices<T: Copy>(
+    items: &[T],
+    value: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|&t| (value(t).to_string(), label(t).to_string()))
+        .collect()
+}
+
 #[component]
 pub fn NewInstitutionPage() -> impl IntoView {
+    let support = in_support_area();
+    let role = if support { Role::Support } else { Role::Kommune };
     let action = ServerAction::<CreateInstitution>::new();
-    let flash = Resource::new_blocking(|| (), |_| crate::auth::take_form_flash("dagtilbud-opret".into()));
+    let flash = Resource::new_blocking(
+        || (),
+        move |_| async move {
+            let flash = crate::auth::take_form_flash("dagtilbud-opret".into()).await;
+            let kommuner = if support {
+                crate::support::kommune_choices().await
+            } else {
+                Ok(Vec::new())
+            };
+            (flash, kommuner)
+        },
+    );
+    let mut fields: Vec<String> = NewInstitutionForm::FIELDS.iter().map(|f| f.to_string()).collect();
+    if support {
+        fields.insert(0, "kommunekode".into());
+    }
     view! {
         <Title text="Opret dagtilbud" />
-        <p><a href="/kommune">"Tilbage til oversigten"</a></p>
-        <h1>"Opret dagtilbud"</h1>
+        <p><a href=role.start_page()>"Tilbage til oversigten"</a></p>
+        <h1>{if support { "Opret privat dagtilbud" } else { "Opret dagtilbud" }}</h1>
         <p class="lead">
-            "Opret et kommunalt, selvejende eller udliciteret dagtilbud. Systemet giver det et institutionsnummer, "
-            "som aldrig bliver genbrugt. Private dagtilbud oprettes af STIL's support."
+            {if support {
+                "Opret et privat dagtilbud i en kommune. Systemet giver det et institutionsnummer, som aldrig bliver genbrugt. \
+                 Kommunale, selvejende og udliciterede dagtilbud oprettes af kommunen."
+            } else {
+                "Opret et kommunalt, selvejende eller udliciteret dagtilbud. Systemet giver det et institutionsnummer, \
+                 som aldrig bliver genbrugt. Private dagtilbud oprettes af STIL's support."
+            }}
         </p>
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let flash = flash.await.ok().flatten().unwrap_or_default();
+            {move || {
+                let fields = fields.clone();
+                Suspend::new(async move {
+                let (flash, kommuner) = flash.await;
+                let kommuner = match kommuner {
+                    Ok(kommuner) => kommuner,
+                    Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
+                };
+                let flash = flash.ok().flatten().unwrap_or_default();
                 let values = flash.values.clone();
                 let value = move |name: &str| values.get(name).cloned().unwrap_or_default();
                 let errors = FormErrors::new(flash.errors.clone());
@@ -158,16 +256,20 @@ pub fn NewInstitutionPage() -> impl IntoView {
                         errors.replace(errors_from(&error));
                     }
                 });
-                let types: Vec<(&'static str, &'static str)> =
-                    InstitutionType::ALL.iter().map(|t| (t.as_str(), t.label())).collect();
-                let ejerformer: Vec<(&'static str, &'static str)> =
-                    KOMMUNE_EJERFORMER.iter().map(|e| (e.as_str(), e.label())).collect();
+                let types = choices(InstitutionType::ALL, InstitutionType::as_str, InstitutionType::label);
+                let ejerformer = choices(maintained_ejerformer(role), Ejerform::as_str, Ejerform::label);
+                let kommune_options: Vec<(String, String)> =
+                    kommuner.into_iter().map(|k| (format!("{:03}", k.kode), format!("{} ({:03})", k.navn, k.kode))).collect();
+                let ejerform_value = if support { Ejerform::Privat.as_str().to_string() } else { value("ejerform") };
                 view! {
-                    <ErrorSummary errors fields=NewInstitutionForm::FIELDS.iter().map(|f| f.to_string()).collect() />
+                    <ErrorSummary errors fields />
                     <ActionForm action=action attr:novalidate=true attr:class="form">
+                        {support.then(|| view! {
+                            <SelectField name="kommunekode" label="Kommune" options=kommune_options value=value("kommunekode") placeholder="Vælg kommune" errors />
+                        })}
                         <TextField name="navn" label="Navn" value=value("navn") errors hint="Fx Børnehuset Solsikken. Højst 132 tegn." />
                         <SelectField name="institution_type" label="Type" options=types value=value("institution_type") placeholder="Vælg type" errors />
-                        <SelectField name="ejerform" label="Ejerform" options=ejerformer value=value("ejerform") placeholder="Vælg ejerform" errors />
+                        <SelectField name="ejerform" label="Ejerform" options=ejerformer value=ejerform_value placeholder="Vælg ejerform" errors />
                         <TextField name="vejnavn" label="Vejnavn" value=value("vejnavn") errors autocomplete="address-line1" />
                         <TextField name="husnummer" label="Husnummer" class="input-char-8" value=value("husnummer") errors hint="Fx 12 eller 12B." />
                         <TextField name="postnummer" label="Postnummer" class="input-char-4" value=value("postnummer") errors autocomplete="postal-code" hint="Fire cifre. Byen findes ud fra postnummeret." />
@@ -175,14 +277,22 @@ pub fn NewInstitutionPage() -> impl IntoView {
                         <TextField name="cvr" label="CVR-nummer (valgfrit)" class="input-char-8" value=value("cvr") errors hint="Otte cifre." />
                         <button type="submit" class="button" disabled=move || action.pending().get()>"Opret dagtilbud"</button>
                     </ActionForm>
-                }
-            })}
+                }.into_any()
+            })}}
         </Suspense>
     }
 }
 
+/// One institution for a kommune administrator (`/kommune/dagtilbud/{nr}`)
+/// or support (`/support/dagtilbud/{nr}`).
 #[component]
-pub fn KommuneInstitutionPage() -> impl IntoView {
+pub fn AdminInstitutionPage() -> impl IntoView {
+    let home = if in_support_area() {
+        Role::Support
+    } else {
+        Role::Kommune
+    }
+    .start_page();
     let params = use_params_map();
     let query = use_query_map();
     let nummer = params
@@ -221,7 +331,7 @@ pub fn KommuneInstitutionPage() -> impl IntoView {
     };
     view! {
         <Title text="Dagtilbud" />
-        <p><a href="/kommune">"Tilbage til oversigten"</a></p>
+        <p><a href=home>"Tilbage til oversigten"</a></p>
         {move || notice().map(|text| view! { <div class="alert alert-success" role="status"><p>{text}</p></div> })}
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
@@ -230,7 +340,8 @@ pub fn KommuneInstitutionPage() -> impl IntoView {
                     Ok(detail) => detail,
                     Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 };
-                let workspace = Workspace { nummer: Some(detail.nummer.clone()) };
+                let role = if detail.support { Role::Support } else { Role::Kommune };
+                let workspace = Workspace::for_admin(role, &detail.nummer);
                 view! {
                     <h1>{detail.navn.clone()}</h1>
                     <MasterFacts detail=detail.clone() />
@@ -238,7 +349,10 @@ pub fn KommuneInstitutionPage() -> impl IntoView {
                         view! {
                             <section aria-labelledby="afsnit">
                                 <h2 id="afsnit">"Indberetning"</h2>
-                                <p>"Du kan rette afsnittene på dagtilbuddets vegne. Historikken viser, at kommunen har gjort det."</p>
+                                <p>{format!(
+                                    "Du kan rette afsnittene på dagtilbuddets vegne. Historikken viser, at {} har gjort det.",
+                                    if detail.support { "support" } else { "kommunen" }
+                                )}</p>
                                 <SectionTable workspace=workspace.clone() />
                                 <p class="button-row">
                                     <a class="button button-secondary" href=workspace.page("forhaandsvisning")>"Se siden som forældre ser den"</a>
@@ -246,7 +360,7 @@ pub fn KommuneInstitutionPage() -> impl IntoView {
                                 </p>
                             </section>
                             <ResetCode detail=detail.clone() />
-                            {detail.maintained_by_kommune.then(|| view! { <CloseInstitutionForm detail=detail.clone() action=close flash=flash.clone() /> })}
+                            {detail.maintained_by_caller.then(|| view! { <CloseInstitutionForm detail=detail.clone() action=close flash=flash.clone() /> })}
                         }.into_any()
                     } else {
                         view! {
@@ -258,6 +372,9 @@ pub fn KommuneInstitutionPage() -> impl IntoView {
                             </section>
                         }.into_any()
                     }}
+                    {detail.support.then(|| view! {
+                        <p><a href=format!("/support/log?dagtilbud={}", detail.nummer)>"Se dagtilbuddets hændelser i loggen"</a></p>
+                    })}
                 }.into_any()
             })}
         </Suspense>
@@ -277,6 +394,7 @@ fn MasterFacts(detail: InstitutionFacts) -> impl IntoView {
             <dt>"Type"</dt><dd>{detail.type_label}</dd>
             <dt>"Ejerform"</dt><dd>{detail.ejerform_label}</dd>
             <dt>"Adresse"</dt><dd>{detail.adresse}</dd>
+            <dt>"Kommune"</dt><dd>{format!("{} Kommune", detail.kommune)}</dd>
             <dt>"P-nummer"</dt><dd>{detail.p_nummer.unwrap_or_else(|| "Ikke oplyst".into())}</dd>
             <dt>"CVR-nummer"</dt><dd>{detail.cvr.unwrap_or_else(|| "Ikke oplyst".into())}</dd>
             <dt>"Oprettet"</dt><dd>{detail.created}</dd>
@@ -289,6 +407,11 @@ fn MasterFacts(detail: InstitutionFacts) -> impl IntoView {
 /// post to the letters endpoint, so it works without JavaScript).
 #[component]
 fn ResetCode(detail: InstitutionFacts) -> impl IntoView {
+    let action = if detail.support {
+        format!("/support/dagtilbud/{}/kode", detail.nummer)
+    } else {
+        "/kommune/breve".to_string()
+    };
     view! {
         <section aria-labelledby="kode">
             <h2 id="kode">"Ny kode"</h2>
@@ -296,7 +419,7 @@ fn ResetCode(detail: InstitutionFacts) -> impl IntoView {
                 "Har dagtilbuddet mistet sit brev eller sin adgangskode, så lav en ny engangskode. "
                 "Den gamle kode og adgangskoden holder op med at virke, og alle, der er logget ind som dagtilbuddet, bliver logget ud."
             </p>
-            <form method="post" action="/kommune/breve" class="form">
+            <form method="post" action=action class="form">
                 <input type="hidden" name="nummer" value=detail.nummer.clone() />
                 <input type="hidden" name="format" value="html" />
                 <button type="submit" class="button button-secondary">"Lav ny kode og vis brevet"</button>

@@ -262,10 +262,18 @@ pub async fn letter_job(
             .into_bytes(),
         ),
     };
+    no_store_document(content_type, disposition, body)
+}
+
+/// A document that holds secrets (codes) or personal data: never kept in a cache.
+pub fn no_store_document(
+    content_type: &'static str,
+    disposition: Option<&'static str>,
+    body: Vec<u8>,
+) -> Response {
     let mut response = (StatusCode::OK, body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    // The codes must not stay in any cache.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Some(disposition) = disposition {
         headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static(disposition));
@@ -316,6 +324,40 @@ impl AppError {
             _ => plain::internal_error(),
         }
     }
+}
+
+/// The kommune a form names by its code, or the form's error for the field
+/// `kommunekode`.
+/// `missing` is the message when no kommune was chosen.
+pub async fn existing_kommune(
+    pool: &PgPool,
+    input: &str,
+    missing: &str,
+) -> Result<Result<i16, crate::error::FieldErrors>, AppError> {
+    let field_error = |message: String| {
+        Err(crate::error::FieldErrors::from([(
+            "kommunekode".to_string(),
+            message,
+        )]))
+    };
+    if input.trim().is_empty() {
+        return Ok(field_error(missing.into()));
+    }
+    let kode = match crate::domain::Kommunekode::parse(input) {
+        Ok(kode) => kode.get(),
+        Err(message) => return Ok(field_error(message)),
+    };
+    let known = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM kommuner WHERE kode = $1) AS "known!""#,
+        kode
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(if known {
+        Ok(kode)
+    } else {
+        field_error("Kommunekoden findes ikke. Vælg en af de 98 kommuner.".into())
+    })
 }
 
 /// Create an institution of `kommunekode` with the next free system number,
@@ -377,12 +419,13 @@ pub async fn create_institution(
     Err(AppError::Internal)
 }
 
-/// Close an active institution of `kommunekode` that the caller loaded at
-/// `version`, on the date `parse` accepts (given the day it was created). Its
-/// account's sessions end at once. Private institutions are support's.
+/// Close an active institution that the caller loaded at `version`, on the
+/// date `parse` accepts (given the day it was created). Its account's sessions
+/// end at once. With `scope` a kommune's administrator closes one of its
+/// non-private institutions; without it support closes a private one.
 pub async fn close_institution(
     pool: &PgPool,
-    kommunekode: i16,
+    scope: Option<i16>,
     nummer: &str,
     version: i32,
     parse: impl FnOnce(time::Date) -> Result<time::Date, crate::error::FieldErrors>,
@@ -390,10 +433,12 @@ pub async fn close_institution(
     ip: Option<std::net::IpAddr>,
 ) -> Result<(), AppError> {
     let row = sqlx::query!(
-        r#"SELECT id, version, status, ejerform, created_at FROM institutions
-           WHERE nummer = $1 AND kommunekode = $2 AND ejerform <> 'privat'"#,
+        r#"SELECT id, version, status, kommunekode, created_at FROM institutions
+           WHERE nummer = $1
+             AND CASE WHEN $2::smallint IS NULL THEN ejerform = 'privat'
+                      ELSE kommunekode = $2 AND ejerform <> 'privat' END"#,
         nummer,
-        kommunekode
+        scope
     )
     .fetch_optional(pool)
     .await?
@@ -424,7 +469,7 @@ pub async fn close_institution(
         actor.role,
         actor.id,
         actor.label,
-        kommunekode,
+        row.kommunekode,
         ip.map(|ip| ip.to_string()),
     )
     .fetch_optional(pool)

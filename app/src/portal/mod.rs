@@ -99,12 +99,7 @@ pub fn Landing() -> impl IntoView {
                 match data.await {
                     (Some(Ok(page)), _) => view! { <Results page filter=filter.get_untracked() /> }.into_any(),
                     (Some(Err(AppError::Validation(errors))), _) => view! {
-                        <div class="error-summary" role="alert" aria-labelledby="soegefejl" tabindex="-1">
-                            <h2 id="soegefejl">"Søgningen kan ikke udføres"</h2>
-                            <ul>
-                                {errors.into_iter().map(|(field, message)| view! { <li><a href=format!("#{field}")>{message}</a></li> }).collect_view()}
-                            </ul>
-                        </div>
+                        <crate::pages::QueryErrors errors heading="Søgningen kan ikke udføres" />
                     }.into_any(),
                     (Some(Err(error)), _) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
                     (None, Some(Ok(stats))) => view! { <KommuneList stats /> }.into_any(),

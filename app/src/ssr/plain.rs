@@ -4,7 +4,8 @@
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-fn escape(text: &str) -> String {
+/// Text made safe to put into HTML.
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -13,14 +14,27 @@ fn escape(text: &str) -> String {
 
 /// A page with a heading and one paragraph.
 pub fn page(status: StatusCode, title: &str, message: &str) -> Response {
-    let (title, message) = (escape(title), escape(message));
+    document(
+        status,
+        title,
+        &format!(
+            "<p>{}</p><p><a href=\"/\">Gå til forsiden</a></p>",
+            escape(message)
+        ),
+    )
+}
+
+/// A page with a heading and `content`, which must be HTML built with
+/// [`escape`] around everything not written here. Never stored by a cache.
+pub fn document(status: StatusCode, title: &str, content: &str) -> Response {
+    let title = escape(title);
     let body = format!(
         r##"<!DOCTYPE html>
 <html lang="da"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} – {service}</title><link rel="stylesheet" href="/pkg/dagtilbud.css"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>
 <body><a class="skip-link" href="#indhold">Gå til indholdet</a>
 <header class="site-header"><div class="container header-inner"><a class="brand" href="/"><span class="brand-name">{service}</span><span class="brand-sub">Frivillig indberetning og information om dagtilbud</span></a></div></header>
-<main id="indhold" class="container" tabindex="-1"><article class="prose"><h1>{title}</h1><p>{message}</p><p><a href="/">Gå til forsiden</a></p></article></main>
+<main id="indhold" class="container" tabindex="-1"><article class="prose"><h1>{title}</h1>{content}</article></main>
 <footer class="site-footer"><div class="container footer-inner"><p>Ansvarlig myndighed: Styrelsen for It og Læring (STIL) på vegne af Børne- og Undervisningsministeriet.</p><ul class="footer-links"><li><a href="/tilgaengelighed">Tilgængelighedserklæring</a></li><li><a href="/cookies">Cookies</a></li></ul></div></footer>
 </body></html>"##,
         service = crate::SERVICE_NAME

@@ -1,0 +1,529 @@
+//! Server side of support's pages: account changes, the audit log query, and
+//! the plain endpoints that answer with a document: an institution's new
+//! code as a letter, an account's single-use password (shown once), and the
+//! audit log as CSV.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Extension;
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::PgPool;
+
+use super::accounts::NewAccountForm;
+use super::audit_log::{action_label, AuditEntry, AuditFilter, CheckedAuditFilter};
+use crate::audit::Actor;
+use crate::auth::ssr::{format_code, generate_code, ClientIp, CurrentAuth};
+use crate::auth::Principal;
+use crate::components::form::FORM;
+use crate::error::{AppError, FieldErrors};
+use crate::kommune::ssr::{danish_csv, existing_kommune, letters_html, no_store_document, Letter};
+use crate::ssr::plain::{self, escape};
+use crate::ssr::AppState;
+
+/// Rows in one CSV export of the audit log at most.
+pub const MAX_EXPORT_ROWS: i64 = 100_000;
+
+/// A generated password for an administrator: 24 characters from the letter
+/// codes' unambiguous alphabet (about 120 bits). It works once: the account
+/// must choose its own at the next log-in.
+pub fn generate_password() -> SecretString {
+    SecretString::from(format!("{}{}", generate_code(), generate_code()))
+}
+
+/// The calling support user; `None` for anyone else (or one who must first
+/// choose a password).
+fn support_caller(auth: &CurrentAuth) -> Option<Principal> {
+    match auth.0.as_ref() {
+        Some(auth) if !auth.pending_password && matches!(auth.principal, Principal::Support { .. }) => {
+            Some(auth.principal.clone())
+        }
+        _ => None,
+    }
+}
+
+fn forbidden() -> Response {
+    plain::page(
+        StatusCode::FORBIDDEN,
+        "Ingen adgang",
+        "Kun STIL's support kan gøre dette.",
+    )
+}
+
+fn caller() -> Result<(Principal, PgPool), AppError> {
+    crate::auth::ssr::require_support()?;
+    Ok((crate::auth::ssr::require_principal()?, crate::ssr::pool()?))
+}
+
+// ---------------------------------------------------------------------------
+// Accounts
+
+pub async fn create_account(form: &NewAccountForm) -> Result<i64, AppError> {
+    let (principal, pool) = caller()?;
+    let mut errors = FieldErrors::new();
+    let email = crate::domain::Email::parse(&form.email)
+        .map_err(|m| errors.insert("email".into(), m))
+        .ok();
+    let navn = form.navn.trim();
+    match navn.chars().count() {
+        0 => {
+            errors.insert("navn".into(), "Skriv personens navn, fx Ida Hansen.".into());
+        }
+        n if n > 100 => {
+            errors.insert(
+                "navn".into(),
+                format!("Navnet må højst være 100 tegn. Du har skrevet {n}."),
+            );
+        }
+        _ => {}
+    }
+    let kommunekode = match form.rolle.as_str() {
+        "kommune" => existing_kommune(
+            &pool,
+            &form.kommunekode,
+            "Vælg den kommune, kommuneadministratoren arbejder for.",
+        )
+        .await?
+        .map_err(|e| errors.extend(e))
+        .ok(),
+        "support" => {
+            if !form.kommunekode.trim().is_empty() {
+                errors.insert(
+                    "kommunekode".into(),
+                    "En supportkonto hører ikke til en kommune. Vælg Ingen kommune.".into(),
+                );
+            }
+            None
+        }
+        "" => {
+            errors.insert("rolle".into(), "Vælg kontoens rolle.".into());
+            None
+        }
+        _ => {
+            errors.insert(
+                "rolle".into(),
+                "Vælg Kommuneadministrator eller Support (STIL) som rolle.".into(),
+            );
+            None
+        }
+    };
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    let actor = Actor::from_principal(&principal);
+    let created = sqlx::query_scalar!(
+        r#"WITH created AS (
+             INSERT INTO admin_accounts (email, navn, role, kommunekode, must_change_password)
+             VALUES ($1, $2, $3, $4, true)
+             ON CONFLICT (email) DO NOTHING
+             RETURNING id
+           ), audited AS (
+             INSERT INTO audit_log (actor_role, actor_id, actor_label, action, kommunekode, client_ip, details)
+             SELECT $5, $6, $7, 'konto_oprettet', $4, $8::text::inet,
+                    jsonb_build_object('konto', id, 'email', $1::text, 'rolle', $3::text)
+             FROM created
+           )
+           SELECT id FROM created"#,
+        email.as_str(),
+        navn,
+        form.rolle,
+        kommunekode,
+        actor.role,
+        actor.id,
+        actor.label,
+        crate::auth::ssr::client_ip().map(|ip| ip.to_string()),
+    )
+    .fetch_optional(&pool)
+    .await?;
+    created.ok_or_else(|| {
+        AppError::field(
+            "email",
+            format!(
+                "Der findes allerede en konto med e-mailadressen {}. Find den i listen over konti.",
+                email.as_str()
+            ),
+        )
+    })
+}
+
+pub async fn move_account(id: i64, from: i16, kommunekode: &str) -> Result<(), AppError> {
+    let (principal, pool) = caller()?;
+    let to = existing_kommune(&pool, kommunekode, "Vælg den kommune, kontoen skal flyttes til.")
+        .await?
+        .map_err(AppError::Validation)?;
+    if to == from {
+        return Err(AppError::field(
+            "kommunekode",
+            "Kontoen hører allerede til den kommune. Vælg en anden kommune.",
+        ));
+    }
+    let actor = Actor::from_principal(&principal);
+    let moved = sqlx::query_scalar!(
+        r#"WITH moved AS (
+             UPDATE admin_accounts SET kommunekode = $2, epoch = epoch + 1
+             WHERE id = $1 AND role = 'kommune' AND kommunekode = $3 AND NOT disabled
+             RETURNING id, email
+           ), audited AS (
+             INSERT INTO audit_log (actor_role, actor_id, actor_label, action, kommunekode, client_ip, details)
+             SELECT $4, $5, $6, 'konto_flyttet', $2, $7::text::inet,
+                    jsonb_build_object('konto', id, 'email', email, 'fra', $3::smallint, 'til', $2::smallint)
+             FROM moved
+           )
+           SELECT id FROM moved"#,
+        id,
+        to,
+        from,
+        actor.role,
+        actor.id,
+        actor.label,
+        crate::auth::ssr::client_ip().map(|ip| ip.to_string()),
+    )
+    .fetch_optional(&pool)
+    .await?;
+    if moved.is_some() {
+        return Ok(());
+    }
+    let exists = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM admin_accounts WHERE id = $1 AND role = 'kommune') AS "exists!""#,
+        id
+    )
+    .fetch_one(&pool)
+    .await?;
+    if exists {
+        Err(AppError::Conflict(
+            "Kontoen er ændret, efter du åbnede siden (flyttet eller spærret). Genindlæs siden og prøv igen."
+                .into(),
+        ))
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+pub async fn set_disabled(id: i64, disable: bool) -> Result<(), AppError> {
+    let (principal, pool) = caller()?;
+    let actor = Actor::from_principal(&principal);
+    if disable && actor.id == Some(id) {
+        return Err(AppError::field(FORM, "Du kan ikke spærre din egen konto."));
+    }
+    let changed = sqlx::query_scalar!(
+        r#"WITH changed AS (
+             UPDATE admin_accounts SET disabled = $2, epoch = epoch + 1
+             WHERE id = $1 AND disabled <> $2
+             RETURNING id, email, kommunekode
+           ), audited AS (
+             INSERT INTO audit_log (actor_role, actor_id, actor_label, action, kommunekode, client_ip, details)
+             SELECT $3, $4, $5, CASE WHEN $2 THEN 'konto_spaerret' ELSE 'konto_genaabnet' END, kommunekode,
+                    $6::text::inet, jsonb_build_object('konto', id, 'email', email)
+             FROM changed
+           )
+           SELECT id FROM changed"#,
+        id,
+        disable,
+        actor.role,
+        actor.id,
+        actor.label,
+        crate::auth::ssr::client_ip().map(|ip| ip.to_string()),
+    )
+    .fetch_optional(&pool)
+    .await?;
+    if changed.is_some() {
+        return Ok(());
+    }
+    let exists = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM admin_accounts WHERE id = $1) AS "exists!""#,
+        id
+    )
+    .fetch_one(&pool)
+    .await?;
+    if !exists {
+        return Err(AppError::NotFound);
+    }
+    Err(AppError::Conflict(if disable {
+        "Kontoen er allerede spærret. Genindlæs siden.".into()
+    } else {
+        "Kontoen er allerede åben. Genindlæs siden.".into()
+    }))
+}
+
+/// POST /support/konti/{id}/adgangskode: a new single-use password for an
+/// administrator account, shown once on the page this answers with. The old
+/// password stops working and every session of the account ends.
+pub async fn account_password(
+    State(state): State<AppState>,
+    Extension(auth): Extension<CurrentAuth>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(principal) = support_caller(&auth) else {
+        return forbidden();
+    };
+    let not_found = || {
+        plain::page(
+            StatusCode::NOT_FOUND,
+            "Kontoen findes ikke",
+            "Kontoen findes ikke. Gå tilbage til listen over konti og prøv igen.",
+        )
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found();
+    };
+    let password = generate_password();
+    let hash = match crate::ssr::password::hash(password.clone()).await {
+        Ok(hash) => hash,
+        Err(_) => return plain::internal_error(),
+    };
+    let actor = Actor::from_principal(&principal);
+    let changed = sqlx::query!(
+        r#"WITH account AS (
+             SELECT id, password_hash IS NULL AS first FROM admin_accounts WHERE id = $1 AND NOT disabled
+           ), changed AS (
+             UPDATE admin_accounts a SET password_hash = $2, must_change_password = true, epoch = a.epoch + 1
+             FROM account WHERE a.id = account.id
+             RETURNING a.id, a.email, a.kommunekode, account.first
+           ), audited AS (
+             INSERT INTO audit_log (actor_role, actor_id, actor_label, action, kommunekode, client_ip, details)
+             SELECT $3, $4, $5, 'adgangskode_nulstillet', kommunekode, $6::text::inet,
+                    jsonb_build_object('konto', id, 'email', email, 'foerste', first)
+             FROM changed
+           )
+           SELECT email, first AS "first!" FROM changed"#,
+        id,
+        hash,
+        actor.role,
+        actor.id,
+        actor.label,
+        ip.map(|ip| ip.to_string()),
+    )
+    .fetch_optional(&state.pool)
+    .await;
+    let changed = match changed {
+        Ok(Some(changed)) => changed,
+        Ok(None) => {
+            let disabled = sqlx::query_scalar!("SELECT disabled FROM admin_accounts WHERE id = $1", id)
+                .fetch_optional(&state.pool)
+                .await;
+            return match disabled {
+                Ok(Some(true)) => plain::page(
+                    StatusCode::CONFLICT,
+                    "Kontoen er spærret",
+                    "Kontoen er spærret, så der kan ikke laves en adgangskode til den. Åbn kontoen igen først.",
+                ),
+                Ok(_) => not_found(),
+                Err(error) => plain::failed_request("/support/konti", &AppError::from(error)),
+            };
+        }
+        Err(error) => return plain::failed_request("/support/konti", &AppError::from(error)),
+    };
+    let content = format!(
+        "<p>{intro}</p>\
+         <p class=\"one-time-secret\" aria-label=\"Engangsadgangskode\"><strong>{password}</strong></p>\
+         <p>Giv koden til personen ad en sikker vej, fx pr. telefon. Den vises kun her: når du forlader siden, \
+         kan den ikke findes frem igen. Personen logger ind på {login} med sin e-mail og koden og vælger \
+         derefter sin egen adgangskode.</p>\
+         <p><a href=\"/support/konti/{id}\">Tilbage til kontoen</a></p>",
+        intro = escape(&format!(
+            "{} til {}:",
+            if changed.first { "Engangsadgangskode" } else { "Ny engangsadgangskode" },
+            changed.email
+        )),
+        password = escape(password.expose_secret()),
+        login = escape(&format!("{}/admin/log-ind", state.settings.public_url)),
+    );
+    plain::document(StatusCode::OK, "Engangsadgangskode", &content)
+}
+
+// ---------------------------------------------------------------------------
+// Institutions
+
+/// POST /support/dagtilbud/{nummer}/kode: a new single-use code for one
+/// active institution in any kommune, answered with the same letter the
+/// kommune prints. The old code and password stop working and the
+/// institution's sessions end.
+pub async fn institution_code(
+    State(state): State<AppState>,
+    Extension(auth): Extension<CurrentAuth>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(nummer): Path<String>,
+) -> Response {
+    let Some(principal) = support_caller(&auth) else {
+        return forbidden();
+    };
+    let not_found = || {
+        plain::page(
+            StatusCode::NOT_FOUND,
+            "Dagtilbud ikke fundet",
+            "Dagtilbuddet findes ikke blandt de aktive dagtilbud. Søg efter det igen.",
+        )
+    };
+    let Ok(nummer) = crate::domain::InstitutionNumber::parse(&nummer) else {
+        return not_found();
+    };
+    let found = sqlx::query!(
+        r#"SELECT i.id, i.navn, i.vejnavn, i.husnummer, i.postnummer, i.postby, k.navn AS kommune
+           FROM institutions i JOIN kommuner k ON k.kode = i.kommunekode
+           WHERE i.nummer = $1 AND i.status = 'aktiv'"#,
+        nummer.as_str()
+    )
+    .fetch_optional(&state.pool)
+    .await;
+    let institution = match found {
+        Ok(Some(institution)) => institution,
+        Ok(None) => return not_found(),
+        Err(error) => return plain::failed_request("/support", &AppError::from(error)),
+    };
+    let actor = Actor::from_principal(&principal);
+    let code = match crate::auth::ssr::issue_institution_code(&state.pool, institution.id, &actor, ip).await {
+        Ok(code) => code,
+        Err(AppError::NotFound) => return not_found(),
+        Err(error) => return plain::failed_request("/support", &error),
+    };
+    let letter = Letter {
+        nummer: nummer.to_string(),
+        navn: institution.navn,
+        street: format!("{} {}", institution.vejnavn, institution.husnummer),
+        city: format!("{} {}", institution.postnummer, institution.postby),
+        code: format_code(&code),
+    };
+    let html = letters_html(
+        &format!("{} Kommune", institution.kommune),
+        &format!("{}/log-ind", state.settings.public_url),
+        &[letter],
+        None,
+    );
+    no_store_document("text/html; charset=utf-8", None, html.into_bytes())
+}
+
+// ---------------------------------------------------------------------------
+// Audit log
+
+/// The start of a Danish calendar day.
+fn danish_midnight(day: time::Date) -> time::OffsetDateTime {
+    let offset = crate::institution::sections::danish_time(day.midnight().assume_utc()).offset();
+    day.midnight().assume_offset(offset)
+}
+
+/// `key: value` pairs of an audit row's details, in one line.
+fn details_text(details: &serde_json::Value) -> String {
+    match details {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(key, value)| match value {
+                serde_json::Value::String(text) => format!("{key}: {text}"),
+                other => format!("{key}: {other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The audit rows the filter selects, newest first, and how many there are.
+pub async fn audit_entries(
+    pool: &PgPool,
+    filter: &CheckedAuditFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<AuditEntry>, i64), AppError> {
+    let from = filter.fra.map(danish_midnight);
+    let until = filter.til.and_then(|d| d.next_day()).map(danish_midnight);
+    let rows = sqlx::query!(
+        r#"SELECT l.at, l.actor_role, l.actor_label, l.action, i.nummer AS "nummer?", k.navn AS "kommune?",
+                  host(l.client_ip) AS ip, l.details, count(*) OVER () AS "matching!"
+           FROM audit_log l
+           LEFT JOIN institutions i ON i.id = l.institution_id
+           LEFT JOIN kommuner k ON k.kode = l.kommunekode
+           WHERE ($1 = '' OR strpos(lower(l.actor_label), $1) > 0)
+             AND ($2::text IS NULL OR l.institution_id = (SELECT id FROM institutions WHERE nummer = $2))
+             AND ($3::text IS NULL OR l.action = $3)
+             AND ($4::timestamptz IS NULL OR l.at >= $4)
+             AND ($5::timestamptz IS NULL OR l.at < $5)
+           ORDER BY l.at DESC, l.id DESC
+           LIMIT $6 OFFSET $7"#,
+        filter.konto,
+        filter.dagtilbud,
+        filter.handling,
+        from,
+        until,
+        limit,
+        offset
+    )
+    .fetch_all(pool)
+    .await?;
+    let matching = rows.first().map(|r| r.matching).unwrap_or(0);
+    let entries = rows
+        .into_iter()
+        .map(|r| AuditEntry {
+            at: crate::institution::sections::format_timestamp(r.at),
+            role: r.actor_role,
+            account: r.actor_label,
+            action: action_label(&r.action),
+            institution: r.nummer,
+            kommune: r.kommune,
+            ip: r.ip,
+            details: details_text(&r.details),
+        })
+        .collect();
+    Ok((entries, matching))
+}
+
+/// GET /support/log.csv?…: the audit rows the log page's filter selects, as CSV.
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    Extension(auth): Extension<CurrentAuth>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    if support_caller(&auth).is_none() {
+        return forbidden();
+    }
+    let filter = AuditFilter::from_query(|key| query.get(key).cloned());
+    let checked = match filter.check() {
+        Ok(checked) => checked,
+        Err(errors) => {
+            return plain::page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Udtrækket kan ikke laves",
+                &errors.into_values().collect::<Vec<_>>().join(" "),
+            )
+        }
+    };
+    let (entries, _) = match audit_entries(&state.pool, &checked, MAX_EXPORT_ROWS, 0).await {
+        Ok(found) => found,
+        Err(error) => return plain::failed_request("/support/log.csv", &error),
+    };
+    let header = [
+        "tidspunkt",
+        "rolle",
+        "konto",
+        "hændelse",
+        "dagtilbud",
+        "kommune",
+        "ip-adresse",
+        "detaljer",
+    ]
+    .map(String::from)
+    .to_vec();
+    let safe = crate::kommune::ssr::csv_safe;
+    let rows = entries.into_iter().map(|e| {
+        vec![
+            e.at,
+            e.role,
+            safe(&e.account),
+            e.action,
+            e.institution.unwrap_or_default(),
+            e.kommune.unwrap_or_default(),
+            e.ip.unwrap_or_default(),
+            safe(&e.details),
+        ]
+    });
+    match danish_csv(std::iter::once(header).chain(rows)) {
+        Ok(csv) => no_store_document(
+            "text/csv; charset=utf-8",
+            Some("attachment; filename=\"haendelseslog.csv\""),
+            csv,
+        ),
+        Err(error) => plain::failed_request("/support/log.csv", &error),
+    }
+}
