@@ -489,6 +489,29 @@ async fn support_manages_kommune_administrators_without_learning_their_passwords
             .unwrap();
     assert_eq!(leaked, 0);
 
+    // The log finds what she did and what was done to her account.
+    let log: serde_json::Value = support
+        .call("support_log", &[("filter[konto]", "ida@aarhus")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let shown: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in [
+        "Konto oprettet",
+        "Engangsadgangskode lavet",
+        "Log-ind",
+        "Adgangskode valgt",
+        "Konto spærret",
+    ] {
+        assert!(shown.contains(&action), "{action}: {shown:?}");
+    }
+
     // A support account is made the same way, without a kommune.
     let other = support
         .call(

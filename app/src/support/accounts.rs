@@ -9,7 +9,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
-use super::{kommune_choices, kommune_options, KommuneChoice, PAGE_SIZE};
+use super::{kommune_choices, kommune_options, KommuneChoice};
 use crate::components::form::{errors_from, ErrorSummary, FormErrors, FormFlash, SelectField, TextField};
 use crate::error::AppError;
 use crate::kommune::overview::encode_query_value;
@@ -17,6 +17,7 @@ use crate::kommune::overview::encode_query_value;
 /// The two kinds of administrator account.
 pub const ROLES: [(&str, &str); 2] = [("kommune", "Kommuneadministrator"), ("support", "Support (STIL)")];
 
+#[cfg(feature = "ssr")]
 fn role_label(role: &str) -> &'static str {
     ROLES
         .iter()
@@ -129,8 +130,8 @@ pub async fn accounts(#[server(default)] filter: AccountFilter) -> Result<Accoun
         filter.soeg.trim(),
         kommune,
         filter.rolle,
-        PAGE_SIZE,
-        (page - 1) * PAGE_SIZE
+        super::PAGE_SIZE,
+        (page - 1) * super::PAGE_SIZE
     )
     .fetch_all(&pool)
     .await?;
@@ -159,7 +160,7 @@ pub async fn accounts(#[server(default)] filter: AccountFilter) -> Result<Accoun
         accounts,
         matching,
         page,
-        pages: ((matching + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        pages: ((matching + super::PAGE_SIZE - 1) / super::PAGE_SIZE).max(1),
     })
 }
 

@@ -6,7 +6,6 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use super::PAGE_SIZE;
 use crate::error::{AppError, FieldErrors};
 use crate::kommune::overview::encode_query_value;
 
@@ -41,7 +40,8 @@ pub fn action_label(action: &str) -> String {
 /// The log's filter as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AuditFilter {
-    /// Part of the account's name: an e-mail or an institution number.
+    /// Part of the name of the account that acted or was acted on: an
+    /// e-mail or an institution number.
     #[serde(default)]
     pub konto: String,
     /// The institution's number.
@@ -195,13 +195,15 @@ pub async fn audit_entries_page(#[server(default)] filter: AuditFilter) -> Resul
     crate::auth::ssr::require_support()?;
     let checked = filter.check().map_err(AppError::Validation)?;
     let pool = crate::ssr::pool()?;
+    // The log's rows are short: twice the other lists' page.
+    let per_page = super::PAGE_SIZE * 2;
     let (entries, matching) =
-        super::ssr::audit_entries(&pool, &checked, PAGE_SIZE * 2, (checked.page - 1) * PAGE_SIZE * 2).await?;
+        super::ssr::audit_entries(&pool, &checked, per_page, (checked.page - 1) * per_page).await?;
     Ok(AuditPage {
         entries,
         matching,
         page: checked.page,
-        pages: ((matching + PAGE_SIZE * 2 - 1) / (PAGE_SIZE * 2)).max(1),
+        pages: ((matching + per_page - 1) / per_page).max(1),
     })
 }
 
@@ -240,7 +242,7 @@ fn FilterForm(filter: AuditFilter) -> impl IntoView {
             <div class="filter-row">
                 <div class="form-group">
                     <label class="form-label" for="konto">"Konto"</label>
-                    <span class="form-hint" id="konto-hjaelp">"E-mail eller institutionsnummer, eller en del af det."</span>
+                    <span class="form-hint" id="konto-hjaelp">"Hvem der gjorde det, eller hvis konto det gjaldt: e-mail eller institutionsnummer, eller en del af det."</span>
                     <input type="search" id="konto" name="konto" class="input" value=filter.konto.clone() aria-describedby="konto-hjaelp" />
                 </div>
                 <div class="form-group">

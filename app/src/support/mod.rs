@@ -12,7 +12,6 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Ejerform, InstitutionType};
 use crate::error::{AppError, FieldErrors};
 use crate::kommune::overview::encode_query_value;
 
@@ -239,11 +238,11 @@ pub async fn search(#[server(default)] filter: SupportFilter) -> Result<SupportS
     let hits = rows
         .into_iter()
         .map(|r| SupportHit {
-            type_label: InstitutionType::parse(&r.institution_type)
+            type_label: crate::domain::InstitutionType::parse(&r.institution_type)
                 .map(|t| t.label())
                 .unwrap_or("Ukendt")
                 .to_string(),
-            ejerform_label: Ejerform::parse(&r.ejerform)
+            ejerform_label: crate::domain::Ejerform::parse(&r.ejerform)
                 .map(|e| e.label())
                 .unwrap_or("Ukendt")
                 .to_string(),

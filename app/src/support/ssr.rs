@@ -435,7 +435,7 @@ pub async fn audit_entries(
            FROM audit_log l
            LEFT JOIN institutions i ON i.id = l.institution_id
            LEFT JOIN kommuner k ON k.kode = l.kommunekode
-           WHERE ($1 = '' OR strpos(lower(l.actor_label), $1) > 0)
+           WHERE ($1 = '' OR strpos(lower(l.actor_label), $1) > 0 OR strpos(lower(l.details->>'email'), $1) > 0)
              AND ($2::text IS NULL OR l.institution_id = (SELECT id FROM institutions WHERE nummer = $2))
              AND ($3::text IS NULL OR l.action = $3)
              AND ($4::timestamptz IS NULL OR l.at >= $4)
