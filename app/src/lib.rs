@@ -39,6 +39,7 @@ use crate::portal::compare::ComparePage;
 use crate::portal::kommune::KommunePortalPage;
 use crate::portal::{InstitutionPage, Landing};
 use crate::support::accounts::{AccountPage, AccountsPage};
+use crate::support::api_keys::ApiKeysPage;
 use crate::support::audit_log::AuditLogPage;
 use crate::support::SupportStart;
 
@@ -122,6 +123,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("support/konti") view=AccountsPage ssr=SsrMode::Async />
                     <Route path=path!("support/konti/:id") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("support/log") view=AuditLogPage ssr=SsrMode::Async />
+                    <Route path=path!("support/api-noegler") view=ApiKeysPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -86,6 +86,7 @@ impl Config {
             public_url: public_url.trim_end_matches('/').to_string(),
             request_timeout: Duration::from_secs(parsed("REQUEST_TIMEOUT_SECS", 30u64)?),
             demo: flag("DEMO"),
+            api_requests_per_minute: parsed("API_REQUESTS_PER_MINUTE", 600u32)?,
         };
         Ok(Config {
             settings,

@@ -77,6 +77,18 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/dagtilbud/{nummer}",
             axum::routing::get(app::portal::api::one),
         )
+        .route(
+            "/api/v1/kommune/dagtilbud",
+            axum::routing::get(app::kommune::api::kommune_list).post(app::kommune::api::kommune_create),
+        )
+        .route(
+            "/api/v1/kommune/dagtilbud/{nummer}",
+            axum::routing::get(app::kommune::api::kommune_one).put(app::kommune::api::kommune_update),
+        )
+        .route(
+            "/api/v1/kommune/dagtilbud/{nummer}/luk",
+            axum::routing::post(app::kommune::api::kommune_close),
+        )
         .route("/kommune/breve", axum::routing::post(app::kommune::ssr::letters))
         .route(
             "/kommune/breve/{id}",
@@ -97,6 +109,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/support/log.csv",
             axum::routing::get(app::support::ssr::audit_csv),
+        )
+        .route(
+            "/support/api-noegler/ny",
+            axum::routing::post(app::support::ssr::create_api_key),
         )
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {

@@ -1,6 +1,8 @@
 //! The kommune administrator's pages: the overview of the kommune's
 //! institutions and the log-in letters.
 
+#[cfg(feature = "ssr")]
+pub mod api;
 pub mod institutions;
 #[cfg(feature = "ssr")]
 pub mod jobs;

@@ -360,6 +360,95 @@ pub async fn existing_kommune(
     })
 }
 
+/// A field error unless `postnummer` is a Danish postal district.
+async fn known_postnummer(pool: &PgPool, postnummer: i16) -> Result<(), AppError> {
+    let exists = sqlx::query_scalar!("SELECT navn FROM postnumre WHERE postnummer = $1", postnummer)
+        .fetch_optional(pool)
+        .await?;
+    match exists {
+        Some(_) => Ok(()),
+        None => Err(AppError::field(
+            "postnummer",
+            format!("Postnummeret {postnummer} findes ikke. Tjek det, fx på postnord.dk."),
+        )),
+    }
+}
+
+/// Change the master data of an active institution that the caller loaded at
+/// `version`; answers with its new version. With `scope` a kommune's
+/// administrator (or system) changes one of its non-private institutions;
+/// without it support changes a private one. The audit row names the fields
+/// that changed.
+#[allow(clippy::too_many_arguments)]
+pub async fn update_institution(
+    pool: &PgPool,
+    scope: Option<i16>,
+    nummer: &str,
+    version: i32,
+    new: &crate::domain::register::NewInstitution,
+    actor: &Actor,
+    ip: Option<std::net::IpAddr>,
+) -> Result<i32, AppError> {
+    let postnummer = new.postnummer.get();
+    known_postnummer(pool, postnummer).await?;
+    let updated = sqlx::query!(
+        r#"WITH target AS (
+             SELECT id, kommunekode, to_jsonb(i) AS before FROM institutions i
+             WHERE nummer = $1 AND status = 'aktiv'
+               AND CASE WHEN $2::smallint IS NULL THEN ejerform = 'privat'
+                        ELSE kommunekode = $2 AND ejerform <> 'privat' END
+           ), updated AS (
+             UPDATE institutions i
+             SET navn = $4, institution_type = $5, ejerform = $6, vejnavn = $7, husnummer = $8,
+                 postnummer = $9, postby = p.navn, p_nummer = $10, cvr = $11,
+                 version = i.version + 1, updated_at = now()
+             FROM target t, postnumre p
+             WHERE i.id = t.id AND i.version = $3 AND p.postnummer = $9
+             RETURNING i.id, i.kommunekode, i.version, to_jsonb(i) AS after, t.before
+           ), audit AS (
+             INSERT INTO audit_log (actor_role, actor_id, actor_label, action, institution_id, kommunekode, client_ip, details)
+             SELECT $12, $13, $14, 'dagtilbud_rettet', id, kommunekode, $15::text::inet,
+                    jsonb_build_object('felter', (
+                      SELECT COALESCE(jsonb_agg(key ORDER BY key), '[]'::jsonb)
+                      FROM jsonb_each(after) a
+                      WHERE key IN ('navn', 'institution_type', 'ejerform', 'vejnavn', 'husnummer',
+                                    'postnummer', 'p_nummer', 'cvr')
+                        AND a.value IS DISTINCT FROM before -> key))
+             FROM updated
+           )
+           SELECT (SELECT version FROM updated) AS "new_version?",
+                  (SELECT version FROM institutions WHERE id = (SELECT id FROM target)) AS "current_version?""#,
+        nummer,
+        scope,
+        version,
+        new.navn,
+        new.institution_type.as_str(),
+        new.ejerform.as_str(),
+        new.vejnavn,
+        new.husnummer,
+        postnummer,
+        new.p_nummer.as_ref().map(|p| p.as_str()),
+        new.cvr.as_ref().map(|c| c.as_str()),
+        actor.role,
+        actor.id,
+        actor.label,
+        ip.map(|ip| ip.to_string()),
+    )
+    .fetch_one(pool)
+    .await?;
+    match (updated.new_version, updated.current_version) {
+        (Some(new_version), _) => {
+            crate::ssr::public_page_changed(nummer);
+            Ok(new_version)
+        }
+        (None, Some(current_version)) => Err(AppError::StaleVersion {
+            message: "Dagtilbuddet er ændret, efter du hentede det. Hent det igen og prøv igen.".into(),
+            current_version,
+        }),
+        (None, None) => Err(AppError::NotFound),
+    }
+}
+
 /// Create an institution of `kommunekode` with the next free system number,
 /// its postal district's town, and an audit row, in one statement.
 pub async fn create_institution(
@@ -370,15 +459,7 @@ pub async fn create_institution(
     ip: Option<std::net::IpAddr>,
 ) -> Result<String, AppError> {
     let postnummer = new.postnummer.get();
-    let exists = sqlx::query_scalar!("SELECT navn FROM postnumre WHERE postnummer = $1", postnummer)
-        .fetch_optional(pool)
-        .await?;
-    if exists.is_none() {
-        return Err(AppError::field(
-            "postnummer",
-            format!("Postnummeret {postnummer} findes ikke. Tjek det, fx på postnord.dk."),
-        ));
-    }
+    known_postnummer(pool, postnummer).await?;
     // A number taken already (say, by an imported register row) is skipped.
     for _ in 0..20 {
         let created = sqlx::query_scalar!(

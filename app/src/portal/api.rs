@@ -150,14 +150,59 @@ pub struct ApiError {
 #[derive(OpenApi)]
 #[openapi(
     info(
-        title = "Dagtilbudsportalen – åbne data",
+        title = "Dagtilbudsportalen – åbne data og kommunesystemer",
         version = "1",
-        description = "Aktive dagtilbud og det, de selv har indberettet. Svarene har ETag og må caches i 60 sekunder."
+        description = "Åbne data: aktive dagtilbud og det, de selv har indberettet; svarene har ETag og må caches i 60 sekunder. \
+                       Kommunesystemer (/api/v1/kommune/…): opret, ret og luk kommunens dagtilbud og læs deres indberetning \
+                       med kommunens API-nøgle; fejl er JSON med en besked og, for hvert felt, hvad der skal rettes."
     ),
-    paths(list, one, csv),
-    components(schemas(ApiPage, ApiListItem, ApiInstitution, ApiSection, ApiError))
+    paths(
+        list,
+        one,
+        csv,
+        crate::kommune::api::kommune_list,
+        crate::kommune::api::kommune_one,
+        crate::kommune::api::kommune_create,
+        crate::kommune::api::kommune_update,
+        crate::kommune::api::kommune_close
+    ),
+    components(schemas(
+        ApiPage,
+        ApiListItem,
+        ApiInstitution,
+        ApiSection,
+        ApiError,
+        crate::kommune::api::ApiMasterData,
+        crate::kommune::api::ApiUpdate,
+        crate::kommune::api::ApiClose,
+        crate::kommune::api::ApiKommuneInstitution,
+        crate::kommune::api::ApiKommuneList
+    )),
+    modifiers(&KommuneKeyScheme),
+    tags(
+        (name = "kommune", description = "Kommunesystemers vedligeholdelse af kommunens dagtilbud. Kræver kommunens API-nøgle fra STIL's support.")
+    )
 )]
 pub struct ApiDoc;
+
+/// The kommune API's authentication in the document: `Authorization: Bearer dtk_…`.
+struct KommuneKeyScheme;
+
+impl utoipa::Modify for KommuneKeyScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "kommune_api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("Kommunens API-nøgle (dtk_…), udstedt af STIL's support."))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// GET /api/v1/openapi.json
 pub async fn openapi(headers: HeaderMap) -> Response {
@@ -170,7 +215,12 @@ pub async fn openapi(headers: HeaderMap) -> Response {
     }
 }
 
-fn error(status: StatusCode, message: &str, fields: std::collections::BTreeMap<String, String>) -> Response {
+/// An error answer of the API: the Danish message and the fields' messages, never cached.
+pub fn error(
+    status: StatusCode,
+    message: &str,
+    fields: std::collections::BTreeMap<String, String>,
+) -> Response {
     let mut response = (
         status,
         Json(ApiError {

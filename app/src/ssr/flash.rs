@@ -74,9 +74,7 @@ pub async fn finish<T>(
         errors: errors_from(error),
     };
     if let Some(session) = parts.extensions.get::<tower_sessions::Session>() {
-        if let Err(e) = session.insert(FLASH_KEY, &flash).await {
-            return Err(AppError::internal("flash insert", &e));
-        }
+        keep(session, &flash).await?;
     }
     let target = referring_page(&parts).unwrap_or_else(|| page.to_string());
     if let (Some(response), Ok(location)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&target))
@@ -85,6 +83,14 @@ pub async fn finish<T>(
         response.insert_header(header::LOCATION, location);
     }
     result
+}
+
+/// Keep what a plain form post typed, and its errors, for its page to show.
+pub async fn keep(session: &tower_sessions::Session, flash: &FormFlash) -> Result<(), AppError> {
+    session
+        .insert(FLASH_KEY, flash)
+        .await
+        .map_err(|e| AppError::internal("flash insert", &e))
 }
 
 /// Take the flash for `form`, if the last plain post left one.

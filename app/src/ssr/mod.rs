@@ -35,6 +35,8 @@ pub struct Settings {
     /// key figures carry their own `opdigtet` label. (No layout-wide notice: a
     /// third resource in the layout made SSR renders stall now and then.)
     pub demo: bool,
+    /// Requests a kommune system may make per minute with one API key (per server process).
+    pub api_requests_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -47,6 +49,7 @@ impl Default for Settings {
             public_url: "http://localhost:3000".into(),
             request_timeout: Duration::from_secs(30),
             demo: false,
+            api_requests_per_minute: 600,
         }
     }
 }
@@ -79,6 +82,8 @@ pub struct AppState {
     pub letter_jobs: Arc<crate::kommune::jobs::LetterJobs>,
     /// Rendered public institution pages (see `portal::cache`).
     pub page_cache: Arc<crate::portal::cache::PageCache>,
+    /// The kommune API's request budget per key (see `kommune::api`).
+    pub api_limiter: Arc<crate::kommune::api::KeyLimiter>,
 }
 
 impl AppState {
@@ -86,6 +91,7 @@ impl AppState {
         AppState {
             pool,
             leptos_options,
+            api_limiter: Arc::new(crate::kommune::api::limiter(settings.api_requests_per_minute)),
             settings: Arc::new(settings),
             clock: Clock::default(),
             letter_jobs: Arc::default(),

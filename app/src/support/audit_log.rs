@@ -10,7 +10,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::kommune::overview::encode_query_value;
 
 /// The kinds of event, as stored and as shown.
-pub const ACTIONS: [(&str, &str); 15] = [
+pub const ACTIONS: [(&str, &str); 18] = [
     ("log_ind", "Log-ind"),
     ("log_ind_afvist", "Afvist log-ind"),
     ("log_ud", "Log-ud"),
@@ -26,6 +26,9 @@ pub const ACTIONS: [(&str, &str); 15] = [
     ("konto_spaerret", "Konto spærret"),
     ("konto_genaabnet", "Konto åbnet igen"),
     ("adgangskode_nulstillet", "Engangsadgangskode lavet"),
+    ("dagtilbud_rettet", "Stamdata rettet"),
+    ("api_noegle_oprettet", "API-nøgle lavet"),
+    ("api_noegle_spaerret", "API-nøgle spærret"),
 ];
 
 /// The Danish name of a kind of event (the stored key if it is unknown).

@@ -3,6 +3,7 @@
 //! administrator accounts, and read the audit log.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod audit_log;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -288,6 +289,7 @@ pub fn SupportStart() -> impl IntoView {
         <nav aria-label="Support" class="button-row">
             <a class="button button-secondary" href="/support/nyt-dagtilbud">"Opret privat dagtilbud"</a>
             <a class="button button-secondary" href="/support/konti">"Administratorkonti"</a>
+            <a class="button button-secondary" href="/support/api-noegler">"API-nøgler"</a>
             <a class="button button-secondary" href="/support/log">"Hændelseslog"</a>
         </nav>
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
@@ -526,4 +526,118 @@ pub async fn audit_csv(
         ),
         Err(error) => plain::failed_request("/support/log.csv", &error),
     }
+}
+
+// ---------------------------------------------------------------------------
+// API keys
+
+/// POST /support/api-noegler/ny (kommunekode, navn): a new API key for a
+/// kommune's system, shown once on the page this answers with; only its hash
+/// is stored. Bad input goes back to the form, filled in, with its errors.
+pub async fn create_api_key(
+    State(state): State<AppState>,
+    Extension(auth): Extension<CurrentAuth>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Extension(session): Extension<tower_sessions::Session>,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(principal) = support_caller(&auth) else {
+        return forbidden();
+    };
+    let fields: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
+    let (kommunekode, navn) = (field("kommunekode"), field("navn"));
+    let checked = async {
+        let mut errors = FieldErrors::new();
+        let kode = existing_kommune(
+            &state.pool,
+            &kommunekode,
+            "Vælg den kommune, hvis system skal bruge nøglen.",
+        )
+        .await?
+        .map_err(|e| errors.extend(e))
+        .ok();
+        let label = navn.trim();
+        match label.chars().count() {
+            0 => {
+                errors.insert(
+                    "navn".into(),
+                    "Skriv, hvad nøglen bruges til, fx Pladsanvisningen.".into(),
+                );
+            }
+            n if n > 100 => {
+                errors.insert(
+                    "navn".into(),
+                    format!("Beskrivelsen må højst være 100 tegn. Du har skrevet {n}."),
+                );
+            }
+            _ => {}
+        }
+        match kode {
+            Some(kode) if errors.is_empty() => Ok((kode, label.to_string())),
+            _ => Err(AppError::Validation(errors)),
+        }
+    }
+    .await;
+    let (kode, label) = match checked {
+        Ok(checked) => checked,
+        Err(AppError::Validation(errors)) => {
+            let flash = crate::components::form::FormFlash {
+                form: "api-noegle".into(),
+                values: [
+                    ("kommunekode".to_string(), kommunekode),
+                    ("navn".to_string(), navn),
+                ]
+                .into_iter()
+                .collect(),
+                errors,
+            };
+            if let Err(error) = crate::ssr::flash::keep(&session, &flash).await {
+                return plain::failed_request("/support/api-noegler", &error);
+            }
+            return axum::response::Redirect::to("/support/api-noegler").into_response();
+        }
+        Err(error) => return plain::failed_request("/support/api-noegler", &error),
+    };
+    let key = crate::kommune::api::generate_key();
+    let prefix = crate::kommune::api::key_prefix(&key);
+    let actor = Actor::from_principal(&principal);
+    let created = sqlx::query_scalar!(
+        r#"WITH created AS (
+             INSERT INTO kommune_api_keys (kommunekode, label, prefix, key_hash, created_by)
+             VALUES ($1, $2, $3, $4, $5)
+             RETURNING id
+           ), audited AS (
+             INSERT INTO audit_log (actor_role, actor_id, actor_label, action, kommunekode, client_ip, details)
+             SELECT $6, $5, $7, 'api_noegle_oprettet', $1, $8::text::inet,
+                    jsonb_build_object('noegle', id, 'navn', $2::text, 'begynder_med', $3::text)
+             FROM created
+           )
+           SELECT id FROM created"#,
+        kode,
+        label,
+        prefix,
+        crate::kommune::api::key_hash(&key),
+        actor.id,
+        actor.role,
+        actor.label,
+        ip.map(|ip| ip.to_string()),
+    )
+    .fetch_one(&state.pool)
+    .await;
+    if let Err(error) = created {
+        return plain::failed_request("/support/api-noegler", &AppError::from(error));
+    }
+    let content = format!(
+        "<p>{intro}</p>\
+         <p class=\"one-time-secret\" aria-label=\"API-nøgle\"><strong>{key}</strong></p>\
+         <p>Giv nøglen til kommunen ad en sikker vej. Den vises kun her: når du forlader siden, kan den ikke findes frem \
+         igen, og mistes den, laver du en ny og spærrer den gamle. Systemet sender den i headeren \
+         <code>Authorization: Bearer &lt;nøgle&gt;</code>; API'et er beskrevet på {docs}.</p>\
+         <p><a href=\"/support/api-noegler\">Tilbage til API-nøglerne</a></p>",
+        intro = escape(&format!("API-nøgle til {label}:")),
+        key = escape(&key),
+        docs = escape(&format!("{}/api/v1/openapi.json", state.settings.public_url)),
+    );
+    plain::document(StatusCode::OK, "API-nøgle", &content)
 }

@@ -1,0 +1,619 @@
+//! The web service for kommune systems (pladsanvisningssystemer):
+//! `/api/v1/kommune/dagtilbud…`, authenticated with the kommune's API key
+//! (`Authorization: Bearer dtk_…`), which support creates and revokes. A key
+//! reaches its own kommune's institutions only; it creates, changes the master
+//! data of and closes the kommunale, selvejende and udliciterede ones (private
+//! ones are support's) with the same rules and audit rows as the pages, and
+//! reads every one's reporting status. Errors are JSON with a Danish message
+//! and, per field, what to fix. Each key has a request budget per minute.
+
+use std::num::NonZeroU32;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use super::institutions::KOMMUNE_EJERFORMER;
+use crate::audit::Actor;
+use crate::auth::ssr::{generate_code, ClientIp};
+use crate::domain::register::{CloseForm, NewInstitutionForm};
+use crate::domain::Ejerform;
+use crate::error::{AppError, FieldErrors};
+use crate::portal::api::error;
+use crate::ssr::AppState;
+
+/// Requests per key and process, counted per minute.
+pub type KeyLimiter = governor::DefaultKeyedRateLimiter<i64>;
+
+/// A limiter that lets each key make `per_minute` requests a minute, all at once if it likes.
+pub fn limiter(per_minute: u32) -> KeyLimiter {
+    let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+    governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute))
+}
+
+/// A new API key: `dtk_` and 36 characters of the codes' unambiguous
+/// alphabet (180 bits). Returned once; only [`key_hash`] is stored.
+pub fn generate_key() -> String {
+    format!("dtk_{}{}{}", generate_code(), generate_code(), generate_code())
+}
+
+/// What is stored of a key: its SHA-256 in hex.
+pub fn key_hash(key: &str) -> String {
+    Sha256::digest(key.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// How a key is shown in lists: its first characters.
+pub fn key_prefix(key: &str) -> String {
+    format!("{}…", key.chars().take(12).collect::<String>())
+}
+
+/// The kommune system calling, from its key.
+pub struct KeyCaller {
+    pub kommunekode: i16,
+    pub actor: Actor,
+}
+
+fn unauthorized(message: &str) -> Response {
+    let mut response = error(StatusCode::UNAUTHORIZED, message, Default::default());
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+/// The caller's key, checked: known, not revoked, within its budget.
+pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<KeyCaller, Response> {
+    let Some(key) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    else {
+        return Err(unauthorized(
+            "Send kommunens API-nøgle i headeren Authorization: Bearer <nøgle>. STIL's support udsteder nøgler.",
+        ));
+    };
+    let found = sqlx::query!(
+        "SELECT id, kommunekode, label, prefix FROM kommune_api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+        key_hash(key)
+    )
+    .fetch_optional(&state.pool)
+    .await
+    .map_err(|e| failed(AppError::from(e)))?;
+    let Some(found) = found else {
+        return Err(unauthorized(
+            "API-nøglen er ukendt eller spærret. Bed STIL's support om en ny nøgle.",
+        ));
+    };
+    if let Err(not_until) = state.api_limiter.check_key(&found.id) {
+        let wait = not_until.wait_time_from(governor::clock::Clock::now(
+            &governor::clock::DefaultClock::default(),
+        ));
+        let mut response = error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "For mange forespørgsler med denne nøgle. Vent lidt og prøv igen.",
+            Default::default(),
+        );
+        if let Ok(value) = HeaderValue::from_str(&(wait.as_secs() + 1).to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return Err(response);
+    }
+    // Written at most once a minute per key.
+    if let Err(e) = sqlx::query!(
+        "UPDATE kommune_api_keys SET last_used_at = now()
+         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
+        found.id
+    )
+    .execute(&state.pool)
+    .await
+    {
+        tracing::warn!(error = %e, "api key last use not recorded");
+    }
+    Ok(KeyCaller {
+        kommunekode: found.kommunekode,
+        actor: Actor {
+            role: "kommunesystem",
+            id: Some(found.id),
+            label: format!("{} ({})", found.label, found.prefix),
+        },
+    })
+}
+
+/// An error of this API as JSON with its status.
+fn failed(app_error: AppError) -> Response {
+    match app_error {
+        AppError::NotFound => error(
+            StatusCode::NOT_FOUND,
+            "Kommunen har intet dagtilbud med det nummer.",
+            Default::default(),
+        ),
+        AppError::Validation(fields) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Der er fejl i et eller flere felter. Ret dem og send igen.",
+            fields,
+        ),
+        AppError::StaleVersion {
+            message,
+            current_version,
+        } => error(
+            StatusCode::CONFLICT,
+            &message,
+            FieldErrors::from([(
+                "version".to_string(),
+                format!("Dagtilbuddets nuværende version er {current_version}."),
+            )]),
+        ),
+        AppError::Conflict(message) => error(StatusCode::CONFLICT, &message, Default::default()),
+        AppError::Forbidden => error(
+            StatusCode::FORBIDDEN,
+            "Private dagtilbud vedligeholdes af STIL's support, ikke af kommunen.",
+            Default::default(),
+        ),
+        AppError::Unavailable => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt.",
+            Default::default(),
+        ),
+        _ => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Der skete en fejl hos os. Prøv igen senere.",
+            Default::default(),
+        ),
+    }
+}
+
+/// A JSON body, or the answer that says what is wrong with it.
+fn json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Box<Response>> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        return Err(Box::new(error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send kroppen som JSON med Content-Type: application/json.",
+            Default::default(),
+        )));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        Box::new(error(
+            StatusCode::BAD_REQUEST,
+            &format!("Kroppen kan ikke læses som JSON: {e}."),
+            Default::default(),
+        ))
+    })
+}
+
+/// Master data as a kommune system sends it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiMasterData {
+    /// Højst 132 tegn.
+    navn: String,
+    /// vuggestue, boernehave, integreret, fritidshjem, fritidsklub, landsbyordning
+    #[serde(rename = "type")]
+    institution_type: String,
+    /// kommunal, selvejende eller udliciteret
+    ejerform: String,
+    vejnavn: String,
+    /// Fx "12" eller "12B".
+    husnummer: String,
+    /// Fire cifre, fx "8660". Byen findes ud fra postnummeret.
+    postnummer: String,
+    /// Ti cifre.
+    #[serde(default)]
+    p_nummer: Option<String>,
+    /// Otte cifre.
+    #[serde(default)]
+    cvr: Option<String>,
+}
+
+impl ApiMasterData {
+    fn into_form(self) -> NewInstitutionForm {
+        NewInstitutionForm {
+            navn: self.navn,
+            institution_type: self.institution_type,
+            ejerform: self.ejerform,
+            vejnavn: self.vejnavn,
+            husnummer: self.husnummer,
+            postnummer: self.postnummer,
+            p_nummer: self.p_nummer.unwrap_or_default(),
+            cvr: self.cvr.unwrap_or_default(),
+        }
+    }
+}
+
+/// New master data for an institution loaded at `version`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ApiUpdate {
+    /// The version the system last read; a newer one on the server gives 409.
+    version: i32,
+    #[serde(flatten)]
+    data: ApiMasterData,
+}
+
+/// Closing an institution loaded at `version`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiClose {
+    version: i32,
+    /// The day it closed: "2026-11-24" or "24.11.2026"; not in the future.
+    lukket_den: String,
+}
+
+/// One of the kommune's institutions with its reporting status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiKommuneInstitution {
+    nummer: String,
+    navn: String,
+    #[serde(rename = "type")]
+    institution_type: String,
+    ejerform: String,
+    vejnavn: String,
+    husnummer: String,
+    postnummer: i16,
+    postby: String,
+    p_nummer: Option<String>,
+    cvr: Option<String>,
+    /// aktiv eller nedlagt
+    status: String,
+    /// ISO date, when closed.
+    lukket_den: Option<String>,
+    /// Send it back when changing or closing the institution.
+    version: i32,
+    har_logget_ind: bool,
+    /// The sections it has filled in: profil, madordning, lukkedage, aabningstider, kontakt.
+    udfyldte_afsnit: Vec<String>,
+    /// When a section was last saved (RFC 3339).
+    senest_opdateret: Option<String>,
+}
+
+/// The kommune's institutions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiKommuneList {
+    kommunekode: i16,
+    kommune: String,
+    dagtilbud: Vec<ApiKommuneInstitution>,
+}
+
+async fn institutions(
+    pool: &sqlx::PgPool,
+    kommunekode: i16,
+    nummer: Option<&str>,
+) -> Result<Vec<ApiKommuneInstitution>, AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, i.vejnavn, i.husnummer, i.postnummer,
+                  i.postby, i.p_nummer, i.cvr, i.status, i.closed_on, i.version,
+                  a.last_login_at IS NOT NULL AS "logged_in!",
+                  COALESCE(array_agg(s.section ORDER BY s.section) FILTER (WHERE s.section IS NOT NULL), '{}') AS "filled!",
+                  max(s.updated_at) AS updated
+           FROM institutions i
+           LEFT JOIN institution_accounts a ON a.institution_id = i.id
+           LEFT JOIN institution_sections s ON s.institution_id = i.id
+           WHERE i.kommunekode = $1 AND ($2::text IS NULL OR i.nummer = $2)
+           GROUP BY i.id, a.last_login_at
+           ORDER BY i.nummer"#,
+        kommunekode,
+        nummer
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ApiKommuneInstitution {
+            nummer: r.nummer,
+            navn: r.navn,
+            institution_type: r.institution_type,
+            ejerform: r.ejerform,
+            vejnavn: r.vejnavn,
+            husnummer: r.husnummer,
+            postnummer: r.postnummer,
+            postby: r.postby,
+            p_nummer: r.p_nummer,
+            cvr: r.cvr,
+            status: r.status,
+            lukket_den: r.closed_on.map(crate::domain::calendar::format_iso_date),
+            version: r.version,
+            har_logget_ind: r.logged_in,
+            udfyldte_afsnit: r.filled,
+            senest_opdateret: r
+                .updated
+                .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()),
+        })
+        .collect())
+}
+
+/// One of the kommune's institutions, or 404.
+async fn one_of(state: &AppState, kommunekode: i16, nummer: &str) -> Result<ApiKommuneInstitution, AppError> {
+    let nummer = crate::domain::InstitutionNumber::parse(nummer).map_err(|_| AppError::NotFound)?;
+    institutions(&state.pool, kommunekode, Some(nummer.as_str()))
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+/// An institution the kommune maintains (not a private one), or why not.
+async fn maintained(
+    state: &AppState,
+    kommunekode: i16,
+    nummer: &str,
+) -> Result<ApiKommuneInstitution, AppError> {
+    let found = one_of(state, kommunekode, nummer).await?;
+    if found.ejerform == Ejerform::Privat.as_str() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(found)
+}
+
+fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Every institution of the key's kommune, active and closed, with reporting status.
+#[utoipa::path(
+    get,
+    path = "/api/v1/kommune/dagtilbud",
+    tag = "kommune",
+    security(("kommune_api_key" = [])),
+    responses(
+        (status = 200, body = ApiKommuneList),
+        (status = 401, body = crate::portal::api::ApiError, description = "Ingen, ukendt eller spærret nøgle"),
+        (status = 429, body = crate::portal::api::ApiError, description = "For mange forespørgsler")
+    )
+)]
+pub async fn kommune_list(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let caller = match authenticate(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let result = async {
+        let kommune = sqlx::query_scalar!("SELECT navn FROM kommuner WHERE kode = $1", caller.kommunekode)
+            .fetch_one(&state.pool)
+            .await?;
+        Ok::<_, AppError>(ApiKommuneList {
+            kommunekode: caller.kommunekode,
+            kommune,
+            dagtilbud: institutions(&state.pool, caller.kommunekode, None).await?,
+        })
+    }
+    .await;
+    match result {
+        Ok(list) => json(StatusCode::OK, &list),
+        Err(e) => failed(e),
+    }
+}
+
+/// One institution of the key's kommune.
+#[utoipa::path(
+    get,
+    path = "/api/v1/kommune/dagtilbud/{nummer}",
+    tag = "kommune",
+    security(("kommune_api_key" = [])),
+    params(("nummer" = String, Path, description = "Institutionsnummer")),
+    responses(
+        (status = 200, body = ApiKommuneInstitution),
+        (status = 404, body = crate::portal::api::ApiError, description = "Ikke et af kommunens dagtilbud")
+    )
+)]
+pub async fn kommune_one(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(nummer): Path<String>,
+) -> Response {
+    let caller = match authenticate(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    match one_of(&state, caller.kommunekode, &nummer).await {
+        Ok(found) => json(StatusCode::OK, &found),
+        Err(e) => failed(e),
+    }
+}
+
+/// Create an institution of the key's kommune; the system gives it its number.
+#[utoipa::path(
+    post,
+    path = "/api/v1/kommune/dagtilbud",
+    tag = "kommune",
+    security(("kommune_api_key" = [])),
+    request_body = ApiMasterData,
+    responses(
+        (status = 201, body = ApiKommuneInstitution, description = "Oprettet; Location peger på det"),
+        (status = 422, body = crate::portal::api::ApiError, description = "Fejl i felterne")
+    )
+)]
+pub async fn kommune_create(
+    State(state): State<AppState>,
+    axum::Extension(ClientIp(ip)): axum::Extension<ClientIp>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let caller = match authenticate(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let data: ApiMasterData = match json_body(&headers, &body) {
+        Ok(data) => data,
+        Err(response) => return *response,
+    };
+    let result = async {
+        let new = data
+            .into_form()
+            .parse(&KOMMUNE_EJERFORMER)
+            .map_err(AppError::Validation)?;
+        let nummer =
+            super::ssr::create_institution(&state.pool, caller.kommunekode, &new, &caller.actor, ip).await?;
+        one_of(&state, caller.kommunekode, &nummer).await
+    }
+    .await;
+    match result {
+        Ok(created) => {
+            let mut response = json(StatusCode::CREATED, &created);
+            if let Ok(location) =
+                HeaderValue::from_str(&format!("/api/v1/kommune/dagtilbud/{}", created.nummer))
+            {
+                response.headers_mut().insert(header::LOCATION, location);
+            }
+            response
+        }
+        Err(e) => failed(e),
+    }
+}
+
+/// Change the master data of one of the kommune's institutions.
+#[utoipa::path(
+    put,
+    path = "/api/v1/kommune/dagtilbud/{nummer}",
+    tag = "kommune",
+    security(("kommune_api_key" = [])),
+    params(("nummer" = String, Path, description = "Institutionsnummer")),
+    request_body = ApiUpdate,
+    responses(
+        (status = 200, body = ApiKommuneInstitution),
+        (status = 403, body = crate::portal::api::ApiError, description = "Et privat dagtilbud"),
+        (status = 409, body = crate::portal::api::ApiError, description = "Ændret siden den sendte version"),
+        (status = 422, body = crate::portal::api::ApiError, description = "Fejl i felterne")
+    )
+)]
+pub async fn kommune_update(
+    State(state): State<AppState>,
+    axum::Extension(ClientIp(ip)): axum::Extension<ClientIp>,
+    headers: HeaderMap,
+    Path(nummer): Path<String>,
+    body: Bytes,
+) -> Response {
+    let caller = match authenticate(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let update: ApiUpdate = match json_body(&headers, &body) {
+        Ok(update) => update,
+        Err(response) => return *response,
+    };
+    let result = async {
+        let current = maintained(&state, caller.kommunekode, &nummer).await?;
+        if current.status != "aktiv" {
+            return Err(AppError::Conflict(
+                "Dagtilbuddet er lukket og kan ikke ændres.".into(),
+            ));
+        }
+        let new = update
+            .data
+            .into_form()
+            .parse(&KOMMUNE_EJERFORMER)
+            .map_err(AppError::Validation)?;
+        super::ssr::update_institution(
+            &state.pool,
+            Some(caller.kommunekode),
+            &current.nummer,
+            update.version,
+            &new,
+            &caller.actor,
+            ip,
+        )
+        .await?;
+        state.page_cache.invalidate(&current.nummer);
+        one_of(&state, caller.kommunekode, &current.nummer).await
+    }
+    .await;
+    match result {
+        Ok(updated) => json(StatusCode::OK, &updated),
+        Err(e) => failed(e),
+    }
+}
+
+/// Close one of the kommune's institutions: it leaves the portal and can no
+/// longer log in; its data and history are kept.
+#[utoipa::path(
+    post,
+    path = "/api/v1/kommune/dagtilbud/{nummer}/luk",
+    tag = "kommune",
+    security(("kommune_api_key" = [])),
+    params(("nummer" = String, Path, description = "Institutionsnummer")),
+    request_body = ApiClose,
+    responses(
+        (status = 200, body = ApiKommuneInstitution),
+        (status = 409, body = crate::portal::api::ApiError, description = "Allerede lukket, eller ændret siden den sendte version"),
+        (status = 422, body = crate::portal::api::ApiError, description = "Fejl i datoen")
+    )
+)]
+pub async fn kommune_close(
+    State(state): State<AppState>,
+    axum::Extension(ClientIp(ip)): axum::Extension<ClientIp>,
+    headers: HeaderMap,
+    Path(nummer): Path<String>,
+    body: Bytes,
+) -> Response {
+    let caller = match authenticate(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let close: ApiClose = match json_body(&headers, &body) {
+        Ok(close) => close,
+        Err(response) => return *response,
+    };
+    let result = async {
+        let current = maintained(&state, caller.kommunekode, &nummer).await?;
+        let today = crate::institution::sections::danish_time(state.now()).date();
+        let form = CloseForm {
+            lukket_den: close.lukket_den,
+            bekraeft: "on".into(),
+        };
+        super::ssr::close_institution(
+            &state.pool,
+            Some(caller.kommunekode),
+            &current.nummer,
+            close.version,
+            |created| form.parse(today, created),
+            &caller.actor,
+            ip,
+        )
+        .await?;
+        state.page_cache.invalidate(&current.nummer);
+        one_of(&state, caller.kommunekode, &current.nummer).await
+    }
+    .await;
+    match result {
+        Ok(closed) => json(StatusCode::OK, &closed),
+        Err(e) => failed(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_long_random_and_stored_only_as_their_hash() {
+        let key = generate_key();
+        assert!(key.starts_with("dtk_") && key.len() == 40, "{key}");
+        assert_ne!(key, generate_key());
+        let hash = key_hash(&key);
+        assert_eq!(hash.len(), 64);
+        assert!(!hash.contains(&key[4..]));
+        assert_eq!(key_prefix(&key), format!("{}…", &key[..12]));
+    }
+
+    #[test]
+    fn the_budget_is_per_key() {
+        let limiter = limiter(2);
+        assert!(limiter.check_key(&1).is_ok());
+        assert!(limiter.check_key(&1).is_ok());
+        assert!(limiter.check_key(&1).is_err());
+        assert!(limiter.check_key(&2).is_ok(), "another key has its own budget");
+    }
+}
