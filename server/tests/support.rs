@@ -269,9 +269,44 @@ async fn support_creates_and_closes_private_institutions_only(pool: PgPool) {
         "the kommuner to choose from"
     );
 
+    // Support edits the private one's master data with the version it read.
+    let mut edit: Vec<(&str, &str)> = vec![("nummer", &nummer), ("version", "1")];
+    edit.extend(form.iter().skip(1).copied());
+    edit[4] = ("ejerform", "privat");
+    edit[2] = ("navn", "Den Private Børnehave i Skoven");
+    let edited = support.call("kommune_ret_dagtilbud", &edit).await;
+    assert_eq!(edited.status(), 200);
+    let navn: String = sqlx::query_scalar("SELECT navn FROM institutions WHERE nummer = $1")
+        .bind(&nummer)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(navn, "Den Private Børnehave i Skoven");
+    assert_eq!(
+        support.call("kommune_ret_dagtilbud", &edit).await.status(),
+        409,
+        "a stale version"
+    );
+    edit[0] = ("nummer", "A33001");
+    edit[4] = ("ejerform", "kommunal");
+    assert_eq!(
+        support.call("kommune_ret_dagtilbud", &edit).await.status(),
+        422,
+        "support keeps to private ones"
+    );
+    edit[4] = ("ejerform", "privat");
+    assert_eq!(support.call("kommune_ret_dagtilbud", &edit).await.status(), 404);
+    let page = support
+        .get(&format!("/support/dagtilbud/{nummer}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Ret stamdata") && page.contains("value=\"Den Private Børnehave i Skoven\""));
+
     // Support closes the private one, not the kommune's.
     let today = common::danish_today();
-    let close = |nummer: String| {
+    let close = |nummer: String, version: &'static str| {
         let support = &support;
         let today = today.clone();
         async move {
@@ -280,7 +315,7 @@ async fn support_creates_and_closes_private_institutions_only(pool: PgPool) {
                     "kommune_luk_dagtilbud",
                     &[
                         ("nummer", &nummer),
-                        ("version", "1"),
+                        ("version", version),
                         ("lukket_den", &today),
                         ("bekraeft", "on"),
                     ],
@@ -289,8 +324,8 @@ async fn support_creates_and_closes_private_institutions_only(pool: PgPool) {
                 .status()
         }
     };
-    assert_eq!(close("A33001".into()).await, 404);
-    assert_eq!(close(nummer.clone()).await, 200);
+    assert_eq!(close("A33001".into(), "1").await, 404);
+    assert_eq!(close(nummer.clone(), "2").await, 200);
     assert_eq!(
         count(
             &app.pool,

@@ -102,6 +102,23 @@ pub struct NewInstitution {
 }
 
 impl NewInstitutionForm {
+    /// Field name → value, for filling the form in.
+    pub fn values(&self) -> std::collections::BTreeMap<String, String> {
+        [
+            ("navn", &self.navn),
+            ("institution_type", &self.institution_type),
+            ("ejerform", &self.ejerform),
+            ("vejnavn", &self.vejnavn),
+            ("husnummer", &self.husnummer),
+            ("postnummer", &self.postnummer),
+            ("p_nummer", &self.p_nummer),
+            ("cvr", &self.cvr),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+    }
+
     /// The form's field names in the order they appear (for the error summary).
     pub const FIELDS: [&'static str; 8] = [
         "navn",

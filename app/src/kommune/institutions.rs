@@ -63,6 +63,8 @@ pub struct InstitutionFacts {
     /// Seen by support (rather than by the kommune).
     pub support: bool,
     pub version: i32,
+    /// The master data as the edit form shows it.
+    pub form: NewInstitutionForm,
 }
 
 /// One institution (active or closed) of the administrator's own kommune, or
@@ -74,6 +76,7 @@ pub async fn institution_detail(nummer: String) -> Result<InstitutionFacts, AppE
     let row = sqlx::query!(
         r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, i.status = 'aktiv' AS "active!",
                   i.closed_on, i.created_at, i.p_nummer, i.cvr, i.version, k.navn AS kommune,
+                  i.vejnavn, i.husnummer, i.postnummer,
                   i.vejnavn || ' ' || i.husnummer || ', ' || i.postnummer || ' ' || i.postby AS "adresse!",
                   a.last_login_at IS NOT NULL AS "logged_in!"
            FROM institutions i
@@ -87,7 +90,18 @@ pub async fn institution_detail(nummer: String) -> Result<InstitutionFacts, AppE
     .await?
     .ok_or(AppError::NotFound)?;
     let ejerform = Ejerform::parse(&row.ejerform);
+    let form = NewInstitutionForm {
+        navn: row.navn.clone(),
+        institution_type: row.institution_type.clone(),
+        ejerform: row.ejerform.clone(),
+        vejnavn: row.vejnavn,
+        husnummer: row.husnummer,
+        postnummer: row.postnummer.to_string(),
+        p_nummer: row.p_nummer.clone().unwrap_or_default(),
+        cvr: row.cvr.clone().unwrap_or_default(),
+    };
     Ok(InstitutionFacts {
+        form,
         nummer: row.nummer,
         navn: row.navn,
         type_label: InstitutionType::parse(&row.institution_type)
@@ -156,6 +170,43 @@ pub async fn create_institution(
         result,
     )
     .await
+}
+
+/// Change the master data of an institution the caller maintains (see
+/// [`maintained_ejerformer`]) that was loaded at `version`.
+#[server(prefix = "/api/fn", endpoint = "kommune_ret_dagtilbud")]
+pub async fn update_institution(
+    nummer: String,
+    version: i32,
+    #[server(flatten)] form: NewInstitutionForm,
+) -> Result<(), AppError> {
+    let (principal, scope) = crate::auth::ssr::require_admin()?;
+    let nummer = nummer.trim().to_uppercase();
+    let page = Workspace::for_admin(principal.role(), &nummer).base();
+    let values = crate::ssr::flash::form_values(&form);
+    let result = async {
+        let new = form
+            .parse(maintained_ejerformer(principal.role()))
+            .map_err(AppError::Validation)?;
+        let pool = crate::ssr::pool()?;
+        let actor = crate::audit::Actor::from_principal(&principal);
+        super::ssr::update_institution(
+            &pool,
+            scope,
+            &nummer,
+            version,
+            &new,
+            &actor,
+            crate::auth::ssr::client_ip(),
+        )
+        .await
+        .map(|_| ())
+    }
+    .await;
+    if result.is_ok() {
+        leptos_axum::redirect(&format!("{page}?rettet=1"));
+    }
+    crate::ssr::flash::finish("dagtilbud-ret", &page, values, None, result).await
 }
 
 /// Close an institution the caller maintains (see [`maintained_ejerformer`])
@@ -256,30 +307,50 @@ pub fn NewInstitutionPage() -> impl IntoView {
                         errors.replace(errors_from(&error));
                     }
                 });
-                let types = choices(InstitutionType::ALL, InstitutionType::as_str, InstitutionType::label);
-                let ejerformer = choices(maintained_ejerformer(role), Ejerform::as_str, Ejerform::label);
                 let kommune_options: Vec<(String, String)> =
                     kommuner.into_iter().map(|k| (format!("{:03}", k.kode), format!("{} ({:03})", k.navn, k.kode))).collect();
-                let ejerform_value = if support { Ejerform::Privat.as_str().to_string() } else { value("ejerform") };
+                let mut values = flash.values.clone();
+                if support {
+                    values.insert("ejerform".into(), Ejerform::Privat.as_str().into());
+                }
                 view! {
                     <ErrorSummary errors fields />
                     <ActionForm action=action attr:novalidate=true attr:class="form">
                         {support.then(|| view! {
                             <SelectField name="kommunekode" label="Kommune" options=kommune_options value=value("kommunekode") placeholder="Vælg kommune" errors />
                         })}
-                        <TextField name="navn" label="Navn" value=value("navn") errors hint="Fx Børnehuset Solsikken. Højst 132 tegn." />
-                        <SelectField name="institution_type" label="Type" options=types value=value("institution_type") placeholder="Vælg type" errors />
-                        <SelectField name="ejerform" label="Ejerform" options=ejerformer value=ejerform_value placeholder="Vælg ejerform" errors />
-                        <TextField name="vejnavn" label="Vejnavn" value=value("vejnavn") errors autocomplete="address-line1" />
-                        <TextField name="husnummer" label="Husnummer" class="input-char-8" value=value("husnummer") errors hint="Fx 12 eller 12B." />
-                        <TextField name="postnummer" label="Postnummer" class="input-char-4" value=value("postnummer") errors autocomplete="postal-code" hint="Fire cifre. Byen findes ud fra postnummeret." />
-                        <TextField name="p_nummer" label="P-nummer (valgfrit)" class="input-char-12" value=value("p_nummer") errors hint="Ti cifre." />
-                        <TextField name="cvr" label="CVR-nummer (valgfrit)" class="input-char-8" value=value("cvr") errors hint="Otte cifre." />
+                        <MasterDataFields values errors role />
                         <button type="submit" class="button" disabled=move || action.pending().get()>"Opret dagtilbud"</button>
                     </ActionForm>
                 }.into_any()
             })}}
         </Suspense>
+    }
+}
+
+/// The master data fields of the new-institution and edit forms, filled with `values`.
+#[component]
+fn MasterDataFields(
+    values: std::collections::BTreeMap<String, String>,
+    errors: FormErrors,
+    role: Role,
+) -> impl IntoView {
+    let value = move |name: &str| values.get(name).cloned().unwrap_or_default();
+    let types = choices(
+        InstitutionType::ALL,
+        InstitutionType::as_str,
+        InstitutionType::label,
+    );
+    let ejerformer = choices(maintained_ejerformer(role), Ejerform::as_str, Ejerform::label);
+    view! {
+        <TextField name="navn" label="Navn" value=value("navn") errors hint="Fx Børnehuset Solsikken. Højst 132 tegn." />
+        <SelectField name="institution_type" label="Type" options=types value=value("institution_type") placeholder="Vælg type" errors />
+        <SelectField name="ejerform" label="Ejerform" options=ejerformer value=value("ejerform") placeholder="Vælg ejerform" errors />
+        <TextField name="vejnavn" label="Vejnavn" value=value("vejnavn") errors autocomplete="address-line1" />
+        <TextField name="husnummer" label="Husnummer" class="input-char-8" value=value("husnummer") errors hint="Fx 12 eller 12B." />
+        <TextField name="postnummer" label="Postnummer" class="input-char-4" value=value("postnummer") errors autocomplete="postal-code" hint="Fire cifre. Byen findes ud fra postnummeret." />
+        <TextField name="p_nummer" label="P-nummer (valgfrit)" class="input-char-12" value=value("p_nummer") errors hint="Ti cifre." />
+        <TextField name="cvr" label="CVR-nummer (valgfrit)" class="input-char-8" value=value("cvr") errors hint="Otte cifre." />
     }
 }
 
@@ -301,21 +372,29 @@ pub fn AdminInstitutionPage() -> impl IntoView {
         .unwrap_or_default()
         .to_uppercase();
     let close = ServerAction::<CloseInstitution>::new();
+    let edit = ServerAction::<UpdateInstitution>::new();
     let data = Resource::new_blocking(
-        move || close.version().get(),
-        move |closes| {
+        move || (close.version().get(), edit.version().get()),
+        move |(closes, edits)| {
             let nummer = nummer.clone();
             async move {
                 let detail = institution_detail(nummer).await;
-                let flash = if closes == 0 {
-                    crate::auth::take_form_flash("dagtilbud-luk".into())
-                        .await
-                        .ok()
-                        .flatten()
+                // A plain post that failed left its form's input and errors (only on the first load).
+                let (flash, edit_flash) = if closes == 0 && edits == 0 {
+                    (
+                        crate::auth::take_form_flash("dagtilbud-luk".into())
+                            .await
+                            .ok()
+                            .flatten(),
+                        crate::auth::take_form_flash("dagtilbud-ret".into())
+                            .await
+                            .ok()
+                            .flatten(),
+                    )
                 } else {
-                    None
+                    (None, None)
                 };
-                (detail, flash)
+                (detail, flash, edit_flash)
             }
         },
     );
@@ -323,6 +402,8 @@ pub fn AdminInstitutionPage() -> impl IntoView {
         let query = query.read();
         if query.get("oprettet").is_some() {
             Some("Dagtilbuddet er oprettet. Lav et log-in-brev til det, så det kan begynde at indberette.")
+        } else if query.get("rettet").is_some() {
+            Some("Stamdata er gemt. Dagtilbudsportalen viser dem med det samme.")
         } else if query.get("lukket").is_some() {
             Some("Dagtilbuddet er lukket. Det er fjernet fra Dagtilbudsportalen og kan ikke længere logge ind.")
         } else {
@@ -335,7 +416,7 @@ pub fn AdminInstitutionPage() -> impl IntoView {
         {move || notice().map(|text| view! { <div class="alert alert-success" role="status"><p>{text}</p></div> })}
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
-                let (detail, flash) = data.await;
+                let (detail, flash, edit_flash) = data.await;
                 let detail = match detail {
                     Ok(detail) => detail,
                     Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
@@ -360,7 +441,10 @@ pub fn AdminInstitutionPage() -> impl IntoView {
                                 </p>
                             </section>
                             <ResetCode detail=detail.clone() />
-                            {detail.maintained_by_caller.then(|| view! { <CloseInstitutionForm detail=detail.clone() action=close flash=flash.clone() /> })}
+                            {detail.maintained_by_caller.then(|| view! {
+                                <EditMasterDataForm detail=detail.clone() action=edit flash=edit_flash.clone() role />
+                                <CloseInstitutionForm detail=detail.clone() action=close flash=flash.clone() />
+                            })}
                         }.into_any()
                     } else {
                         view! {
@@ -424,6 +508,43 @@ fn ResetCode(detail: InstitutionFacts) -> impl IntoView {
                 <input type="hidden" name="format" value="html" />
                 <button type="submit" class="button button-secondary">"Lav ny kode og vis brevet"</button>
             </form>
+        </section>
+    }
+}
+
+#[component]
+fn EditMasterDataForm(
+    detail: InstitutionFacts,
+    action: ServerAction<UpdateInstitution>,
+    flash: Option<crate::components::form::FormFlash>,
+    role: Role,
+) -> impl IntoView {
+    let flash = flash.unwrap_or_default();
+    let errors = FormErrors::new(flash.errors.clone());
+    Effect::new(move |_| {
+        if let Some(Err(error)) = action.value().get() {
+            errors.replace(errors_from(&error));
+        }
+    });
+    let values = if flash.values.is_empty() {
+        detail.form.values()
+    } else {
+        flash.values.clone()
+    };
+    view! {
+        <section aria-labelledby="stamdata">
+            <h2 id="stamdata">"Ret stamdata"</h2>
+            <p>"Navn, type, ejerform, adresse, P-nummer og CVR-nummer. Ændringen vises på Dagtilbudsportalen med det samme og står i loggen."</p>
+            <details open=!flash.errors.is_empty()>
+                <summary>"Vis formularen"</summary>
+                <ErrorSummary errors fields=NewInstitutionForm::FIELDS.iter().map(|f| f.to_string()).collect() />
+                <ActionForm action=action attr:novalidate=true attr:class="form">
+                    <input type="hidden" name="nummer" value=detail.nummer.clone() />
+                    <input type="hidden" name="version" value=detail.version />
+                    <MasterDataFields values errors role />
+                    <button type="submit" class="button" disabled=move || action.pending().get()>"Gem stamdata"</button>
+                </ActionForm>
+            </details>
         </section>
     }
 }
