@@ -70,7 +70,7 @@ fn unauthorized(message: &str) -> Response {
 }
 
 /// The caller's key, checked: known, not revoked, within its budget.
-pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<KeyCaller, Response> {
+pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<KeyCaller, Box<Response>> {
     let Some(key) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -78,9 +78,9 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<KeyCa
         .map(str::trim)
         .filter(|k| !k.is_empty())
     else {
-        return Err(unauthorized(
+        return Err(Box::new(unauthorized(
             "Send kommunens API-nøgle i headeren Authorization: Bearer <nøgle>. STIL's support udsteder nøgler.",
-        ));
+        )));
     };
     let found = sqlx::query!(
         "SELECT id, kommunekode, label, prefix FROM kommune_api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
@@ -88,11 +88,11 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<KeyCa
     )
     .fetch_optional(&state.pool)
     .await
-    .map_err(|e| failed(AppError::from(e)))?;
+    .map_err(|e| Box::new(failed(AppError::from(e))))?;
     let Some(found) = found else {
-        return Err(unauthorized(
+        return Err(Box::new(unauthorized(
             "API-nøglen er ukendt eller spærret. Bed STIL's support om en ny nøgle.",
-        ));
+        )));
     };
     if let Err(not_until) = state.api_limiter.check_key(&found.id) {
         let wait = not_until.wait_time_from(governor::clock::Clock::now(
@@ -106,7 +106,7 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<KeyCa
         if let Ok(value) = HeaderValue::from_str(&(wait.as_secs() + 1).to_string()) {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
-        return Err(response);
+        return Err(Box::new(response));
     }
     // Written at most once a minute per key.
     if let Err(e) = sqlx::query!(
@@ -355,6 +355,24 @@ async fn maintained(
     Ok(found)
 }
 
+/// The caller's key and the request's JSON body, or the answer refusing them.
+async fn caller_with<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<(KeyCaller, T), Box<Response>> {
+    let caller = authenticate(state, headers).await?;
+    Ok((caller, json_body(headers, body)?))
+}
+
+/// `result` as this API answers it: the body with `status`, or the error.
+fn answer<T: Serialize>(status: StatusCode, result: Result<T, AppError>) -> Response {
+    match result {
+        Ok(body) => json(status, &body),
+        Err(e) => failed(e),
+    }
+}
+
 fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     let mut response = (status, Json(body)).into_response();
     response
@@ -378,7 +396,7 @@ fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
 pub async fn kommune_list(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let caller = match authenticate(&state, &headers).await {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let result = async {
         let kommune = sqlx::query_scalar!("SELECT navn FROM kommuner WHERE kode = $1", caller.kommunekode)
@@ -391,10 +409,7 @@ pub async fn kommune_list(State(state): State<AppState>, headers: HeaderMap) -> 
         })
     }
     .await;
-    match result {
-        Ok(list) => json(StatusCode::OK, &list),
-        Err(e) => failed(e),
-    }
+    answer(StatusCode::OK, result)
 }
 
 /// One institution of the key's kommune.
@@ -416,12 +431,9 @@ pub async fn kommune_one(
 ) -> Response {
     let caller = match authenticate(&state, &headers).await {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
-    match one_of(&state, caller.kommunekode, &nummer).await {
-        Ok(found) => json(StatusCode::OK, &found),
-        Err(e) => failed(e),
-    }
+    answer(StatusCode::OK, one_of(&state, caller.kommunekode, &nummer).await)
 }
 
 /// Create an institution of the key's kommune; the system gives it its number.
@@ -442,12 +454,8 @@ pub async fn kommune_create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let caller = match authenticate(&state, &headers).await {
-        Ok(caller) => caller,
-        Err(response) => return response,
-    };
-    let data: ApiMasterData = match json_body(&headers, &body) {
-        Ok(data) => data,
+    let (caller, data): (_, ApiMasterData) = match caller_with(&state, &headers, &body).await {
+        Ok(found) => found,
         Err(response) => return *response,
     };
     let result = async {
@@ -496,12 +504,8 @@ pub async fn kommune_update(
     Path(nummer): Path<String>,
     body: Bytes,
 ) -> Response {
-    let caller = match authenticate(&state, &headers).await {
-        Ok(caller) => caller,
-        Err(response) => return response,
-    };
-    let update: ApiUpdate = match json_body(&headers, &body) {
-        Ok(update) => update,
+    let (caller, update): (_, ApiUpdate) = match caller_with(&state, &headers, &body).await {
+        Ok(found) => found,
         Err(response) => return *response,
     };
     let result = async {
@@ -530,10 +534,7 @@ pub async fn kommune_update(
         one_of(&state, caller.kommunekode, &current.nummer).await
     }
     .await;
-    match result {
-        Ok(updated) => json(StatusCode::OK, &updated),
-        Err(e) => failed(e),
-    }
+    answer(StatusCode::OK, result)
 }
 
 /// Close one of the kommune's institutions: it leaves the portal and can no
@@ -558,12 +559,8 @@ pub async fn kommune_close(
     Path(nummer): Path<String>,
     body: Bytes,
 ) -> Response {
-    let caller = match authenticate(&state, &headers).await {
-        Ok(caller) => caller,
-        Err(response) => return response,
-    };
-    let close: ApiClose = match json_body(&headers, &body) {
-        Ok(close) => close,
+    let (caller, close): (_, ApiClose) = match caller_with(&state, &headers, &body).await {
+        Ok(found) => found,
         Err(response) => return *response,
     };
     let result = async {
@@ -587,10 +584,7 @@ pub async fn kommune_close(
         one_of(&state, caller.kommunekode, &current.nummer).await
     }
     .await;
-    match result {
-        Ok(closed) => json(StatusCode::OK, &closed),
-        Err(e) => failed(e),
-    }
+    answer(StatusCode::OK, result)
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::kommune::overview::encode_query_value;
 pub const ROLES: [(&str, &str); 2] = [("kommune", "Kommuneadministrator"), ("support", "Support (STIL)")];
 
 #[cfg(feature = "ssr")]
-fn role_label(role: &str) -> &'static str {
+pub(crate) fn role_label(role: &str) -> &'static str {
     ROLES
         .iter()
         .find(|(value, _)| *value == role)
@@ -117,45 +117,18 @@ pub async fn accounts(#[server(default)] filter: AccountFilter) -> Result<Accoun
     }
     let page = filter.side.parse::<i64>().unwrap_or(1).clamp(1, 10_000);
     let pool = crate::ssr::pool()?;
-    let rows = sqlx::query!(
-        r#"SELECT a.id, a.email, a.navn, a.role, a.kommunekode, k.navn AS "kommune?", a.disabled,
-                  a.must_change_password, a.password_hash IS NOT NULL AS "has_password!",
-                  a.created_at, a.last_login_at, count(*) OVER () AS "matching!"
-           FROM admin_accounts a LEFT JOIN kommuner k ON k.kode = a.kommunekode
-           WHERE ($1 = '' OR strpos(a.email, lower($1)) > 0 OR strpos(lower(a.navn), lower($1)) > 0)
-             AND ($2::smallint IS NULL OR a.kommunekode = $2)
-             AND ($3 = '' OR a.role = $3)
-           ORDER BY a.role, k.navn NULLS FIRST, a.email
-           LIMIT $4 OFFSET $5"#,
-        filter.soeg.trim(),
-        kommune,
-        filter.rolle,
-        super::PAGE_SIZE,
-        (page - 1) * super::PAGE_SIZE
+    let (accounts, matching) = super::ssr::account_rows(
+        &pool,
+        own_id,
+        super::ssr::AccountQuery {
+            text: filter.soeg.trim(),
+            kommune,
+            role: &filter.rolle,
+            id: None,
+        },
+        (page - 1) * super::PAGE_SIZE,
     )
-    .fetch_all(&pool)
     .await?;
-    let matching = rows.first().map(|r| r.matching).unwrap_or(0);
-    let accounts = rows
-        .into_iter()
-        .map(|r| AccountFacts {
-            role_label: role_label(&r.role).to_string(),
-            is_self: r.id == own_id,
-            id: r.id,
-            email: r.email,
-            navn: r.navn,
-            role: r.role,
-            kommunekode: r.kommunekode,
-            kommune: r.kommune,
-            disabled: r.disabled,
-            must_change_password: r.must_change_password,
-            has_password: r.has_password,
-            created: crate::institution::sections::format_timestamp(r.created_at),
-            last_login: r
-                .last_login_at
-                .map(crate::institution::sections::format_timestamp),
-        })
-        .collect();
     Ok(AccountList {
         accounts,
         matching,
@@ -169,34 +142,12 @@ pub async fn accounts(#[server(default)] filter: AccountFilter) -> Result<Accoun
 pub async fn account(id: i64) -> Result<AccountFacts, AppError> {
     let own_id = crate::auth::ssr::require_support()?;
     let pool = crate::ssr::pool()?;
-    let r = sqlx::query!(
-        r#"SELECT a.id, a.email, a.navn, a.role, a.kommunekode, k.navn AS "kommune?", a.disabled,
-                  a.must_change_password, a.password_hash IS NOT NULL AS "has_password!",
-                  a.created_at, a.last_login_at
-           FROM admin_accounts a LEFT JOIN kommuner k ON k.kode = a.kommunekode
-           WHERE a.id = $1"#,
-        id
-    )
-    .fetch_optional(&pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    Ok(AccountFacts {
-        role_label: role_label(&r.role).to_string(),
-        is_self: r.id == own_id,
-        id: r.id,
-        email: r.email,
-        navn: r.navn,
-        role: r.role,
-        kommunekode: r.kommunekode,
-        kommune: r.kommune,
-        disabled: r.disabled,
-        must_change_password: r.must_change_password,
-        has_password: r.has_password,
-        created: crate::institution::sections::format_timestamp(r.created_at),
-        last_login: r
-            .last_login_at
-            .map(crate::institution::sections::format_timestamp),
-    })
+    let query = super::ssr::AccountQuery {
+        id: Some(id),
+        ..Default::default()
+    };
+    let (mut found, _) = super::ssr::account_rows(&pool, own_id, query, 0).await?;
+    found.pop().ok_or(AppError::NotFound)
 }
 
 /// The new-account form as typed.
@@ -362,26 +313,14 @@ fn AccountTable(list: AccountList, filter: AccountFilter) -> impl IntoView {
         .collect_view();
     view! {
         <p role="status">{format!("{} konti matcher. Side {} af {}.", list.matching, list.page, list.pages)}</p>
-        <div class="table-wrap">
-            <table class="table table-compact">
-                <caption class="visually-hidden">"Administratorkonti"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"E-mail"</th>
-                        <th scope="col">"Navn"</th>
-                        <th scope="col">"Rolle"</th>
-                        <th scope="col">"Kommune"</th>
-                        <th scope="col">"Tilstand"</th>
-                        <th scope="col">"Senest logget ind"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-        <nav class="pager" aria-label="Sider">
-            {prev.map(|href| view! { <a href=href rel="prev">"Forrige side"</a> })}
-            {next.map(|href| view! { <a href=href rel="next">"Næste side"</a> })}
-        </nav>
+        <super::PagedTable
+            caption="Administratorkonti"
+            headings=&["E-mail", "Navn", "Rolle", "Kommune", "Tilstand", "Senest logget ind"]
+            prev=prev
+            next=next
+        >
+            {rows}
+        </super::PagedTable>
     }
 }
 

@@ -193,22 +193,12 @@ fn KeyTable(keys: Vec<ApiKeyFacts>, revoke: ServerAction<RevokeApiKey>) -> impl 
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="table table-compact">
-                <caption class="visually-hidden">"API-nøgler"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Kommune"</th>
-                        <th scope="col">"Bruges til"</th>
-                        <th scope="col">"Begynder med"</th>
-                        <th scope="col">"Lavet"</th>
-                        <th scope="col">"Senest brugt"</th>
-                        <th scope="col">"Status"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <super::PagedTable
+            caption="API-nøgler"
+            headings=&["Kommune", "Bruges til", "Begynder med", "Lavet", "Senest brugt", "Status"]
+        >
+            {rows}
+        </super::PagedTable>
     }
     .into_any()
 }

@@ -302,27 +302,14 @@ fn Entries(page: AuditPage, filter: AuditFilter) -> impl IntoView {
     view! {
         <p role="status">{format!("{} hændelser matcher. Side {} af {}.", page.matching, page.page, page.pages)}</p>
         <p><a href=csv download>"Hent de valgte hændelser som CSV"</a></p>
-        <div class="table-wrap">
-            <table class="table table-compact">
-                <caption class="visually-hidden">"Hændelser, nyeste først"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Tidspunkt"</th>
-                        <th scope="col">"Konto"</th>
-                        <th scope="col">"Hændelse"</th>
-                        <th scope="col">"Dagtilbud"</th>
-                        <th scope="col">"Kommune"</th>
-                        <th scope="col">"IP-adresse"</th>
-                        <th scope="col">"Detaljer"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-        <nav class="pager" aria-label="Sider">
-            {prev.map(|href| view! { <a href=href rel="prev">"Forrige side"</a> })}
-            {next.map(|href| view! { <a href=href rel="next">"Næste side"</a> })}
-        </nav>
+        <super::PagedTable
+            caption="Hændelser, nyeste først"
+            headings=&["Tidspunkt", "Konto", "Hændelse", "Dagtilbud", "Kommune", "IP-adresse", "Detaljer"]
+            prev=prev
+            next=next
+        >
+            {rows}
+        </super::PagedTable>
     }
 }
 

@@ -398,27 +398,43 @@ fn Results(page: SupportSearchPage, filter: SupportFilter) -> impl IntoView {
     view! {
         <h2 id="resultater">"Resultater"</h2>
         <p role="status">{format!("{} dagtilbud matcher. Side {} af {}.", page.matching, page.page, page.pages)}</p>
+        <PagedTable
+            caption="Dagtilbud, der matcher søgningen"
+            headings=&["Nummer", "Navn", "Kommune", "Adresse", "Type", "Ejerform", "Logget ind", "Udfyldte afsnit"]
+            prev=prev
+            next=next
+        >
+            {rows}
+        </PagedTable>
+    }
+}
+
+/// A table of one of support's lists: its caption for screen readers, column
+/// headings, the rows as children, and links to the pages before and after.
+#[component]
+pub fn PagedTable(
+    caption: &'static str,
+    headings: &'static [&'static str],
+    #[prop(default = None)] prev: Option<String>,
+    #[prop(default = None)] next: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    let paged = prev.is_some() || next.is_some();
+    view! {
         <div class="table-wrap">
             <table class="table table-compact">
-                <caption class="visually-hidden">"Dagtilbud, der matcher søgningen"</caption>
+                <caption class="visually-hidden">{caption}</caption>
                 <thead>
-                    <tr>
-                        <th scope="col">"Nummer"</th>
-                        <th scope="col">"Navn"</th>
-                        <th scope="col">"Kommune"</th>
-                        <th scope="col">"Adresse"</th>
-                        <th scope="col">"Type"</th>
-                        <th scope="col">"Ejerform"</th>
-                        <th scope="col">"Logget ind"</th>
-                        <th scope="col">"Udfyldte afsnit"</th>
-                    </tr>
+                    <tr>{headings.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}</tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>{children()}</tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Sider">
-            {prev.map(|href| view! { <a href=href rel="prev">"Forrige side"</a> })}
-            {next.map(|href| view! { <a href=href rel="next">"Næste side"</a> })}
-        </nav>
+        {paged.then(|| view! {
+            <nav class="pager" aria-label="Sider">
+                {prev.map(|href| view! { <a href=href rel="prev">"Forrige side"</a> })}
+                {next.map(|href| view! { <a href=href rel="next">"Næste side"</a> })}
+            </nav>
+        })}
     }
 }

@@ -60,6 +60,68 @@ fn caller() -> Result<(Principal, PgPool), AppError> {
 // ---------------------------------------------------------------------------
 // Accounts
 
+/// Which administrator accounts to list.
+#[derive(Debug, Default)]
+pub struct AccountQuery<'a> {
+    /// Part of the e-mail or name.
+    pub text: &'a str,
+    pub kommune: Option<i16>,
+    /// `kommune`, `support`, or empty for both.
+    pub role: &'a str,
+    pub id: Option<i64>,
+}
+
+/// One page of the accounts `query` selects, and how many there are in all;
+/// `own_id` is the calling support user's.
+pub async fn account_rows(
+    pool: &PgPool,
+    own_id: i64,
+    query: AccountQuery<'_>,
+    offset: i64,
+) -> Result<(Vec<super::accounts::AccountFacts>, i64), AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT a.id, a.email, a.navn, a.role, a.kommunekode, k.navn AS "kommune?", a.disabled,
+                  a.must_change_password, a.password_hash IS NOT NULL AS "has_password!",
+                  a.created_at, a.last_login_at, count(*) OVER () AS "matching!"
+           FROM admin_accounts a LEFT JOIN kommuner k ON k.kode = a.kommunekode
+           WHERE ($1 = '' OR strpos(a.email, lower($1)) > 0 OR strpos(lower(a.navn), lower($1)) > 0)
+             AND ($2::smallint IS NULL OR a.kommunekode = $2)
+             AND ($3 = '' OR a.role = $3)
+             AND ($4::bigint IS NULL OR a.id = $4)
+           ORDER BY a.role, k.navn NULLS FIRST, a.email
+           LIMIT $5 OFFSET $6"#,
+        query.text,
+        query.kommune,
+        query.role,
+        query.id,
+        super::PAGE_SIZE,
+        offset
+    )
+    .fetch_all(pool)
+    .await?;
+    let matching = rows.first().map(|r| r.matching).unwrap_or(0);
+    let when = crate::institution::sections::format_timestamp;
+    let accounts = rows
+        .into_iter()
+        .map(|r| super::accounts::AccountFacts {
+            role_label: super::accounts::role_label(&r.role).to_string(),
+            is_self: r.id == own_id,
+            id: r.id,
+            email: r.email,
+            navn: r.navn,
+            role: r.role,
+            kommunekode: r.kommunekode,
+            kommune: r.kommune,
+            disabled: r.disabled,
+            must_change_password: r.must_change_password,
+            has_password: r.has_password,
+            created: when(r.created_at),
+            last_login: r.last_login_at.map(when),
+        })
+        .collect();
+    Ok((accounts, matching))
+}
+
 pub async fn create_account(form: &NewAccountForm) -> Result<i64, AppError> {
     let (principal, pool) = caller()?;
     let mut errors = FieldErrors::new();
@@ -182,22 +244,32 @@ pub async fn move_account(id: i64, from: i16, kommunekode: &str) -> Result<(), A
     )
     .fetch_optional(&pool)
     .await?;
-    if moved.is_some() {
-        return Ok(());
+    match moved {
+        Some(_) => Ok(()),
+        None => Err(missed(
+            &pool,
+            id,
+            Some("kommune"),
+            "Kontoen er ændret, efter du åbnede siden (flyttet eller spærret). Genindlæs siden og prøv igen.",
+        )
+        .await),
     }
+}
+
+/// Why a change to account `id` (of `role`, if given) touched no row: the
+/// account does not exist (as that role), or it changed since the page was read.
+async fn missed(pool: &PgPool, id: i64, role: Option<&str>, conflict: &str) -> AppError {
     let exists = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM admin_accounts WHERE id = $1 AND role = 'kommune') AS "exists!""#,
-        id
+        r#"SELECT EXISTS (SELECT 1 FROM admin_accounts WHERE id = $1 AND ($2::text IS NULL OR role = $2)) AS "exists!""#,
+        id,
+        role
     )
-    .fetch_one(&pool)
-    .await?;
-    if exists {
-        Err(AppError::Conflict(
-            "Kontoen er ændret, efter du åbnede siden (flyttet eller spærret). Genindlæs siden og prøv igen."
-                .into(),
-        ))
-    } else {
-        Err(AppError::NotFound)
+    .fetch_one(pool)
+    .await;
+    match exists {
+        Ok(true) => AppError::Conflict(conflict.into()),
+        Ok(false) => AppError::NotFound,
+        Err(e) => e.into(),
     }
 }
 
@@ -228,23 +300,15 @@ pub async fn set_disabled(id: i64, disable: bool) -> Result<(), AppError> {
     )
     .fetch_optional(&pool)
     .await?;
-    if changed.is_some() {
-        return Ok(());
-    }
-    let exists = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM admin_accounts WHERE id = $1) AS "exists!""#,
-        id
-    )
-    .fetch_one(&pool)
-    .await?;
-    if !exists {
-        return Err(AppError::NotFound);
-    }
-    Err(AppError::Conflict(if disable {
-        "Kontoen er allerede spærret. Genindlæs siden.".into()
+    let conflict = if disable {
+        "Kontoen er allerede spærret. Genindlæs siden."
     } else {
-        "Kontoen er allerede åben. Genindlæs siden.".into()
-    }))
+        "Kontoen er allerede åben. Genindlæs siden."
+    };
+    match changed {
+        Some(_) => Ok(()),
+        None => Err(missed(&pool, id, None, conflict).await),
+    }
 }
 
 /// POST /support/konti/{id}/adgangskode: a new single-use password for an
