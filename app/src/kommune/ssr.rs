@@ -288,6 +288,7 @@ pub fn progress_page(done: usize, total: usize) -> Response {
         "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta http-equiv=\"refresh\" content=\"2\"><title>Brevene laves – {percent} %</title>\
+         <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\
          <style>{LETTER_CSS}</style></head><body><main class=\"letter\"><h1>Brevene laves</h1>\
          <p role=\"status\">Der er udstedt koder til {done} af {total} dagtilbud.</p>\
          <label for=\"fremdrift\">Fremdrift: {percent} %</label><br>\
@@ -683,7 +684,7 @@ pub fn letters_html(kommune: &str, login_url: &str, letters: &[Letter], download
     let mut html = String::with_capacity(1_500 * letters.len() + 1_000);
     html.push_str(&format!(
         "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Log-in-breve – {}</title><style>{LETTER_CSS}</style></head><body>\
+         <title>Log-in-breve – {}</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"><style>{LETTER_CSS}</style></head><body>\
          <p class=\"no-print\"><strong>{} breve.</strong> Udskriv dem med browserens udskriftsfunktion (Ctrl+P). \
          Koderne vises kun her; luk siden, når brevene er udskrevet.</p>",
         e(kommune),

@@ -262,12 +262,12 @@ fn AccountFilterForm(filter: AccountFilter, kommuner: Vec<KommuneChoice>) -> imp
         <form method="get" action="/support/konti" class="form filter-form" role="search" aria-label="Find konti">
             <div class="filter-row">
                 <div class="form-group">
-                    <label class="form-label" for="soeg">"E-mail eller navn"</label>
-                    <input type="search" id="soeg" name="soeg" class="input" value=filter.soeg.clone() />
+                    <label class="form-label" for="filter-soeg">"E-mail eller navn"</label>
+                    <input type="search" id="filter-soeg" name="soeg" class="input" value=filter.soeg.clone() />
                 </div>
                 <div class="form-group">
-                    <label class="form-label" for="kommune">"Kommune"</label>
-                    <select id="kommune" name="kommune" class="form-select">
+                    <label class="form-label" for="filter-kommune">"Kommune"</label>
+                    <select id="filter-kommune" name="kommune" class="form-select">
                         <option value="">"Alle kommuner"</option>
                         {kommune_options(&kommuner).into_iter().map(|(value, label)| {
                             let selected = value == filter.kommune;
@@ -276,8 +276,8 @@ fn AccountFilterForm(filter: AccountFilter, kommuner: Vec<KommuneChoice>) -> imp
                     </select>
                 </div>
                 <div class="form-group">
-                    <label class="form-label" for="rolle">"Rolle"</label>
-                    <select id="rolle" name="rolle" class="form-select">
+                    <label class="form-label" for="filter-rolle">"Rolle"</label>
+                    <select id="filter-rolle" name="rolle" class="form-select">
                         <option value="">"Alle"</option>
                         {ROLES.iter().map(|(value, label)| view! { <option value=*value selected=rolle == *value>{*label}</option> }).collect_view()}
                     </select>
