@@ -307,8 +307,7 @@ pub fn NewInstitutionPage() -> impl IntoView {
                         errors.replace(errors_from(&error));
                     }
                 });
-                let kommune_options: Vec<(String, String)> =
-                    kommuner.into_iter().map(|k| (format!("{:03}", k.kode), format!("{} ({:03})", k.navn, k.kode))).collect();
+                let kommune_options = crate::support::kommune_options(&kommuner);
                 let mut values = flash.values.clone();
                 if support {
                     values.insert("ejerform".into(), Ejerform::Privat.as_str().into());

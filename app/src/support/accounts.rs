@@ -70,19 +70,14 @@ impl AccountFilter {
     }
 
     fn query(&self, side: i64) -> String {
-        let mut parts: Vec<String> = [
-            ("soeg", self.soeg.trim()),
-            ("kommune", &self.kommune),
-            ("rolle", &self.rolle),
-        ]
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", encode_query_value(v)))
-        .collect();
-        if side > 1 {
-            parts.push(format!("side={side}"));
-        }
-        format!("?{}", parts.join("&"))
+        super::query_string(
+            &[
+                ("soeg", self.soeg.trim()),
+                ("kommune", &self.kommune),
+                ("rolle", &self.rolle),
+            ],
+            side,
+        )
     }
 }
 
@@ -115,7 +110,7 @@ pub async fn accounts(#[server(default)] filter: AccountFilter) -> Result<Accoun
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let page = filter.side.parse::<i64>().unwrap_or(1).clamp(1, 10_000);
+    let page = super::page_number(&filter.side, 10_000);
     let pool = crate::ssr::pool()?;
     let (accounts, matching) = super::ssr::account_rows(
         &pool,
@@ -133,7 +128,7 @@ pub async fn accounts(#[server(default)] filter: AccountFilter) -> Result<Accoun
         accounts,
         matching,
         page,
-        pages: ((matching + super::PAGE_SIZE - 1) / super::PAGE_SIZE).max(1),
+        pages: super::page_count(matching, super::PAGE_SIZE),
     })
 }
 

@@ -7,7 +7,6 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldErrors};
-use crate::kommune::overview::encode_query_value;
 
 /// The kinds of event, as stored and as shown.
 pub const ACTIONS: [(&str, &str); 18] = [
@@ -88,22 +87,16 @@ impl AuditFilter {
 
     /// The filter's query string (without the page when `side` is `None`).
     pub fn query(&self, side: Option<i64>) -> String {
-        let pairs = [
-            ("konto", self.konto.trim()),
-            ("dagtilbud", self.dagtilbud.trim()),
-            ("handling", self.handling.as_str()),
-            ("fra", self.fra.trim()),
-            ("til", self.til.trim()),
-        ];
-        let mut parts: Vec<String> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", encode_query_value(v)))
-            .collect();
-        if let Some(side) = side.filter(|s| *s > 1) {
-            parts.push(format!("side={side}"));
-        }
-        format!("?{}", parts.join("&"))
+        super::query_string(
+            &[
+                ("konto", self.konto.trim()),
+                ("dagtilbud", self.dagtilbud.trim()),
+                ("handling", self.handling.as_str()),
+                ("fra", self.fra.trim()),
+                ("til", self.til.trim()),
+            ],
+            side.unwrap_or(1),
+        )
     }
 
     pub fn check(&self) -> Result<CheckedAuditFilter, FieldErrors> {
@@ -165,7 +158,7 @@ impl AuditFilter {
             handling,
             fra,
             til,
-            page: self.side.parse::<i64>().unwrap_or(1).clamp(1, 100_000),
+            page: super::page_number(&self.side, 100_000),
         })
     }
 }
@@ -206,7 +199,7 @@ pub async fn audit_entries_page(#[server(default)] filter: AuditFilter) -> Resul
         entries,
         matching,
         page: checked.page,
-        pages: ((matching + per_page - 1) / per_page).max(1),
+        pages: super::page_count(matching, per_page),
     })
 }
 

@@ -33,6 +33,30 @@ pub struct KommuneChoice {
     pub navn: String,
 }
 
+/// `?key=value&…` of the non-empty values (encoded), with `side=N` after
+/// them from page 2 on: the address of one page of a list's GET form.
+pub fn query_string(pairs: &[(&str, &str)], side: i64) -> String {
+    let mut parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode_query_value(v)))
+        .collect();
+    if side > 1 {
+        parts.push(format!("side={side}"));
+    }
+    format!("?{}", parts.join("&"))
+}
+
+/// The page a list asks for: `side` between 1 and `last`, 1 if it is no number.
+pub fn page_number(side: &str, last: i64) -> i64 {
+    side.parse::<i64>().unwrap_or(1).clamp(1, last)
+}
+
+/// How many pages `matching` rows fill, `per_page` to a page; at least one.
+pub fn page_count(matching: i64, per_page: i64) -> i64 {
+    ((matching + per_page - 1) / per_page).max(1)
+}
+
 /// The kommune choices of a `<select>`: value `101`, label `København (101)`.
 pub fn kommune_options(kommuner: &[KommuneChoice]) -> Vec<(String, String)> {
     kommuner
@@ -118,21 +142,15 @@ impl SupportFilter {
 
     /// The query string of this search on page `side`.
     pub fn query(&self, side: i64) -> String {
-        let pairs = [
-            ("soeg", self.soeg.trim()),
-            ("kommune", self.kommune.as_str()),
-            ("postnummer", self.postnummer.trim()),
-            ("status", self.status.as_str()),
-        ];
-        let mut parts: Vec<String> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", encode_query_value(v)))
-            .collect();
-        if side > 1 {
-            parts.push(format!("side={side}"));
-        }
-        format!("?{}", parts.join("&"))
+        query_string(
+            &[
+                ("soeg", self.soeg.trim()),
+                ("kommune", self.kommune.as_str()),
+                ("postnummer", self.postnummer.trim()),
+                ("status", self.status.as_str()),
+            ],
+            side,
+        )
     }
 
     pub fn check(&self) -> Result<CheckedSupportFilter, FieldErrors> {
@@ -177,7 +195,7 @@ impl SupportFilter {
             kommune,
             postnummer,
             status,
-            page: self.side.parse::<i64>().unwrap_or(1).clamp(1, 10_000),
+            page: page_number(&self.side, 10_000),
         })
     }
 }
@@ -260,7 +278,7 @@ pub async fn search(#[server(default)] filter: SupportFilter) -> Result<SupportS
         hits,
         matching,
         page: checked.page,
-        pages: ((matching + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        pages: page_count(matching, PAGE_SIZE),
     })
 }
 
