@@ -501,3 +501,55 @@ async fn of_concurrent_saves_over_one_version_exactly_one_wins(pool: PgPool) {
         2
     );
 }
+
+/// Two servers on one database, as behind a load balancer. Each remembers the
+/// section rows it last saw so that a save need not read first; what one
+/// remembers must never let it write over, or answer "nothing changed" about,
+/// what the other saved since.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_server_never_saves_over_what_another_server_saved(pool: PgPool) {
+    let a = spawn_app(pool.clone()).await;
+    let b = spawn_app(pool).await;
+    let (on_a, _) = logged_in_institution(&a, "S10010", SKANDERBORG).await;
+    let on_b = b.fresh_client();
+    assert_eq!(on_b.login_institution("S10010", PASSWORD).await.status(), 200);
+
+    async fn saved(client: &TestApp, version: &str, text: &str) -> (u16, String) {
+        let response = client.call("profil_gem", &profil_form(version, text, "40")).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    }
+    assert_eq!(saved(&on_a, "0", "Start").await.0, 200);
+    assert_eq!(saved(&on_b, "1", "Fra B").await.0, 200);
+    // Server A remembers version 1 as "Start": the same text over version 1
+    // is no "unchanged" save but a conflict, since B has saved since.
+    let (status, body) = saved(&on_a, "1", "Start").await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body.contains("Fra B"),
+        "the conflict shows what is saved now: {body}"
+    );
+
+    assert_eq!(saved(&on_a, "2", "Fra A").await.0, 200);
+    assert_eq!(saved(&on_b, "3", "Fra B igen").await.0, 200);
+    // Server A remembers version 3, which is what this tab loaded: still a conflict.
+    let (status, body) = saved(&on_a, "3", "Fra A igen").await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("Fra B igen"), "{body}");
+    let text: String = sqlx::query_scalar(
+        "SELECT data->>'paedagogisk_profil' FROM institution_sections WHERE section = 'profil'",
+    )
+    .fetch_one(&a.pool)
+    .await
+    .unwrap();
+    assert_eq!(text, "Fra B igen");
+
+    // Over the version server B saved, server A saves.
+    let (status, body) = saved(&on_a, "4", "Slut").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(count(&a.pool, "SELECT COUNT(*) FROM section_history").await, 5);
+    assert_eq!(
+        count(&a.pool, "SELECT version::bigint FROM institution_sections").await,
+        5
+    );
+}

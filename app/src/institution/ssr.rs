@@ -94,38 +94,97 @@ pub fn meta(version: i32, at: time::OffsetDateTime, role: &str) -> SectionMeta {
 
 /// The saved section (or none yet) with its version.
 pub async fn load<T: Section>(pool: &PgPool, institution_id: i64) -> Result<Loaded<T>, AppError> {
-    let row = sqlx::query!(
-        r#"SELECT data, version, updated_at, updated_by_role
-           FROM institution_sections WHERE institution_id = $1 AND section = $2"#,
-        institution_id,
-        T::KIND.as_str()
-    )
-    .fetch_optional(pool)
-    .await?;
-    match row {
+    match read_current(pool, institution_id, T::KIND.as_str()).await? {
         None => Ok(Loaded {
             value: None,
             meta: SectionMeta::default(),
         }),
         Some(row) => {
-            let value: T =
-                serde_json::from_value(row.data).map_err(|e| AppError::internal("section data", &e))?;
+            let value = T::deserialize(&row.data).map_err(|e| AppError::internal("section data", &e))?;
+            let meta = meta(row.version, row.updated_at, &row.updated_by_role);
+            if let Some(known) = known_sections() {
+                known.remember(institution_id, T::KIND, row);
+            }
             Ok(Loaded {
                 value: Some(value),
-                meta: meta(row.version, row.updated_at, &row.updated_by_role),
+                meta,
             })
         }
     }
 }
 
+/// A section row as it stands in the database.
+#[derive(Debug, Clone)]
+pub struct CurrentRow {
+    pub data: serde_json::Value,
+    pub version: i32,
+    pub updated_at: time::OffsetDateTime,
+    pub updated_by_role: String,
+}
+
+/// The section row this process last saved or read, per institution and
+/// section, so that a save over the version it knows needs no read first.
+///
+/// Never trusted on its own: a save from it only writes while the row in the
+/// database still has the remembered version *and* time of saving, which no
+/// other save can produce; otherwise (another server saved meanwhile, or the
+/// entry is old) the save reads the row and carries on from there.
+#[derive(Debug)]
+pub struct KnownSections {
+    rows: moka::sync::Cache<(i64, super::sections::SectionKind), CurrentRow>,
+}
+
+impl Default for KnownSections {
+    fn default() -> Self {
+        KnownSections {
+            rows: moka::sync::Cache::builder()
+                // Five sections of every Danish daginstitution with room to spare.
+                .max_capacity(50_000)
+                .time_to_idle(std::time::Duration::from_secs(30 * 60))
+                .build(),
+        }
+    }
+}
+
+impl KnownSections {
+    fn get(&self, institution_id: i64, kind: super::sections::SectionKind) -> Option<CurrentRow> {
+        self.rows.get(&(institution_id, kind))
+    }
+
+    fn remember(&self, institution_id: i64, kind: super::sections::SectionKind, row: CurrentRow) {
+        self.rows.insert((institution_id, kind), row);
+    }
+}
+
+fn known_sections() -> Option<std::sync::Arc<KnownSections>> {
+    leptos::prelude::use_context::<crate::ssr::AppState>().map(|state| state.known_sections)
+}
+
+async fn read_current(
+    pool: &PgPool,
+    institution_id: i64,
+    kind: &str,
+) -> Result<Option<CurrentRow>, AppError> {
+    Ok(sqlx::query_as!(
+        CurrentRow,
+        r#"SELECT data, version, updated_at, updated_by_role FROM institution_sections
+           WHERE institution_id = $1 AND section = $2"#,
+        institution_id,
+        kind
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
 /// Save a section that was loaded at `expected_version`. A newer saved version
 /// is a conflict that names what differs; an unchanged save writes nothing.
 ///
-/// No explicit transaction: the current row is read, the change worked out in
-/// Rust, and the data, history and audit rows are written by one statement
-/// that only updates the row while it still has the version that was read.
-/// One statement is one transaction, so either all three rows are written or
-/// none; a save that lost a race reads again and reports the conflict.
+/// No explicit transaction: the current row is known (see [`KnownSections`])
+/// or read, the change worked out in Rust, and the data, history and audit
+/// rows are written by one statement that only updates the row while it still
+/// has the version and time of saving that were known. One statement is one
+/// transaction, so either all three rows are written or none; a save that
+/// lost a race reads again and reports the conflict.
 pub async fn save<T: Section>(
     pool: &PgPool,
     target: &Target,
@@ -136,30 +195,42 @@ pub async fn save<T: Section>(
     let kind = T::KIND.as_str();
     let actor = Actor::from_principal(&target.principal);
     let role = target.principal.role().as_str();
-    // A lost race means another save landed in between; the next read then
-    // sees its version and reports the conflict, so two reads always suffice.
-    for _ in 0..2 {
-        let current = sqlx::query!(
-            r#"SELECT data, version, updated_at, updated_by_role FROM institution_sections
-               WHERE institution_id = $1 AND section = $2"#,
-            target.institution_id,
-            kind
-        )
-        .fetch_optional(pool)
-        .await?;
+    let known = known_sections();
+    let mut remembered = known
+        .as_ref()
+        .and_then(|k| k.get(target.institution_id, T::KIND))
+        .filter(|row| row.version == expected_version);
+    // The remembered row may be old, and a lost race means another save landed
+    // in between; the next read then sees its version and reports the
+    // conflict, so two reads always suffice.
+    for _ in 0..3 {
+        let (current, from_memory) = match remembered.take() {
+            Some(row) => (Some(row), true),
+            None => {
+                let row = read_current(pool, target.institution_id, kind).await?;
+                if let (Some(known), Some(row)) = (&known, &row) {
+                    known.remember(target.institution_id, T::KIND, row.clone());
+                }
+                (row, false)
+            }
+        };
 
-        let old = match current {
+        let (old, known_at) = match current {
             Some(row) => {
-                let old: T =
-                    serde_json::from_value(row.data).map_err(|e| AppError::internal("section data", &e))?;
+                let old = T::deserialize(&row.data).map_err(|e| AppError::internal("section data", &e))?;
                 if row.version != expected_version {
                     let saved_by = meta(row.version, row.updated_at, &row.updated_by_role);
                     return Err(conflict::<T>(new, &old, saved_by));
                 }
                 if &old == new {
+                    // "Nothing changed" is only answered from the database:
+                    // the remembered row may be older than what is saved.
+                    if from_memory {
+                        continue;
+                    }
                     return Ok(meta(row.version, row.updated_at, &row.updated_by_role));
                 }
-                Some(old)
+                (Some(old), Some(row.updated_at))
             }
             None if expected_version != 0 => {
                 return Err(AppError::StaleVersion {
@@ -167,7 +238,7 @@ pub async fn save<T: Section>(
                     current_version: 0,
                 })
             }
-            None => None,
+            None => (None, None),
         };
 
         let changes = diff(
@@ -180,24 +251,29 @@ pub async fn save<T: Section>(
         let details = serde_json::json!({
             "afsnit": kind, "version": expected_version + 1, "felter": changes.len()
         });
-        // The audit columns are those of `audit::record`.
+        // The audit columns are those of `audit::record`. A first save
+        // (version 0) inserts; any other only updates the row it knew.
         let saved = sqlx::query!(
             r#"WITH saved AS (
                  INSERT INTO institution_sections (institution_id, section, data, version, updated_by_role, updated_by_label)
-                 VALUES ($1, $2, $3, $4 + 1, $5, $6)
-                 ON CONFLICT (institution_id, section) DO UPDATE
-                   SET data = EXCLUDED.data, version = EXCLUDED.version, updated_at = now(),
-                       updated_by_role = EXCLUDED.updated_by_role, updated_by_label = EXCLUDED.updated_by_label
-                   WHERE institution_sections.version = $4
+                 SELECT $1::bigint, $2::text, $3::jsonb, $4::integer + 1, $5::text, $6::text WHERE $4::integer = 0
+                 ON CONFLICT (institution_id, section) DO NOTHING
                  RETURNING version, updated_at
+               ), updated AS (
+                 UPDATE institution_sections
+                   SET data = $3, version = $4 + 1, updated_at = now(), updated_by_role = $5, updated_by_label = $6
+                   WHERE institution_id = $1 AND section = $2 AND version = $4 AND updated_at = $13
+                 RETURNING version, updated_at
+               ), written AS (
+                 SELECT version, updated_at FROM saved UNION ALL SELECT version, updated_at FROM updated
                ), history AS (
                  INSERT INTO section_history (institution_id, section, version, actor_role, actor_label, changes)
-                 SELECT $1, $2, version, $5, $6, $7 FROM saved
+                 SELECT $1, $2, version, $5, $6, $7 FROM written
                ), audit AS (
                  INSERT INTO audit_log (actor_role, actor_id, actor_label, action, institution_id, kommunekode, client_ip, details)
-                 SELECT $8, $9, $6, 'afsnit_gemt', $1, $10, $11::text::inet, $12 FROM saved
+                 SELECT $8, $9, $6, 'afsnit_gemt', $1, $10, $11::text::inet, $12 FROM written
                )
-               SELECT version, updated_at FROM saved"#,
+               SELECT version AS "version!", updated_at AS "updated_at!" FROM written"#,
             target.institution_id,
             kind,
             data,
@@ -209,11 +285,24 @@ pub async fn save<T: Section>(
             actor.id,
             target.kommunekode,
             ip.map(|ip| ip.to_string()),
-            details
+            details,
+            known_at
         )
         .fetch_optional(pool)
         .await?;
         if let Some(saved) = saved {
+            if let Some(known) = &known {
+                known.remember(
+                    target.institution_id,
+                    T::KIND,
+                    CurrentRow {
+                        data,
+                        version: saved.version,
+                        updated_at: saved.updated_at,
+                        updated_by_role: role.to_string(),
+                    },
+                );
+            }
             crate::ssr::public_page_changed(&target.nummer);
             return Ok(meta(saved.version, saved.updated_at, role));
         }

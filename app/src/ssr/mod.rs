@@ -82,6 +82,8 @@ pub struct AppState {
     pub letter_jobs: Arc<crate::kommune::jobs::LetterJobs>,
     /// Rendered public institution pages (see `portal::cache`).
     pub page_cache: Arc<crate::portal::cache::PageCache>,
+    /// Section rows this process last saw (see `institution::ssr`).
+    pub known_sections: Arc<crate::institution::ssr::KnownSections>,
     /// The kommune API's request budget per key (see `kommune::api`).
     pub api_limiter: Arc<crate::kommune::api::KeyLimiter>,
 }
@@ -96,6 +98,7 @@ impl AppState {
             clock: Clock::default(),
             letter_jobs: Arc::default(),
             page_cache: Arc::default(),
+            known_sections: Arc::default(),
         }
     }
 
