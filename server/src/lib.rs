@@ -209,6 +209,11 @@ pub async fn serve(
         state.page_cache.clone(),
         state.pool.clone(),
     ));
+    let announcer = tokio::spawn(app::portal::cache::announce_changes(
+        state.page_cache.clone(),
+        state.pool.clone(),
+    ));
+    let (page_cache, pool) = (state.page_cache.clone(), state.pool.clone());
     let app = router(state);
     let served = axum::serve(
         listener,
@@ -218,6 +223,11 @@ pub async fn serve(
     .await;
     sweeper.abort();
     follower.abort();
+    announcer.abort();
+    // Saves answered during shutdown are announced before the process ends.
+    if let Err(error) = page_cache.announce_pending(&pool).await {
+        tracing::warn!(%error, "changed public pages could not be announced before shutdown");
+    }
     served
 }
 

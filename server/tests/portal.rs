@@ -370,3 +370,40 @@ async fn kept_pages_are_dropped_by_a_save_on_any_server(pool: PgPool) {
         .await;
     }
 }
+
+/// Saved sections are announced by the server, many at a time: each number
+/// once per batch, and a batch that could not be sent is kept for the next try.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn saved_pages_are_announced_once_per_batch_and_never_lost(pool: PgPool) {
+    use app::portal::cache::{PageCache, CHANNEL};
+    use std::time::Duration;
+    async fn heard(listener: &mut sqlx::postgres::PgListener) -> Option<String> {
+        tokio::time::timeout(Duration::from_millis(500), listener.recv())
+            .await
+            .ok()
+            .map(|n| n.unwrap().payload().to_owned())
+    }
+    let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await.unwrap();
+    listener.listen(CHANNEL).await.unwrap();
+    let cache = PageCache::default();
+    cache.announce("p10020");
+    cache.announce("P10020");
+    cache.announce("P10021");
+    // No database to send to: the batch stays.
+    let unreachable = sqlx::postgres::PgPoolOptions::new()
+        .acquire_timeout(Duration::from_millis(300))
+        .connect_lazy("postgres://nobody@127.0.0.1:1/none")
+        .unwrap();
+    assert!(cache.announce_pending(&unreachable).await.is_err());
+    assert_eq!(heard(&mut listener).await, None);
+
+    cache.announce_pending(&pool).await.unwrap();
+    let mut numbers = vec![
+        heard(&mut listener).await.unwrap(),
+        heard(&mut listener).await.unwrap(),
+    ];
+    numbers.sort();
+    assert_eq!(numbers, ["P10020", "P10021"]);
+    cache.announce_pending(&pool).await.unwrap();
+    assert_eq!(heard(&mut listener).await, None, "nothing is announced twice");
+}

@@ -303,7 +303,7 @@ pub async fn save<T: Section>(
                     },
                 );
             }
-            crate::ssr::public_page_changed(&target.nummer);
+            crate::ssr::section_published(&target.nummer);
             return Ok(meta(saved.version, saved.updated_at, role));
         }
     }

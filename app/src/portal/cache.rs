@@ -6,9 +6,12 @@
 //! is dropped:
 //! - at once by this process after its own save or close
 //!   ([`PageCache::invalidate`]), so the saver's next read sees the change;
-//! - by every process when PostgreSQL announces a change on [`CHANNEL`] (a
-//!   trigger on sections, institutions and key figures sends it at commit), so
-//!   N servers behind a load balancer stay consistent;
+//! - by every process when PostgreSQL announces a change on [`CHANNEL`], so N
+//!   servers behind a load balancer stay consistent. A trigger on institutions
+//!   and key figures sends it at commit; a saved section is announced by the
+//!   server that saved it ([`PageCache::announce`]), a batch at a time, since
+//!   a notifying commit holds a lock that lets only one such commit flush at a
+//!   time, which under many saves made every save wait for the others;
 //! - all at once whenever this process is not listening (it cannot know what
 //!   it missed), and after [`TIME_TO_LIVE`] in any case (the page names the
 //!   current year).
@@ -16,6 +19,7 @@
 //! Only anonymous requests (no cookie at all) for the canonical upper-case
 //! number without a query are served or stored, and only complete 200 pages.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -55,6 +59,10 @@ pub struct PageCache {
     writes: Mutex<()>,
     /// True only while this process listens on [`CHANNEL`].
     live: AtomicBool,
+    /// Numbers whose change is still to be announced on [`CHANNEL`].
+    unannounced: Mutex<HashSet<String>>,
+    /// Wakes [`announce_changes`] when `unannounced` gains a number.
+    to_announce: tokio::sync::Notify,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -79,6 +87,8 @@ impl Default for PageCache {
             generation: AtomicU64::new(0),
             writes: Mutex::new(()),
             live: AtomicBool::new(false),
+            unannounced: Mutex::default(),
+            to_announce: tokio::sync::Notify::new(),
         }
     }
 }
@@ -89,6 +99,44 @@ impl PageCache {
         let _writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.pages.invalidate(&nummer.to_ascii_uppercase());
+    }
+
+    /// Drop the page of institution `nummer` here at once and, soon after,
+    /// on every server (for changes no trigger announces: saved sections).
+    /// Call after the change is committed.
+    pub fn announce(&self, nummer: &str) {
+        let nummer = nummer.to_ascii_uppercase();
+        self.invalidate(&nummer);
+        self.unannounced
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(nummer);
+        self.to_announce.notify_one();
+    }
+
+    /// Send every change not yet announced, in one statement. What could not
+    /// be sent is kept for the next try.
+    pub async fn announce_pending(&self, pool: &PgPool) -> Result<(), sqlx::Error> {
+        let numbers: Vec<String> =
+            std::mem::take(&mut *self.unannounced.lock().unwrap_or_else(|e| e.into_inner()))
+                .into_iter()
+                .collect();
+        if numbers.is_empty() {
+            return Ok(());
+        }
+        // pg_notify returns void, which the checked query macros cannot describe.
+        let sent = sqlx::query("SELECT pg_notify($1, nummer) FROM unnest($2::text[]) AS nummer")
+            .bind(CHANNEL)
+            .bind(&numbers)
+            .execute(pool)
+            .await;
+        if sent.is_err() {
+            self.unannounced
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(numbers);
+        }
+        sent.map(|_| ())
     }
 
     /// Drop every page.
@@ -232,6 +280,20 @@ pub async fn follow_changes(cache: Arc<PageCache>, pool: PgPool) {
             }
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// Announce saved changes (see [`PageCache::announce`]) until the task is
+/// aborted. While one batch is sent the next gathers, so under many saves
+/// there are far fewer notifying commits than saves.
+pub async fn announce_changes(cache: Arc<PageCache>, pool: PgPool) {
+    loop {
+        cache.to_announce.notified().await;
+        if let Err(error) = cache.announce_pending(&pool).await {
+            tracing::warn!(%error, "cannot announce changed public pages; trying again in a second");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            cache.to_announce.notify_one();
+        }
     }
 }
 

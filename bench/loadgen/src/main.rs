@@ -1,7 +1,13 @@
 //! Load generator: N concurrent clients, each logged in as its own institution,
 //! saving a section over and over with the version the server last returned;
 //! or the same clients requesting a plain URL (the baseline). Prints
-//! requests/s, p50, p99 and the count of non-2xx answers. `users` simulates
+//! requests/s, p50, p99 and the count of non-2xx answers.
+//!
+//! Without `--rate` each client sends its next request the moment the last
+//! one is answered (the most the server can do). With `--rate R` the clients
+//! together send R requests a second on a fixed schedule, and each latency
+//! counts from when its request was due, not when it went out, so a server
+//! that falls behind shows it in the percentiles instead of hiding it. `users` simulates
 //! institution users for the reliability run (see `users.rs`).
 
 mod users;
@@ -36,6 +42,10 @@ struct Args {
     numbers: String,
     #[arg(long, default_value = "")]
     password: String,
+    /// Requests per second of all clients together, sent on a fixed schedule
+    /// (0: each client sends again as soon as it is answered).
+    #[arg(long, default_value_t = 0.0)]
+    rate: f64,
     /// Path for `get` mode.
     #[arg(long, default_value = "/healthz")]
     path: String,
@@ -55,7 +65,14 @@ struct Outcome {
     failures: usize,
 }
 
-async fn client_loop(args: &Args, number: Option<String>, until: Instant) -> Outcome {
+/// Every client logs in first; the measured run starts for all of them at
+/// once (the first to pass the barrier sets the time).
+struct Start {
+    barrier: tokio::sync::Barrier,
+    at: std::sync::OnceLock<Instant>,
+}
+
+async fn client_loop(args: &Args, index: usize, number: Option<String>, start: &Start) -> Outcome {
     let http = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -78,23 +95,48 @@ async fn client_loop(args: &Args, number: Option<String>, until: Instant) -> Out
         if !login.map(|r| r.status().is_success()).unwrap_or(false) {
             eprintln!("log-in failed for {number}");
             outcome.failures += 1;
+            start.barrier.wait().await;
             return outcome;
         }
+        let empty: [(&str, &str); 0] = [];
         let loaded: serde_json::Value = match http
             .post(format!("{}/api/fn/aabningstider_hent", args.base))
             .header("sec-fetch-site", "same-origin")
+            .form(&empty)
             .send()
             .await
         {
-            Ok(r) => r.json().await.unwrap_or_default(),
-            Err(_) => serde_json::Value::Null,
+            Ok(r) if r.status().is_success() => r.json().await.unwrap_or_default(),
+            _ => serde_json::Value::Null,
         };
+        if loaded.is_null() {
+            eprintln!("loading Åbningstider failed for {number}");
+            outcome.failures += 1;
+            start.barrier.wait().await;
+            return outcome;
+        }
         version = loaded["meta"]["version"].as_i64().unwrap_or(0);
     }
+    start.barrier.wait().await;
+    let begin = *start.at.get_or_init(Instant::now);
+    let until = begin + Duration::from_secs(args.seconds);
+    // With a rate, client `index` of N sends at begin + (index + k·N) / rate.
+    let interval = (args.rate > 0.0).then(|| Duration::from_secs_f64(args.clients as f64 / args.rate));
+    let mut due = begin + interval.map_or(Duration::ZERO, |i| i.mul_f64(index as f64 / args.clients as f64));
     let mut round = 0u32;
-    while Instant::now() < until {
+    loop {
+        let started = match interval {
+            // Every request due within the run is sent, however late.
+            Some(interval) if due < until => {
+                tokio::time::sleep_until(due.into()).await;
+                let started = due;
+                due += interval;
+                started
+            }
+            None if Instant::now() < until => Instant::now(),
+            _ => break,
+        };
         round += 1;
-        let started = Instant::now();
         let result = match args.mode {
             Mode::Get => {
                 let request = http.get(format!("{}{}", args.base, args.path));
@@ -134,7 +176,15 @@ async fn client_loop(args: &Args, number: Option<String>, until: Instant) -> Out
                 }
                 outcome.latencies.push(started.elapsed());
             }
-            _ => outcome.failures += 1,
+            failed => {
+                if outcome.failures == 0 {
+                    match failed {
+                        Ok(response) => eprintln!("first failure: HTTP {}", response.status()),
+                        Err(error) => eprintln!("first failure: {error}"),
+                    }
+                }
+                outcome.failures += 1;
+            }
         }
     }
     outcome
@@ -161,18 +211,21 @@ async fn main() {
         eprintln!("need {} institution numbers, got {}", args.clients, numbers.len());
         std::process::exit(2);
     }
-    let until = Instant::now() + Duration::from_secs(args.seconds);
     if matches!(args.mode, Mode::Users) {
+        let until = Instant::now() + Duration::from_secs(args.seconds);
         run_users(args, numbers, until).await;
         return;
     }
-    let started = Instant::now();
+    let start: &'static Start = Box::leak(Box::new(Start {
+        barrier: tokio::sync::Barrier::new(args.clients),
+        at: std::sync::OnceLock::new(),
+    }));
     let mut tasks = Vec::new();
     for i in 0..args.clients {
         let number = numbers.get(i).cloned();
         let args: &'static Args = args;
         tasks.push(tokio::spawn(
-            async move { client_loop(args, number, until).await },
+            async move { client_loop(args, i, number, start).await },
         ));
     }
     let mut latencies = Vec::new();
@@ -183,7 +236,7 @@ async fn main() {
             failures += outcome.failures;
         }
     }
-    let elapsed = started.elapsed().as_secs_f64();
+    let elapsed = start.at.get().map_or(f64::NAN, |at| at.elapsed().as_secs_f64());
     latencies.sort();
     println!(
         "requests/s={:.0} ok={} failures={} p50={:.1}ms p99={:.1}ms",
