@@ -11,6 +11,22 @@ use leptos_router::hooks::{use_location, use_params_map};
 use super::sections::SectionKind;
 use crate::auth::Role;
 
+/// True on a page of support's area (`/support…`); kommune and support share
+/// the administrator pages.
+pub fn in_support_area() -> bool {
+    let path = use_location().pathname.get_untracked();
+    path == "/support" || path.starts_with("/support/")
+}
+
+/// The administrator role of support's area or the kommune's.
+pub fn admin_role(support: bool) -> Role {
+    if support {
+        Role::Support
+    } else {
+        Role::Kommune
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Workspace {
     /// The institution worked on for it, or `None` for the caller's own.
@@ -28,7 +44,7 @@ impl Workspace {
                 .read_untracked()
                 .get("nummer")
                 .map(|n| n.trim().to_uppercase()),
-            support: use_location().pathname.get_untracked().starts_with("/support/"),
+            support: in_support_area(),
         }
     }
 
@@ -42,11 +58,7 @@ impl Workspace {
 
     /// The administrator's own start page (`/kommune` or `/support`).
     pub fn home(&self) -> &'static str {
-        if self.support {
-            Role::Support.start_page()
-        } else {
-            Role::Kommune.start_page()
-        }
+        admin_role(self.support).start_page()
     }
 
     /// The start page of the institution worked on.

@@ -11,7 +11,7 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
@@ -20,7 +20,7 @@ use crate::domain::register::{CloseForm, NewInstitutionForm};
 use crate::domain::{Ejerform, InstitutionType};
 use crate::error::AppError;
 use crate::institution::overview::SectionTable;
-use crate::institution::workspace::Workspace;
+use crate::institution::workspace::{admin_role, in_support_area, Workspace};
 
 /// The ejerformer a kommune creates and maintains; private ones are support's.
 pub const KOMMUNE_EJERFORMER: [Ejerform; 3] =
@@ -37,10 +37,6 @@ pub fn maintained_ejerformer(role: Role) -> &'static [Ejerform] {
 }
 
 /// Whether the current page is in support's area.
-fn in_support_area() -> bool {
-    use_location().pathname.get_untracked().starts_with("/support")
-}
-
 /// One of the kommune's institutions as its administrator sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InstitutionFacts {
@@ -258,7 +254,7 @@ fn choices<T: Copy>(
 #[component]
 pub fn NewInstitutionPage() -> impl IntoView {
     let support = in_support_area();
-    let role = if support { Role::Support } else { Role::Kommune };
+    let role = admin_role(support);
     let action = ServerAction::<CreateInstitution>::new();
     let flash = Resource::new_blocking(
         || (),
@@ -357,12 +353,7 @@ fn MasterDataFields(
 /// or support (`/support/dagtilbud/{nr}`).
 #[component]
 pub fn AdminInstitutionPage() -> impl IntoView {
-    let home = if in_support_area() {
-        Role::Support
-    } else {
-        Role::Kommune
-    }
-    .start_page();
+    let home = admin_role(in_support_area()).start_page();
     let params = use_params_map();
     let query = use_query_map();
     let nummer = params
@@ -420,7 +411,7 @@ pub fn AdminInstitutionPage() -> impl IntoView {
                     Ok(detail) => detail,
                     Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 };
-                let role = if detail.support { Role::Support } else { Role::Kommune };
+                let role = admin_role(detail.support);
                 let workspace = Workspace::for_admin(role, &detail.nummer);
                 view! {
                     <h1>{detail.navn.clone()}</h1>
