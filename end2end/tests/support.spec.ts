@@ -26,7 +26,7 @@ test("support finds an institution by name, resets its code, and the institution
   await expectNoAxeViolations(page);
 
   // The search is a plain GET form; the result links to the institution.
-  await page.getByLabel("Navn eller institutionsnummer").fill(navn);
+  await page.getByLabel("Navn, vejnavn eller institutionsnummer").fill(navn);
   await page.getByRole("button", { name: "Søg", exact: true }).click();
   await expect(page).toHaveURL(/\/support\?soeg=/);
   await page.getByRole("link", { name: navn, exact: true }).first().click();

@@ -57,12 +57,12 @@ async fn numbers(client: &TestApp, form: &[(&str, &str)]) -> Vec<String> {
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
-async fn support_finds_institutions_by_number_name_kommune_and_postnummer(pool: PgPool) {
+async fn support_finds_institutions_by_number_name_address_kommune_and_postnummer(pool: PgPool) {
     let app = spawn_app(pool).await;
     institution_with_password(&app.pool, "S30001", SKANDERBORG, PASSWORD).await;
     institution_with_password(&app.pool, "A30001", AARHUS, PASSWORD).await;
     institution_with_password(&app.pool, "A30002", AARHUS, PASSWORD).await;
-    sqlx::query("UPDATE institutions SET navn = 'Spiretten', postnummer = 8000, postby = 'Aarhus C' WHERE nummer = 'A30002'")
+    sqlx::query("UPDATE institutions SET navn = 'Spiretten', vejnavn = 'Åboulevarden', husnummer = '12B', postnummer = 8000, postby = 'Aarhus C' WHERE nummer = 'A30002'")
         .execute(&app.pool)
         .await
         .unwrap();
@@ -76,6 +76,12 @@ async fn support_finds_institutions_by_number_name_kommune_and_postnummer(pool: 
 
     assert_eq!(numbers(&support, &[("soeg", "spiret")]).await, ["A30002"]);
     assert_eq!(numbers(&support, &[("soeg", "s30001")]).await, ["S30001"]);
+    // A caller often names the street rather than the institution.
+    assert_eq!(
+        numbers(&support, &[("soeg", "åboulevarden 12b")]).await,
+        ["A30002"]
+    );
+    assert_eq!(numbers(&support, &[("soeg", "skolevej")]).await, ["S30001"]);
     assert_eq!(numbers(&support, &[("kommune", "751")]).await, ["A30002"]);
     assert_eq!(
         numbers(&support, &[("kommune", "751"), ("status", "alle")]).await,

@@ -238,7 +238,9 @@ pub async fn search(#[server(default)] filter: SupportFilter) -> Result<SupportS
            FROM institutions i
            JOIN kommuner k ON k.kode = i.kommunekode
            LEFT JOIN institution_accounts a ON a.institution_id = i.id
-           WHERE ($1 = '' OR strpos(lower(i.navn), lower($1)) > 0 OR i.nummer = upper($1))
+           WHERE ($1 = '' OR i.nummer = upper($1)
+                  OR strpos(lower(i.navn), lower($1)) > 0
+                  OR strpos(lower(i.vejnavn || ' ' || i.husnummer), lower($1)) > 0)
              AND ($2::smallint IS NULL OR i.kommunekode = $2)
              AND ($3::smallint IS NULL OR i.postnummer = $3)
              AND ($4 = 'alle' OR i.status = $4)
@@ -350,7 +352,7 @@ fn SearchForm(filter: SupportFilter, kommuner: Vec<KommuneChoice>) -> impl IntoV
         <form method="get" action="/support" class="form filter-form" role="search" aria-label="Find dagtilbud i hele landet">
             <h2>"Find dagtilbud"</h2>
             <div class="form-group">
-                <label class="form-label" for="soeg">"Navn eller institutionsnummer"</label>
+                <label class="form-label" for="soeg">"Navn, vejnavn eller institutionsnummer"</label>
                 <input type="search" id="soeg" name="soeg" class="input" value=filter.soeg.clone() />
             </div>
             <div class="filter-row">
