@@ -670,6 +670,68 @@ async fn the_audit_log_filters_pages_and_exports_csv(pool: PgPool) {
     assert_eq!(support.get("/support/log.csv?fra=i+morgen").await.status(), 422);
 }
 
+/// The log grows with every save and log-in: beyond a limit the page says
+/// "more than" instead of counting every row, while every page and the CSV
+/// export still reach all of them.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_long_audit_log_is_counted_only_up_to_a_limit(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (support, _) = support_user(&app).await;
+    let limit = app::support::ssr::AUDIT_COUNT_LIMIT;
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_role, actor_label, action)
+         SELECT now() - n * interval '1 second', 'system', 'Import ' || n, 'afsnit_gemt'
+         FROM generate_series(1, $1) AS n",
+    )
+    .bind(limit + 70)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+
+    let page = |side: i64| {
+        let support = &support;
+        async move {
+            let side = side.to_string();
+            let response = support
+                .call(
+                    "support_log",
+                    &[("filter[handling]", "afsnit_gemt"), ("filter[side]", &side)],
+                )
+                .await;
+            assert_eq!(response.status(), 200);
+            response.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let first = page(1).await;
+    assert_eq!(first["more"], true);
+    assert_eq!(first["matching"], limit);
+    assert_eq!(first["entries"][0]["account"], "Import 1", "newest first");
+    let per_page = first["entries"].as_array().unwrap().len() as i64;
+    // One page past what was counted: its rows are there, the oldest last.
+    let beyond = page(limit / per_page + 2).await;
+    let entries = beyond["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 70 - per_page as usize);
+    assert_eq!(
+        entries.last().unwrap()["account"],
+        format!("Import {}", limit + 70)
+    );
+
+    let html = support
+        .get("/support/log?handling=afsnit_gemt")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Mere end 10.000 hændelser matcher"), "{html}");
+    let csv = support
+        .get("/support/log.csv?handling=afsnit_gemt")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv.trim().lines().count() as i64, 1 + limit + 70);
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn every_other_role_is_refused_every_support_action(pool: PgPool) {
     let app = spawn_app(pool).await;

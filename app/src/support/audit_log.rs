@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::sections::format_thousands;
 use crate::error::{AppError, FieldErrors};
 
 /// The kinds of event, as stored and as shown.
@@ -180,7 +181,9 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
+    /// Exact unless `more`: then at least this many match.
     pub matching: i64,
+    pub more: bool,
     pub page: i64,
     pub pages: i64,
 }
@@ -193,11 +196,12 @@ pub async fn audit_entries_page(#[server(default)] filter: AuditFilter) -> Resul
     let pool = crate::ssr::pool()?;
     // The log's rows are short: twice the other lists' page.
     let per_page = super::PAGE_SIZE * 2;
-    let (entries, matching) =
+    let (entries, matching, more) =
         super::ssr::audit_entries(&pool, &checked, per_page, (checked.page - 1) * per_page).await?;
     Ok(AuditPage {
         entries,
         matching,
+        more,
         page: checked.page,
         pages: super::page_count(matching, per_page),
     })
@@ -293,7 +297,18 @@ fn Entries(page: AuditPage, filter: AuditFilter) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <p role="status">{format!("{} hændelser matcher. Side {} af {}.", page.matching, page.page, page.pages)}</p>
+        <p role="status">
+            {if page.more {
+                format!(
+                    "Mere end {} hændelser matcher; afgræns med datoer, konto eller hændelse for at se ældre. Side {} af {}.",
+                    format_thousands(page.matching.max(0) as u64),
+                    page.page,
+                    page.pages,
+                )
+            } else {
+                format!("{} hændelser matcher. Side {} af {}.", format_thousands(page.matching.max(0) as u64), page.page, page.pages)
+            }}
+        </p>
         <p><a href=csv download>"Hent de valgte hændelser som CSV"</a></p>
         <super::PagedTable
             caption="Hændelser, nyeste først"

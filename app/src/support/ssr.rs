@@ -484,39 +484,54 @@ fn details_text(details: &serde_json::Value) -> String {
     }
 }
 
-/// The audit rows the filter selects, newest first, and how many there are.
+/// How many matching audit rows are counted at most: the log grows with every
+/// save and log-in, and counting millions of rows on each page view would make
+/// the page slower every year. Past this the page says "more than".
+pub const AUDIT_COUNT_LIMIT: i64 = 10_000;
+
+/// The audit rows the filter selects, newest first, and how many there are:
+/// exact up to [`AUDIT_COUNT_LIMIT`] (or the rows asked for, if more), and
+/// `true` when there are at least that many.
 pub async fn audit_entries(
     pool: &PgPool,
     filter: &CheckedAuditFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<AuditEntry>, i64), AppError> {
+) -> Result<(Vec<AuditEntry>, i64, bool), AppError> {
     let from = filter.fra.map(danish_midnight);
     let until = filter.til.and_then(|d| d.next_day()).map(danish_midnight);
+    let counted_at_most = (AUDIT_COUNT_LIMIT + 1).max(offset + limit);
     let rows = sqlx::query!(
-        r#"SELECT l.at, l.actor_role, l.actor_label, l.action, i.nummer AS "nummer?", k.navn AS "kommune?",
-                  host(l.client_ip) AS ip, l.details, count(*) OVER () AS "matching!"
-           FROM audit_log l
+        r#"WITH matched AS (
+             SELECT l.id, l.at FROM audit_log l
+             WHERE ($1 = '' OR strpos(lower(l.actor_label), $1) > 0 OR strpos(lower(l.details->>'email'), $1) > 0)
+               AND ($2::text IS NULL OR l.institution_id = (SELECT id FROM institutions WHERE nummer = $2))
+               AND ($3::text IS NULL OR l.action = $3)
+               AND ($4::timestamptz IS NULL OR l.at >= $4)
+               AND ($5::timestamptz IS NULL OR l.at < $5)
+             ORDER BY l.at DESC, l.id DESC
+             LIMIT $8
+           )
+           SELECT l.at, l.actor_role, l.actor_label, l.action, i.nummer AS "nummer?", k.navn AS "kommune?",
+                  host(l.client_ip) AS ip, l.details, (SELECT count(*) FROM matched) AS "matching!"
+           FROM (SELECT id FROM matched ORDER BY at DESC, id DESC LIMIT $6 OFFSET $7) AS page
+           JOIN audit_log l ON l.id = page.id
            LEFT JOIN institutions i ON i.id = l.institution_id
            LEFT JOIN kommuner k ON k.kode = l.kommunekode
-           WHERE ($1 = '' OR strpos(lower(l.actor_label), $1) > 0 OR strpos(lower(l.details->>'email'), $1) > 0)
-             AND ($2::text IS NULL OR l.institution_id = (SELECT id FROM institutions WHERE nummer = $2))
-             AND ($3::text IS NULL OR l.action = $3)
-             AND ($4::timestamptz IS NULL OR l.at >= $4)
-             AND ($5::timestamptz IS NULL OR l.at < $5)
-           ORDER BY l.at DESC, l.id DESC
-           LIMIT $6 OFFSET $7"#,
+           ORDER BY l.at DESC, l.id DESC"#,
         filter.konto,
         filter.dagtilbud,
         filter.handling,
         from,
         until,
         limit,
-        offset
+        offset,
+        counted_at_most
     )
     .fetch_all(pool)
     .await?;
     let matching = rows.first().map(|r| r.matching).unwrap_or(0);
+    let more = matching >= counted_at_most;
     let entries = rows
         .into_iter()
         .map(|r| AuditEntry {
@@ -530,7 +545,7 @@ pub async fn audit_entries(
             details: details_text(&r.details),
         })
         .collect();
-    Ok((entries, matching))
+    Ok((entries, matching.min(counted_at_most - 1), more))
 }
 
 /// GET /support/log.csv?…: the audit rows the log page's filter selects, as CSV.
@@ -553,7 +568,7 @@ pub async fn audit_csv(
             )
         }
     };
-    let (entries, _) = match audit_entries(&state.pool, &checked, MAX_EXPORT_ROWS, 0).await {
+    let (entries, ..) = match audit_entries(&state.pool, &checked, MAX_EXPORT_ROWS, 0).await {
         Ok(found) => found,
         Err(error) => return plain::failed_request("/support/log.csv", &error),
     };
