@@ -157,7 +157,7 @@ impl KnownSections {
 }
 
 fn known_sections() -> Option<std::sync::Arc<KnownSections>> {
-    leptos::prelude::use_context::<crate::ssr::AppState>().map(|state| state.known_sections)
+    leptos::prelude::with_context(|state: &crate::ssr::AppState| state.known_sections.clone())
 }
 
 async fn read_current(

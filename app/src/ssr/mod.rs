@@ -116,22 +116,18 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 /// Drop the public page of institution `nummer` in this process at once (other
 /// processes hear of the change from PostgreSQL's trigger on institutions).
 pub fn public_page_changed(nummer: &str) {
-    if let Some(state) = use_context::<AppState>() {
-        state.page_cache.invalidate(nummer);
-    }
+    with_context(|state: &AppState| state.page_cache.invalidate(nummer));
 }
 
 /// A section of institution `nummer` was saved: its public page is dropped
 /// here at once and on the other servers as soon as the change is announced.
 pub fn section_published(nummer: &str) {
-    if let Some(state) = use_context::<AppState>() {
-        state.page_cache.announce(nummer);
-    }
+    with_context(|state: &AppState| state.page_cache.announce(nummer));
 }
 
 /// The database pool of the running server.
 pub fn pool() -> Result<PgPool, AppError> {
-    use_context::<AppState>().map(|state| state.pool).ok_or_else(|| {
+    with_context(|state: &AppState| state.pool.clone()).ok_or_else(|| {
         tracing::error!("AppState missing from the Leptos context");
         AppError::Internal
     })
