@@ -298,16 +298,15 @@ fn Entries(page: AuditPage, filter: AuditFilter) -> impl IntoView {
         .collect_view();
     view! {
         <p role="status">
-            {if page.more {
-                format!(
-                    "Mere end {} hændelser matcher; afgræns med datoer, konto eller hændelse for at se ældre. Side {} af {}.",
-                    format_thousands(page.matching.max(0) as u64),
-                    page.page,
-                    page.pages,
-                )
-            } else {
-                format!("{} hændelser matcher. Side {} af {}.", format_thousands(page.matching.max(0) as u64), page.page, page.pages)
-            }}
+            {
+                let counted = format_thousands(page.matching.max(0) as u64);
+                let matching = if page.more {
+                    format!("Mere end {counted} hændelser matcher; afgræns med datoer, konto eller hændelse for at se ældre.")
+                } else {
+                    format!("{counted} hændelser matcher.")
+                };
+                format!("{matching} Side {} af {}.", page.page, page.pages)
+            }
         </p>
         <p><a href=csv download>"Hent de valgte hændelser som CSV"</a></p>
         <super::PagedTable
