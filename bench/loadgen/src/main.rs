@@ -72,6 +72,38 @@ struct Start {
     at: std::sync::OnceLock<Instant>,
 }
 
+/// Log in as institution `number` and return the version its Åbningstider
+/// were loaded at.
+async fn log_in_and_load(http: &reqwest::Client, args: &Args, number: &str) -> Result<i64, &'static str> {
+    let login = http
+        .post(format!("{}/api/fn/log_ind", args.base))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[
+            ("institutionsnummer", number),
+            ("kodeord", args.password.as_str()),
+        ])
+        .send()
+        .await;
+    if !login.map(|r| r.status().is_success()).unwrap_or(false) {
+        return Err("log-in failed");
+    }
+    let empty: [(&str, &str); 0] = [];
+    let loaded: serde_json::Value = match http
+        .post(format!("{}/api/fn/aabningstider_hent", args.base))
+        .header("sec-fetch-site", "same-origin")
+        .form(&empty)
+        .send()
+        .await
+    {
+        Ok(r) if r.status().is_success() => r.json().await.unwrap_or_default(),
+        _ => serde_json::Value::Null,
+    };
+    if loaded.is_null() {
+        return Err("loading Åbningstider failed");
+    }
+    Ok(loaded["meta"]["version"].as_i64().unwrap_or(0))
+}
+
 async fn client_loop(args: &Args, index: usize, number: Option<String>, start: &Start) -> Outcome {
     let http = reqwest::Client::builder()
         .cookie_store(true)
@@ -83,39 +115,15 @@ async fn client_loop(args: &Args, index: usize, number: Option<String>, start: &
     };
     let mut version = 0i64;
     if let (Mode::Saves, Some(number)) = (args.mode, &number) {
-        let login = http
-            .post(format!("{}/api/fn/log_ind", args.base))
-            .header("sec-fetch-site", "same-origin")
-            .form(&[
-                ("institutionsnummer", number.as_str()),
-                ("kodeord", args.password.as_str()),
-            ])
-            .send()
-            .await;
-        if !login.map(|r| r.status().is_success()).unwrap_or(false) {
-            eprintln!("log-in failed for {number}");
-            outcome.failures += 1;
-            start.barrier.wait().await;
-            return outcome;
+        match log_in_and_load(&http, args, number).await {
+            Ok(loaded) => version = loaded,
+            Err(problem) => {
+                eprintln!("{problem} for {number}");
+                outcome.failures += 1;
+                start.barrier.wait().await;
+                return outcome;
+            }
         }
-        let empty: [(&str, &str); 0] = [];
-        let loaded: serde_json::Value = match http
-            .post(format!("{}/api/fn/aabningstider_hent", args.base))
-            .header("sec-fetch-site", "same-origin")
-            .form(&empty)
-            .send()
-            .await
-        {
-            Ok(r) if r.status().is_success() => r.json().await.unwrap_or_default(),
-            _ => serde_json::Value::Null,
-        };
-        if loaded.is_null() {
-            eprintln!("loading Åbningstider failed for {number}");
-            outcome.failures += 1;
-            start.barrier.wait().await;
-            return outcome;
-        }
-        version = loaded["meta"]["version"].as_i64().unwrap_or(0);
     }
     start.barrier.wait().await;
     let begin = *start.at.get_or_init(Instant::now);
