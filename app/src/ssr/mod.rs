@@ -71,9 +71,15 @@ impl Clock {
     }
 }
 
-/// What every request handler and server function can reach.
+/// What every request handler and server function can reach. Cloned for every
+/// request by each layer that takes it (the guard, the Leptos handlers, the
+/// context), so a clone is one shared count, not one per field.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The parts of [`AppState`]; reached through it (`state.pool`).
+#[derive(Debug)]
+pub struct Shared {
     pub pool: PgPool,
     pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
@@ -90,7 +96,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -> Self {
-        AppState {
+        AppState(Arc::new(Shared {
             pool,
             leptos_options,
             api_limiter: Arc::new(crate::kommune::api::limiter(settings.api_requests_per_minute)),
@@ -99,11 +105,19 @@ impl AppState {
             letter_jobs: Arc::default(),
             page_cache: Arc::default(),
             known_sections: Arc::default(),
-        }
+        }))
     }
 
     pub fn now(&self) -> OffsetDateTime {
         self.clock.now()
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
     }
 }
 
