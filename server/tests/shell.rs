@@ -83,6 +83,42 @@ async fn html_is_compressed_when_the_client_accepts_it(pool: PgPool) {
     assert_eq!(response.headers().get("content-encoding").unwrap(), "br");
 }
 
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_small_answer_is_sent_uncompressed(pool: PgPool) {
+    server::seed::reference_data(&pool).await.unwrap();
+    common::institution_with_password(&pool, "G10001", 101, "hemmeligt-kodeord-1").await;
+    let app = spawn_app(pool).await;
+    assert_eq!(
+        app.login_institution("G10001", "hemmeligt-kodeord-1")
+            .await
+            .status(),
+        200
+    );
+    let response = app
+        .client
+        .post(format!("{}/api/fn/aabningstider_gem", app.address))
+        .header(common::SAME_ORIGIN.0, common::SAME_ORIGIN.1)
+        .header("accept-encoding", "br, gzip")
+        .form(&[
+            ("version", "0"),
+            ("mandag_aaben", "on"),
+            ("mandag_fra", "07:00"),
+            ("mandag_til", "16:00"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers().get("content-encoding").is_none(),
+        "a save's answer is far below one packet"
+    );
+    let body = response.bytes().await.unwrap();
+    assert!(body.len() < usize::from(server::MIN_COMPRESSED_BYTES));
+    let saved: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(saved["version"], 1, "the answer is the saved section's meta");
+}
+
 #[tokio::test]
 async fn readyz_is_503_when_the_database_is_unreachable() {
     common::init_logging();
