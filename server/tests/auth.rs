@@ -400,6 +400,110 @@ async fn a_reset_ends_every_session_of_the_account(pool: PgPool) {
     );
 }
 
+/// The status of GET `path` at `app` with exactly the session cookie `cookie`.
+async fn status_with(app: &TestApp, cookie: &str, path: &str) -> u16 {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}{}", app.address, path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// The session id a `dagtilbud_session=…` cookie carries (the store's key).
+fn session_id(cookie: &str) -> &str {
+    cookie.split_once('=').map(|(_, id)| id).unwrap_or_default()
+}
+
+/// Every server remembers the log-ins it has checked (one statement per
+/// request instead of two). A log-out or reset handled by another server must
+/// still end the session everywhere at once.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_log_out_or_reset_on_one_server_ends_the_session_on_the_others(pool: PgPool) {
+    let one = spawn_app(pool.clone()).await;
+    let other = spawn_app(pool).await;
+    let id = institution_with_password(&one.pool, "T10011", SKANDERBORG, PASSWORD).await;
+
+    let login = one.login_institution("T10011", PASSWORD).await;
+    let cookie = session_cookie(&login).expect("session cookie");
+    for app in [&one, &other, &one, &other] {
+        assert_eq!(status_with(app, &cookie, "/indberetning").await, 200);
+    }
+    let logout = reqwest::Client::new()
+        .post(format!("{}/api/fn/log_ud", other.address))
+        .header("cookie", &cookie)
+        .header(common::SAME_ORIGIN.0, common::SAME_ORIGIN.1)
+        .form(&[("", ""); 0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), 200);
+    assert_eq!(
+        status_with(&one, &cookie, "/indberetning").await,
+        303,
+        "logged out at the other server"
+    );
+
+    let login = other.login_institution("T10011", PASSWORD).await;
+    let cookie = session_cookie(&login).expect("session cookie");
+    for app in [&one, &other, &one, &other] {
+        assert_eq!(status_with(app, &cookie, "/indberetning").await, 200);
+    }
+    issue_code(&one.pool, id).await;
+    assert_eq!(status_with(&one, &cookie, "/indberetning").await, 303, "reset");
+    assert_eq!(status_with(&other, &cookie, "/indberetning").await, 303, "reset");
+}
+
+/// Between write-backs of `last_seen` (once a minute) a known log-in is taken
+/// from memory once the database confirms the session and epoch; after that
+/// the stored session is read again and decides.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_known_log_in_is_confirmed_from_memory_and_reread_every_minute(pool: PgPool) {
+    let app = setup(pool).await;
+    institution_with_password(&app.pool, "T10012", SKANDERBORG, PASSWORD).await;
+    let login = app.login_institution("T10012", PASSWORD).await;
+    let cookie = session_cookie(&login).expect("session cookie");
+    assert_eq!(app.get("/indberetning").await.status(), 200);
+
+    // Replace what is stored for the session with an anonymous session's data.
+    let anonymous = app
+        .fresh_client()
+        .post_plain(
+            "log_ind",
+            &[("institutionsnummer", "T10012"), ("kodeord", "forkert")],
+            "/log-ind",
+        )
+        .await;
+    let anonymous = session_cookie(&anonymous).expect("a session for the flash");
+    let replaced = sqlx::query(
+        "UPDATE tower_sessions.session SET data = (SELECT data FROM tower_sessions.session WHERE id = $2)
+         WHERE id = $1",
+    )
+    .bind(session_id(&cookie))
+    .bind(session_id(&anonymous))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(replaced.rows_affected(), 1);
+
+    assert_eq!(
+        app.get("/indberetning").await.status(),
+        200,
+        "confirmed from memory: the stored data was not read"
+    );
+    app.clock.advance(Duration::from_secs(61));
+    assert_eq!(
+        app.get("/indberetning").await.status(),
+        303,
+        "a minute later the stored session is read and holds no log-in"
+    );
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn sessions_expire_when_idle_and_after_the_absolute_limit(pool: PgPool) {
     let app = setup(pool).await;

@@ -672,7 +672,31 @@ pub fn session_store_error(error: tower_sessions::session::Error) -> AppError {
 
 /// Check the session of a request: timeouts, and that the account still has the
 /// epoch it had at log-in and may still log in. Invalid sessions are flushed.
+///
+/// A log-in this process has seen before is confirmed with one statement (see
+/// [`KnownLogins`]); anything that statement does not confirm takes the full
+/// path below, which alone decides to end a session.
 pub async fn resolve(state: &AppState, session: &Session) -> Result<Option<SessionAuth>, AppError> {
+    let id = session.id();
+    if let Some(id) = id {
+        if let Some(auth) = state.known_logins.confirm(state, id).await? {
+            return Ok(Some(auth));
+        }
+    }
+    let auth = resolve_from_store(state, session).await?;
+    // The id is read again: it is the one the session has after the checks.
+    match (session.id(), &auth) {
+        (Some(now), Some(auth)) if Some(now) == id => state.known_logins.remember(now, auth.clone()),
+        _ => {
+            if let Some(id) = id {
+                state.known_logins.forget(id);
+            }
+        }
+    }
+    Ok(auth)
+}
+
+async fn resolve_from_store(state: &AppState, session: &Session) -> Result<Option<SessionAuth>, AppError> {
     let Some(mut auth) = session
         .get::<SessionAuth>(SESSION_KEY)
         .await
@@ -685,7 +709,7 @@ pub async fn resolve(state: &AppState, session: &Session) -> Result<Option<Sessi
     let absolute = state.settings.absolute_timeout.as_secs() as i64;
     let expired = now - auth.last_seen > idle || now - auth.login_at > absolute;
 
-    let still_valid = !expired && account_epoch(state, &auth.principal).await? == Some(auth.epoch);
+    let still_valid = !expired && account_epoch(state, &auth.principal, None).await? == Some(auth.epoch);
     if !still_valid {
         session.flush().await.map_err(session_store_error)?;
         return Ok(None);
@@ -701,29 +725,119 @@ pub async fn resolve(state: &AppState, session: &Session) -> Result<Option<Sessi
 }
 
 /// The epoch of an account that may log in, or `None` (disabled, closed, gone).
-async fn account_epoch(state: &AppState, principal: &Principal) -> Result<Option<i32>, AppError> {
+/// With `session`, also `None` unless that session is still stored and unexpired
+/// (the condition tower-sessions' own load puts on it).
+async fn account_epoch(
+    state: &AppState,
+    principal: &Principal,
+    session: Option<&str>,
+) -> Result<Option<i32>, AppError> {
     Ok(match principal {
-        Principal::Institution { institution_id, .. } => sqlx::query_scalar!(
-            r#"SELECT a.epoch FROM institution_accounts a JOIN institutions i ON i.id = a.institution_id
-               WHERE a.institution_id = $1 AND NOT a.disabled AND i.status = 'aktiv'"#,
-            institution_id
-        )
-        .fetch_optional(&state.pool)
-        .await?,
-        Principal::Kommune { admin_id, kommunekode, .. } => sqlx::query_scalar!(
-            "SELECT epoch FROM admin_accounts WHERE id = $1 AND NOT disabled AND role = 'kommune' AND kommunekode = $2",
+        Principal::Institution { institution_id, .. } => {
+            sqlx::query_scalar!(
+                r#"SELECT a.epoch FROM institution_accounts a JOIN institutions i ON i.id = a.institution_id
+               WHERE a.institution_id = $1 AND NOT a.disabled AND i.status = 'aktiv'
+                 AND ($2::text IS NULL OR EXISTS (
+                   SELECT 1 FROM tower_sessions.session WHERE id = $2 AND expiry_date > now()))"#,
+                institution_id,
+                session
+            )
+            .fetch_optional(&state.pool)
+            .await?
+        }
+        Principal::Kommune {
             admin_id,
-            kommunekode
-        )
-        .fetch_optional(&state.pool)
-        .await?,
-        Principal::Support { admin_id, .. } => sqlx::query_scalar!(
-            "SELECT epoch FROM admin_accounts WHERE id = $1 AND NOT disabled AND role = 'support'",
-            admin_id
-        )
-        .fetch_optional(&state.pool)
-        .await?,
+            kommunekode,
+            ..
+        } => {
+            sqlx::query_scalar!(
+                r#"SELECT epoch FROM admin_accounts
+               WHERE id = $1 AND NOT disabled AND role = 'kommune' AND kommunekode = $2
+                 AND ($3::text IS NULL OR EXISTS (
+                   SELECT 1 FROM tower_sessions.session WHERE id = $3 AND expiry_date > now()))"#,
+                admin_id,
+                kommunekode,
+                session
+            )
+            .fetch_optional(&state.pool)
+            .await?
+        }
+        Principal::Support { admin_id, .. } => {
+            sqlx::query_scalar!(
+                r#"SELECT epoch FROM admin_accounts
+               WHERE id = $1 AND NOT disabled AND role = 'support'
+                 AND ($2::text IS NULL OR EXISTS (
+                   SELECT 1 FROM tower_sessions.session WHERE id = $2 AND expiry_date > now()))"#,
+                admin_id,
+                session
+            )
+            .fetch_optional(&state.pool)
+            .await?
+        }
     })
+}
+
+/// Log-ins this process has checked, by session id, so that the guard can
+/// confirm a known one with one statement (the session is still stored and
+/// unexpired, and the account still has the log-in's epoch) instead of loading
+/// and decoding the session and then reading the epoch: one round trip to
+/// PostgreSQL fewer on every logged-in request.
+///
+/// Never trusted on its own. An entry is used only when the database confirms
+/// it in the same request, and what it holds cannot change under the same
+/// session id except `last_seen`: every log-in and password choice takes a new
+/// id ([`start_session`]), and everything that ends a log-in deletes the
+/// session (log-out, expiry) or moves the account's epoch (reset, disabling,
+/// closing, moving an administrator), on any server. An entry whose
+/// `last_seen` is due to be written back, or whose session is near a limit,
+/// is passed to the full path, which decides and writes.
+#[derive(Debug)]
+pub struct KnownLogins {
+    logins: moka::sync::Cache<tower_sessions::session::Id, SessionAuth>,
+}
+
+impl KnownLogins {
+    pub fn new(idle_timeout: std::time::Duration) -> Self {
+        KnownLogins {
+            logins: moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_idle(idle_timeout)
+                .build(),
+        }
+    }
+
+    fn remember(&self, id: tower_sessions::session::Id, auth: SessionAuth) {
+        self.logins.insert(id, auth);
+    }
+
+    fn forget(&self, id: tower_sessions::session::Id) {
+        self.logins.invalidate(&id);
+    }
+
+    /// The remembered log-in of session `id`, if the database confirms it now.
+    async fn confirm(
+        &self,
+        state: &AppState,
+        id: tower_sessions::session::Id,
+    ) -> Result<Option<SessionAuth>, AppError> {
+        let Some(auth) = self.logins.get(&id) else {
+            return Ok(None);
+        };
+        let now = state.now().unix_timestamp();
+        let absolute = state.settings.absolute_timeout.as_secs() as i64;
+        // The touch interval is far below the idle timeout, so a remembered
+        // `last_seen` that is not yet due cannot be idle-expired.
+        if now - auth.last_seen >= TOUCH_INTERVAL_SECS || now - auth.login_at > absolute {
+            return Ok(None);
+        }
+        let stored = id.to_string();
+        if account_epoch(state, &auth.principal, Some(&stored)).await? == Some(auth.epoch) {
+            Ok(Some(auth))
+        } else {
+            self.forget(id);
+            Ok(None)
+        }
+    }
 }
 
 /// Which role a protected page area belongs to.

@@ -92,6 +92,8 @@ pub struct Shared {
     pub known_sections: Arc<crate::institution::ssr::KnownSections>,
     /// The kommune API's request budget per key (see `kommune::api`).
     pub api_limiter: Arc<crate::kommune::api::KeyLimiter>,
+    /// Log-ins this process has checked (see `auth::ssr`).
+    pub known_logins: crate::auth::ssr::KnownLogins,
 }
 
 impl AppState {
@@ -100,6 +102,7 @@ impl AppState {
             pool,
             leptos_options,
             api_limiter: Arc::new(crate::kommune::api::limiter(settings.api_requests_per_minute)),
+            known_logins: crate::auth::ssr::KnownLogins::new(settings.idle_timeout),
             settings: Arc::new(settings),
             clock: Clock::default(),
             letter_jobs: Arc::default(),
