@@ -791,9 +791,18 @@ async fn account_epoch(
 /// closing, moving an administrator), on any server. An entry whose
 /// `last_seen` is due to be written back, or whose session is near a limit,
 /// is passed to the full path, which decides and writes.
-#[derive(Debug)]
 pub struct KnownLogins {
     logins: moka::sync::Cache<tower_sessions::session::Id, SessionAuth>,
+}
+
+/// Only the count: the keys are session ids, which must never reach a log
+/// (moka's own `Debug` lists every entry).
+impl std::fmt::Debug for KnownLogins {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KnownLogins")
+            .field("entries", &self.logins.entry_count())
+            .finish()
+    }
 }
 
 impl KnownLogins {
@@ -988,6 +997,31 @@ fn urlencoding_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_log_ins_never_show_their_session_ids() {
+        let known = KnownLogins::new(std::time::Duration::from_secs(60));
+        let id = tower_sessions::session::Id::default();
+        known.remember(
+            id,
+            SessionAuth {
+                principal: Principal::Institution {
+                    institution_id: 1,
+                    kommunekode: 746,
+                    nummer: "T10001".into(),
+                },
+                epoch: 0,
+                login_at: 0,
+                last_seen: 0,
+                pending_password: false,
+            },
+        );
+        assert!(known.logins.get(&id).is_some());
+        let shown = format!("{known:?}");
+        assert!(!shown.contains(&id.to_string()), "{shown}");
+        assert!(!shown.contains(&id.0.to_string()), "{shown}");
+        assert!(!shown.contains("T10001"), "{shown}");
+    }
 
     #[test]
     fn codes_are_unambiguous_and_normalise() {
