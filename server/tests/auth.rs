@@ -400,20 +400,11 @@ async fn a_reset_ends_every_session_of_the_account(pool: PgPool) {
     );
 }
 
-/// The status of loading the institution's Åbningstider at `app` with exactly
-/// the session cookie `cookie`: 200, or 401 without a valid log-in. (A server
-/// function rather than a page: no page render to stall in a full test run.)
-async fn load_status(app: &TestApp, cookie: &str) -> u16 {
-    reqwest::Client::new()
-        .post(format!("{}/api/fn/aabningstider_hent", app.address))
-        .header("cookie", cookie)
-        .header(common::SAME_ORIGIN.0, common::SAME_ORIGIN.1)
-        .form(&[("", ""); 0])
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+/// Loading the institution's Åbningstider: 200 while logged in, 401 without a
+/// valid log-in. (A server function rather than a page: no page render to
+/// stall in a full test run.)
+async fn load(app: &TestApp) -> u16 {
+    app.call("aabningstider_hent", &[]).await.status().as_u16()
 }
 
 /// The session id a `dagtilbud_session=…` cookie carries (the store's key).
@@ -427,37 +418,23 @@ fn session_id(cookie: &str) -> &str {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_log_out_or_reset_on_one_server_ends_the_session_on_the_others(pool: PgPool) {
     let one = spawn_app(pool.clone()).await;
-    let other = spawn_app(pool).await;
+    let other = one.same_browser_at(&spawn_app(pool).await);
     let id = institution_with_password(&one.pool, "T10011", SKANDERBORG, PASSWORD).await;
 
-    let login = one.login_institution("T10011", PASSWORD).await;
-    let cookie = session_cookie(&login).expect("session cookie");
+    one.login_institution("T10011", PASSWORD).await;
     for app in [&one, &other, &one, &other] {
-        assert_eq!(load_status(app, &cookie).await, 200);
+        assert_eq!(load(app).await, 200);
     }
-    let logout = reqwest::Client::new()
-        .post(format!("{}/api/fn/log_ud", other.address))
-        .header("cookie", &cookie)
-        .header(common::SAME_ORIGIN.0, common::SAME_ORIGIN.1)
-        .form(&[("", ""); 0])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(logout.status(), 200);
-    assert_eq!(
-        load_status(&one, &cookie).await,
-        401,
-        "logged out at the other server"
-    );
+    assert_eq!(other.call("log_ud", &[]).await.status(), 200);
+    assert_eq!(load(&one).await, 401, "logged out at the other server");
 
-    let login = other.login_institution("T10011", PASSWORD).await;
-    let cookie = session_cookie(&login).expect("session cookie");
+    other.login_institution("T10011", PASSWORD).await;
     for app in [&one, &other, &one, &other] {
-        assert_eq!(load_status(app, &cookie).await, 200);
+        assert_eq!(load(app).await, 200);
     }
     issue_code(&one.pool, id).await;
-    assert_eq!(load_status(&one, &cookie).await, 401, "reset");
-    assert_eq!(load_status(&other, &cookie).await, 401, "reset");
+    assert_eq!(load(&one).await, 401, "reset");
+    assert_eq!(load(&other).await, 401, "reset");
 }
 
 /// Between write-backs of `last_seen` (once a minute) a known log-in is taken

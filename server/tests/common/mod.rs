@@ -117,6 +117,17 @@ impl TestApp {
         }
     }
 
+    /// This client (and its cookies) against the server of `other`: one
+    /// browser talking to two servers behind a load balancer.
+    pub fn same_browser_at(&self, other: &TestApp) -> TestApp {
+        TestApp {
+            address: other.address.clone(),
+            pool: other.pool.clone(),
+            client: self.client.clone(),
+            clock: other.clock.clone(),
+        }
+    }
+
     pub async fn login_institution(&self, nummer: &str, secret: &str) -> reqwest::Response {
         self.call("log_ind", &[("institutionsnummer", nummer), ("kodeord", secret)])
             .await
