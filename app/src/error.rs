@@ -90,24 +90,28 @@ impl AppError {
     }
 }
 
+/// The database cannot be reached or is shutting down, restarting or out of
+/// connections (57P01-57P03, class 08, 53300): it is away for now, and the
+/// user is told to try again in a moment.
+#[cfg(feature = "ssr")]
+pub fn database_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("57P") || c.starts_with("08") || c == "53300"),
+        _ => false,
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
+        if database_unavailable(&error) {
+            tracing::warn!(error = %error, "database unavailable");
+            return AppError::Unavailable;
+        }
         match error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                tracing::warn!(error = %error, "database unavailable");
-                AppError::Unavailable
-            }
-            // The server is shutting down, restarting or out of connections
-            // (57P01-57P03, class 08, 53300): the database is away for now.
-            sqlx::Error::Database(ref db)
-                if db
-                    .code()
-                    .is_some_and(|c| c.starts_with("57P") || c.starts_with("08") || c == "53300") =>
-            {
-                tracing::warn!(error = %error, "database unavailable");
-                AppError::Unavailable
-            }
             // Text PostgreSQL cannot store (a NUL character, an unpaired
             // surrogate in JSON) came from the client: say so, not 500.
             sqlx::Error::Database(ref db) if matches!(db.code().as_deref(), Some("22021" | "22P05")) => {

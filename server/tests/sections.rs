@@ -553,3 +553,73 @@ async fn a_server_never_saves_over_what_another_server_saved(pool: PgPool) {
         5
     );
 }
+
+/// Saves that arrive together share one statement (group commit). Each must
+/// still land whole and on its own institution: its data, its history row
+/// and its audit row, never another's, on the first save (insert) and on a
+/// later one (update) alike.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn saves_arriving_together_each_land_whole_on_their_own_institution(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let mut clients = Vec::new();
+    for i in 0..24 {
+        let nummer = format!("S2{i:04}");
+        let kommune = if i % 2 == 0 { SKANDERBORG } else { AARHUS };
+        let (client, id) = logged_in_institution(&app, &nummer, kommune).await;
+        clients.push((client, id, nummer, kommune));
+    }
+    for (version, round) in [("0", "første"), ("1", "anden")] {
+        let saves = clients.iter().map(|(client, _, nummer, _)| async move {
+            let text = format!("{nummer}: {round} udgave");
+            let response = client
+                .call("profil_gem", &profil_form(version, &text, "40"))
+                .await;
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap())
+        });
+        for (status, body) in futures::future::join_all(saves).await {
+            assert_eq!(status, 200, "{body}");
+        }
+    }
+    for (client, id, nummer, kommune) in &clients {
+        let loaded: serde_json::Value = client.call("profil_hent", &[]).await.json().await.unwrap();
+        assert_eq!(loaded["meta"]["version"], 2, "{nummer}");
+        assert_eq!(
+            loaded["value"]["paedagogisk_profil"],
+            format!("{nummer}: anden udgave")
+        );
+        let history: Vec<(i32, serde_json::Value)> = sqlx::query_as(
+            "SELECT version, changes FROM section_history WHERE institution_id = $1 ORDER BY version",
+        )
+        .bind(id)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            history.iter().map(|h| h.0).collect::<Vec<_>>(),
+            [1, 2],
+            "{nummer}"
+        );
+        let last = history[1].1.to_string();
+        assert!(
+            last.contains(&format!("{nummer}: første udgave"))
+                && last.contains(&format!("{nummer}: anden udgave")),
+            "{nummer}'s history holds its own texts: {last}"
+        );
+        let audit: Vec<(String, i16, serde_json::Value)> = sqlx::query_as(
+            "SELECT actor_label, kommunekode, details FROM audit_log
+             WHERE action = 'afsnit_gemt' AND institution_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(audit.len(), 2, "{nummer}");
+        for (n, (label, kode, details)) in audit.iter().enumerate() {
+            assert_eq!(label, nummer);
+            assert_eq!(kode, kommune);
+            assert_eq!(details["version"], n as i64 + 1);
+        }
+    }
+    assert_eq!(count(&app.pool, "SELECT COUNT(*) FROM section_history").await, 48);
+}

@@ -709,7 +709,7 @@ async fn resolve_from_store(state: &AppState, session: &Session) -> Result<Optio
     let absolute = state.settings.absolute_timeout.as_secs() as i64;
     let expired = now - auth.last_seen > idle || now - auth.login_at > absolute;
 
-    let still_valid = !expired && account_epoch(state, &auth.principal, None).await? == Some(auth.epoch);
+    let still_valid = !expired && account_epoch(state, &auth.principal).await? == Some(auth.epoch);
     if !still_valid {
         session.flush().await.map_err(session_store_error)?;
         return Ok(None);
@@ -725,22 +725,13 @@ async fn resolve_from_store(state: &AppState, session: &Session) -> Result<Optio
 }
 
 /// The epoch of an account that may log in, or `None` (disabled, closed, gone).
-/// With `session`, also `None` unless that session is still stored and unexpired
-/// (the condition tower-sessions' own load puts on it).
-async fn account_epoch(
-    state: &AppState,
-    principal: &Principal,
-    session: Option<&str>,
-) -> Result<Option<i32>, AppError> {
+async fn account_epoch(state: &AppState, principal: &Principal) -> Result<Option<i32>, AppError> {
     Ok(match principal {
         Principal::Institution { institution_id, .. } => {
             sqlx::query_scalar!(
                 r#"SELECT a.epoch FROM institution_accounts a JOIN institutions i ON i.id = a.institution_id
-               WHERE a.institution_id = $1 AND NOT a.disabled AND i.status = 'aktiv'
-                 AND ($2::text IS NULL OR EXISTS (
-                   SELECT 1 FROM tower_sessions.session WHERE id = $2 AND expiry_date > now()))"#,
-                institution_id,
-                session
+                   WHERE a.institution_id = $1 AND NOT a.disabled AND i.status = 'aktiv'"#,
+                institution_id
             )
             .fetch_optional(&state.pool)
             .await?
@@ -752,24 +743,17 @@ async fn account_epoch(
         } => {
             sqlx::query_scalar!(
                 r#"SELECT epoch FROM admin_accounts
-               WHERE id = $1 AND NOT disabled AND role = 'kommune' AND kommunekode = $2
-                 AND ($3::text IS NULL OR EXISTS (
-                   SELECT 1 FROM tower_sessions.session WHERE id = $3 AND expiry_date > now()))"#,
+                   WHERE id = $1 AND NOT disabled AND role = 'kommune' AND kommunekode = $2"#,
                 admin_id,
-                kommunekode,
-                session
+                kommunekode
             )
             .fetch_optional(&state.pool)
             .await?
         }
         Principal::Support { admin_id, .. } => {
             sqlx::query_scalar!(
-                r#"SELECT epoch FROM admin_accounts
-               WHERE id = $1 AND NOT disabled AND role = 'support'
-                 AND ($2::text IS NULL OR EXISTS (
-                   SELECT 1 FROM tower_sessions.session WHERE id = $2 AND expiry_date > now()))"#,
-                admin_id,
-                session
+                r#"SELECT epoch FROM admin_accounts WHERE id = $1 AND NOT disabled AND role = 'support'"#,
+                admin_id
             )
             .fetch_optional(&state.pool)
             .await?
@@ -777,11 +761,110 @@ async fn account_epoch(
     })
 }
 
+/// A remembered log-in to confirm: its session is still stored and
+/// unexpired, and its account may still log in and has the log-in's epoch.
+#[derive(Debug)]
+pub struct LoginCheck {
+    session_id: SessionIdText,
+    role: Role,
+    account_id: i64,
+    /// A kommune administrator's kommune.
+    kommunekode: Option<i16>,
+    epoch: i32,
+}
+
+/// A session id as the store keeps it. Never printed: it is the key to a
+/// log-in.
+struct SessionIdText(String);
+
+impl std::fmt::Debug for SessionIdText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[session id]")
+    }
+}
+
+impl LoginCheck {
+    fn new(id: tower_sessions::session::Id, auth: &SessionAuth) -> Self {
+        let (account_id, kommunekode) = match &auth.principal {
+            Principal::Institution { institution_id, .. } => (*institution_id, None),
+            Principal::Kommune {
+                admin_id,
+                kommunekode,
+                ..
+            } => (*admin_id, Some(*kommunekode)),
+            Principal::Support { admin_id, .. } => (*admin_id, None),
+        };
+        LoginCheck {
+            session_id: SessionIdText(id.to_string()),
+            role: auth.principal.role(),
+            account_id,
+            kommunekode,
+            epoch: auth.epoch,
+        }
+    }
+}
+
+/// Log-in confirmations, many in one statement (see [`crate::ssr::batch`]):
+/// every logged-in request asks one, so under load they are most of the
+/// statements the server sends. The conditions are those of
+/// [`account_epoch`] plus the session store's own (`expiry_date > now()`).
+pub struct LoginChecks;
+
+impl crate::ssr::batch::BatchKind for LoginChecks {
+    type Item = LoginCheck;
+    type Output = bool;
+    const NAME: &'static str = "log-in checks";
+
+    fn key(check: &LoginCheck) -> u64 {
+        use std::hash::{BuildHasher, RandomState};
+        static KEYS: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
+        KEYS.get_or_init(RandomState::new).hash_one(&check.session_id.0)
+    }
+
+    async fn run(pool: &sqlx::PgPool, checks: &[LoginCheck]) -> Result<Vec<bool>, sqlx::Error> {
+        let sessions: Vec<&str> = checks.iter().map(|c| c.session_id.0.as_str()).collect();
+        let roles: Vec<&str> = checks.iter().map(|c| c.role.as_str()).collect();
+        let accounts: Vec<i64> = checks.iter().map(|c| c.account_id).collect();
+        let kommuner: Vec<Option<i16>> = checks.iter().map(|c| c.kommunekode).collect();
+        let epochs: Vec<i32> = checks.iter().map(|c| c.epoch).collect();
+        let confirmed = sqlx::query_scalar!(
+            r#"SELECT c.n AS "n!"
+               FROM unnest($1::text[], $2::text[], $3::bigint[], $4::smallint[], $5::integer[])
+                 WITH ORDINALITY AS c(session_id, role, account_id, kommunekode, epoch, n)
+               WHERE EXISTS (SELECT 1 FROM tower_sessions.session s WHERE s.id = c.session_id AND s.expiry_date > now())
+                 AND CASE WHEN c.role = 'institution' THEN EXISTS (
+                       SELECT 1 FROM institution_accounts a JOIN institutions i ON i.id = a.institution_id
+                       WHERE a.institution_id = c.account_id AND NOT a.disabled AND i.status = 'aktiv'
+                         AND a.epoch = c.epoch)
+                     ELSE EXISTS (
+                       SELECT 1 FROM admin_accounts a
+                       WHERE a.id = c.account_id AND NOT a.disabled AND a.role = c.role AND a.epoch = c.epoch
+                         AND (c.role = 'support' OR a.kommunekode = c.kommunekode))
+                     END"#,
+            &sessions as &[&str],
+            &roles as &[&str],
+            &accounts,
+            &kommuner as &[Option<i16>],
+            &epochs,
+        )
+        .fetch_all(pool)
+        .await?;
+        let mut answers = vec![false; checks.len()];
+        for n in confirmed {
+            if let Some(answer) = usize::try_from(n - 1).ok().and_then(|n| answers.get_mut(n)) {
+                *answer = true;
+            }
+        }
+        Ok(answers)
+    }
+}
+
 /// Log-ins this process has checked, by session id, so that the guard can
 /// confirm a known one with one statement (the session is still stored and
 /// unexpired, and the account still has the log-in's epoch) instead of loading
 /// and decoding the session and then reading the epoch: one round trip to
-/// PostgreSQL fewer on every logged-in request.
+/// PostgreSQL fewer on every logged-in request, and the confirmations of
+/// requests that arrive together share one statement ([`LoginChecks`]).
 ///
 /// Never trusted on its own. An entry is used only when the database confirms
 /// it in the same request, and what it holds cannot change under the same
@@ -839,8 +922,7 @@ impl KnownLogins {
         if now - auth.last_seen >= TOUCH_INTERVAL_SECS || now - auth.login_at > absolute {
             return Ok(None);
         }
-        let stored = id.to_string();
-        if account_epoch(state, &auth.principal, Some(&stored)).await? == Some(auth.epoch) {
+        if state.login_checks.call(LoginCheck::new(id, &auth)).await? {
             Ok(Some(auth))
         } else {
             self.forget(id);

@@ -8,6 +8,7 @@ use super::sections::{diff, format_timestamp, Loaded, Section, SectionMeta};
 use crate::audit::Actor;
 use crate::auth::Principal;
 use crate::error::AppError;
+use crate::ssr::batch::BatchKind;
 
 /// The institution a request is about.
 #[derive(Debug, Clone)]
@@ -184,7 +185,8 @@ async fn read_current(
 /// rows are written by one statement that only updates the row while it still
 /// has the version and time of saving that were known. One statement is one
 /// transaction, so either all three rows are written or none; a save that
-/// lost a race reads again and reports the conflict.
+/// lost a race reads again and reports the conflict. Saves that arrive
+/// together share that statement ([`SectionWrites`]).
 pub async fn save<T: Section>(
     pool: &PgPool,
     target: &Target,
@@ -251,60 +253,43 @@ pub async fn save<T: Section>(
         let details = serde_json::json!({
             "afsnit": kind, "version": expected_version + 1, "felter": changes.len()
         });
-        // The audit columns are those of `audit::record`. A first save
-        // (version 0) inserts; any other only updates the row it knew.
-        let saved = sqlx::query!(
-            r#"WITH saved AS (
-                 INSERT INTO institution_sections (institution_id, section, data, version, updated_by_role, updated_by_label)
-                 SELECT $1::bigint, $2::text, $3::jsonb, $4::integer + 1, $5::text, $6::text WHERE $4::integer = 0
-                 ON CONFLICT (institution_id, section) DO NOTHING
-                 RETURNING version, updated_at
-               ), updated AS (
-                 UPDATE institution_sections
-                   SET data = $3, version = $4 + 1, updated_at = now(), updated_by_role = $5, updated_by_label = $6
-                   WHERE institution_id = $1 AND section = $2 AND version = $4 AND updated_at = $13
-                 RETURNING version, updated_at
-               ), written AS (
-                 SELECT version, updated_at FROM saved UNION ALL SELECT version, updated_at FROM updated
-               ), history AS (
-                 INSERT INTO section_history (institution_id, section, version, actor_role, actor_label, changes)
-                 SELECT $1, $2, version, $5, $6, $7 FROM written
-               ), audit AS (
-                 INSERT INTO audit_log (actor_role, actor_id, actor_label, action, institution_id, kommunekode, client_ip, details)
-                 SELECT $8, $9, $6, 'afsnit_gemt', $1, $10, $11::text::inet, $12 FROM written
-               )
-               SELECT version AS "version!", updated_at AS "updated_at!" FROM written"#,
-            target.institution_id,
-            kind,
-            data,
+        let write = SectionWrite {
+            institution_id: target.institution_id,
+            kind: T::KIND,
+            data: data.clone(),
             expected_version,
             role,
-            actor.label,
-            changes_json,
-            actor.role,
-            actor.id,
-            target.kommunekode,
-            ip.map(|ip| ip.to_string()),
+            label: actor.label.clone(),
+            changes: changes_json,
+            actor_role: actor.role,
+            actor_id: actor.id,
+            kommunekode: target.kommunekode,
+            ip: ip.map(|ip| ip.to_string()),
             details,
-            known_at
-        )
-        .fetch_optional(pool)
-        .await?;
-        if let Some(saved) = saved {
+            known_at,
+        };
+        let saved = match section_writes() {
+            Some(writes) => writes.call(write).await?,
+            None => SectionWrites::run(pool, std::slice::from_ref(&write))
+                .await?
+                .pop()
+                .flatten(),
+        };
+        if let Some((version, updated_at)) = saved {
             if let Some(known) = &known {
                 known.remember(
                     target.institution_id,
                     T::KIND,
                     CurrentRow {
                         data,
-                        version: saved.version,
-                        updated_at: saved.updated_at,
+                        version,
+                        updated_at,
                         updated_by_role: role.to_string(),
                     },
                 );
             }
             crate::ssr::section_published(&target.nummer);
-            return Ok(meta(saved.version, saved.updated_at, role));
+            return Ok(meta(version, updated_at, role));
         }
     }
     tracing::error!(
@@ -313,6 +298,119 @@ pub async fn save<T: Section>(
         "save lost its race twice"
     );
     Err(AppError::Internal)
+}
+
+/// One save's rows, as [`save`] worked them out.
+#[derive(Debug)]
+pub struct SectionWrite {
+    institution_id: i64,
+    kind: super::sections::SectionKind,
+    data: serde_json::Value,
+    expected_version: i32,
+    role: &'static str,
+    label: String,
+    changes: serde_json::Value,
+    actor_role: &'static str,
+    actor_id: Option<i64>,
+    kommunekode: i16,
+    ip: Option<String>,
+    details: serde_json::Value,
+    /// The time of saving of the version the save starts from (none for a first save).
+    known_at: Option<time::OffsetDateTime>,
+}
+
+/// Section saves, many in one statement (see [`crate::ssr::batch`]): each
+/// save's data, history and audit rows are written by that statement or none
+/// of them, exactly as one save alone. A first save (version 0) inserts; any
+/// other only updates the row it knew, at the version and time of saving it
+/// knew. Two saves of one section never share a statement. The answer per
+/// save is its new version and time, or none when it lost a race.
+pub struct SectionWrites;
+
+impl crate::ssr::batch::BatchKind for SectionWrites {
+    type Item = SectionWrite;
+    type Output = Option<(i32, time::OffsetDateTime)>;
+    const NAME: &'static str = "section saves";
+
+    fn key(write: &SectionWrite) -> u64 {
+        ((write.institution_id as u64) << 3) | write.kind as u64
+    }
+
+    async fn run(pool: &PgPool, writes: &[SectionWrite]) -> Result<Vec<Self::Output>, sqlx::Error> {
+        let institution_ids: Vec<i64> = writes.iter().map(|w| w.institution_id).collect();
+        let sections: Vec<&str> = writes.iter().map(|w| w.kind.as_str()).collect();
+        let data: Vec<serde_json::Value> = writes.iter().map(|w| w.data.clone()).collect();
+        let expected: Vec<i32> = writes.iter().map(|w| w.expected_version).collect();
+        let roles: Vec<&str> = writes.iter().map(|w| w.role).collect();
+        let labels: Vec<&str> = writes.iter().map(|w| w.label.as_str()).collect();
+        let changes: Vec<serde_json::Value> = writes.iter().map(|w| w.changes.clone()).collect();
+        let actor_roles: Vec<&str> = writes.iter().map(|w| w.actor_role).collect();
+        let actor_ids: Vec<Option<i64>> = writes.iter().map(|w| w.actor_id).collect();
+        let kommunekoder: Vec<i16> = writes.iter().map(|w| w.kommunekode).collect();
+        let ips: Vec<Option<&str>> = writes.iter().map(|w| w.ip.as_deref()).collect();
+        let details: Vec<serde_json::Value> = writes.iter().map(|w| w.details.clone()).collect();
+        let known_at: Vec<Option<time::OffsetDateTime>> = writes.iter().map(|w| w.known_at).collect();
+        // The audit columns are those of `audit::record`.
+        let rows = sqlx::query!(
+            r#"WITH input AS (
+                 SELECT * FROM unnest($1::bigint[], $2::text[], $3::jsonb[], $4::integer[], $5::text[], $6::text[],
+                                      $7::jsonb[], $8::text[], $9::bigint[], $10::smallint[], $11::text[], $12::jsonb[],
+                                      $13::timestamptz[])
+                   WITH ORDINALITY AS t(institution_id, section, data, expected, role, label,
+                                        changes, actor_role, actor_id, kommunekode, ip, details, known_at, n)
+               ), saved AS (
+                 INSERT INTO institution_sections (institution_id, section, data, version, updated_by_role, updated_by_label)
+                 SELECT institution_id, section, data, 1, role, label FROM input WHERE expected = 0
+                 ON CONFLICT (institution_id, section) DO NOTHING
+                 RETURNING institution_id, section, version, updated_at
+               ), updated AS (
+                 UPDATE institution_sections s
+                   SET data = i.data, version = i.expected + 1, updated_at = now(),
+                       updated_by_role = i.role, updated_by_label = i.label
+                   FROM input i
+                   WHERE s.institution_id = i.institution_id AND s.section = i.section
+                     AND s.version = i.expected AND s.updated_at = i.known_at
+                 RETURNING s.institution_id, s.section, s.version, s.updated_at
+               ), written AS (
+                 SELECT i.*, w.version, w.updated_at
+                 FROM (SELECT * FROM saved UNION ALL SELECT * FROM updated) w
+                 JOIN input i ON i.institution_id = w.institution_id AND i.section = w.section
+               ), history AS (
+                 INSERT INTO section_history (institution_id, section, version, actor_role, actor_label, changes)
+                 SELECT institution_id, section, version, role, label, changes FROM written
+               ), audit AS (
+                 INSERT INTO audit_log (actor_role, actor_id, actor_label, action, institution_id, kommunekode, client_ip, details)
+                 SELECT actor_role, actor_id, label, 'afsnit_gemt', institution_id, kommunekode, ip::inet, details FROM written
+               )
+               SELECT n AS "n!", version AS "version!", updated_at AS "updated_at!" FROM written"#,
+            &institution_ids,
+            &sections as &[&str],
+            &data,
+            &expected,
+            &roles as &[&str],
+            &labels as &[&str],
+            &changes,
+            &actor_roles as &[&str],
+            &actor_ids as &[Option<i64>],
+            &kommunekoder,
+            &ips as &[Option<&str>],
+            &details,
+            &known_at as &[Option<time::OffsetDateTime>],
+        )
+        .fetch_all(pool)
+        .await?;
+        let mut answers = vec![None; writes.len()];
+        for row in rows {
+            if let Some(answer) = usize::try_from(row.n - 1).ok().and_then(|n| answers.get_mut(n)) {
+                *answer = Some((row.version, row.updated_at));
+            }
+        }
+        Ok(answers)
+    }
+}
+
+fn section_writes() -> Option<std::sync::Arc<crate::ssr::batch::Batcher<SectionWrites>>> {
+    leptos::prelude::with_context(|state: &crate::ssr::AppState| state.section_writes.clone())
 }
 
 /// The conflict message: who saved when, and each field that differs.

@@ -1,5 +1,6 @@
 //! Server-only code: shared state, database access, plain pages and form flashes.
 
+pub mod batch;
 pub mod flash;
 pub mod password;
 pub mod plain;
@@ -94,11 +95,17 @@ pub struct Shared {
     pub api_limiter: Arc<crate::kommune::api::KeyLimiter>,
     /// Log-ins this process has checked (see `auth::ssr`).
     pub known_logins: crate::auth::ssr::KnownLogins,
+    /// Confirmations of remembered log-ins, batched (see `auth::ssr`).
+    pub login_checks: batch::Batcher<crate::auth::ssr::LoginChecks>,
+    /// Section saves, batched (see `institution::ssr`).
+    pub section_writes: Arc<batch::Batcher<crate::institution::ssr::SectionWrites>>,
 }
 
 impl AppState {
     pub fn new(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -> Self {
         AppState(Arc::new(Shared {
+            login_checks: batch::Batcher::new(pool.clone()),
+            section_writes: Arc::new(batch::Batcher::new(pool.clone())),
             pool,
             leptos_options,
             api_limiter: Arc::new(crate::kommune::api::limiter(settings.api_requests_per_minute)),
