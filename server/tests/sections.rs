@@ -29,6 +29,15 @@ async fn logged_in_institution(app: &TestApp, nummer: &str, kommune: i16) -> (Te
     (client, id)
 }
 
+/// An institution's history rows as (version, changes), oldest first.
+async fn history_of(pool: &PgPool, institution_id: i64) -> Vec<(i32, serde_json::Value)> {
+    sqlx::query_as("SELECT version, changes FROM section_history WHERE institution_id = $1 ORDER BY version")
+        .bind(institution_id)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
 async fn count(pool: &PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
@@ -61,13 +70,7 @@ async fn saving_publishes_and_writes_history_and_audit_in_one_go(pool: PgPool) {
     assert_eq!(loaded["value"]["pladser"], 44);
     assert_eq!(loaded["meta"]["updated_by"], "Institutionen");
 
-    let history: Vec<(i32, serde_json::Value)> = sqlx::query_as(
-        "SELECT version, changes FROM section_history WHERE institution_id = $1 ORDER BY version",
-    )
-    .bind(id)
-    .fetch_all(&app.pool)
-    .await
-    .unwrap();
+    let history = history_of(&app.pool, id).await;
     assert_eq!(history.len(), 2);
     let change = &history[1].1[0];
     assert_eq!(change["felt"], "Antal pladser");
@@ -588,13 +591,7 @@ async fn saves_arriving_together_each_land_whole_on_their_own_institution(pool: 
             loaded["value"]["paedagogisk_profil"],
             format!("{nummer}: anden udgave")
         );
-        let history: Vec<(i32, serde_json::Value)> = sqlx::query_as(
-            "SELECT version, changes FROM section_history WHERE institution_id = $1 ORDER BY version",
-        )
-        .bind(id)
-        .fetch_all(&app.pool)
-        .await
-        .unwrap();
+        let history = history_of(&app.pool, *id).await;
         assert_eq!(
             history.iter().map(|h| h.0).collect::<Vec<_>>(),
             [1, 2],

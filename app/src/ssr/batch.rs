@@ -336,34 +336,47 @@ mod tests {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 
-    // One test, so that the shared recorder sees only its own batches.
-    #[tokio::test]
-    async fn calls_go_alone_when_idle_together_when_busy_and_fail_alone() {
-        let batcher = std::sync::Arc::new(Batcher::<Recorded>::new(lazy_pool()));
+    /// Call `items` while the batch of `blocker` is in flight, let `statements`
+    /// statements run, and return every answer, the blocker's first.
+    async fn behind(
+        batcher: &std::sync::Arc<Batcher<Recorded>>,
+        blocker: u64,
+        items: &[u64],
+        statements: usize,
+    ) -> Vec<Result<u64, AppError>> {
         let call = |item: u64| {
             let batcher = batcher.clone();
             tokio::spawn(async move { batcher.call(item).await })
         };
+        let first = call(blocker);
+        settle().await;
+        let waiting: Vec<_> = items.iter().copied().map(call).collect();
+        settle().await;
+        GATE.add_permits(statements);
+        let mut answers = vec![first.await.unwrap()];
+        for answer in waiting {
+            answers.push(answer.await.unwrap());
+        }
+        answers
+    }
+
+    // One test, so that the shared recorder sees only its own batches.
+    #[tokio::test]
+    async fn calls_go_alone_when_idle_together_when_busy_and_fail_alone() {
+        let batcher = std::sync::Arc::new(Batcher::<Recorded>::new(lazy_pool()));
 
         // Idle: a call is sent at once, alone.
         GATE.add_permits(1);
-        assert_eq!(call(1).await.unwrap(), Ok(2));
+        assert_eq!(batcher.call(1).await, Ok(2));
         assert_eq!(BATCHES.lock().unwrap().pop(), Some(vec![1]));
 
         // Busy: what arrives while a batch is in flight goes in the next one,
         // except a second call of a key already in it (2 and 12), which waits
         // for the one after.
-        let first = call(21);
-        settle().await;
-        let waiting: Vec<_> = [2, 3, 12, 4].into_iter().map(call).collect();
-        settle().await;
-        GATE.add_permits(3);
-        assert_eq!(first.await.unwrap(), Ok(42));
-        let mut answers = Vec::new();
-        for answer in waiting {
-            answers.push(answer.await.unwrap());
-        }
-        assert_eq!(answers, [Ok(4), Ok(6), Ok(24), Ok(8)]);
+        assert_eq!(
+            behind(&batcher, 21, &[2, 3, 12, 4], 3).await,
+            [Ok(42), Ok(4), Ok(6), Ok(24), Ok(8)]
+        );
         assert_eq!(
             std::mem::take(&mut *BATCHES.lock().unwrap()),
             [vec![21], vec![2, 3, 4], vec![12]]
@@ -371,17 +384,10 @@ mod tests {
 
         // A batch refused for one item's value is sent again item by item:
         // only that item fails, with the user's generic message.
-        let blocker = call(5);
-        settle().await;
-        let waiting: Vec<_> = [6, 13, 7].into_iter().map(call).collect();
-        settle().await;
-        GATE.add_permits(5);
-        assert_eq!(blocker.await.unwrap(), Ok(10));
-        let mut answers = Vec::new();
-        for answer in waiting {
-            answers.push(answer.await.unwrap());
-        }
-        assert_eq!(answers, [Ok(12), Err(AppError::Internal), Ok(14)]);
+        assert_eq!(
+            behind(&batcher, 5, &[6, 13, 7], 5).await,
+            [Ok(10), Ok(12), Err(AppError::Internal), Ok(14)]
+        );
         assert_eq!(
             std::mem::take(&mut *BATCHES.lock().unwrap()),
             [vec![5], vec![6, 13, 7], vec![6], vec![13], vec![7]]
@@ -389,15 +395,10 @@ mod tests {
 
         // The database away: everyone in the batch hears it at once, and
         // nothing is sent again.
-        let blocker = call(8);
-        settle().await;
-        let waiting: Vec<_> = [9, 98].into_iter().map(call).collect();
-        settle().await;
-        GATE.add_permits(2);
-        assert_eq!(blocker.await.unwrap(), Ok(16));
-        for answer in waiting {
-            assert_eq!(answer.await.unwrap(), Err(AppError::Unavailable));
-        }
+        assert_eq!(
+            behind(&batcher, 8, &[9, 98], 2).await,
+            [Ok(16), Err(AppError::Unavailable), Err(AppError::Unavailable)]
+        );
         assert_eq!(
             std::mem::take(&mut *BATCHES.lock().unwrap()),
             [vec![8], vec![9, 98]]
