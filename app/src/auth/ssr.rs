@@ -828,19 +828,25 @@ impl crate::ssr::batch::BatchKind for LoginChecks {
         let kommuner: Vec<Option<i16>> = checks.iter().map(|c| c.kommunekode).collect();
         let epochs: Vec<i32> = checks.iter().map(|c| c.epoch).collect();
         let confirmed = sqlx::query_scalar!(
+            // Each item is looked up by its keys (LATERAL with LIMIT 1): left
+            // to itself, the planner answered a few items by hashing every
+            // active account and every live session.
             r#"SELECT c.n AS "n!"
                FROM unnest($1::text[], $2::text[], $3::bigint[], $4::smallint[], $5::integer[])
                  WITH ORDINALITY AS c(session_id, role, account_id, kommunekode, epoch, n)
-               WHERE EXISTS (SELECT 1 FROM tower_sessions.session s WHERE s.id = c.session_id AND s.expiry_date > now())
-                 AND CASE WHEN c.role = 'institution' THEN EXISTS (
-                       SELECT 1 FROM institution_accounts a JOIN institutions i ON i.id = a.institution_id
-                       WHERE a.institution_id = c.account_id AND NOT a.disabled AND i.status = 'aktiv'
-                         AND a.epoch = c.epoch)
-                     ELSE EXISTS (
-                       SELECT 1 FROM admin_accounts a
-                       WHERE a.id = c.account_id AND NOT a.disabled AND a.role = c.role AND a.epoch = c.epoch
-                         AND (c.role = 'support' OR a.kommunekode = c.kommunekode))
-                     END"#,
+               CROSS JOIN LATERAL (
+                 SELECT 1 FROM tower_sessions.session s
+                 WHERE s.id = c.session_id AND s.expiry_date > now() LIMIT 1) live
+               CROSS JOIN LATERAL (
+                 SELECT 1 FROM institution_accounts a JOIN institutions i ON i.id = a.institution_id
+                 WHERE c.role = 'institution' AND a.institution_id = c.account_id AND NOT a.disabled
+                   AND i.status = 'aktiv' AND a.epoch = c.epoch
+                 UNION ALL
+                 SELECT 1 FROM admin_accounts a
+                 WHERE c.role <> 'institution' AND a.id = c.account_id AND NOT a.disabled
+                   AND a.role = c.role AND a.epoch = c.epoch
+                   AND (c.role = 'support' OR a.kommunekode = c.kommunekode)
+                 LIMIT 1) account"#,
             &sessions as &[&str],
             &roles as &[&str],
             &accounts,
