@@ -855,13 +855,11 @@ impl crate::ssr::batch::BatchKind for LoginChecks {
         )
         .fetch_all(pool)
         .await?;
-        let mut answers = vec![false; checks.len()];
-        for n in confirmed {
-            if let Some(answer) = usize::try_from(n - 1).ok().and_then(|n| answers.get_mut(n)) {
-                *answer = true;
-            }
-        }
-        Ok(answers)
+        Ok(crate::ssr::batch::by_ordinality(
+            checks.len(),
+            false,
+            confirmed.into_iter().map(|n| (n, true)),
+        ))
     }
 }
 

@@ -399,13 +399,12 @@ impl crate::ssr::batch::BatchKind for SectionWrites {
         )
         .fetch_all(pool)
         .await?;
-        let mut answers = vec![None; writes.len()];
-        for row in rows {
-            if let Some(answer) = usize::try_from(row.n - 1).ok().and_then(|n| answers.get_mut(n)) {
-                *answer = Some((row.version, row.updated_at));
-            }
-        }
-        Ok(answers)
+        Ok(crate::ssr::batch::by_ordinality(
+            writes.len(),
+            None,
+            rows.into_iter()
+                .map(|row| (row.n, Some((row.version, row.updated_at)))),
+        ))
     }
 }
 

@@ -49,7 +49,19 @@ pub trait BatchKind: Send + Sync + 'static {
 }
 
 /// The most items in one statement.
-pub const MAX_BATCH: usize = 128;
+const MAX_BATCH: usize = 128;
+
+/// The outputs of `len` items from the rows a statement returned, each
+/// numbered by `WITH ORDINALITY` (from 1); an item without a row gets `missing`.
+pub fn by_ordinality<T: Clone>(len: usize, missing: T, rows: impl IntoIterator<Item = (i64, T)>) -> Vec<T> {
+    let mut outputs = vec![missing; len];
+    for (n, value) in rows {
+        if let Some(output) = usize::try_from(n - 1).ok().and_then(|n| outputs.get_mut(n)) {
+            *output = value;
+        }
+    }
+    outputs
+}
 
 struct Job<K: BatchKind> {
     item: K::Item,
@@ -252,6 +264,18 @@ mod tests {
         assert_eq!(
             later.iter().map(|j| j.item).collect::<Vec<_>>(),
             keys[MAX_BATCH..]
+        );
+    }
+
+    #[test]
+    fn rows_answer_their_own_item_and_numbers_out_of_range_are_ignored() {
+        assert_eq!(
+            by_ordinality(
+                3,
+                None,
+                [(3, Some('c')), (1, Some('a')), (0, Some('x')), (4, Some('y'))]
+            ),
+            [Some('a'), None, Some('c')]
         );
     }
 
