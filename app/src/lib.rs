@@ -66,6 +66,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Every page's `<title>`: the page's own text and the service name.
+///
+/// leptos_meta writes the title into the server's HTML as it is, so an
+/// institution's name could end the element there; on the server the title
+/// is escaped here, in the one place every title passes. The browser sets
+/// `document.title` as text, so it gets the title unescaped.
+pub fn page_title(text: String) -> String {
+    let title = if text.is_empty() {
+        SERVICE_NAME.to_string()
+    } else {
+        format!("{text} – {SERVICE_NAME}")
+    };
+    #[cfg(feature = "ssr")]
+    let title = crate::components::form::escape_text(&title);
+    title
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -74,9 +91,7 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/dagtilbud.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Meta name="description" content="Find og sammenlign dagtilbud i hele Danmark." />
-        <Title formatter=|text: String| {
-            if text.is_empty() { SERVICE_NAME.to_string() } else { format!("{text} – {SERVICE_NAME}") }
-        } />
+        <Title formatter=page_title />
         // Every page renders completely before it is sent: forms and their
         // errors must be in the HTML for browsers without JavaScript, and the
         // status code must be known before the first byte.

@@ -348,6 +348,9 @@ fn text_field(name: &str, value: &str, max: usize) -> Result<String, String> {
     if value.chars().any(char::is_control) {
         return Err(format!("{name} indeholder et kontroltegn"));
     }
+    if value.contains(['<', '>']) {
+        return Err(format!("{name} indeholder < eller >, som ikke må stå i registerets felter"));
+    }
     Ok(value.to_string())
 }
 

@@ -462,3 +462,35 @@ async fn the_openapi_document_describes_the_kommune_api(pool: PgPool) {
     );
     assert!(doc["components"]["schemas"]["ApiMasterData"]["properties"]["postnummer"].is_object());
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn markup_in_a_name_or_address_is_refused(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let support = support(&app).await;
+    let raw_key = key_for(&support, "746").await;
+    let machine = app.fresh_client();
+    let mut body = new_institution();
+    body["navn"] = json!("Svalen </title><script>alert(1)</script>");
+    body["vejnavn"] = json!("Vej <b>");
+    let refused = api(
+        &machine,
+        reqwest::Method::POST,
+        "/api/v1/kommune/dagtilbud",
+        Some(&raw_key),
+        Some(body),
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    let refused: Value = refused.json().await.unwrap();
+    for field in ["navn", "vejnavn"] {
+        assert!(
+            refused["felter"][field].as_str().unwrap().contains("< og >"),
+            "{field}: {refused}"
+        );
+    }
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM institutions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}

@@ -127,6 +127,39 @@ async fn bad_input_names_each_field_and_a_private_institution_is_refused(pool: P
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn markup_in_a_name_is_refused_and_the_form_comes_back_filled_in(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let kommune = kommune_admin(&app, SKANDERBORG).await;
+    let mut form = NEW.to_vec();
+    form.retain(|(k, _)| *k != "navn");
+    form.push(("navn", "Svalen </title><script>alert(1)</script>"));
+
+    let AppError::Validation(errors) =
+        app_error(kommune.call("kommune_opret_dagtilbud", &form).await).await
+    else {
+        panic!("a validation error")
+    };
+    assert_eq!(
+        errors["navn"],
+        "Navnet må ikke indeholde tegnene < og >. Fjern dem, eller skriv fx en bindestreg i stedet."
+    );
+
+    let plain = kommune
+        .post_plain("kommune_opret_dagtilbud", &form, "/kommune/nyt-dagtilbud")
+        .await;
+    assert_eq!(location(&plain), "/kommune/nyt-dagtilbud");
+    let page = kommune.get("/kommune/nyt-dagtilbud").await.text().await.unwrap();
+    assert!(page.contains("må ikke indeholde tegnene &lt; og &gt;"));
+    assert!(page.contains("value=\"Svalen &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;\""));
+    assert!(!page.contains("<script>alert(1)"));
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM institutions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn closing_hides_and_locks_out_but_keeps_the_data(pool: PgPool) {
     let app = spawn_app(pool).await;
     institution_with_password(&app.pool, "S80001", SKANDERBORG, PASSWORD).await;

@@ -52,6 +52,28 @@ async fn an_institution_page_shows_what_was_saved_as_text(pool: PgPool) {
     assert!(!html.contains("argon2") && !html.contains("epoch"));
 }
 
+/// A name saved before names were checked (or written straight into the
+/// database) must stay text in the head, where leptos_meta does not escape.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_name_with_markup_stays_text_in_the_title(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    institution_with_password(&app.pool, "P10009", 746, PASSWORD).await;
+    sqlx::query("UPDATE institutions SET navn = 'Svalen </title><script>alert(1)</script>' WHERE nummer = 'P10009'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        // The second answer comes from the page cache.
+        let html = app.fresh_client().get("/dagtilbud/P10009").await.text().await.unwrap();
+        let head = &html[..html.find("</head>").expect("a head")];
+        assert!(
+            head.contains("<title>Svalen &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; – Dagtilbudsportalen</title>"),
+            "{head}"
+        );
+        assert!(!html.contains("<script>alert(1)"));
+    }
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn unknown_and_closed_institutions_are_not_found(pool: PgPool) {
     let app = spawn_app(pool).await;

@@ -125,3 +125,19 @@ async fn a_closing_in_the_register_ends_sessions_and_the_public_page(pool: PgPoo
     assert_eq!(institution.call("afsnit_status", &[]).await.status(), 401);
     assert_eq!(app.get("/dagtilbud/Z10001").await.status(), 404);
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn markup_in_a_register_field_rejects_the_line(pool: PgPool) {
+    reference(&pool).await;
+    let text = file(&[
+        "Y00001;Svalen </title><script>alert(1)</script>;boernehave;kommunal;746;Adelgade;1;8660;Skanderborg;;;aktiv;",
+        "Y00002;Godt Børnehus;boernehave;kommunal;746;Adel<gade;1;8660;Skanderborg;;;aktiv;",
+        "Y00003;Leg & Læring;boernehave;kommunal;746;Adelgade;1;8660;Skanderborg;;;aktiv;",
+    ]);
+    let report = import::register(&pool, &text, |_, _| ()).await.unwrap();
+    assert_eq!(report.written, 1, "{report}");
+    let reasons: Vec<&str> = report.rejected.iter().map(|r| r.reason.as_str()).collect();
+    assert_eq!(reasons.len(), 2, "{report}");
+    assert!(reasons[0].starts_with("navn indeholder < eller >"), "{report}");
+    assert!(reasons[1].starts_with("vejnavn indeholder < eller >"), "{report}");
+}

@@ -170,6 +170,20 @@ pub(crate) fn clean_text(input: &str) -> String {
     kept.trim().to_string()
 }
 
+/// One-line texts (names, addresses, reasons) end up in page titles, letters,
+/// CSV files and other systems; none of them has a use for `<` or `>`, and
+/// refusing them keeps markup out of every one of those places at the root.
+/// `what` names the field at the start of a sentence ("Navnet").
+pub fn check_no_markup(text: &str, what: &str) -> Result<(), String> {
+    if text.contains(['<', '>']) {
+        Err(format!(
+            "{what} må ikke indeholde tegnene < og >. Fjern dem, eller skriv fx en bindestreg i stedet."
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 fn check_length(text: &str, max: usize, what: &str) -> Result<(), String> {
     let count = text.chars().count();
     if count > max {
@@ -191,6 +205,7 @@ pub(crate) fn required_line(input: &str, max: usize, what: &str, missing: &str) 
         return Err(missing.to_string());
     }
     check_length(&text, max, what)?;
+    check_no_markup(&text, what)?;
     Ok(text)
 }
 
@@ -201,6 +216,7 @@ pub(crate) fn optional_line(input: &str, max: usize, what: &str) -> Result<Optio
         return Ok(None);
     }
     check_length(&text, max, what)?;
+    check_no_markup(&text, what)?;
     Ok(Some(text))
 }
 
