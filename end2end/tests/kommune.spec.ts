@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { collectErrors, DEMO, expectNoAxeViolations, sql, waitForHydration } from "./helpers";
 
 test("the kommune administrator issues letters for three institutions and one logs in with its code", async ({

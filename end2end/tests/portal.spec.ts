@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { collectErrors, DEMO, expectNoAxeViolations, sql, waitForHydration } from "./helpers";
 
 test("a parent searches, opens an institution, compares two and sees a new save", async ({ page, browser }) => {

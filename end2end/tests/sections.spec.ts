@@ -1,4 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { collectErrors, DEMO, expectNoAxeViolations, sql, waitForHydration } from "./helpers";
 
 const XSS = "</textarea><script>alert(1)</script>";

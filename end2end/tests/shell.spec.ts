@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { collectErrors, expectNoAxeViolations, waitForHydration } from "./helpers";
 
 test("the landing page loads in Danish with demo data", async ({ page }) => {

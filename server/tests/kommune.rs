@@ -175,7 +175,19 @@ async fn print_view_and_letters_to_everyone_who_never_logged_in(pool: PgPool) {
 
     let html = post_letters(&kommune, "alle_aldrig=1&format=html").await;
     assert_eq!(html.status(), 200);
+    let policy = html.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(policy.contains("style-src 'self';"), "{policy}");
     let body = html.text().await.unwrap();
+    assert!(
+        !body.contains("<style") && body.contains("<link rel=\"stylesheet\" href=\"/brev.css\">"),
+        "the letters' style comes from the stylesheet the policy allows"
+    );
+    let css = app.get("/brev.css").await;
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(css.text().await.unwrap().contains("@media print"));
     assert_eq!(body.matches("<article class=\"letter\">").count(), 1);
     assert!(body.contains("S40002") && !body.contains("S40001"));
     assert!(body.contains("lang=\"da\"") && body.contains("engangskoden"));

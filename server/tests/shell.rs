@@ -172,3 +172,22 @@ async fn a_request_that_outlives_its_deadline_gets_a_danish_503(pool: PgPool) {
     assert!(body.contains("lang=\"da\""), "{body}");
     blocker.rollback().await.unwrap();
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn hsts_is_sent_when_the_service_is_reached_over_https(pool: PgPool) {
+    let settings = app::ssr::Settings {
+        secure_cookies: true,
+        public_url: "https://dagtilbud.example".into(),
+        ..Default::default()
+    };
+    let app = common::spawn_app_with(pool, settings).await;
+    let page = app.get("/tilgaengelighed").await;
+    assert_eq!(
+        page.headers()["strict-transport-security"],
+        "max-age=63072000; includeSubDomains"
+    );
+    assert!(page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
+}
