@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { collectErrors, DEMO, expectNoAxeViolations, issueCode, sql, waitForHydration } from "./helpers";
 
 test("an institution logs in with its letter code, chooses a password, logs out and in again", async ({ page }) => {
@@ -47,6 +47,21 @@ test("an institution logs in with its letter code, chooses a password, logs out 
   await page.getByLabel("Kodeord").fill(password);
   await page.getByRole("button", { name: "Log ind" }).click();
   await expect(page).toHaveURL(/\/indberetning$/);
+
+  // Changing the password from the header, with the current one.
+  await page.getByRole("link", { name: "Skift adgangskode" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Skift adgangskode");
+  await waitForHydration(page);
+  await expectNoAxeViolations(page);
+  const newer = "blæksprutter i havnen";
+  await page.getByLabel("Nuværende adgangskode").fill("ikke den rigtige kode");
+  await page.getByLabel("Ny adgangskode", { exact: true }).fill(newer);
+  await page.getByLabel("Gentag ny adgangskode").fill(newer);
+  await page.getByRole("button", { name: "Skift adgangskode" }).click();
+  await expect(page.locator("#nuvaerende_adgangskode-fejl")).toContainText("forkert");
+  await page.getByLabel("Nuværende adgangskode").fill(password);
+  await page.getByRole("button", { name: "Skift adgangskode" }).click();
+  await expect(page.getByText("Adgangskoden er skiftet.")).toBeVisible();
   expect(errors).toEqual([]);
 });
 

@@ -37,8 +37,8 @@ pub async fn create_support_user(
         .map_err(|_| AccountError::Hash)?;
     let created = sqlx::query_scalar!(
         r#"WITH created AS (
-             INSERT INTO admin_accounts (email, navn, role, password_hash, must_change_password)
-             VALUES ($1, $2, 'support', $3, true)
+             INSERT INTO admin_accounts (email, navn, role, password_hash, must_change_password, one_time_until)
+             VALUES ($1, $2, 'support', $3, true, now() + make_interval(hours => $4))
              ON CONFLICT (email) DO NOTHING
              RETURNING id
            ), audited AS (
@@ -50,6 +50,7 @@ pub async fn create_support_user(
         email.as_str(),
         navn,
         hash,
+        app::auth::ssr::ONE_TIME_PASSWORD_HOURS as i32,
     )
     .fetch_optional(pool)
     .await?;

@@ -207,8 +207,19 @@ async fn admin_with_a_generated_password_must_choose_one(pool: PgPool) {
             ],
         )
         .await;
-    // Any valid new password is accepted; the rule set is the same as for institutions.
-    assert_eq!(same.status(), 200);
+    // Support has seen the generated password: it may not become the new one.
+    assert_eq!(same.status(), 422);
+    let AppError::Validation(errors) = app_error(same).await else {
+        panic!("a validation error")
+    };
+    assert!(errors["ny_adgangskode"].contains("den adgangskode, du fik udleveret"));
+    let own = app
+        .call(
+            "vaelg_adgangskode",
+            &[("ny_adgangskode", PASSWORD), ("gentag_adgangskode", PASSWORD)],
+        )
+        .await;
+    assert_eq!(own.status(), 200);
     assert_eq!(app.get("/kommune").await.status(), 200);
 }
 

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::components::form::FormFlash;
 use crate::error::AppError;
 
-pub use pages::{AdminLoginPage, ChoosePasswordPage, InstitutionLoginPage, LogoutForm};
+pub use pages::{AdminLoginPage, ChangePasswordPage, ChoosePasswordPage, InstitutionLoginPage, LogoutForm};
 
 /// Who is logged in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,7 +199,8 @@ pub async fn login_admin(email: String, adgangskode: Secret, naeste: Option<Stri
     crate::ssr::flash::finish("admin-log-ind", "/admin/log-ind", values, None, result).await
 }
 
-/// Choose a new password (required after logging in with a single-use code).
+/// Choose the first own password: only for a session that logged in with a
+/// one-time secret (a letter code, or a password support generated).
 #[server(prefix = "/api/fn", endpoint = "vaelg_adgangskode")]
 pub async fn choose_password(ny_adgangskode: Secret, gentag_adgangskode: Secret) -> Result<(), AppError> {
     let auth = ssr::require_session()?;
@@ -207,6 +208,26 @@ pub async fn choose_password(ny_adgangskode: Secret, gentag_adgangskode: Secret)
     crate::ssr::flash::finish(
         "vaelg-adgangskode",
         "/vaelg-adgangskode",
+        Vec::new(),
+        None,
+        result,
+    )
+    .await
+}
+
+/// Change one's password with the current one (any role, any time after
+/// the first password is chosen). Ends the account's other sessions.
+#[server(prefix = "/api/fn", endpoint = "skift_adgangskode")]
+pub async fn change_password(
+    nuvaerende_adgangskode: Secret,
+    ny_adgangskode: Secret,
+    gentag_adgangskode: Secret,
+) -> Result<(), AppError> {
+    let auth = ssr::require_session()?;
+    let result = ssr::change_password(auth, nuvaerende_adgangskode, ny_adgangskode, gentag_adgangskode).await;
+    crate::ssr::flash::finish(
+        "skift-adgangskode",
+        "/skift-adgangskode",
         Vec::new(),
         None,
         result,

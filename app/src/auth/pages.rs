@@ -1,11 +1,12 @@
-//! The log-in pages, the forced password choice and the log-out button.
+//! The log-in pages, the forced password choice, changing one's password and
+//! the log-out button.
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::{take_form_flash, ChoosePassword, LoginAdmin, LoginInstitution, Logout};
+use super::{take_form_flash, ChangePassword, ChoosePassword, LoginAdmin, LoginInstitution, Logout};
 use crate::components::form::{errors_from, ErrorSummary, FormErrors, TextField};
 use crate::domain::password::{check_new_password, check_repeat};
 use crate::domain::InstitutionNumber;
@@ -212,6 +213,102 @@ pub fn ChoosePasswordPage() -> impl IntoView {
                     </ActionForm>
                 }
             })}
+        </Suspense>
+    }
+}
+
+/// Change one's own password with the current one, for every role.
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let query = use_query_map();
+    let changed = move || query.read().get("skiftet").is_some();
+    let data = Resource::new_blocking(
+        || (),
+        |_| async move {
+            let flash = take_form_flash("skift-adgangskode".into()).await;
+            (flash, super::current_viewer().await)
+        },
+    );
+
+    view! {
+        <Title text="Skift adgangskode" />
+        <div class="prose">
+            <h1>"Skift adgangskode"</h1>
+        </div>
+        <Suspense fallback=|| ()>
+            {move || {
+                let changed = changed();
+                Suspend::new(async move {
+                let (flash, viewer) = data.await;
+                let Some(viewer) = viewer.ok().flatten() else {
+                    return view! {
+                        <p>"Du skal være logget ind for at skifte adgangskode. "
+                            <a href="/log-ind">"Log ind som institution"</a>" eller "
+                            <a href="/admin/log-ind">"log ind for kommuner og support"</a>"."</p>
+                    }.into_any();
+                };
+                if changed {
+                    return view! {
+                        <div class="alert alert-success" role="status">
+                            <p>"Adgangskoden er skiftet. Alle andre steder, hvor kontoen var logget ind, er nu logget ud."</p>
+                        </div>
+                        <p><a href=viewer.role.start_page()>"Tilbage til forsiden"</a></p>
+                    }.into_any();
+                }
+                let flash = flash.ok().flatten().unwrap_or_default();
+                let user_name = viewer.user_name.clone();
+                let errors = FormErrors::new(flash.errors.clone());
+                follow_action(action, errors);
+                let new_password = RwSignal::new(String::new());
+                let new_check = Callback::new(move |value: String| {
+                    new_password.set(value.clone());
+                    check_new_password(&value, &user_name)
+                });
+                let repeat_check = Callback::new(move |value: String| check_repeat(&new_password.get_untracked(), &value));
+                view! {
+                    <p class="prose">
+                        "Skriv den adgangskode, du bruger nu, og vælg en ny. Når du gemmer, bliver kontoen logget ud "
+                        "alle andre steder, fx på en fælles computer."
+                    </p>
+                    <ErrorSummary errors fields=vec![
+                        "nuvaerende_adgangskode".into(),
+                        "ny_adgangskode".into(),
+                        "gentag_adgangskode".into(),
+                    ] />
+                    <ActionForm action=action attr:novalidate=true attr:class="form">
+                        <TextField
+                            name="nuvaerende_adgangskode"
+                            label="Nuværende adgangskode"
+                            input_type="password"
+                            autocomplete="current-password"
+                            errors
+                            required=true
+                        />
+                        <TextField
+                            name="ny_adgangskode"
+                            label="Ny adgangskode"
+                            hint="Mindst 12 tegn. Må ikke være institutionsnummeret, e-mailadressen eller en almindelig adgangskode."
+                            input_type="password"
+                            autocomplete="new-password"
+                            errors
+                            required=true
+                            check=new_check
+                        />
+                        <TextField
+                            name="gentag_adgangskode"
+                            label="Gentag ny adgangskode"
+                            input_type="password"
+                            autocomplete="new-password"
+                            errors
+                            required=true
+                            check=repeat_check
+                        />
+                        <button type="submit" class="button" disabled=move || action.pending().get()>"Skift adgangskode"</button>
+                    </ActionForm>
+                }.into_any()
+                })
+            }}
         </Suspense>
     }
 }

@@ -3,7 +3,7 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::request::Parts;
@@ -11,7 +11,6 @@ use leptos::prelude::*;
 use rand::Rng;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use super::{throttle, Principal, Role, Secret};
@@ -195,6 +194,13 @@ pub fn normalize_code(input: &str) -> String {
         .collect()
 }
 
+/// The last day (Danish time) a code issued now works, as printed in letters.
+pub fn code_valid_until(state: &AppState) -> String {
+    let until =
+        state.now() + time::Duration::try_from(state.settings.code_valid_for).unwrap_or(time::Duration::ZERO);
+    crate::domain::calendar::format_date(crate::institution::sections::danish_time(until).date())
+}
+
 /// Issue a new single-use code for an institution's account: the old code and
 /// password stop working and every session of the account ends. Returns the code,
 /// which exists nowhere else (only its hash is stored).
@@ -265,6 +271,12 @@ pub async fn store_codes(
 
 const WRONG_INSTITUTION: &str = "Institutionsnummer eller kodeord er forkert.";
 const WRONG_ADMIN: &str = "E-mail eller adgangskode er forkert.";
+const CODE_EXPIRED: &str =
+    "Koden i brevet er udløbet. Bed kommunen om et nyt brev med en ny kode; brevet siger, hvor længe koden virker.";
+const ONE_TIME_USED: &str = "Adgangskoden, du fik udleveret, er udløbet eller allerede brugt. \
+     Bed support om en ny; den virker i 72 timer og kun én gang.";
+/// How long a generated administrator password works (and only once).
+pub const ONE_TIME_PASSWORD_HOURS: i64 = 72;
 
 /// Only a local path inside the role's own area is followed after log-in.
 pub fn safe_next(next: Option<&str>, role: Role) -> String {
@@ -297,22 +309,33 @@ async fn start_session(session: &Session, auth: &SessionAuth) -> Result<(), AppE
 fn throttle_keys(user: &str, ip: Option<IpAddr>) -> (String, Option<String>) {
     (
         format!("konto:{}", user.trim().to_lowercase()),
-        ip.map(|ip| format!("ip:{ip}")),
+        ip.map(|ip| format!("ip:{}", crate::ssr::client_ip::address_key(ip))),
     )
 }
 
+/// Count a log-in attempt (see [`throttle::attempt`]); one refused because
+/// its keys are blocked is audited like any other refused log-in.
+async fn count_attempt(
+    state: &AppState,
+    keys: &(String, Option<String>),
+    user: &str,
+    ip: Option<IpAddr>,
+) -> Result<(), AppError> {
+    let counted = throttle::attempt(&state.pool, state.now(), keys).await;
+    if let Err(AppError::TooManyRequests(_)) = &counted {
+        record_failed_login(state, user, "for mange forsøg", ip).await?;
+    }
+    counted
+}
+
+/// Audit a refused log-in. The attempt itself was already counted by
+/// [`throttle::attempt`] before the secret was checked.
 async fn record_failed_login(
     state: &AppState,
-    now: OffsetDateTime,
-    keys: &(String, Option<String>),
     user: &str,
     reason: &str,
     ip: Option<IpAddr>,
 ) -> Result<(), AppError> {
-    throttle::fail(&state.pool, now, &keys.0, &throttle::ACCOUNT).await?;
-    if let Some(ip_key) = &keys.1 {
-        throttle::fail(&state.pool, now, ip_key, &throttle::ADDRESS).await?;
-    }
     audit::record(
         &state.pool,
         &Actor::anonymous(user),
@@ -346,11 +369,11 @@ pub async fn login_institution(input: &str, kodeord: Secret, next: Option<&str>)
     };
 
     let keys = throttle_keys(nummer.as_str(), ip);
-    throttle::check(&state.pool, now, &keys).await?;
+    count_attempt(&state, &keys, nummer.as_str(), ip).await?;
 
     let account = sqlx::query!(
         r#"SELECT i.id, i.kommunekode, i.status, a.password_hash AS "password_hash?", a.code_hash AS "code_hash?",
-                  a.disabled AS "disabled?", a.epoch AS "epoch?"
+                  a.code_issued_at AS "code_issued_at?", a.disabled AS "disabled?", a.epoch AS "epoch?"
            FROM institutions i LEFT JOIN institution_accounts a ON a.institution_id = i.id
            WHERE i.nummer = $1"#,
         nummer.as_str()
@@ -381,16 +404,31 @@ pub async fn login_institution(input: &str, kodeord: Secret, next: Option<&str>)
                 Some(_) if stored.is_none() => "ingen kode udstedt",
                 Some(_) => "forkert kodeord",
             };
-            record_failed_login(&state, now, &keys, nummer.as_str(), reason, ip).await?;
+            record_failed_login(&state, nummer.as_str(), reason, ip).await?;
             return Err(AppError::field(crate::components::form::FORM, WRONG_INSTITUTION));
         }
     };
 
+    if is_code {
+        let valid_for =
+            time::Duration::try_from(state.settings.code_valid_for).unwrap_or(time::Duration::ZERO);
+        if account
+            .code_issued_at
+            .is_none_or(|issued| now - issued > valid_for)
+        {
+            record_failed_login(&state, nummer.as_str(), "koden er udløbet", ip).await?;
+            return Err(AppError::field(crate::components::form::FORM, CODE_EXPIRED));
+        }
+    }
+
     let mut tx = state.pool.begin().await?;
     if is_code {
-        // Single use: consume exactly the code that matched; a parallel log-in with it gets nothing.
+        // Single use: consume exactly the code that matched; a parallel log-in
+        // with it gets nothing. Its hash is kept until a password is chosen,
+        // which may not be the code.
         let consumed = sqlx::query!(
-            "UPDATE institution_accounts SET code_hash = NULL WHERE institution_id = $1 AND code_hash = $2",
+            "UPDATE institution_accounts SET code_hash = NULL, used_code_hash = code_hash
+             WHERE institution_id = $1 AND code_hash = $2",
             account.id,
             stored
         )
@@ -399,7 +437,7 @@ pub async fn login_institution(input: &str, kodeord: Secret, next: Option<&str>)
         .rows_affected();
         if consumed != 1 {
             drop(tx);
-            record_failed_login(&state, now, &keys, nummer.as_str(), "koden er allerede brugt", ip).await?;
+            record_failed_login(&state, nummer.as_str(), "koden er allerede brugt", ip).await?;
             return Err(AppError::field(crate::components::form::FORM, WRONG_INSTITUTION));
         }
     }
@@ -425,7 +463,7 @@ pub async fn login_institution(input: &str, kodeord: Secret, next: Option<&str>)
     )
     .await?;
     tx.commit().await?;
-    throttle::clear(&state.pool, &keys.0).await?;
+    throttle::succeeded(&state.pool, &keys).await?;
 
     let stamp = now.unix_timestamp();
     let auth = SessionAuth {
@@ -469,7 +507,7 @@ pub async fn login_admin(email_input: &str, adgangskode: Secret, next: Option<&s
     }
 
     let keys = throttle_keys(&email, ip);
-    throttle::check(&state.pool, now, &keys).await?;
+    count_attempt(&state, &keys, &email, ip).await?;
 
     let account = sqlx::query!(
         r#"SELECT id, role, kommunekode, password_hash, must_change_password, disabled, epoch
@@ -488,7 +526,7 @@ pub async fn login_admin(email_input: &str, adgangskode: Secret, next: Option<&s
                 Some(a) if a.disabled => "kontoen er spærret",
                 Some(_) => "forkert adgangskode",
             };
-            record_failed_login(&state, now, &keys, &email, reason, ip).await?;
+            record_failed_login(&state, &email, reason, ip).await?;
             return Err(AppError::field(crate::components::form::FORM, WRONG_ADMIN));
         }
     };
@@ -513,12 +551,23 @@ pub async fn login_admin(email_input: &str, adgangskode: Secret, next: Option<&s
         }
     };
     let mut tx = state.pool.begin().await?;
-    sqlx::query!(
-        "UPDATE admin_accounts SET last_login_at = now() WHERE id = $1",
-        account.id
+    // A generated password works once, and only until it expires: the log-in
+    // marks it used, so a second log-in with it (or a parallel one) fails.
+    let logged_in = sqlx::query!(
+        "UPDATE admin_accounts SET last_login_at = now(),
+                one_time_until = CASE WHEN must_change_password THEN $2 ELSE one_time_until END
+         WHERE id = $1 AND (NOT must_change_password OR one_time_until > $2)",
+        account.id,
+        now
     )
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if logged_in != 1 {
+        drop(tx);
+        record_failed_login(&state, &email, "udleveret adgangskode udløbet eller brugt", ip).await?;
+        return Err(AppError::field(crate::components::form::FORM, ONE_TIME_USED));
+    }
     audit::record(
         &mut *tx,
         &Actor::from_principal(&principal),
@@ -530,7 +579,7 @@ pub async fn login_admin(email_input: &str, adgangskode: Secret, next: Option<&s
     )
     .await?;
     tx.commit().await?;
-    throttle::clear(&state.pool, &keys.0).await?;
+    throttle::succeeded(&state.pool, &keys).await?;
 
     let role = principal.role();
     let stamp = now.unix_timestamp();
@@ -551,24 +600,149 @@ pub async fn login_admin(email_input: &str, adgangskode: Secret, next: Option<&s
     Ok(())
 }
 
-/// Set the caller's own new password; ends every other session of the account.
-pub async fn choose_password(mut auth: SessionAuth, new: Secret, repeat: Secret) -> Result<(), AppError> {
-    let state = state()?;
-    let session = session()?;
-    let ip = client_ip();
+/// The secrets stored for the caller's account: the password hash, and the
+/// hash of the one-time secret it logged in with (an institution's used letter
+/// code; for an administrator who must choose, the generated password itself).
+async fn stored_secrets(
+    state: &AppState,
+    principal: &Principal,
+) -> Result<(Option<String>, Option<String>), AppError> {
+    match principal {
+        Principal::Institution { institution_id, .. } => {
+            let row = sqlx::query!(
+                "SELECT password_hash, used_code_hash FROM institution_accounts WHERE institution_id = $1",
+                institution_id
+            )
+            .fetch_optional(&state.pool)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+            Ok((row.password_hash, row.used_code_hash))
+        }
+        Principal::Kommune { admin_id, .. } | Principal::Support { admin_id, .. } => {
+            let row = sqlx::query!(
+                "SELECT password_hash, must_change_password FROM admin_accounts WHERE id = $1",
+                admin_id
+            )
+            .fetch_optional(&state.pool)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+            let one_time = row
+                .must_change_password
+                .then(|| row.password_hash.clone())
+                .flatten();
+            Ok((row.password_hash, one_time))
+        }
+    }
+}
 
+/// The rules every new password follows, as field errors.
+fn check_new_and_repeat(principal: &Principal, new: &Secret, repeat: &Secret) -> FieldErrors {
     let mut errors = FieldErrors::new();
-    if let Err(message) = check_new_password(new.expose(), auth.principal.user_name()) {
+    if let Err(message) = check_new_password(new.expose(), principal.user_name()) {
         errors.insert("ny_adgangskode".into(), message);
     }
     if let Err(message) = check_repeat(new.expose(), repeat.expose()) {
         errors.insert("gentag_adgangskode".into(), message);
     }
+    errors
+}
+
+/// Set the caller's first own password, after logging in with a one-time
+/// secret (a letter code, or a password support generated). Only such a
+/// session may: anyone else changes a password with the current one
+/// ([`change_password`]). The new password may not be the one-time secret,
+/// which someone else has seen. Ends every other session of the account.
+pub async fn choose_password(auth: SessionAuth, new: Secret, repeat: Secret) -> Result<(), AppError> {
+    if !auth.pending_password {
+        return Err(AppError::Forbidden);
+    }
+    let state = state()?;
+    let mut errors = check_new_and_repeat(&auth.principal, &new, &repeat);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-
+    let (_, one_time) = stored_secrets(&state, &auth.principal).await?;
+    let typed = match auth.principal {
+        Principal::Institution { .. } => normalize_code(new.expose()),
+        _ => new.expose().to_string(),
+    };
+    if one_time.is_some() && password::verify(SecretString::from(typed), one_time).await? {
+        let what = match auth.principal {
+            Principal::Institution { .. } => "engangskoden fra brevet",
+            _ => "den adgangskode, du fik udleveret",
+        };
+        errors.insert(
+            "ny_adgangskode".into(),
+            format!("Den nye adgangskode må ikke være {what}: den har andre set. Vælg jeres egen."),
+        );
+        return Err(AppError::Validation(errors));
+    }
     let hash = password::hash(new.into_secret()).await?;
+    store_new_password(&state, auth, hash, "adgangskode_valgt").await?;
+    Ok(())
+}
+
+/// Change the caller's password with the current one. Throttled like a
+/// log-in, since it tells whether a password is right. Ends every other
+/// session of the account; this one continues.
+pub async fn change_password(
+    auth: SessionAuth,
+    current: Secret,
+    new: Secret,
+    repeat: Secret,
+) -> Result<(), AppError> {
+    if auth.pending_password {
+        return Err(AppError::Forbidden);
+    }
+    let state = state()?;
+    let ip = client_ip();
+    let mut errors = check_new_and_repeat(&auth.principal, &new, &repeat);
+    if current.expose().is_empty() {
+        errors.insert(
+            "nuvaerende_adgangskode".into(),
+            "Skriv den adgangskode, du bruger nu.".into(),
+        );
+    } else if current.expose() == new.expose() && !errors.contains_key("ny_adgangskode") {
+        errors.insert(
+            "ny_adgangskode".into(),
+            "Den nye adgangskode skal være en anden end den, du bruger nu.".into(),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let keys = throttle_keys(auth.principal.user_name(), ip);
+    count_attempt(&state, &keys, auth.principal.user_name(), ip).await?;
+    let (stored, _) = stored_secrets(&state, &auth.principal).await?;
+    if !password::verify(current.into_secret(), stored).await? {
+        record_failed_login(
+            &state,
+            auth.principal.user_name(),
+            "forkert nuværende adgangskode",
+            ip,
+        )
+        .await?;
+        return Err(AppError::field(
+            "nuvaerende_adgangskode",
+            "Den nuværende adgangskode er forkert. Skriv den, du loggede ind med.",
+        ));
+    }
+    throttle::succeeded(&state.pool, &keys).await?;
+    let hash = password::hash(new.into_secret()).await?;
+    store_new_password(&state, auth, hash, "adgangskode_skiftet").await?;
+    Ok(())
+}
+
+/// Store the caller's new password hash: every earlier secret of the account
+/// stops working, its epoch moves on (every other session ends), and this
+/// session continues with a new id and the new epoch.
+async fn store_new_password(
+    state: &AppState,
+    mut auth: SessionAuth,
+    hash: String,
+    action: &str,
+) -> Result<(), AppError> {
+    let session = session()?;
     let mut tx = state.pool.begin().await?;
     let (epoch, institution_id, kommunekode) = match &auth.principal {
         Principal::Institution {
@@ -577,7 +751,8 @@ pub async fn choose_password(mut auth: SessionAuth, new: Secret, repeat: Secret)
             ..
         } => {
             let epoch = sqlx::query_scalar!(
-                r#"UPDATE institution_accounts SET password_hash = $2, code_hash = NULL, epoch = epoch + 1
+                r#"UPDATE institution_accounts
+                   SET password_hash = $2, code_hash = NULL, used_code_hash = NULL, epoch = epoch + 1
                    WHERE institution_id = $1 AND epoch = $3 RETURNING epoch"#,
                 institution_id,
                 hash,
@@ -589,7 +764,8 @@ pub async fn choose_password(mut auth: SessionAuth, new: Secret, repeat: Secret)
         }
         Principal::Kommune { admin_id, .. } | Principal::Support { admin_id, .. } => {
             let epoch = sqlx::query_scalar!(
-                r#"UPDATE admin_accounts SET password_hash = $2, must_change_password = false, epoch = epoch + 1
+                r#"UPDATE admin_accounts
+                   SET password_hash = $2, must_change_password = false, one_time_until = NULL, epoch = epoch + 1
                    WHERE id = $1 AND epoch = $3 RETURNING epoch"#,
                 admin_id,
                 hash,
@@ -609,19 +785,24 @@ pub async fn choose_password(mut auth: SessionAuth, new: Secret, repeat: Secret)
     audit::record(
         &mut *tx,
         &Actor::from_principal(&auth.principal),
-        "adgangskode_valgt",
+        action,
         institution_id,
         kommunekode,
-        ip,
+        client_ip(),
         serde_json::json!({}),
     )
     .await?;
     tx.commit().await?;
 
+    let changed = !auth.pending_password;
     auth.epoch = epoch;
     auth.pending_password = false;
     start_session(&session, &auth).await?;
-    leptos_axum::redirect(auth.principal.role().start_page());
+    if changed {
+        leptos_axum::redirect("/skift-adgangskode?skiftet=1");
+    } else {
+        leptos_axum::redirect(auth.principal.role().start_page());
+    }
     Ok(())
 }
 
@@ -967,17 +1148,7 @@ fn allowed_while_pending(path: &str) -> bool {
 }
 
 fn client_address(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<IpAddr> {
-    if state.settings.trust_proxy {
-        let forwarded = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse().ok());
-        if forwarded.is_some() {
-            return forwarded;
-        }
-    }
-    peer.map(|p| p.ip())
+    crate::ssr::client_ip::client_address(state.settings.trusted_proxies, headers, peer)
 }
 
 /// A state-changing request from another site (CSRF) is refused. Browsers send
@@ -1010,8 +1181,22 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
 
     let method = request.method().clone();
     let path = request.uri().path().to_string();
+    if crate::ssr::budget::is_costly(&method, &path, request.uri().query()) {
+        let key = ip.map_or_else(|| "ukendt".to_string(), crate::ssr::client_ip::address_key);
+        if let Err(refused) = crate::ssr::budget::take(&state.address_limiter, &key, &path) {
+            return *refused;
+        }
+    }
     if cross_site(&method, request.headers()) {
         tracing::warn!(%path, ?ip, "cross-site request refused");
+        audit::refused(
+            &state.pool,
+            None,
+            ip,
+            "anmodning fra et andet websted",
+            serde_json::json!({ "sti": path }),
+        )
+        .await;
         return crate::ssr::plain::page(
             StatusCode::FORBIDDEN,
             "Handlingen blev afvist",
@@ -1056,6 +1241,14 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
                 return Redirect::to(&target).into_response();
             }
             Some(auth) if auth.principal.role() != area => {
+                audit::refused(
+                    &state.pool,
+                    Some(&auth.principal),
+                    ip,
+                    "en anden rolles side",
+                    serde_json::json!({ "sti": path }),
+                )
+                .await;
                 return crate::ssr::plain::page(
                     StatusCode::FORBIDDEN,
                     "Ingen adgang",
@@ -1065,7 +1258,18 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
             Some(_) => {}
         }
     }
-    next.run(request).await
+    // Pages and data for a logged-in user (often on a shared institution
+    // computer) are never kept by the browser or anything between; the
+    // build's scripts, styles and images are the same for everyone.
+    let personal =
+        auth.is_some() && !path.starts_with("/pkg/") && !path.ends_with(".css") && !path.ends_with(".svg");
+    let mut response = next.run(request).await;
+    if personal {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 /// Percent-encode a local path for a query parameter.

@@ -1,4 +1,4 @@
-//! Throttling of failed log-ins, per account and per client address, with
+//! Throttling of log-in attempts, per account and per client address, with
 //! growing delays capped at 20 minutes. Stored in PostgreSQL so that every
 //! server process sees the same counts.
 
@@ -10,9 +10,9 @@ use time::OffsetDateTime;
 use crate::error::AppError;
 
 pub struct Policy {
-    /// Failures allowed before the first delay.
+    /// Attempts allowed before the first delay.
     pub free: i32,
-    /// The first delay; each further failure doubles it.
+    /// The first delay; each further attempt doubles it.
     pub base: Duration,
     /// The longest delay: never lock the real user out for long.
     pub cap: Duration,
@@ -36,15 +36,6 @@ pub const ADDRESS: Policy = Policy {
     forget_after: Duration::from_secs(3600),
 };
 
-/// The delay after `failures` failures.
-pub fn delay(policy: &Policy, failures: i32) -> Option<Duration> {
-    if failures < policy.free {
-        return None;
-    }
-    let doublings = (failures - policy.free).min(16) as u32;
-    Some(policy.base.saturating_mul(1 << doublings).min(policy.cap))
-}
-
 /// "Prøv igen om 2 minutter." for a wait.
 pub fn wait_message(wait: Duration) -> String {
     // Rounded up: never tell the user to come back before the block lifts.
@@ -62,82 +53,83 @@ pub fn wait_message(wait: Duration) -> String {
     format!("Der har været for mange forkerte forsøg på at logge ind. Af hensyn til sikkerheden skal du vente lidt. Prøv igen om {when}.")
 }
 
-/// Refuse the attempt if any of the keys is blocked right now.
-pub async fn check(
+/// Count a log-in attempt against its keys (the account, and the client's
+/// address when known) before the secret is checked, and refuse it while any
+/// key is blocked.
+///
+/// Each key is counted in one statement that also sets the block when the
+/// count reaches the policy's limit, so attempts sent in parallel are counted
+/// one after another and no more than the free ones get through. An attempt
+/// that is refused is not counted: waiting out the block is always enough.
+/// After a successful log-in, [`succeeded`] takes the attempt back.
+pub async fn attempt(
     pool: &PgPool,
     now: OffsetDateTime,
     keys: &(String, Option<String>),
 ) -> Result<(), AppError> {
-    let all: Vec<String> = std::iter::once(keys.0.clone()).chain(keys.1.clone()).collect();
-    let blocked_until: Option<OffsetDateTime> = sqlx::query_scalar!(
-        "SELECT MAX(blocked_until) FROM login_throttle WHERE key = ANY($1) AND blocked_until > $2",
-        &all,
-        now
-    )
-    .fetch_one(pool)
-    .await?;
-    match blocked_until {
-        Some(until) => {
+    let keyed = std::iter::once((&keys.0, &ACCOUNT)).chain(keys.1.as_ref().map(|ip| (ip, &ADDRESS)));
+    for (key, policy) in keyed {
+        let counted = sqlx::query_scalar!(
+            r#"INSERT INTO login_throttle AS t (key, failures, last_failure_at, blocked_until)
+               VALUES ($1, 1, $2::timestamptz, $2::timestamptz + login_throttle_delay(1, $3::int, $4::float8, $5::float8))
+               ON CONFLICT (key) DO UPDATE SET
+                 failures = CASE WHEN $2::timestamptz - t.last_failure_at >= make_interval(secs => $6::float8) THEN 1
+                                 ELSE t.failures + 1 END,
+                 last_failure_at = $2::timestamptz,
+                 blocked_until = $2::timestamptz + login_throttle_delay(
+                     CASE WHEN $2::timestamptz - t.last_failure_at >= make_interval(secs => $6::float8) THEN 1
+                          ELSE t.failures + 1 END, $3::int, $4::float8, $5::float8)
+               WHERE t.blocked_until IS NULL OR t.blocked_until <= $2::timestamptz
+               RETURNING failures"#,
+            key,
+            now,
+            policy.free,
+            policy.base.as_secs_f64(),
+            policy.cap.as_secs_f64(),
+            policy.forget_after.as_secs_f64(),
+        )
+        .fetch_optional(pool)
+        .await?;
+        if counted.is_none() {
+            let until = sqlx::query_scalar!("SELECT blocked_until FROM login_throttle WHERE key = $1", key)
+                .fetch_optional(pool)
+                .await?
+                .flatten()
+                .unwrap_or(now);
             let wait = (until - now).try_into().unwrap_or(Duration::from_secs(1));
-            Err(AppError::TooManyRequests(wait_message(wait)))
+            return Err(AppError::TooManyRequests(wait_message(wait)));
         }
-        None => Ok(()),
     }
-}
-
-/// Count a failure for `key` and block it for the policy's delay when due.
-pub async fn fail(pool: &PgPool, now: OffsetDateTime, key: &str, policy: &Policy) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
-    let previous = sqlx::query!(
-        "SELECT failures, last_failure_at FROM login_throttle WHERE key = $1 FOR UPDATE",
-        key
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    let forget = time::Duration::try_from(policy.forget_after).unwrap_or(time::Duration::DAY);
-    let failures = match previous {
-        Some(row) if now - row.last_failure_at < forget => row.failures + 1,
-        _ => 1,
-    };
-    let blocked_until = delay(policy, failures)
-        .map(|wait| now + time::Duration::try_from(wait).unwrap_or(time::Duration::MINUTE));
-    sqlx::query!(
-        r#"INSERT INTO login_throttle (key, failures, last_failure_at, blocked_until) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (key) DO UPDATE
-             SET failures = EXCLUDED.failures, last_failure_at = EXCLUDED.last_failure_at,
-                 blocked_until = EXCLUDED.blocked_until"#,
-        key,
-        failures,
-        now,
-        blocked_until
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 
-/// Forget the failures of a key (after a successful log-in).
-pub async fn clear(pool: &PgPool, key: &str) -> Result<(), AppError> {
-    sqlx::query!("DELETE FROM login_throttle WHERE key = $1", key)
+/// A log-in with `keys` succeeded: the account's count starts over, and the
+/// attempt is taken back from the address's count (many people behind one
+/// office address log in all day), lifting a block that this attempt set.
+pub async fn succeeded(pool: &PgPool, keys: &(String, Option<String>)) -> Result<(), AppError> {
+    sqlx::query!("DELETE FROM login_throttle WHERE key = $1", keys.0)
         .execute(pool)
         .await?;
+    if let Some(ip) = &keys.1 {
+        sqlx::query!(
+            r#"UPDATE login_throttle
+               SET failures = failures - 1,
+                   blocked_until = last_failure_at + login_throttle_delay(failures - 1, $2, $3, $4)
+               WHERE key = $1 AND failures > 0"#,
+            ip,
+            ADDRESS.free,
+            ADDRESS.base.as_secs_f64(),
+            ADDRESS.cap.as_secs_f64(),
+        )
+        .execute(pool)
+        .await?;
+    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn delays_grow_and_are_capped() {
-        assert_eq!(delay(&ACCOUNT, 4), None);
-        assert_eq!(delay(&ACCOUNT, 5), Some(Duration::from_secs(30)));
-        assert_eq!(delay(&ACCOUNT, 6), Some(Duration::from_secs(60)));
-        assert_eq!(delay(&ACCOUNT, 8), Some(Duration::from_secs(240)));
-        assert_eq!(delay(&ACCOUNT, 100), Some(Duration::from_secs(1200)));
-        assert_eq!(delay(&ADDRESS, 29), None);
-    }
 
     #[test]
     fn messages_say_when_in_danish() {

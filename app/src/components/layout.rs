@@ -18,6 +18,9 @@ fn HeaderNav() -> impl IntoView {
                         Some(viewer) => view! {
                             <a href=viewer.role.start_page()>{viewer.role.label()}</a>
                             <span class="header-user">{viewer.display_name}</span>
+                            {(!viewer.must_choose_password).then(|| view! {
+                                <a href="/skift-adgangskode">"Skift adgangskode"</a>
+                            })}
                             <LogoutForm />
                         }
                         .into_any(),

@@ -155,6 +155,7 @@ mod tests {
             street: "Vej 1".into(),
             city: "8000 Aarhus C".into(),
             code: "ABCD-EFGH-JKLM".into(),
+            valid_until: "4.3.2027".into(),
         }
     }
 

@@ -21,9 +21,37 @@ fn permits() -> &'static Semaphore {
     })
 }
 
+/// Hashes that may wait for a core, per core. A burst of log-ins beyond that
+/// is answered "prøv igen om lidt" (503) at once instead of queueing without
+/// limit: at about 25 hashes a second per core, the last in line waits less
+/// than a second.
+const WAITING_PER_CORE: usize = 16;
+
+/// Admission to the queue in front of [`permits`].
+fn admission() -> &'static Semaphore {
+    static ADMISSION: OnceLock<Semaphore> = OnceLock::new();
+    ADMISSION.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        Semaphore::new(cores * (1 + WAITING_PER_CORE))
+    })
+}
+
+/// A place in `queue` (or 503 when it is full), then a core from `cores`.
+async fn turn<'a>(
+    queue: &'a Semaphore,
+    cores: &'a Semaphore,
+) -> Result<(tokio::sync::SemaphorePermit<'a>, tokio::sync::SemaphorePermit<'a>), AppError> {
+    let place = queue.try_acquire().map_err(|_| {
+        tracing::warn!("password hashing queue is full: answering 503");
+        AppError::Unavailable
+    })?;
+    let core = cores.acquire().await.map_err(|_| AppError::Unavailable)?;
+    Ok((place, core))
+}
+
 /// Hash a secret with argon2id and the crate's defaults (m=19 MiB, t=2, p=1).
 pub async fn hash(secret: SecretString) -> Result<String, AppError> {
-    let _permit = permits().acquire().await.map_err(|_| AppError::Unavailable)?;
+    let _turn = turn(admission(), permits()).await?;
     tokio::task::spawn_blocking(move || hash_now(&secret))
         .await
         .map_err(|error| AppError::internal("password hashing task", &error))?
@@ -76,7 +104,7 @@ fn dummy_hash() -> &'static str {
 /// Check a secret against a stored hash, or against the dummy hash when there is none.
 /// Returns true only when a real hash matched.
 pub async fn verify(secret: SecretString, stored: Option<String>) -> Result<bool, AppError> {
-    let _permit = permits().acquire().await.map_err(|_| AppError::Unavailable)?;
+    let _turn = turn(admission(), permits()).await?;
     tokio::task::spawn_blocking(move || {
         let real = stored.is_some();
         let phc = stored.unwrap_or_else(|| dummy_hash().to_string());
@@ -107,6 +135,18 @@ mod tests {
                 .unwrap()
         );
         assert!(!verify(SecretString::from("forkert"), Some(stored)).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_answers_at_once_instead_of_waiting() {
+        let (queue, cores) = (Semaphore::new(2), Semaphore::new(1));
+        let first = turn(&queue, &cores).await.expect("a core is free");
+        // A second caller holds the last place in the queue, waiting for the core.
+        let waiting = queue.try_acquire().expect("a place in the queue");
+        // A third finds the queue full and is answered at once.
+        assert_eq!(turn(&queue, &cores).await.unwrap_err(), AppError::Unavailable);
+        drop((first, waiting));
+        assert!(turn(&queue, &cores).await.is_ok(), "places come back");
     }
 
     #[tokio::test]

@@ -200,8 +200,8 @@ pub async fn admin(
         .await
         .expect("hash");
     sqlx::query_scalar(
-        "INSERT INTO admin_accounts (email, navn, role, kommunekode, password_hash, must_change_password)
-         VALUES ($1, 'Test', $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO admin_accounts (email, navn, role, kommunekode, password_hash, must_change_password, one_time_until)
+         VALUES ($1, 'Test', $2, $3, $4, $5, CASE WHEN $5 THEN now() + interval '72 hours' END) RETURNING id",
     )
     .bind(email)
     .bind(role)
