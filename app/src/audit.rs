@@ -80,3 +80,32 @@ where
     .await?;
     Ok(())
 }
+
+/// Record a refused request (another kommune's institution, another role's
+/// page, a cross-site post) as `adgang_afvist`. Best effort: the refusal is
+/// answered whether or not the row could be written, and a failure is logged.
+pub async fn refused(
+    pool: &sqlx::PgPool,
+    principal: Option<&Principal>,
+    ip: Option<IpAddr>,
+    reason: &str,
+    details: serde_json::Value,
+) {
+    let actor = match principal {
+        Some(principal) => Actor::from_principal(principal),
+        None => Actor::anonymous("ukendt"),
+    };
+    let kommunekode = match principal {
+        Some(Principal::Kommune { kommunekode, .. } | Principal::Institution { kommunekode, .. }) => {
+            Some(*kommunekode)
+        }
+        _ => None,
+    };
+    let mut details = details;
+    if let Some(map) = details.as_object_mut() {
+        map.insert("aarsag".into(), reason.into());
+    }
+    if let Err(error) = record(pool, &actor, "adgang_afvist", None, kommunekode, ip, details).await {
+        tracing::warn!(?error, reason, "a refused request could not be audited");
+    }
+}

@@ -11,7 +11,9 @@
 //! | `PUBLIC_URL` | `http://<LEPTOS_SITE_ADDR>` | the address users reach; `https://…` makes the session cookie `Secure` and `__Host-` |
 //! | `SESSION_IDLE_MINUTES` | `30` | a session ends after this long without a request |
 //! | `SESSION_ABSOLUTE_HOURS` | `12` | a session ends this long after log-in |
-//! | `TRUST_PROXY` | `false` | take the client address from `X-Forwarded-For` (only behind a proxy that sets it) |
+//! | `TRUST_PROXY` | `false` | `true` or a number N: the server is behind N proxies that append to `X-Forwarded-For`, and the client is the N-th address from the right (see docs/deployment.md) |
+//! | `CODE_VALID_DAYS` | `90` | how long a letter's single-use code works after it was issued (the letter says until when) |
+//! | `ANONYMOUS_REQUESTS_PER_MINUTE` | `120` | searches, comparisons and CSV downloads one client address may make per minute, per server process (then 429 with `Retry-After`) |
 //! | `REQUEST_TIMEOUT_SECS` | `30` | a response not started by then is a logged 503 |
 //! | `LOG_FORMAT` | `text` | `text` or `json` |
 //! | `RUST_LOG` | `info` | log filter |
@@ -66,6 +68,23 @@ fn flag(name: &'static str) -> bool {
     )
 }
 
+/// `TRUST_PROXY`: `false` (or unset, `0`) ignores `X-Forwarded-For`; `true`
+/// means one proxy; a number is how many proxies append to the header.
+fn trusted_proxies() -> Result<u8, ConfigError> {
+    let value = std::env::var("TRUST_PROXY")
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match value.as_str() {
+        "" | "0" | "false" | "no" | "off" => Ok(0),
+        "true" | "yes" | "on" => Ok(1),
+        _ => value.parse().map_err(|_| ConfigError::Invalid {
+            name: "TRUST_PROXY",
+            reason: format!("«{value}» is neither true, false nor a number of proxies (0–255)"),
+        }),
+    }
+}
+
 impl Config {
     /// Read the configuration; a `.env` file in the working directory is loaded first.
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -81,12 +100,14 @@ impl Config {
         let settings = app::ssr::Settings {
             idle_timeout: Duration::from_secs(60 * parsed("SESSION_IDLE_MINUTES", 30u64)?),
             absolute_timeout: Duration::from_secs(3600 * parsed("SESSION_ABSOLUTE_HOURS", 12u64)?),
-            trust_proxy: flag("TRUST_PROXY"),
+            trusted_proxies: trusted_proxies()?,
             secure_cookies: public_url.starts_with("https://"),
             public_url: public_url.trim_end_matches('/').to_string(),
             request_timeout: Duration::from_secs(parsed("REQUEST_TIMEOUT_SECS", 30u64)?),
             demo: flag("DEMO"),
             api_requests_per_minute: parsed("API_REQUESTS_PER_MINUTE", 600u32)?,
+            code_valid_for: Duration::from_secs(24 * 3600 * parsed("CODE_VALID_DAYS", 90u64)?),
+            anonymous_requests_per_minute: parsed("ANONYMOUS_REQUESTS_PER_MINUTE", 120u32)?,
         };
         Ok(Config {
             settings,

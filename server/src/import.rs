@@ -349,7 +349,9 @@ fn text_field(name: &str, value: &str, max: usize) -> Result<String, String> {
         return Err(format!("{name} indeholder et kontroltegn"));
     }
     if value.contains(['<', '>']) {
-        return Err(format!("{name} indeholder < eller >, som ikke må stå i registerets felter"));
+        return Err(format!(
+            "{name} indeholder < eller >, som ikke må stå i registerets felter"
+        ));
     }
     Ok(value.to_string())
 }

@@ -7,6 +7,7 @@ pub mod db;
 pub mod fn_status;
 pub mod health;
 pub mod import;
+pub mod retention;
 pub mod seed;
 pub mod telemetry;
 
@@ -46,7 +47,10 @@ pub fn router(state: AppState) -> Router {
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
 
     let context_state = state.clone();
-    let provide_state = move || leptos::prelude::provide_context(context_state.clone());
+    let provide_state = move || {
+        leptos::prelude::provide_context(context_state.clone());
+        app::ssr::csp::provide_request_nonce();
+    };
 
     // The build step writes .br and .gz beside each file; ServeDir picks the best one.
     let pkg = Router::new()
@@ -92,6 +96,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/kommune/dagtilbud/{nummer}/luk",
             axum::routing::post(app::kommune::api::kommune_close),
+        )
+        .route(
+            app::kommune::ssr::LETTER_CSS_PATH,
+            axum::routing::get(app::kommune::ssr::letter_css),
         )
         .route("/kommune/breve", axum::routing::post(app::kommune::ssr::letters))
         .route(
@@ -148,6 +156,11 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        // Outside the page cache, which swaps the nonce into a kept page.
+        .layer(axum::middleware::from_fn_with_state(
+            settings.secure_cookies,
+            app::ssr::csp::content_security_policy,
         ))
         .layer(axum::middleware::from_fn_with_state(
             settings.request_timeout,
@@ -223,6 +236,7 @@ pub async fn serve(
         state.page_cache.clone(),
         state.pool.clone(),
     ));
+    let retention = tokio::spawn(retention::continuously(state.pool.clone()));
     let (page_cache, pool) = (state.page_cache.clone(), state.pool.clone());
     let app = router(state);
     let served = axum::serve(
@@ -232,6 +246,7 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     sweeper.abort();
+    retention.abort();
     follower.abort();
     announcer.abort();
     // Saves answered during shutdown are announced before the process ends.

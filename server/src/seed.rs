@@ -480,17 +480,22 @@ pub async fn demo_accounts(pool: &PgPool) -> Result<(), SeedError> {
     Ok(())
 }
 
-/// Outside demo mode the demo passwords must not work: disable every demo account.
+/// Outside demo mode the demo passwords must not work: disable every demo
+/// account and forget its hashes. The demo passwords are published, so a
+/// hash of one must not survive for a later re-enabling to bring back.
 pub async fn disable_demo_accounts(pool: &PgPool) -> Result<u64, SeedError> {
     let mut tx = pool.begin().await?;
     let institutions = sqlx::query!(
-        "UPDATE institution_accounts SET disabled = true, epoch = epoch + 1 WHERE demo AND NOT disabled"
+        "UPDATE institution_accounts
+         SET disabled = true, epoch = epoch + 1, password_hash = NULL, code_hash = NULL, used_code_hash = NULL
+         WHERE demo AND (NOT disabled OR password_hash IS NOT NULL OR code_hash IS NOT NULL)"
     )
     .execute(&mut *tx)
     .await?
     .rows_affected();
     let admins = sqlx::query!(
-        "UPDATE admin_accounts SET disabled = true, epoch = epoch + 1 WHERE demo AND NOT disabled"
+        "UPDATE admin_accounts SET disabled = true, epoch = epoch + 1, password_hash = NULL, one_time_until = NULL
+         WHERE demo AND (NOT disabled OR password_hash IS NOT NULL)"
     )
     .execute(&mut *tx)
     .await?

@@ -134,8 +134,7 @@ async fn markup_in_a_name_is_refused_and_the_form_comes_back_filled_in(pool: PgP
     form.retain(|(k, _)| *k != "navn");
     form.push(("navn", "Svalen </title><script>alert(1)</script>"));
 
-    let AppError::Validation(errors) =
-        app_error(kommune.call("kommune_opret_dagtilbud", &form).await).await
+    let AppError::Validation(errors) = app_error(kommune.call("kommune_opret_dagtilbud", &form).await).await
     else {
         panic!("a validation error")
     };
@@ -261,6 +260,98 @@ async fn closing_hides_and_locks_out_but_keeps_the_data(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(audited, 1);
+}
+
+/// The seed letter has the kommune hand out log-ins to the private
+/// institutions it supervises, but only the institution itself (and support)
+/// may change what it reports.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_kommune_reads_but_never_edits_a_private_institutions_sections(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    institution_with_password(&app.pool, "S80010", SKANDERBORG, PASSWORD).await;
+    sqlx::query("UPDATE institutions SET ejerform = 'privat' WHERE nummer = 'S80010'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    save_monday_hours(&app, "S80010", PASSWORD, ("07:00", "16:00"), &[]).await;
+    let kommune = kommune_admin(&app, SKANDERBORG).await;
+
+    let edit = kommune
+        .call(
+            "aabningstider_gem",
+            &[
+                ("nummer", "S80010"),
+                ("version", "1"),
+                ("mandag_aaben", "on"),
+                ("mandag_fra", "06:00"),
+                ("mandag_til", "17:00"),
+            ],
+        )
+        .await;
+    assert_eq!(edit.status(), 403);
+    assert_eq!(
+        kommune
+            .call("profil_hent", &[("nummer", "S80010")])
+            .await
+            .status(),
+        403
+    );
+    let kept: String = sqlx::query_scalar(
+        "SELECT data::text FROM institution_sections s JOIN institutions i ON i.id = s.institution_id WHERE i.nummer = 'S80010'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(kept.contains("07:00") && !kept.contains("06:00"), "{kept}");
+
+    // Reading and the log-in letter stay the kommune's.
+    for endpoint in [
+        "kommune_dagtilbud",
+        "afsnit_status",
+        "historik",
+        "forhaandsvisning",
+    ] {
+        assert_eq!(
+            kommune.call(endpoint, &[("nummer", "S80010")]).await.status(),
+            200,
+            "{endpoint}"
+        );
+    }
+    let page = kommune
+        .get("/kommune/dagtilbud/S80010")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("kun dagtilbuddet selv og support kan rette afsnittene"));
+    assert!(
+        !page.contains("href=\"/kommune/dagtilbud/S80010/aabningstider\""),
+        "no edit links"
+    );
+
+    // Support still edits it on the institution's behalf.
+    admin(&app.pool, "hjaelp@stil.example", "support", None, PASSWORD, false).await;
+    let support = app.fresh_client();
+    assert_eq!(
+        support
+            .login_admin("hjaelp@stil.example", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let by_support = support
+        .call(
+            "aabningstider_gem",
+            &[
+                ("nummer", "S80010"),
+                ("version", "1"),
+                ("mandag_aaben", "on"),
+                ("mandag_fra", "06:30"),
+                ("mandag_til", "17:00"),
+            ],
+        )
+        .await;
+    assert_eq!(by_support.status(), 200);
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]

@@ -58,13 +58,21 @@ async fn an_institution_page_shows_what_was_saved_as_text(pool: PgPool) {
 async fn a_name_with_markup_stays_text_in_the_title(pool: PgPool) {
     let app = spawn_app(pool).await;
     institution_with_password(&app.pool, "P10009", 746, PASSWORD).await;
-    sqlx::query("UPDATE institutions SET navn = 'Svalen </title><script>alert(1)</script>' WHERE nummer = 'P10009'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE institutions SET navn = 'Svalen </title><script>alert(1)</script>' WHERE nummer = 'P10009'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
     for _ in 0..2 {
         // The second answer comes from the page cache.
-        let html = app.fresh_client().get("/dagtilbud/P10009").await.text().await.unwrap();
+        let html = app
+            .fresh_client()
+            .get("/dagtilbud/P10009")
+            .await
+            .text()
+            .await
+            .unwrap();
         let head = &html[..html.find("</head>").expect("a head")];
         assert!(
             head.contains("<title>Svalen &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; – Dagtilbudsportalen</title>"),
@@ -428,4 +436,136 @@ async fn saved_pages_are_announced_once_per_batch_and_never_lost(pool: PgPool) {
     assert_eq!(numbers, ["P10020", "P10021"]);
     cache.announce_pending(&pool).await.unwrap();
     assert_eq!(heard(&mut listener).await, None, "nothing is announced twice");
+}
+
+/// The nonce a response's policy names, and its HTML.
+async fn nonce_and_html(response: reqwest::Response) -> (String, String) {
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        policy.starts_with("default-src 'self'; script-src 'self' 'nonce-"),
+        "{policy}"
+    );
+    assert!(policy.ends_with(
+        "'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ), "{policy}");
+    assert!(
+        !response.headers().contains_key("strict-transport-security"),
+        "plain http: no HSTS"
+    );
+    let start = policy.find("'nonce-").unwrap() + "'nonce-".len();
+    let nonce = policy[start..start + policy[start..].find('\'').unwrap()].to_owned();
+    (nonce, response.text().await.unwrap())
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn every_page_has_a_fresh_script_nonce_even_from_the_cache(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    institution_with_password(&app.pool, "P10030", 746, PASSWORD).await;
+    let reader = app.fresh_client();
+    let mut seen = Vec::new();
+    for path in ["/", "/log-ind", "/dagtilbud/P10030"] {
+        let (nonce, html) = nonce_and_html(reader.get(path).await).await;
+        let scripts = html.matches("<script").count();
+        assert!(scripts > 0, "{path} has its hydration script");
+        assert_eq!(
+            html.matches(&format!("nonce=\"{nonce}\"")).count(),
+            scripts,
+            "{path}: every script carries the policy's nonce"
+        );
+        seen.push(nonce);
+    }
+    // A kept page is answered with the nonce of the request it answers.
+    let hit = common::eventually(|| async {
+        let response = reader.get("/dagtilbud/P10030").await;
+        (cache_state(&response).as_deref() == Some("hit")).then_some(response)
+    })
+    .await;
+    let (nonce, html) = nonce_and_html(hit).await;
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the kept page carries this answer's nonce"
+    );
+    seen.push(nonce);
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 4, "a new nonce for every answer");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_csv_is_kept_until_a_change_and_a_client_that_has_it_gets_304(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    institution_with_password(&app.pool, "P10040", 746, PASSWORD).await;
+    let reader = app.fresh_client();
+    let download = |tag: Option<String>| {
+        let reader = &reader;
+        async move {
+            let mut request = reader
+                .client
+                .get(format!("{}/api/v1/dagtilbud.csv", reader.address));
+            if let Some(tag) = tag {
+                request = request.header("if-none-match", tag);
+            }
+            request.send().await.unwrap()
+        }
+    };
+    // Once the server listens for changes, a repeated download is the kept file.
+    let kept = common::eventually(|| async {
+        let response = download(None).await;
+        (cache_state(&response).as_deref() == Some("hit")).then_some(response)
+    })
+    .await;
+    let tag = kept.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(kept.text().await.unwrap().contains("P10040"));
+    let not_modified = download(Some(tag.clone())).await;
+    assert_eq!(not_modified.status(), 304);
+    assert_eq!(
+        cache_state(&not_modified).as_deref(),
+        Some("hit"),
+        "checked before any query"
+    );
+
+    // A change makes a new file with a new tag.
+    sqlx::query("UPDATE institutions SET navn = 'Nyt navn P10040' WHERE nummer = 'P10040'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let changed = common::eventually(|| async {
+        let response = download(Some(tag.clone())).await;
+        (response.status() == 200).then_some(response)
+    })
+    .await;
+    assert_ne!(changed.headers()["etag"].to_str().unwrap(), tag);
+    assert!(changed.text().await.unwrap().contains("Nyt navn P10040"));
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_flood_of_searches_from_one_address_gets_429_with_retry_after(pool: PgPool) {
+    let settings = app::ssr::Settings {
+        anonymous_requests_per_minute: 5,
+        ..Default::default()
+    };
+    let app = common::spawn_app_with(pool, settings).await;
+    for _ in 0..5 {
+        assert_eq!(app.get("/api/v1/dagtilbud.csv").await.status(), 200);
+    }
+    let refused = app.get("/?q=Skanderborg").await;
+    assert_eq!(refused.status(), 429);
+    assert!(
+        refused.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("for mange forespørgsler fra din adresse"));
+    // Cheap pages and the institution pages are not counted.
+    assert_eq!(app.get("/tilgaengelighed").await.status(), 200);
 }

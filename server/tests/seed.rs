@@ -88,4 +88,17 @@ async fn demo_accounts_exist_in_demo_mode_and_are_disabled_outside_it(pool: PgPo
         .await
         .unwrap();
     assert_eq!(active, 0);
+    let hashes: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM admin_accounts WHERE demo AND password_hash IS NOT NULL)
+              + (SELECT COUNT(*) FROM institution_accounts WHERE demo AND (password_hash IS NOT NULL OR code_hash IS NOT NULL))",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(hashes, 0, "no hash of a published demo password is kept");
+    assert_eq!(
+        server::seed::disable_demo_accounts(&pool).await.unwrap(),
+        0,
+        "a second start has nothing left to clear"
+    );
 }

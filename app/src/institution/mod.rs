@@ -56,7 +56,8 @@ pub async fn preview(
 ) -> Result<crate::portal::institution_view::PublicInstitution, AppError> {
     let principal = crate::auth::ssr::require_principal()?;
     let pool = crate::ssr::pool()?;
-    let target = ssr::target(&pool, principal, nummer.as_deref()).await?;
+    // Reading only: the kommune may preview a private institution it cannot edit.
+    let target = ssr::readable_target(&pool, principal, nummer.as_deref()).await?;
     crate::portal::institution_view::load_public(&pool, target.institution_id, forms::today()?.year()).await
 }
 

@@ -21,8 +21,9 @@ pub struct Target {
 
 /// Resolve which institution the caller works on. An institution always works
 /// on itself (a number sent by the browser is ignored unless it is its own); a
-/// kommune administrator only on active institutions of their kommune; support
-/// on any active institution. Anything else is "not found", so that the
+/// kommune administrator only on active, non-private institutions of their
+/// kommune (a private one is refused with `Forbidden`); support on any active
+/// institution. Anything else is "not found", so that the
 /// existence of other kommuners' institutions does not leak.
 pub async fn target(pool: &PgPool, principal: Principal, nummer: Option<&str>) -> Result<Target, AppError> {
     resolve(pool, principal, nummer, true).await
@@ -60,21 +61,44 @@ async fn resolve(
             requested,
         ) => match requested {
             Some(requested) if &requested != nummer => return Err(AppError::NotFound),
-            _ => Some((*institution_id, *kommunekode, nummer.clone())),
+            _ => Some((*institution_id, *kommunekode, nummer.clone(), false)),
         },
         (_, None) => return Err(AppError::NotFound),
         (_, Some(requested)) => sqlx::query!(
-            "SELECT id, kommunekode, nummer FROM institutions WHERE nummer = $1 AND (status = 'aktiv' OR NOT $2)",
+            r#"SELECT id, kommunekode, nummer, ejerform = 'privat' AS "private!"
+               FROM institutions WHERE nummer = $1 AND (status = 'aktiv' OR NOT $2)"#,
             requested,
             active_only
         )
         .fetch_optional(pool)
         .await?
-        .map(|r| (r.id, r.kommunekode, r.nummer)),
+        .map(|r| (r.id, r.kommunekode, r.nummer, r.private)),
     };
-    let (institution_id, kommunekode, nummer) = row.ok_or(AppError::NotFound)?;
+    let (institution_id, kommunekode, nummer, private) = row.ok_or(AppError::NotFound)?;
     if !principal.can_edit_institution(institution_id, kommunekode) {
+        crate::audit::refused(
+            pool,
+            Some(&principal),
+            crate::auth::ssr::client_ip(),
+            "et dagtilbud uden for kontoens område",
+            serde_json::json!({ "dagtilbud": nummer }),
+        )
+        .await;
         return Err(AppError::NotFound);
+    }
+    // The kommune hands out a private institution's log-in (it supervises
+    // it) and may read what it reported, but only the institution itself and
+    // support may change it.
+    if active_only && private && matches!(principal, Principal::Kommune { .. }) {
+        crate::audit::refused(
+            pool,
+            Some(&principal),
+            crate::auth::ssr::client_ip(),
+            "et privat dagtilbuds afsnit",
+            serde_json::json!({ "dagtilbud": nummer }),
+        )
+        .await;
+        return Err(AppError::Forbidden);
     }
     Ok(Target {
         principal,

@@ -413,6 +413,8 @@ pub fn AdminInstitutionPage() -> impl IntoView {
                 };
                 let role = admin_role(detail.support);
                 let workspace = Workspace::for_admin(role, &detail.nummer);
+                // Only the private institution itself and support edit its sections.
+                let edits_sections = detail.support || detail.form.ejerform != Ejerform::Privat.as_str();
                 view! {
                     <h1>{detail.navn.clone()}</h1>
                     <MasterFacts detail=detail.clone() />
@@ -420,11 +422,16 @@ pub fn AdminInstitutionPage() -> impl IntoView {
                         view! {
                             <section aria-labelledby="afsnit">
                                 <h2 id="afsnit">"Indberetning"</h2>
-                                <p>{format!(
-                                    "Du kan rette afsnittene på dagtilbuddets vegne. Historikken viser, at {} har gjort det.",
-                                    if detail.support { "support" } else { "kommunen" }
-                                )}</p>
-                                <SectionTable workspace=workspace.clone() />
+                                <p>{if edits_sections {
+                                    format!(
+                                        "Du kan rette afsnittene på dagtilbuddets vegne. Historikken viser, at {} har gjort det.",
+                                        if detail.support { "support" } else { "kommunen" }
+                                    )
+                                } else {
+                                    "Dagtilbuddet er privat: kun dagtilbuddet selv og support kan rette afsnittene. \
+                                     Kommunen kan sende dagtilbuddet et log-in-brev med en ny engangskode.".to_string()
+                                }}</p>
+                                <SectionTable workspace=workspace.clone() editable=edits_sections />
                                 <p class="button-row">
                                     <a class="button button-secondary" href=workspace.page("forhaandsvisning")>"Se siden som forældre ser den"</a>
                                     <a href=workspace.page("historik")>"Se alle ændringer (historik)"</a>

@@ -129,6 +129,8 @@ pub struct Letter {
     pub street: String,
     pub city: String,
     pub code: String,
+    /// The last day the code works, as printed ("4.3.2027").
+    pub valid_until: String,
 }
 
 /// POST /kommune/breve: check the request, then issue new single-use codes
@@ -191,12 +193,15 @@ pub async fn letters(
     };
     let actor = Actor::from_principal(&principal);
     let pool = state.pool.clone();
+    let valid_until = crate::auth::ssr::code_valid_until(&state);
     let id = state.letter_jobs.start(
         *admin_id,
         kommunekode,
         format!("{kommune_name} Kommune"),
         targets.len(),
-        move |done| Box::pin(async move { issue_codes(&pool, targets, &actor, ip, done).await }),
+        move |done| {
+            Box::pin(async move { issue_codes(&pool, targets, &actor, ip, &valid_until, done).await })
+        },
     );
     let format = match request.format {
         LetterFormat::Html => "html",
@@ -214,10 +219,14 @@ const WAIT_FOR_JOB: std::time::Duration = std::time::Duration::from_secs(3);
 pub async fn letter_job(
     State(state): State<AppState>,
     Extension(auth): Extension<CurrentAuth>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some((Principal::Kommune { admin_id, .. }, kommunekode)) = kommune_admin(&auth) else {
+    let Some((principal, kommunekode)) = kommune_admin(&auth) else {
+        return forbidden();
+    };
+    let Principal::Kommune { admin_id, .. } = principal else {
         return forbidden();
     };
     let Some(job) = state.letter_jobs.get(&id, admin_id, kommunekode) else {
@@ -235,6 +244,24 @@ pub async fn letter_job(
         JobState::Failed(error) => return error.into_plain(),
         JobState::Finished(letters) => letters,
     };
+    // Every fetch of the finished letters (which hold the codes) is audited.
+    let fetched = crate::audit::record(
+        &state.pool,
+        &Actor::from_principal(&principal),
+        "breve_hentet",
+        None,
+        Some(kommunekode),
+        ip,
+        serde_json::json!({
+            "job": id,
+            "format": query.get("format").map(String::as_str).unwrap_or("html"),
+            "antal": letters.len(),
+        }),
+    )
+    .await;
+    if let Err(error) = fetched {
+        return error.into_plain();
+    }
     let login_url = format!("{}/log-ind", state.settings.public_url);
     let (content_type, disposition, body) = match query.get("format").map(String::as_str) {
         Some("pdf") => (
@@ -289,7 +316,7 @@ pub fn progress_page(done: usize, total: usize) -> Response {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta http-equiv=\"refresh\" content=\"2\"><title>Brevene laves – {percent} %</title>\
          <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\
-         <style>{LETTER_CSS}</style></head><body><main class=\"letter\"><h1>Brevene laves</h1>\
+         <link rel=\"stylesheet\" href=\"{LETTER_CSS_PATH}\"></head><body><main class=\"letter\"><h1>Brevene laves</h1>\
          <p role=\"status\">Der er udstedt koder til {done} af {total} dagtilbud.</p>\
          <label for=\"fremdrift\">Fremdrift: {percent} %</label><br>\
          <progress id=\"fremdrift\" max=\"{total}\" value=\"{done}\">{percent} %</progress>\
@@ -626,6 +653,7 @@ pub async fn issue_codes(
     targets: Vec<LetterTarget>,
     actor: &Actor,
     ip: Option<std::net::IpAddr>,
+    valid_until: &str,
     done: Arc<AtomicUsize>,
 ) -> Result<Vec<Letter>, AppError> {
     let codes: Vec<String> = targets.iter().map(|_| generate_code()).collect();
@@ -654,6 +682,7 @@ pub async fn issue_codes(
             street: t.street,
             city: t.city,
             code: format_code(&code),
+            valid_until: valid_until.to_string(),
         })
         .collect())
 }
@@ -670,7 +699,10 @@ fn letter_body(kommune: &str, login_url: &str, letter: &Letter) -> Vec<String> {
         format!("2. Skriv institutionsnummeret: {}", letter.nummer),
         format!("3. Skriv engangskoden: {}", letter.code),
         "4. Vælg en ny adgangskode, som I bruger fremover.".to_string(),
-        "Koden kan kun bruges én gang. Den erstatter tidligere breve, koder og adgangskoder.".to_string(),
+        format!(
+            "Koden kan kun bruges én gang og virker frem til den {}. Den erstatter tidligere breve, koder og adgangskoder.",
+            letter.valid_until
+        ),
         format!("Har I spørgsmål, så kontakt {kommune}."),
     ]
 }
@@ -684,7 +716,7 @@ pub fn letters_html(kommune: &str, login_url: &str, letters: &[Letter], download
     let mut html = String::with_capacity(1_500 * letters.len() + 1_000);
     html.push_str(&format!(
         "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Log-in-breve – {}</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"><style>{LETTER_CSS}</style></head><body>\
+         <title>Log-in-breve – {}</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"{LETTER_CSS_PATH}\"></head><body>\
          <p class=\"no-print\"><strong>{} breve.</strong> Udskriv dem med browserens udskriftsfunktion (Ctrl+P). \
          Koderne vises kun her; luk siden, når brevene er udskrevet.</p>",
         e(kommune),
@@ -715,6 +747,22 @@ pub fn letters_html(kommune: &str, login_url: &str, letters: &[Letter], download
     html
 }
 
+/// Where the letters' stylesheet is served: the content security policy
+/// allows no inline `<style>`.
+pub const LETTER_CSS_PATH: &str = "/brev.css";
+
+/// The letters' and progress page's stylesheet, at [`LETTER_CSS_PATH`].
+pub async fn letter_css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300, must-revalidate"),
+        ],
+        LETTER_CSS,
+    )
+        .into_response()
+}
+
 const LETTER_CSS: &str = "body{font-family:system-ui,sans-serif;font-size:12pt;line-height:1.5;margin:2rem;color:#1a1a1a}\
 .letter{max-width:40rem;margin:0 auto 3rem;padding-bottom:2rem;border-bottom:1px dashed #999}\
 .sender{text-align:right}address{font-style:normal;margin:2rem 0}h1{font-size:16pt}\
@@ -728,6 +776,7 @@ pub fn letters_csv(letters: &[Letter]) -> Result<Vec<u8>, AppError> {
         "adresse",
         "postnummer og by",
         "engangskode",
+        "koden virker frem til",
     ]
     .map(String::from);
     let rows = letters.iter().map(|l| {
@@ -737,6 +786,7 @@ pub fn letters_csv(letters: &[Letter]) -> Result<Vec<u8>, AppError> {
             csv_safe(&l.street),
             csv_safe(&l.city),
             l.code.clone(),
+            l.valid_until.clone(),
         ]
     });
     danish_csv(std::iter::once(header.to_vec()).chain(rows))
@@ -859,11 +909,30 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// GET /kommune/eksport.csv: every institution of the caller's kommune with
 /// its master data, reporting status and each reported field.
-pub async fn export(State(state): State<AppState>, Extension(auth): Extension<CurrentAuth>) -> Response {
-    let Some((_, kommunekode)) = kommune_admin(&auth) else {
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(auth): Extension<CurrentAuth>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+) -> Response {
+    let Some((principal, kommunekode)) = kommune_admin(&auth) else {
         return forbidden();
     };
-    match export_csv(&state.pool, kommunekode).await {
+    let exported = async {
+        let body = export_csv(&state.pool, kommunekode).await?;
+        // The export holds contact persons' names and numbers: who took it is kept.
+        crate::audit::record(
+            &state.pool,
+            &Actor::from_principal(&principal),
+            "eksport_hentet",
+            None,
+            Some(kommunekode),
+            ip,
+            serde_json::json!({ "udtraek": "dagtilbud.csv" }),
+        )
+        .await?;
+        Ok::<_, AppError>(body)
+    };
+    match exported.await {
         Ok(body) => {
             let mut response = (StatusCode::OK, body).into_response();
             let headers = response.headers_mut();
@@ -1003,6 +1072,7 @@ mod tests {
             street: "Åvej 1".into(),
             city: "8660 Skanderborg".into(),
             code: "ABCD-EFGH-JKMN".into(),
+            valid_until: "4.3.2027".into(),
         }
     }
 
@@ -1028,8 +1098,16 @@ mod tests {
         assert_eq!(html.matches("<article class=\"letter\">").count(), 2);
         assert!(html.contains("href=\"/kommune/breve/abc?format=pdf\""));
         assert!(html.contains("&lt;b&gt;1&lt;/b&gt;") && !html.contains("<b>1</b>"));
-        assert!(html.contains("break-after:page"));
+        assert!(html.contains(&format!("<link rel=\"stylesheet\" href=\"{LETTER_CSS_PATH}\">")));
+        assert!(
+            LETTER_CSS.contains("break-after:page"),
+            "one letter per printed page"
+        );
         assert!(html.contains("ABCD-EFGH-JKMN") && html.contains("https://x.dk/log-ind"));
+        assert!(
+            html.contains("virker frem til den 4.3.2027"),
+            "the letter says until when the code works"
+        );
     }
 
     #[test]

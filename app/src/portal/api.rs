@@ -262,14 +262,29 @@ fn failed(app_error: AppError) -> Response {
 
 /// An answer with an ETag of its body, or 304 when the client has it already.
 pub fn cached(request: &HeaderMap, content_type: &'static str, body: Vec<u8>) -> Response {
-    let digest = Sha256::digest(&body);
-    let tag = format!(
+    let tag = etag_of(&body);
+    tagged(request, content_type, &tag, body.into())
+}
+
+/// The strong ETag of a body: the first 96 bits of its SHA-256.
+pub fn etag_of(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    format!(
         "\"{}\"",
         digest[..12]
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
-    );
+    )
+}
+
+/// A cacheable answer whose ETag is known: 304 when the client has it.
+pub fn tagged(
+    request: &HeaderMap,
+    content_type: &'static str,
+    tag: &str,
+    body: axum::body::Bytes,
+) -> Response {
     let matches = request
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -284,7 +299,7 @@ pub fn cached(request: &HeaderMap, content_type: &'static str, body: Vec<u8>) ->
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(MAX_AGE));
-    if let Ok(value) = HeaderValue::from_str(&tag) {
+    if let Ok(value) = HeaderValue::from_str(tag) {
         headers.insert(header::ETAG, value);
     }
     response
@@ -379,6 +394,18 @@ pub async fn one(State(state): State<AppState>, headers: HeaderMap, Path(nummer)
     responses((status = 200, description = "Alle aktive dagtilbud", content_type = "text/csv"))
 )]
 pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    const CSV: &str = "text/csv; charset=utf-8";
+    // Answered from the kept file while no institution has changed: a
+    // repeated download, or a client that has it (304), costs no query.
+    if let Some(kept) = state.page_cache.kept_csv() {
+        let mut response = tagged(&headers, CSV, &kept.tag, kept.body);
+        response.headers_mut().insert(
+            crate::portal::cache::CACHE_HEADER,
+            HeaderValue::from_static("hit"),
+        );
+        return response;
+    }
+    let generation = state.page_cache.generation();
     let rows = match sqlx::query!(
         r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, i.vejnavn, i.husnummer, i.postnummer, i.postby,
                   k.kode, k.navn AS kommune,
@@ -422,7 +449,10 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response 
         ]
     });
     match crate::kommune::ssr::danish_csv(std::iter::once(header).chain(records)) {
-        Ok(body) => cached(&headers, "text/csv; charset=utf-8", body),
+        Ok(body) => {
+            let kept = state.page_cache.keep_csv(generation, body.into());
+            tagged(&headers, CSV, &kept.tag, kept.body)
+        }
         Err(e) => failed(e),
     }
 }

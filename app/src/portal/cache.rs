@@ -48,6 +48,28 @@ pub const CACHE_HEADER: &str = "x-side-cache";
 struct Page {
     headers: HeaderMap,
     body: Bytes,
+    /// The script nonce the page was rendered with; each later answer gets
+    /// its own in its place (see [`crate::ssr::csp`]).
+    nonce: Option<leptos::nonce::Nonce>,
+}
+
+impl Page {
+    /// The page for a request whose policy names `nonce`.
+    fn with_nonce(self, nonce: Option<leptos::nonce::Nonce>) -> Page {
+        let (Some(old), Some(new)) = (&self.nonce, &nonce) else {
+            return self;
+        };
+        // The nonce is 22 random URL-safe characters: it occurs nowhere but
+        // in the attributes that carry it.
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => Page {
+                body: Bytes::from(text.replace(&**old, new)),
+                headers: self.headers,
+                nonce,
+            },
+            Err(_) => self,
+        }
+    }
 }
 
 pub struct PageCache {
@@ -63,7 +85,22 @@ pub struct PageCache {
     unannounced: Mutex<HashSet<String>>,
     /// Wakes [`announce_changes`] when `unannounced` gains a number.
     to_announce: tokio::sync::Notify,
+    /// The open data CSV of every active institution (see [`PageCache::kept_csv`]).
+    csv: Mutex<Option<KeptCsv>>,
 }
+
+/// The CSV of every active institution as last made, with its ETag.
+#[derive(Clone)]
+pub struct KeptCsv {
+    pub tag: String,
+    pub body: Bytes,
+    generation: u64,
+    made: std::time::Instant,
+}
+
+/// The longest a kept CSV is served: register changes that no page
+/// invalidation announces (a new institution, an import) show within it.
+const CSV_TIME_TO_LIVE: Duration = Duration::from_secs(60);
 
 impl std::fmt::Debug for PageCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -89,6 +126,7 @@ impl Default for PageCache {
             live: AtomicBool::new(false),
             unannounced: Mutex::default(),
             to_announce: tokio::sync::Notify::new(),
+            csv: Mutex::default(),
         }
     }
 }
@@ -137,6 +175,33 @@ impl PageCache {
                 .extend(numbers);
         }
         sent.map(|_| ())
+    }
+
+    /// The current generation; pass it to [`PageCache::keep_csv`] for a CSV
+    /// made after reading it.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// The kept CSV, if no institution changed since it was made, it is
+    /// young enough, and this process hears about changes at all.
+    pub fn kept_csv(&self) -> Option<KeptCsv> {
+        let kept = self.csv.lock().unwrap_or_else(|e| e.into_inner()).clone()?;
+        (self.is_live() && kept.generation == self.generation() && kept.made.elapsed() < CSV_TIME_TO_LIVE)
+            .then_some(kept)
+    }
+
+    /// Keep a CSV made from data read at `generation` (kept only while that
+    /// generation lasts), and return it with its ETag.
+    pub fn keep_csv(&self, generation: u64, body: Bytes) -> KeptCsv {
+        let kept = KeptCsv {
+            tag: crate::portal::api::etag_of(&body),
+            body,
+            generation,
+            made: std::time::Instant::now(),
+        };
+        *self.csv.lock().unwrap_or_else(|e| e.into_inner()) = Some(kept.clone());
+        kept
     }
 
     /// Drop every page.
@@ -212,8 +277,9 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
     let Some(nummer) = cacheable(&request) else {
         return next.run(request).await;
     };
+    let nonce = crate::ssr::csp::request_nonce(&request);
     if let Some(page) = cache.get(&nummer) {
-        return respond(page, "hit");
+        return respond(page.with_nonce(nonce), "hit");
     }
     let generation = cache.generation.load(Ordering::Acquire);
     let response = next.run(request).await;
@@ -233,6 +299,7 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
             let page = Page {
                 headers: parts.headers,
                 body,
+                nonce,
             };
             cache.insert_if_unchanged(generation, nummer, page.clone());
             respond(page, "miss")
@@ -311,7 +378,26 @@ mod tests {
         Page {
             headers: HeaderMap::new(),
             body: Bytes::from_static(text.as_bytes()),
+            nonce: None,
         }
+    }
+
+    #[test]
+    fn a_kept_page_carries_the_nonce_of_the_request_it_answers() {
+        let old = leptos::nonce::Nonce::from_value("OldNonce0123456789abcd");
+        let new = leptos::nonce::Nonce::from_value("NewNonce0123456789abcd");
+        let kept = Page {
+            nonce: Some(old),
+            ..page(
+                r#"<script type="module" nonce="OldNonce0123456789abcd">x</script><script nonce="OldNonce0123456789abcd">y</script>"#,
+            )
+        };
+        let answer = kept.with_nonce(Some(new.clone()));
+        assert_eq!(
+            answer.body,
+            r#"<script type="module" nonce="NewNonce0123456789abcd">x</script><script nonce="NewNonce0123456789abcd">y</script>"#
+        );
+        assert_eq!(answer.nonce, Some(new));
     }
 
     #[test]

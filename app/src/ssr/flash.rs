@@ -32,7 +32,16 @@ fn referring_page(parts: &Parts) -> Option<String> {
         .split_once('/')
         .map(|(h, p)| (h, format!("/{p}")))
         .unwrap_or((rest, "/".into()));
-    (referer_host == host).then_some(path)
+    (referer_host == host && is_local_path(&path)).then_some(path)
+}
+
+/// A path on this site: one `/` first, never `//` or `/\` (which browsers
+/// follow to another host), and nothing a header could not carry.
+fn is_local_path(path: &str) -> bool {
+    let mut chars = path.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !path.chars().any(|c| c.is_control() || c == '\\')
 }
 
 /// What a form struct holds, as field → text, for refilling the form.
@@ -113,5 +122,34 @@ pub async fn take(form: &str) -> Result<Option<FormFlash>, AppError> {
             Ok(Some(flash))
         }
         _ => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(referer: &str) -> Parts {
+        let (parts, ()) = axum::http::Request::builder()
+            .header(header::HOST, "dagtilbud.example")
+            .header(header::REFERER, referer)
+            .body(())
+            .unwrap()
+            .into_parts();
+        parts
+    }
+
+    #[test]
+    fn only_a_path_on_this_site_is_taken_from_the_referer() {
+        let back = |r: &str| referring_page(&parts(r));
+        assert_eq!(
+            back("https://dagtilbud.example/kommune?x=1").as_deref(),
+            Some("/kommune?x=1")
+        );
+        assert_eq!(back("https://dagtilbud.example").as_deref(), Some("/"));
+        assert_eq!(back("https://evil.example/kommune"), None);
+        assert_eq!(back("https://dagtilbud.example//evil.example/x"), None);
+        assert_eq!(back("https://dagtilbud.example/\\evil.example"), None);
+        assert_eq!(back("https://dagtilbud.example/a\\b"), None);
     }
 }

@@ -1,6 +1,9 @@
 //! Server-only code: shared state, database access, plain pages and form flashes.
 
 pub mod batch;
+pub mod budget;
+pub mod client_ip;
+pub mod csp;
 pub mod flash;
 pub mod password;
 pub mod plain;
@@ -22,8 +25,9 @@ pub struct Settings {
     pub idle_timeout: Duration,
     /// A session ends this long after log-in, however active.
     pub absolute_timeout: Duration,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
-    pub trust_proxy: bool,
+    /// How many proxies in front of the server append to `X-Forwarded-For`
+    /// (0: the header is ignored). See [`client_ip::client_address`].
+    pub trusted_proxies: u8,
     /// Served over https: the cookie gets `Secure` and the `__Host-` prefix.
     pub secure_cookies: bool,
     /// Where people reach the service, as printed in log-in letters.
@@ -38,6 +42,11 @@ pub struct Settings {
     pub demo: bool,
     /// Requests a kommune system may make per minute with one API key (per server process).
     pub api_requests_per_minute: u32,
+    /// How long a letter's single-use code works after it was issued.
+    pub code_valid_for: Duration,
+    /// Costly public requests (search, the CSV) one address may make per
+    /// minute (per server process); see [`budget`].
+    pub anonymous_requests_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -45,12 +54,14 @@ impl Default for Settings {
         Settings {
             idle_timeout: Duration::from_secs(30 * 60),
             absolute_timeout: Duration::from_secs(12 * 3600),
-            trust_proxy: false,
+            trusted_proxies: 0,
             secure_cookies: false,
             public_url: "http://localhost:3000".into(),
             request_timeout: Duration::from_secs(30),
             demo: false,
             api_requests_per_minute: 600,
+            code_valid_for: Duration::from_secs(90 * 24 * 3600),
+            anonymous_requests_per_minute: 120,
         }
     }
 }
@@ -93,6 +104,8 @@ pub struct Shared {
     pub known_sections: Arc<crate::institution::ssr::KnownSections>,
     /// The kommune API's request budget per key (see `kommune::api`).
     pub api_limiter: Arc<crate::kommune::api::KeyLimiter>,
+    /// The costly public requests' budget per address (see [`budget`]).
+    pub address_limiter: Arc<budget::AddressLimiter>,
     /// Log-ins this process has checked (see `auth::ssr`).
     pub known_logins: crate::auth::ssr::KnownLogins,
     /// Confirmations of remembered log-ins, batched (see `auth::ssr`).
@@ -109,6 +122,7 @@ impl AppState {
             pool,
             leptos_options,
             api_limiter: Arc::new(crate::kommune::api::limiter(settings.api_requests_per_minute)),
+            address_limiter: Arc::new(budget::limiter(settings.anonymous_requests_per_minute)),
             known_logins: crate::auth::ssr::KnownLogins::new(settings.idle_timeout),
             settings: Arc::new(settings),
             clock: Clock::default(),

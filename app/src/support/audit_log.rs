@@ -10,11 +10,15 @@ use crate::domain::sections::format_thousands;
 use crate::error::{AppError, FieldErrors};
 
 /// The kinds of event, as stored and as shown.
-pub const ACTIONS: [(&str, &str); 18] = [
+pub const ACTIONS: [(&str, &str); 22] = [
     ("log_ind", "Log-ind"),
     ("log_ind_afvist", "Afvist log-ind"),
     ("log_ud", "Log-ud"),
     ("adgangskode_valgt", "Adgangskode valgt"),
+    ("adgangskode_skiftet", "Adgangskode skiftet"),
+    ("adgang_afvist", "Adgang afvist"),
+    ("eksport_hentet", "Udtræk hentet"),
+    ("breve_hentet", "Log-in-breve hentet"),
     ("afsnit_gemt", "Afsnit gemt"),
     ("kode_udstedt", "Engangskode udstedt"),
     ("dagtilbud_oprettet", "Dagtilbud oprettet"),

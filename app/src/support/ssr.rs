@@ -343,7 +343,8 @@ pub async fn account_password(
         r#"WITH account AS (
              SELECT id, password_hash IS NULL AS first FROM admin_accounts WHERE id = $1 AND NOT disabled
            ), changed AS (
-             UPDATE admin_accounts a SET password_hash = $2, must_change_password = true, epoch = a.epoch + 1
+             UPDATE admin_accounts a SET password_hash = $2, must_change_password = true, epoch = a.epoch + 1,
+                    one_time_until = now() + make_interval(hours => $7)
              FROM account WHERE a.id = account.id
              RETURNING a.id, a.email, a.kommunekode, account.first
            ), audited AS (
@@ -359,6 +360,7 @@ pub async fn account_password(
         actor.id,
         actor.label,
         ip.map(|ip| ip.to_string()),
+        crate::auth::ssr::ONE_TIME_PASSWORD_HOURS as i32,
     )
     .fetch_optional(&state.pool)
     .await;
@@ -385,7 +387,7 @@ pub async fn account_password(
          <p class=\"one-time-secret\" aria-label=\"Engangsadgangskode\"><strong>{password}</strong></p>\
          <p>Giv koden til personen ad en sikker vej, fx pr. telefon. Den vises kun her: når du forlader siden, \
          kan den ikke findes frem igen. Personen logger ind på {login} med sin e-mail og koden og vælger \
-         derefter sin egen adgangskode.</p>\
+         derefter sin egen adgangskode. Koden virker til én log-ind og i {hours} timer.</p>\
          <p><a href=\"/support/konti/{id}\">Tilbage til kontoen</a></p>",
         intro = escape(&format!(
             "{} til {}:",
@@ -394,6 +396,7 @@ pub async fn account_password(
         )),
         password = escape(password.expose_secret()),
         login = escape(&format!("{}/admin/log-ind", state.settings.public_url)),
+        hours = crate::auth::ssr::ONE_TIME_PASSWORD_HOURS,
     );
     plain::document(StatusCode::OK, "Engangsadgangskode", &content)
 }
@@ -449,6 +452,7 @@ pub async fn institution_code(
         street: format!("{} {}", institution.vejnavn, institution.husnummer),
         city: format!("{} {}", institution.postnummer, institution.postby),
         code: format_code(&code),
+        valid_until: crate::auth::ssr::code_valid_until(&state),
     };
     let html = letters_html(
         &format!("{} Kommune", institution.kommune),
@@ -552,11 +556,12 @@ pub async fn audit_entries(
 pub async fn audit_csv(
     State(state): State<AppState>,
     Extension(auth): Extension<CurrentAuth>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    if support_caller(&auth).is_none() {
+    let Some(principal) = support_caller(&auth) else {
         return forbidden();
-    }
+    };
     let filter = AuditFilter::from_query(|key| query.get(key).cloned());
     let checked = match filter.check() {
         Ok(checked) => checked,
@@ -572,6 +577,20 @@ pub async fn audit_csv(
         Ok(found) => found,
         Err(error) => return plain::failed_request("/support/log.csv", &error),
     };
+    // The log holds e-mail and IP addresses: who took an extract of it is kept.
+    let exported = crate::audit::record(
+        &state.pool,
+        &Actor::from_principal(&principal),
+        "eksport_hentet",
+        None,
+        None,
+        ip,
+        serde_json::json!({ "udtraek": "haendelseslog.csv", "raekker": entries.len() }),
+    )
+    .await;
+    if let Err(error) = exported {
+        return plain::failed_request("/support/log.csv", &error);
+    }
     let header = [
         "tidspunkt",
         "rolle",

@@ -45,10 +45,16 @@ fn text_cleaning() {
         .starts_with("Navnet må højst være 10 tegn. Du har skrevet 11."));
     assert_eq!(
         required_line("Svalen </title><script>", 100, "Navnet", "Skriv navnet."),
-        Err("Navnet må ikke indeholde tegnene < og >. Fjern dem, eller skriv fx en bindestreg i stedet.".into())
+        Err(
+            "Navnet må ikke indeholde tegnene < og >. Fjern dem, eller skriv fx en bindestreg i stedet."
+                .into()
+        )
     );
     assert!(optional_line("a > b", 10, "Navnet").is_err());
-    assert_eq!(optional_line("Leg & læring", 20, "Navnet"), Ok(Some("Leg & læring".into())));
+    assert_eq!(
+        optional_line("Leg & læring", 20, "Navnet"),
+        Ok(Some("Leg & læring".into()))
+    );
     assert!(is_checked(&Some("on".into())));
     assert!(!is_checked(&Some(" ".into())));
     assert!(!is_checked(&None));
