@@ -26,7 +26,9 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::auth::{AdminLoginPage, ChoosePasswordPage, InstitutionLoginPage};
+use crate::auth::{
+    AdminLoginPage, ChoosePasswordPage, InstitutionLoginPage, SecondFactorPage, SecondFactorSetupPage,
+};
 use crate::components::layout::Layout;
 use crate::institution::closing::LukkedagePage;
 use crate::institution::forms::{AabningstiderPage, KontaktPage, MadordningPage, ProfilPage};
@@ -107,6 +109,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("log-ind") view=InstitutionLoginPage ssr=SsrMode::Async />
                     <Route path=path!("admin/log-ind") view=AdminLoginPage ssr=SsrMode::Async />
                     <Route path=path!("vaelg-adgangskode") view=ChoosePasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/totrin") view=SecondFactorPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/totrin/opsaet") view=SecondFactorSetupPage ssr=SsrMode::Async />
                     <Route path=path!("indberetning") view=InstitutionStart ssr=SsrMode::Async />
                     <Route path=path!("indberetning/profil") view=ProfilPage ssr=SsrMode::Async />
                     <Route path=path!("indberetning/madordning") view=MadordningPage ssr=SsrMode::Async />

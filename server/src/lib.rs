@@ -93,6 +93,10 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/kommune/dagtilbud/{nummer}/luk",
             axum::routing::post(app::kommune::api::kommune_close),
         )
+        .route(
+            "/admin/totrin/bekraeft",
+            axum::routing::post(app::auth::factor::confirm_setup),
+        )
         .route("/kommune/breve", axum::routing::post(app::kommune::ssr::letters))
         .route(
             "/kommune/breve/{id}",

@@ -36,6 +36,93 @@ pub struct SessionAuth {
     pub last_seen: i64,
     /// Logged in with a single-use code (or a generated password): must choose a password first.
     pub pending_password: bool,
+    /// Administrators: where the log-in stands with the second factor.
+    /// (Sessions from before it existed were ended by its migration.)
+    #[serde(default)]
+    pub second_factor: SecondFactor,
+}
+
+/// Where an administrator's log-in stands with the second factor (TOTP).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SecondFactor {
+    /// Passed, or not asked of the role (institutions).
+    #[default]
+    Done,
+    /// The password was right; a code from the app or a recovery code comes next.
+    Code,
+    /// The account has no second factor yet: it is set up before anything else.
+    Setup,
+}
+
+/// A step a log-in has not yet done, in the order they come: the code, a
+/// new password, the set-up of the second factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    Code,
+    Password,
+    Setup,
+}
+
+/// The pages of the steps; reachable only in their own step.
+const STEP_PAGES: [&str; 3] = ["/admin/totrin", "/vaelg-adgangskode", "/admin/totrin/opsaet"];
+
+impl Pending {
+    /// The page of the step.
+    pub fn page(self) -> &'static str {
+        match self {
+            Pending::Code => "/admin/totrin",
+            Pending::Password => "/vaelg-adgangskode",
+            Pending::Setup => "/admin/totrin/opsaet",
+        }
+    }
+
+    /// What the guard answers a request this step does not allow.
+    fn refusal(self) -> &'static str {
+        match self {
+            Pending::Code => "Skriv koden fra din godkendelsesapp først.",
+            Pending::Password => "Vælg en ny adgangskode først.",
+            Pending::Setup => "Opsæt totrinsbekræftelse først.",
+        }
+    }
+
+    /// What a caller in this step may reach: the step's page and server
+    /// functions, log-out, and what every page needs.
+    fn allows(self, path: &str) -> bool {
+        let own: &[&str] = match self {
+            Pending::Code => &[
+                "/admin/totrin",
+                "/api/fn/admin_totrin",
+                "/api/fn/admin_gendannelseskode",
+            ],
+            Pending::Password => &["/vaelg-adgangskode", "/api/fn/vaelg_adgangskode"],
+            Pending::Setup => &[
+                "/admin/totrin/opsaet",
+                "/api/fn/totrin_opsaetning",
+                "/admin/totrin/bekraeft",
+            ],
+        };
+        own.contains(&path) || allowed_while_pending(path)
+    }
+}
+
+impl SessionAuth {
+    /// The next step this log-in must do before the product opens, if any.
+    pub fn pending(&self) -> Option<Pending> {
+        if self.second_factor == SecondFactor::Code {
+            Some(Pending::Code)
+        } else if self.pending_password {
+            Some(Pending::Password)
+        } else if self.second_factor == SecondFactor::Setup {
+            Some(Pending::Setup)
+        } else {
+            None
+        }
+    }
+
+    /// Every step done: the caller may use the product.
+    pub fn is_complete(&self) -> bool {
+        self.pending().is_none()
+    }
 }
 
 /// The guard's verdict on the request, in its extensions.
@@ -81,10 +168,11 @@ pub fn require_session() -> Result<SessionAuth, AppError> {
     current().ok_or(AppError::Unauthenticated)
 }
 
-/// A logged-in caller who may use the product (has chosen a password).
+/// A logged-in caller who may use the product (has chosen a password and,
+/// as an administrator, passed or set up the second factor).
 pub fn require_principal() -> Result<Principal, AppError> {
     let auth = require_session()?;
-    if auth.pending_password {
+    if !auth.is_complete() {
         return Err(AppError::Forbidden);
     }
     Ok(auth.principal)
@@ -284,7 +372,7 @@ pub fn safe_next(next: Option<&str>, role: Role) -> String {
     }
 }
 
-async fn start_session(session: &Session, auth: &SessionAuth) -> Result<(), AppError> {
+pub(crate) async fn start_session(session: &Session, auth: &SessionAuth) -> Result<(), AppError> {
     // A new id at every log-in: a session id planted before log-in is worth nothing after it.
     session.cycle_id().await.map_err(session_store_error)?;
     session
@@ -294,14 +382,14 @@ async fn start_session(session: &Session, auth: &SessionAuth) -> Result<(), AppE
     Ok(())
 }
 
-fn throttle_keys(user: &str, ip: Option<IpAddr>) -> (String, Option<String>) {
+pub(crate) fn throttle_keys(user: &str, ip: Option<IpAddr>) -> (String, Option<String>) {
     (
         format!("konto:{}", user.trim().to_lowercase()),
         ip.map(|ip| format!("ip:{ip}")),
     )
 }
 
-async fn record_failed_login(
+pub(crate) async fn record_failed_login(
     state: &AppState,
     now: OffsetDateTime,
     keys: &(String, Option<String>),
@@ -434,6 +522,7 @@ pub async fn login_institution(input: &str, kodeord: Secret, next: Option<&str>)
         login_at: stamp,
         last_seen: stamp,
         pending_password: is_code,
+        second_factor: SecondFactor::Done,
     };
     start_session(&session, &auth).await?;
     let target = if is_code {
@@ -472,7 +561,8 @@ pub async fn login_admin(email_input: &str, adgangskode: Secret, next: Option<&s
     throttle::check(&state.pool, now, &keys).await?;
 
     let account = sqlx::query!(
-        r#"SELECT id, role, kommunekode, password_hash, must_change_password, disabled, epoch
+        r#"SELECT id, role, kommunekode, password_hash, must_change_password, disabled, epoch,
+                  totp_confirmed_at IS NOT NULL AS "has_factor!"
            FROM admin_accounts WHERE email = $1"#,
         email
     )
@@ -512,6 +602,28 @@ pub async fn login_admin(email_input: &str, adgangskode: Secret, next: Option<&s
             return Err(AppError::Internal);
         }
     };
+    let stamp = now.unix_timestamp();
+    if account.has_factor {
+        // Not logged in yet: the code comes next. The log-in is audited and
+        // the throttle forgets this account's failures only after the code,
+        // so that a known password does not reset the count of wrong codes.
+        let auth = SessionAuth {
+            principal,
+            epoch: account.epoch,
+            login_at: stamp,
+            last_seen: stamp,
+            pending_password: account.must_change_password,
+            second_factor: SecondFactor::Code,
+        };
+        start_session(&session, &auth).await?;
+        let target = match next.filter(|n| !n.is_empty()) {
+            Some(next) => format!("/admin/totrin?naeste={}", urlencoding_path(next)),
+            None => "/admin/totrin".to_string(),
+        };
+        leptos_axum::redirect(&target);
+        return Ok(());
+    }
+
     let mut tx = state.pool.begin().await?;
     sqlx::query!(
         "UPDATE admin_accounts SET last_login_at = now() WHERE id = $1",
@@ -526,33 +638,36 @@ pub async fn login_admin(email_input: &str, adgangskode: Secret, next: Option<&s
         None,
         account.kommunekode,
         ip,
-        serde_json::json!({ "skal_vaelge_adgangskode": account.must_change_password }),
+        serde_json::json!({
+            "skal_vaelge_adgangskode": account.must_change_password,
+            "totrin": "skal_opsaettes",
+        }),
     )
     .await?;
     tx.commit().await?;
     throttle::clear(&state.pool, &keys.0).await?;
 
-    let role = principal.role();
-    let stamp = now.unix_timestamp();
+    // No second factor yet: it is set up (after the new password, if one is due)
+    // before anything else opens.
     let auth = SessionAuth {
         principal,
         epoch: account.epoch,
         login_at: stamp,
         last_seen: stamp,
         pending_password: account.must_change_password,
+        second_factor: SecondFactor::Setup,
     };
     start_session(&session, &auth).await?;
-    let target = if account.must_change_password {
-        "/vaelg-adgangskode".to_string()
-    } else {
-        safe_next(next, role)
-    };
-    leptos_axum::redirect(&target);
+    leptos_axum::redirect(auth.pending().map_or("/admin/totrin/opsaet", Pending::page));
     Ok(())
 }
 
 /// Set the caller's own new password; ends every other session of the account.
 pub async fn choose_password(mut auth: SessionAuth, new: Secret, repeat: Secret) -> Result<(), AppError> {
+    if auth.second_factor == SecondFactor::Code {
+        // The code comes before anything else, a new password too.
+        return Err(AppError::Forbidden);
+    }
     let state = state()?;
     let session = session()?;
     let ip = client_ip();
@@ -621,7 +736,11 @@ pub async fn choose_password(mut auth: SessionAuth, new: Secret, repeat: Secret)
     auth.epoch = epoch;
     auth.pending_password = false;
     start_session(&session, &auth).await?;
-    leptos_axum::redirect(auth.principal.role().start_page());
+    let target = match auth.pending() {
+        Some(step) => step.page(),
+        None => auth.principal.role().start_page(),
+    };
+    leptos_axum::redirect(target);
     Ok(())
 }
 
@@ -949,13 +1068,11 @@ fn area_of(path: &str) -> Option<Role> {
     }
 }
 
-/// What a caller who must choose a password may still reach.
+/// What a caller with a step still to do may reach besides the step's own pages.
 fn allowed_while_pending(path: &str) -> bool {
     matches!(
         path,
-        "/vaelg-adgangskode"
-            | "/api/fn/vaelg_adgangskode"
-            | "/api/fn/log_ud"
+        "/api/fn/log_ud"
             | "/api/fn/current_viewer"
             | "/api/fn/take_form_flash"
             | "/healthz"
@@ -1035,18 +1152,23 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         .unwrap_or(path.clone());
 
     if let Some(auth) = &auth {
-        if auth.pending_password && !allowed_while_pending(&path) {
-            return if method == Method::GET && !path.starts_with("/api/") {
-                Redirect::to("/vaelg-adgangskode").into_response()
-            } else {
-                (StatusCode::FORBIDDEN, "Vælg en ny adgangskode først.").into_response()
-            };
-        }
-        if !auth.pending_password && path == "/vaelg-adgangskode" {
-            return Redirect::to(auth.principal.role().start_page()).into_response();
+        match auth.pending() {
+            Some(step) if !step.allows(&path) => {
+                return if method == Method::GET && !path.starts_with("/api/") {
+                    Redirect::to(step.page()).into_response()
+                } else {
+                    (StatusCode::FORBIDDEN, step.refusal()).into_response()
+                };
+            }
+            None if STEP_PAGES.contains(&path.as_str()) => {
+                return Redirect::to(auth.principal.role().start_page()).into_response();
+            }
+            _ => {}
         }
     } else if path == "/vaelg-adgangskode" {
         return Redirect::to("/log-ind").into_response();
+    } else if STEP_PAGES.contains(&path.as_str()) {
+        return Redirect::to("/admin/log-ind").into_response();
     }
 
     if let Some(area) = area_of(&path) {
@@ -1100,6 +1222,7 @@ mod tests {
                 login_at: 0,
                 last_seen: 0,
                 pending_password: false,
+                second_factor: SecondFactor::Done,
             },
         );
         assert!(known.logins.get(&id).is_some());
@@ -1107,6 +1230,59 @@ mod tests {
         assert!(!shown.contains(&id.to_string()), "{shown}");
         assert!(!shown.contains(&id.0.to_string()), "{shown}");
         assert!(!shown.contains("T10001"), "{shown}");
+    }
+
+    #[test]
+    fn each_pending_step_reaches_only_its_own_pages() {
+        assert!(Pending::Code.allows("/admin/totrin"));
+        assert!(Pending::Code.allows("/api/fn/admin_totrin"));
+        assert!(Pending::Code.allows("/api/fn/admin_gendannelseskode"));
+        assert!(!Pending::Code.allows("/admin/totrin/opsaet"));
+        assert!(!Pending::Code.allows("/admin/totrin/bekraeft"));
+        assert!(!Pending::Code.allows("/vaelg-adgangskode"));
+        assert!(!Pending::Code.allows("/api/fn/vaelg_adgangskode"));
+        assert!(Pending::Password.allows("/api/fn/vaelg_adgangskode"));
+        assert!(!Pending::Password.allows("/admin/totrin/opsaet"));
+        assert!(!Pending::Password.allows("/api/fn/admin_totrin"));
+        assert!(Pending::Setup.allows("/admin/totrin/opsaet"));
+        assert!(Pending::Setup.allows("/api/fn/totrin_opsaetning"));
+        assert!(Pending::Setup.allows("/admin/totrin/bekraeft"));
+        assert!(!Pending::Setup.allows("/api/fn/admin_totrin"));
+        for step in [Pending::Code, Pending::Password, Pending::Setup] {
+            assert!(step.allows("/api/fn/log_ud"));
+            assert!(step.allows("/pkg/dagtilbud.js"));
+            for closed in [
+                "/kommune",
+                "/support",
+                "/indberetning",
+                "/api/fn/kommune_oversigt",
+                "/support/konti/1/adgangskode",
+            ] {
+                assert!(!step.allows(closed), "{step:?} {closed}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_code_comes_first_and_the_set_up_last() {
+        let auth = |pending_password, second_factor| SessionAuth {
+            principal: Principal::Support {
+                admin_id: 1,
+                email: "s@stil.example".into(),
+            },
+            epoch: 0,
+            login_at: 0,
+            last_seen: 0,
+            pending_password,
+            second_factor,
+        };
+        assert_eq!(auth(true, SecondFactor::Code).pending(), Some(Pending::Code));
+        assert_eq!(auth(true, SecondFactor::Done).pending(), Some(Pending::Password));
+        assert_eq!(auth(true, SecondFactor::Setup).pending(), Some(Pending::Password));
+        assert_eq!(auth(false, SecondFactor::Setup).pending(), Some(Pending::Setup));
+        assert_eq!(auth(false, SecondFactor::Done).pending(), None);
+        assert!(auth(false, SecondFactor::Done).is_complete());
+        assert!(!auth(false, SecondFactor::Code).is_complete());
     }
 
     #[test]
