@@ -124,7 +124,10 @@ fn base32_text(bytes: &[u8]) -> String {
 /// A code as typed into the code field: digits only, spaces removed. `None`
 /// unless it is six digits.
 pub fn normalize_totp(input: &str) -> Option<String> {
-    let code: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let code: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
     (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then_some(code)
 }
 
@@ -204,7 +207,10 @@ mod tests {
         assert_eq!(secret.matching_step("12345", now), None);
         // Two steps away it no longer counts (a fixed secret: no chance match).
         let rfc = TotpSecret::from_bytes(b"12345678901234567890".to_vec());
-        assert_eq!(rfc.matching_step("050471", 1111111111), Some(1111111111 / STEP_SECS));
+        assert_eq!(
+            rfc.matching_step("050471", 1111111111),
+            Some(1111111111 / STEP_SECS)
+        );
         assert_eq!(rfc.matching_step("050471", 1111111111 + 2 * STEP_SECS), None);
         assert_eq!(rfc.matching_step("050471", 1111111111 - 2 * STEP_SECS), None);
     }
@@ -217,7 +223,10 @@ mod tests {
         let grouped = secret.grouped_base32();
         assert_eq!(grouped.len(), 32 + 7, "{grouped}");
         assert!(grouped.split(' ').all(|g| g.len() == 4));
-        assert_eq!(TotpSecret::from_base32(&grouped.to_lowercase()), Some(secret.clone()));
+        assert_eq!(
+            TotpSecret::from_base32(&grouped.to_lowercase()),
+            Some(secret.clone())
+        );
         let shown = format!("{secret:?}");
         assert!(!shown.contains(&grouped.replace(' ', "")[..8]), "{shown}");
         assert_eq!(shown, "TotpSecret([skjult])");
@@ -228,7 +237,10 @@ mod tests {
         let secret = TotpSecret::generate();
         let uri = secret.uri("ida@kommune.example").unwrap();
         let plain = secret.grouped_base32().replace(' ', "");
-        assert!(uri.starts_with("otpauth://totp/Dagtilbudsportalen:ida%40kommune.example?"), "{uri}");
+        assert!(
+            uri.starts_with("otpauth://totp/Dagtilbudsportalen:ida%40kommune.example?"),
+            "{uri}"
+        );
         assert!(uri.contains(&format!("secret={plain}")), "{uri}");
         assert!(uri.contains("issuer=Dagtilbudsportalen"), "{uri}");
         let svg = qr_svg(&uri).unwrap();
@@ -260,7 +272,11 @@ mod tests {
         assert_eq!(recovery_hash(code).len(), 32);
         assert_ne!(recovery_hash(code), recovery_hash(&codes[1]));
         assert_eq!(normalize_recovery("ABCD-EFGH-JKLM"), None);
-        assert_eq!(normalize_recovery("ABCD-EFGH-JKLM-NPQR-STUV-WXY1"), None, "1 is not in the alphabet");
+        assert_eq!(
+            normalize_recovery("ABCD-EFGH-JKLM-NPQR-STUV-WXY1"),
+            None,
+            "1 is not in the alphabet"
+        );
         assert!(normalize_recovery("ABCD-EFGH-JKLM-NPQR-STUV-WXYZ").is_some());
     }
 }
