@@ -21,8 +21,13 @@ use crate::domain::InstitutionNumber;
 use crate::error::{AppError, FieldErrors};
 use crate::ssr::{password, AppState};
 
-/// The session key holding [`SessionAuth`].
-pub const SESSION_KEY: &str = "auth";
+/// The session key holding [`SessionAuth`]. Renamed from `auth` with the
+/// second factor: a server of the version before would read a session that
+/// still waits for its code as logged in (it ignores the unknown field), so
+/// during a rolling update the two versions must not understand each
+/// other's log-ins. Under the new key they do not: at worst a log-in made on
+/// one version counts as logged out on the other.
+pub const SESSION_KEY: &str = "login";
 /// How often `last_seen` is written back (and with it the store's expiry refreshed).
 const TOUCH_INTERVAL_SECS: i64 = 60;
 
