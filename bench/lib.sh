@@ -57,3 +57,11 @@ stop_server() {
   [ -n "${SERVER_PID:-}" ] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
   SERVER_PID=""
 }
+
+# The demo administrators' current TOTP code (RFC 6238; the key is published in the README).
+demo_totp() {
+  python3 -c 'import base64, hashlib, hmac, struct, sys, time
+m = hmac.new(base64.b32decode(sys.argv[1]), struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+o = m[-1] & 15
+print("%06d" % ((struct.unpack(">I", m[o:o + 4])[0] & 0x7fffffff) % 1000000))' MRQWO5DJNRRHKZBNMRSW23ZNGJTGCIJB
+}

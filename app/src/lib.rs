@@ -26,7 +26,10 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::auth::{AdminLoginPage, ChangePasswordPage, ChoosePasswordPage, InstitutionLoginPage};
+use crate::auth::{
+    AdminLoginPage, ChangePasswordPage, ChoosePasswordPage, InstitutionLoginPage, SecondFactorPage,
+    SecondFactorSetupPage,
+};
 use crate::components::layout::Layout;
 use crate::institution::closing::LukkedagePage;
 use crate::institution::forms::{AabningstiderPage, KontaktPage, MadordningPage, ProfilPage};
@@ -108,6 +111,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/log-ind") view=AdminLoginPage ssr=SsrMode::Async />
                     <Route path=path!("vaelg-adgangskode") view=ChoosePasswordPage ssr=SsrMode::Async />
                     <Route path=path!("skift-adgangskode") view=ChangePasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/totrin") view=SecondFactorPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/totrin/opsaet") view=SecondFactorSetupPage ssr=SsrMode::Async />
                     <Route path=path!("indberetning") view=InstitutionStart ssr=SsrMode::Async />
                     <Route path=path!("indberetning/profil") view=ProfilPage ssr=SsrMode::Async />
                     <Route path=path!("indberetning/madordning") view=MadordningPage ssr=SsrMode::Async />

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import path from "node:path";
-import { expect, Page } from "@playwright/test";
+import { expect, Page, test } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
 /**
@@ -47,8 +48,77 @@ export function issueCode(nummer: string): string {
   }).trim();
 }
 
+/** The demo administrators' published TOTP secret (server/src/seed.rs, README). */
+export const DEMO_TOTP_SECRET = "MRQWO5DJNRRHKZBNMRSW23ZNGJTGCIJB";
+
 export const DEMO = {
   institution: { nummer: "G10234", password: "solsikke-demo-2026" },
-  kommune: { email: "admin@skanderborg.example", password: "kommune-demo-2026" },
-  support: { email: "support@stil.example", password: "support-demo-2026" },
+  kommune: { email: "admin@skanderborg.example", password: "kommune-demo-2026", totp: DEMO_TOTP_SECRET },
+  support: { email: "support@stil.example", password: "support-demo-2026", totp: DEMO_TOTP_SECRET },
 };
+
+/** RFC 4648 base32 (spaces and padding ignored) to bytes. */
+function base32Decode(text: string): Buffer {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  const bytes: number[] = [];
+  for (const char of text.replace(/[\s=]/g, "").toUpperCase()) {
+    const index = alphabet.indexOf(char);
+    if (index < 0) throw new Error(`not base32: ${char}`);
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/** The TOTP code (RFC 6238: HMAC-SHA-1, 30-second steps, 6 digits) of time step `step`. */
+export function totpAtStep(secretBase32: string, step: number): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac("sha1", base32Decode(secretBase32)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(binary % 1_000_000).padStart(6, "0");
+}
+
+/**
+ * A code the server will accept now for the account: a code works once (the
+ * server keeps the last step used), so when this step's code was used already
+ * the next step's is taken, and if that was used too, the test waits for time
+ * to move on.
+ */
+export async function freshTotp(email: string, secretBase32: string): Promise<string> {
+  const last = Number(sql(`SELECT coalesce(totp_last_step, -1) FROM admin_accounts WHERE email = '${email}'`));
+  const now = Math.floor(Date.now() / 30_000);
+  const step = Math.max(now, last + 1);
+  // The server accepts one step either side of its own.
+  const waitMs = (step - 1) * 30_000 - Date.now();
+  if (waitMs > 0) {
+    test.info().setTimeout(test.info().timeout + waitMs + 5_000);
+    await new Promise((resolve) => setTimeout(resolve, waitMs + 1_000));
+  }
+  return totpAtStep(secretBase32, step);
+}
+
+/** The code step after the password: the current code from the authenticator app. */
+export async function enterTotp(page: Page, email: string, secretBase32: string) {
+  await expect(page).toHaveURL(/\/admin\/totrin(\?|$)/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Totrinsbekræftelse");
+  await page.getByLabel("Kode fra godkendelsesappen").fill(await freshTotp(email, secretBase32));
+  await page.getByRole("button", { name: "Fortsæt" }).click();
+}
+
+/** Log in as an administrator with password and code (the caller checks where it lands). */
+export async function logInAsAdmin(page: Page, who: { email: string; password: string; totp: string }) {
+  await page.goto("/admin/log-ind");
+  await waitForHydration(page);
+  await page.getByLabel("E-mail").fill(who.email);
+  await page.getByLabel("Adgangskode").fill(who.password);
+  await page.getByRole("button", { name: "Log ind" }).click();
+  await enterTotp(page, who.email, who.totp);
+}

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { collectErrors, DEMO, expectNoAxeViolations, sql, waitForHydration } from "./helpers";
+import { collectErrors, DEMO, expectNoAxeViolations, logInAsAdmin, sql, waitForHydration } from "./helpers";
 
 test("the kommune administrator issues letters for three institutions and one logs in with its code", async ({
   page,
@@ -14,11 +14,7 @@ test("the kommune administrator issues letters for three institutions and one lo
   ).split(",");
   expect(numbers).toHaveLength(3);
 
-  await page.goto("/admin/log-ind");
-  await waitForHydration(page);
-  await page.getByLabel("E-mail").fill(DEMO.kommune.email);
-  await page.getByLabel("Adgangskode").fill(DEMO.kommune.password);
-  await page.getByRole("button", { name: "Log ind" }).click();
+  await logInAsAdmin(page, DEMO.kommune);
   await expect(page).toHaveURL(/\/kommune$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Skanderborg Kommune");
   await expect(page.getByRole("img", { name: /Udfyldte afsnit blandt/ })).toBeVisible();
@@ -61,11 +57,7 @@ test("the kommune administrator creates an institution, works on its behalf, res
   page,
 }) => {
   const errors = collectErrors(page);
-  await page.goto("/admin/log-ind");
-  await waitForHydration(page);
-  await page.getByLabel("E-mail").fill(DEMO.kommune.email);
-  await page.getByLabel("Adgangskode").fill(DEMO.kommune.password);
-  await page.getByRole("button", { name: "Log ind" }).click();
+  await logInAsAdmin(page, DEMO.kommune);
   await expect(page).toHaveURL(/\/kommune$/);
 
   // Create: a missing field is named in the summary, then fixed.

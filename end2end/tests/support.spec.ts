@@ -1,13 +1,9 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { collectErrors, DEMO, expectNoAxeViolations, sql, waitForHydration } from "./helpers";
+import { collectErrors, DEMO, expectNoAxeViolations, logInAsAdmin, sql, waitForHydration } from "./helpers";
 
 async function logInAsSupport(page: Page) {
-  await page.goto("/admin/log-ind");
-  await waitForHydration(page);
-  await page.getByLabel("E-mail").fill(DEMO.support.email);
-  await page.getByLabel("Adgangskode").fill(DEMO.support.password);
-  await page.getByRole("button", { name: "Log ind" }).click();
+  await logInAsAdmin(page, DEMO.support);
   await expect(page).toHaveURL(/\/support$/);
 }
 

@@ -101,6 +101,10 @@ pub fn router(state: AppState) -> Router {
             app::kommune::ssr::LETTER_CSS_PATH,
             axum::routing::get(app::kommune::ssr::letter_css),
         )
+        .route(
+            "/admin/totrin/bekraeft",
+            axum::routing::post(app::auth::factor::confirm_setup),
+        )
         .route("/kommune/breve", axum::routing::post(app::kommune::ssr::letters))
         .route(
             "/kommune/breve/{id}",

@@ -204,5 +204,9 @@ fn print_demo_logins(config: &Config) {
             login.role, base, login.login_page, login.username, login.password
         );
     }
+    println!(
+        "  The administrators' second factor (TOTP) in demo mode: add the key {} to an authenticator app.",
+        seed::DEMO_TOTP_SECRET
+    );
     println!();
 }

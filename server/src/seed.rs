@@ -417,6 +417,12 @@ pub const DEMO_LOGINS: [DemoLogin; 3] = [
 
 const DEMO_KOMMUNE: i16 = 746;
 
+/// The second factor (TOTP secret, base32) of both demo administrators:
+/// published like their passwords, and set only in demo mode, so that
+/// anyone trying the demo can add it to an authenticator app (or compute
+/// the codes, as the browser tests do).
+pub const DEMO_TOTP_SECRET: &str = "MRQWO5DJNRRHKZBNMRSW23ZNGJTGCIJB";
+
 /// Create (or restore) the demo institution and the three demo accounts with their known passwords.
 pub async fn demo_accounts(pool: &PgPool) -> Result<(), SeedError> {
     let hash = |secret: &'static str| async move {
@@ -428,6 +434,10 @@ pub async fn demo_accounts(pool: &PgPool) -> Result<(), SeedError> {
     let institution_hash = hash(institution.password).await?;
     let kommune_hash = hash(kommune.password).await?;
     let support_hash = hash(support.password).await?;
+    let totp_secret = app::auth::totp::TotpSecret::from_base32(DEMO_TOTP_SECRET).ok_or(SeedError::Data {
+        file: "seed.rs",
+        reason: "the demo TOTP secret is not base32".into(),
+    })?;
 
     let mut tx = pool.begin().await?;
     let institution_id = sqlx::query_scalar!(
@@ -462,16 +472,20 @@ pub async fn demo_accounts(pool: &PgPool) -> Result<(), SeedError> {
         (support, "support", None, "Demo Supporter", support_hash),
     ] {
         sqlx::query!(
-            r#"INSERT INTO admin_accounts (email, navn, role, kommunekode, password_hash, must_change_password, demo)
-               VALUES ($1, $2, $3, $4, $5, false, true)
+            r#"INSERT INTO admin_accounts (email, navn, role, kommunekode, password_hash, must_change_password, demo,
+                                          totp_secret, totp_confirmed_at)
+               VALUES ($1, $2, $3, $4, $5, false, true, $6, now())
                ON CONFLICT (email) DO UPDATE
                  SET password_hash = EXCLUDED.password_hash, must_change_password = false,
-                     disabled = false, role = EXCLUDED.role, kommunekode = EXCLUDED.kommunekode, demo = true"#,
+                     disabled = false, role = EXCLUDED.role, kommunekode = EXCLUDED.kommunekode, demo = true,
+                     totp_secret = EXCLUDED.totp_secret,
+                     totp_confirmed_at = COALESCE(admin_accounts.totp_confirmed_at, now())"#,
             login.username,
             navn,
             role,
             kommunekode,
             hash,
+            totp_secret.as_bytes(),
         )
         .execute(&mut *tx)
         .await?;

@@ -68,6 +68,16 @@ async fn demo_accounts_exist_in_demo_mode_and_are_disabled_outside_it(pool: PgPo
         .await
         .unwrap();
     assert_eq!(admins, 2);
+    // Both demo administrators have the published second factor, confirmed.
+    let secrets: Vec<Vec<u8>> = sqlx::query_scalar(
+        "SELECT totp_secret FROM admin_accounts WHERE demo AND totp_confirmed_at IS NOT NULL",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let published = app::auth::totp::TotpSecret::from_base32(server::seed::DEMO_TOTP_SECRET).unwrap();
+    assert_eq!(secrets.len(), 2);
+    assert!(secrets.iter().all(|s| s.as_slice() == published.as_bytes()));
     let hash: Option<String> = sqlx::query_scalar(
         "SELECT a.password_hash FROM institution_accounts a JOIN institutions i ON i.id = a.institution_id WHERE i.nummer = 'G10234'",
     )

@@ -5,7 +5,10 @@
 mod common;
 
 use app::error::AppError;
-use common::{admin, app_error, institution_with_password, kommune_admin, spawn_app, TestApp};
+use common::{
+    admin, app_error, institution_with_password, kommune_admin, location_of, set_up_second_factor, spawn_app,
+    TestApp,
+};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";
@@ -417,6 +420,10 @@ async fn support_manages_kommune_administrators_without_learning_their_passwords
         .status(),
         200
     );
+    // Her first log-in sets up the second factor before anything else opens.
+    assert_eq!(location_of(&ida.get("/kommune").await), "/admin/totrin/opsaet");
+    let (_, codes) = set_up_second_factor(&ida).await;
+    assert_eq!(codes.len(), 10);
     assert_eq!(ida.get("/kommune").await.status(), 200);
     let list = support
         .get("/support/konti?kommune=751")
@@ -754,7 +761,7 @@ async fn every_other_role_is_refused_every_support_action(pool: PgPool) {
     let anonymous = app.fresh_client();
     let id = kommune_id.to_string();
 
-    let calls: [(&str, Vec<(&str, &str)>); 8] = [
+    let calls: [(&str, Vec<(&str, &str)>); 9] = [
         ("support_oversigt", vec![]),
         ("support_kommuner", vec![]),
         ("support_soeg", vec![("filter[soeg]", "S35001")]),
@@ -769,6 +776,7 @@ async fn every_other_role_is_refused_every_support_action(pool: PgPool) {
             vec![("id", &id), ("fra", "751"), ("kommunekode", "746")],
         ),
         ("support_spaer_konto", vec![("id", &id), ("spaer", "1")]),
+        ("support_nulstil_totrin", vec![("id", &id)]),
     ];
     for (client, expected) in [(&institution, 403), (&kommune, 403), (&anonymous, 401)] {
         for (endpoint, form) in &calls {
@@ -836,4 +844,11 @@ async fn every_other_role_is_refused_every_support_action(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(kode, AARHUS);
+    let factor_kept: bool =
+        sqlx::query_scalar("SELECT totp_confirmed_at IS NOT NULL FROM admin_accounts WHERE id = $1")
+            .bind(kommune_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(factor_kept, "nobody but support resets a second factor");
 }

@@ -5,11 +5,15 @@
 //! areas, rejects cross-site posts and ends sessions that timed out or whose
 //! account was reset.
 
+#[cfg(feature = "ssr")]
+pub mod factor;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]
 pub mod throttle;
+#[cfg(feature = "ssr")]
+pub mod totp;
 
 use std::fmt;
 
@@ -19,7 +23,10 @@ use serde::{Deserialize, Serialize};
 use crate::components::form::FormFlash;
 use crate::error::AppError;
 
-pub use pages::{AdminLoginPage, ChangePasswordPage, ChoosePasswordPage, InstitutionLoginPage, LogoutForm};
+pub use pages::{
+    AdminLoginPage, ChangePasswordPage, ChoosePasswordPage, InstitutionLoginPage, LogoutForm,
+    SecondFactorPage, SecondFactorSetupPage,
+};
 
 /// Who is logged in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -233,6 +240,54 @@ pub async fn change_password(
         result,
     )
     .await
+}
+
+/// The code step after the password: a code from the authenticator app.
+#[server(prefix = "/api/fn", endpoint = "admin_totrin")]
+pub async fn second_factor_code(kode: Secret, naeste: Option<String>) -> Result<(), AppError> {
+    // Only a session whose password was right and whose code is due (checked inside).
+    let result = factor::enter_code(factor::CodeKind::App, kode.expose(), naeste.as_deref()).await;
+    crate::ssr::flash::finish("totrin", "/admin/totrin", Vec::new(), None, result).await
+}
+
+/// The code step with one of the recovery codes instead (each works once).
+#[server(prefix = "/api/fn", endpoint = "admin_gendannelseskode")]
+pub async fn second_factor_recovery(
+    gendannelseskode: Secret,
+    naeste: Option<String>,
+) -> Result<(), AppError> {
+    // Only a session whose password was right and whose code is due (checked inside).
+    let result = factor::enter_code(
+        factor::CodeKind::Recovery,
+        gendannelseskode.expose(),
+        naeste.as_deref(),
+    )
+    .await;
+    crate::ssr::flash::finish("totrin-gendannelse", "/admin/totrin", Vec::new(), None, result).await
+}
+
+/// What the set-up page shows (the QR code and the secret as text).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetupDetails {
+    pub email: String,
+    pub qr_svg: String,
+    pub secret: String,
+}
+
+/// The QR code and the text both hold the secret: never printed.
+impl fmt::Debug for SetupDetails {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SetupDetails")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The secret to set up; only for an administrator whose set-up is due.
+#[server(prefix = "/api/fn", endpoint = "totrin_opsaetning")]
+pub async fn second_factor_setup() -> Result<SetupDetails, AppError> {
+    // Only a session in the set-up step (checked inside).
+    factor::setup_info().await
 }
 
 /// Log out: the session ends on the server.

@@ -6,7 +6,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::{take_form_flash, ChangePassword, ChoosePassword, LoginAdmin, LoginInstitution, Logout};
+use super::{
+    take_form_flash, ChangePassword, ChoosePassword, LoginAdmin, LoginInstitution, Logout, SecondFactorCode,
+    SecondFactorRecovery,
+};
 use crate::components::form::{errors_from, ErrorSummary, FormErrors, TextField};
 use crate::domain::password::{check_new_password, check_repeat};
 use crate::domain::InstitutionNumber;
@@ -309,6 +312,173 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 }.into_any()
                 })
             }}
+        </Suspense>
+    }
+}
+
+/// The browser's check of a code from the authenticator app (the server's is the same rule).
+fn app_code_check(value: &str) -> Result<(), String> {
+    let code: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    if code.is_empty() {
+        Err("Skriv koden fra godkendelsesappen.".to_string())
+    } else if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        Err("Koden fra godkendelsesappen er 6 cifre, fx 123456.".to_string())
+    } else {
+        Ok(())
+    }
+}
+
+/// `/admin/totrin`: the code after the password, or a recovery code.
+#[component]
+pub fn SecondFactorPage() -> impl IntoView {
+    let code_action = ServerAction::<SecondFactorCode>::new();
+    let recovery_action = ServerAction::<SecondFactorRecovery>::new();
+    let flashes = Resource::new_blocking(
+        || (),
+        |_| async move {
+            (
+                take_form_flash("totrin".into()).await,
+                take_form_flash("totrin-gendannelse".into()).await,
+            )
+        },
+    );
+    let query = use_query_map();
+    let next = move || query.read().get("naeste").unwrap_or_default();
+
+    view! {
+        <Title text="Totrinsbekræftelse" />
+        <div class="prose">
+            <h1>"Totrinsbekræftelse"</h1>
+            <p>"Åbn godkendelsesappen på din telefon og skriv den kode på 6 cifre, som den viser for Dagtilbudsportalen."</p>
+        </div>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let (code_flash, recovery_flash) = flashes.await;
+                let code_flash = code_flash.ok().flatten().unwrap_or_default();
+                let recovery_flash = recovery_flash.ok().flatten().unwrap_or_default();
+                let code_errors = FormErrors::new(code_flash.errors.clone());
+                let recovery_errors = FormErrors::new(recovery_flash.errors.clone());
+                follow_action(code_action, code_errors);
+                follow_action(recovery_action, recovery_errors);
+                let code_check = Callback::new(|value: String| app_code_check(&value));
+                let recovery_check = Callback::new(|value: String| {
+                    if value.trim().is_empty() {
+                        Err("Skriv en af dine gendannelseskoder.".to_string())
+                    } else {
+                        Ok(())
+                    }
+                });
+                view! {
+                    <ErrorSummary errors=code_errors fields=vec!["kode".into()] />
+                    <ActionForm action=code_action attr:novalidate=true attr:class="form">
+                        <input type="hidden" name="naeste" value=next />
+                        <TextField
+                            name="kode"
+                            label="Kode fra godkendelsesappen"
+                            hint="6 cifre. Koden skifter hvert 30. sekund."
+                            autocomplete="one-time-code"
+                            inputmode="numeric"
+                            class="input-char-8"
+                            errors=code_errors
+                            required=true
+                            check=code_check
+                        />
+                        <button type="submit" class="button" disabled=move || code_action.pending().get()>"Fortsæt"</button>
+                    </ActionForm>
+                    <section aria-labelledby="gendannelse">
+                        <h2 id="gendannelse">"Har du ikke telefonen ved hånden?"</h2>
+                        <p>"Brug en af de gendannelseskoder, du fik, da du satte totrinsbekræftelse op. Hver kode virker én gang."</p>
+                        <ErrorSummary errors=recovery_errors fields=vec!["gendannelseskode".into()] />
+                        <ActionForm action=recovery_action attr:novalidate=true attr:class="form">
+                            <input type="hidden" name="naeste" value=next />
+                            <TextField
+                                name="gendannelseskode"
+                                label="Gendannelseskode"
+                                hint="24 tegn, fx ABCD-EFGH-JKLM-NPQR-STUV-WXYZ."
+                                autocomplete="one-time-code"
+                                errors=recovery_errors
+                                required=true
+                                check=recovery_check
+                            />
+                            <button type="submit" class="button button-secondary" disabled=move || recovery_action.pending().get()>"Log ind med gendannelseskode"</button>
+                        </ActionForm>
+                    </section>
+                }
+            })}
+        </Suspense>
+        <p class="muted">"Har du mistet både telefonen og gendannelseskoderne, så kontakt STIL's support, som kan nulstille din totrinsbekræftelse."</p>
+    }
+}
+
+/// `/admin/totrin/opsaet`: the first log-in of an administrator sets up the
+/// second factor: a QR code (SVG drawn on the server) and the same secret as
+/// text, confirmed with a first code. The form is a plain post: its answer is
+/// the page with the recovery codes, shown once.
+#[component]
+pub fn SecondFactorSetupPage() -> impl IntoView {
+    let data = Resource::new_blocking(
+        || (),
+        |_| async move {
+            (
+                super::second_factor_setup().await,
+                take_form_flash("totrin-opsaet".into()).await,
+            )
+        },
+    );
+    view! {
+        <Title text="Opsæt totrinsbekræftelse" />
+        <div class="prose">
+            <h1>"Opsæt totrinsbekræftelse"</h1>
+            <p>
+                "Som administrator logger du ind med både din adgangskode og en kode fra en godkendelsesapp på din telefon, "
+                "fx Microsoft Authenticator eller Google Authenticator. Det beskytter kontoen, selv hvis andre får fat i adgangskoden."
+            </p>
+        </div>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let (setup, flash) = data.await;
+                let setup = match setup {
+                    Ok(setup) => setup,
+                    Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
+                };
+                let flash = flash.ok().flatten().unwrap_or_default();
+                let errors = FormErrors::new(flash.errors.clone());
+                let code_check = Callback::new(|value: String| app_code_check(&value));
+                view! {
+                    <ol class="steps">
+                        <li>
+                            <p>"Åbn godkendelsesappen og vælg at tilføje en konto. Scan QR-koden:"</p>
+                            <figure class="qr-code">
+                                <div inner_html=setup.qr_svg.clone()></div>
+                                <figcaption>{format!("Dagtilbudsportalen: {}", setup.email)}</figcaption>
+                            </figure>
+                        </li>
+                        <li>
+                            <p>"Kan du ikke scanne koden, så vælg at skrive nøglen i stedet:"</p>
+                            <p><code class="totp-secret" id="totp-noegle">{setup.secret.clone()}</code></p>
+                        </li>
+                        <li><p>"Skriv den kode på 6 cifre, som appen nu viser, og tryk Bekræft."</p></li>
+                    </ol>
+                    <ErrorSummary errors fields=vec!["kode".into()] />
+                    <form method="post" action="/admin/totrin/bekraeft" novalidate=true class="form">
+                        <TextField
+                            name="kode"
+                            label="Kode fra godkendelsesappen"
+                            hint="6 cifre. Koden skifter hvert 30. sekund."
+                            autocomplete="one-time-code"
+                            inputmode="numeric"
+                            class="input-char-8"
+                            errors
+                            required=true
+                            check=code_check
+                        />
+                        <button type="submit" class="button">"Bekræft"</button>
+                    </form>
+                }.into_any()
+            })}
         </Suspense>
     }
 }

@@ -20,8 +20,13 @@ use crate::domain::InstitutionNumber;
 use crate::error::{AppError, FieldErrors};
 use crate::ssr::{password, AppState};
 
-/// The session key holding [`SessionAuth`].
-pub const SESSION_KEY: &str = "auth";
+/// The session key holding [`SessionAuth`]. Renamed from `auth` with the
+/// second factor: a server of the version before would read a session that
+/// still waits for its code as logged in (it ignores the unknown field), so
+/// during a rolling update the two versions must not understand each
+/// other's log-ins. Under the new key they do not: at worst a log-in made on
+/// one version counts as logged out on the other.
+pub const SESSION_KEY: &str = "login";
 /// How often `last_seen` is written back (and with it the store's expiry refreshed).
 const TOUCH_INTERVAL_SECS: i64 = 60;
 
@@ -35,6 +40,93 @@ pub struct SessionAuth {
     pub last_seen: i64,
     /// Logged in with a single-use code (or a generated password): must choose a password first.
     pub pending_password: bool,
+    /// Administrators: where the log-in stands with the second factor.
+    /// (Sessions from before it existed were ended by its migration.)
+    #[serde(default)]
+    pub second_factor: SecondFactor,
+}
+
+/// Where an administrator's log-in stands with the second factor (TOTP).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SecondFactor {
+    /// Passed, or not asked of the role (institutions).
+    #[default]
+    Done,
+    /// The password was right; a code from the app or a recovery code comes next.
+    Code,
+    /// The account has no second factor yet: it is set up before anything else.
+    Setup,
+}
+
+/// A step a log-in has not yet done, in the order they come: the code, a
+/// new password, the set-up of the second factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    Code,
+    Password,
+    Setup,
+}
+
+/// The pages of the steps; reachable only in their own step.
+const STEP_PAGES: [&str; 3] = ["/admin/totrin", "/vaelg-adgangskode", "/admin/totrin/opsaet"];
+
+impl Pending {
+    /// The page of the step.
+    pub fn page(self) -> &'static str {
+        match self {
+            Pending::Code => "/admin/totrin",
+            Pending::Password => "/vaelg-adgangskode",
+            Pending::Setup => "/admin/totrin/opsaet",
+        }
+    }
+
+    /// What the guard answers a request this step does not allow.
+    fn refusal(self) -> &'static str {
+        match self {
+            Pending::Code => "Skriv koden fra din godkendelsesapp først.",
+            Pending::Password => "Vælg en ny adgangskode først.",
+            Pending::Setup => "Opsæt totrinsbekræftelse først.",
+        }
+    }
+
+    /// What a caller in this step may reach: the step's page and server
+    /// functions, log-out, and what every page needs.
+    fn allows(self, path: &str) -> bool {
+        let own: &[&str] = match self {
+            Pending::Code => &[
+                "/admin/totrin",
+                "/api/fn/admin_totrin",
+                "/api/fn/admin_gendannelseskode",
+            ],
+            Pending::Password => &["/vaelg-adgangskode", "/api/fn/vaelg_adgangskode"],
+            Pending::Setup => &[
+                "/admin/totrin/opsaet",
+                "/api/fn/totrin_opsaetning",
+                "/admin/totrin/bekraeft",
+            ],
+        };
+        own.contains(&path) || allowed_while_pending(path)
+    }
+}
+
+impl SessionAuth {
+    /// The next step this log-in must do before the product opens, if any.
+    pub fn pending(&self) -> Option<Pending> {
+        if self.second_factor == SecondFactor::Code {
+            Some(Pending::Code)
+        } else if self.pending_password {
+            Some(Pending::Password)
+        } else if self.second_factor == SecondFactor::Setup {
+            Some(Pending::Setup)
+        } else {
+            None
+        }
+    }
+
+    /// Every step done: the caller may use the product.
+    pub fn is_complete(&self) -> bool {
+        self.pending().is_none()
+    }
 }
 
 /// The guard's verdict on the request, in its extensions.
@@ -80,10 +172,11 @@ pub fn require_session() -> Result<SessionAuth, AppError> {
     current().ok_or(AppError::Unauthenticated)
 }
 
-/// A logged-in caller who may use the product (has chosen a password).
+/// A logged-in caller who may use the product (has chosen a password and,
+/// as an administrator, passed or set up the second factor).
 pub fn require_principal() -> Result<Principal, AppError> {
     let auth = require_session()?;
-    if auth.pending_password {
+    if !auth.is_complete() {
         return Err(AppError::Forbidden);
     }
     Ok(auth.principal)
@@ -296,7 +389,7 @@ pub fn safe_next(next: Option<&str>, role: Role) -> String {
     }
 }
 
-async fn start_session(session: &Session, auth: &SessionAuth) -> Result<(), AppError> {
+pub(crate) async fn start_session(session: &Session, auth: &SessionAuth) -> Result<(), AppError> {
     // A new id at every log-in: a session id planted before log-in is worth nothing after it.
     session.cycle_id().await.map_err(session_store_error)?;
     session
@@ -306,7 +399,7 @@ async fn start_session(session: &Session, auth: &SessionAuth) -> Result<(), AppE
     Ok(())
 }
 
-fn throttle_keys(user: &str, ip: Option<IpAddr>) -> (String, Option<String>) {
+pub(crate) fn throttle_keys(user: &str, ip: Option<IpAddr>) -> (String, Option<String>) {
     (
         format!("konto:{}", user.trim().to_lowercase()),
         ip.map(|ip| format!("ip:{}", crate::ssr::client_ip::address_key(ip))),
@@ -315,7 +408,7 @@ fn throttle_keys(user: &str, ip: Option<IpAddr>) -> (String, Option<String>) {
 
 /// Count a log-in attempt (see [`throttle::attempt`]); one refused because
 /// its keys are blocked is audited like any other refused log-in.
-async fn count_attempt(
+pub(crate) async fn count_attempt(
     state: &AppState,
     keys: &(String, Option<String>),
     user: &str,
@@ -330,7 +423,7 @@ async fn count_attempt(
 
 /// Audit a refused log-in. The attempt itself was already counted by
 /// [`throttle::attempt`] before the secret was checked.
-async fn record_failed_login(
+pub(crate) async fn record_failed_login(
     state: &AppState,
     user: &str,
     reason: &str,
@@ -472,6 +565,7 @@ pub async fn login_institution(input: &str, kodeord: Secret, next: Option<&str>)
         login_at: stamp,
         last_seen: stamp,
         pending_password: is_code,
+        second_factor: SecondFactor::Done,
     };
     start_session(&session, &auth).await?;
     let target = if is_code {
@@ -510,7 +604,8 @@ pub async fn login_admin(email_input: &str, adgangskode: Secret, next: Option<&s
     count_attempt(&state, &keys, &email, ip).await?;
 
     let account = sqlx::query!(
-        r#"SELECT id, role, kommunekode, password_hash, must_change_password, disabled, epoch
+        r#"SELECT id, role, kommunekode, password_hash, must_change_password, disabled, epoch,
+                  totp_confirmed_at IS NOT NULL AS "has_factor!"
            FROM admin_accounts WHERE email = $1"#,
         email
     )
@@ -550,24 +645,55 @@ pub async fn login_admin(email_input: &str, adgangskode: Secret, next: Option<&s
             return Err(AppError::Internal);
         }
     };
+    // A generated password works once, and only until it expires: the first
+    // log-in with it marks it used (before any code step), so a second
+    // log-in with it, or a parallel one, fails.
+    if account.must_change_password {
+        let consumed = sqlx::query!(
+            "UPDATE admin_accounts SET one_time_until = $2
+             WHERE id = $1 AND must_change_password AND one_time_until > $2",
+            account.id,
+            now
+        )
+        .execute(&state.pool)
+        .await?
+        .rows_affected();
+        if consumed != 1 {
+            record_failed_login(&state, &email, "udleveret adgangskode udløbet eller brugt", ip).await?;
+            return Err(AppError::field(crate::components::form::FORM, ONE_TIME_USED));
+        }
+    }
+    let stamp = now.unix_timestamp();
+    if account.has_factor {
+        // Not logged in yet: the code comes next. The log-in is audited and
+        // the throttle forgets this account's count only after the code, so
+        // that a known password does not reset the count of wrong codes; this
+        // attempt is taken back, since the password was right.
+        throttle::refund(&state.pool, &keys).await?;
+        let auth = SessionAuth {
+            principal,
+            epoch: account.epoch,
+            login_at: stamp,
+            last_seen: stamp,
+            pending_password: account.must_change_password,
+            second_factor: SecondFactor::Code,
+        };
+        start_session(&session, &auth).await?;
+        let target = match next.filter(|n| !n.is_empty()) {
+            Some(next) => format!("/admin/totrin?naeste={}", urlencoding_path(next)),
+            None => "/admin/totrin".to_string(),
+        };
+        leptos_axum::redirect(&target);
+        return Ok(());
+    }
+
     let mut tx = state.pool.begin().await?;
-    // A generated password works once, and only until it expires: the log-in
-    // marks it used, so a second log-in with it (or a parallel one) fails.
-    let logged_in = sqlx::query!(
-        "UPDATE admin_accounts SET last_login_at = now(),
-                one_time_until = CASE WHEN must_change_password THEN $2 ELSE one_time_until END
-         WHERE id = $1 AND (NOT must_change_password OR one_time_until > $2)",
-        account.id,
-        now
+    sqlx::query!(
+        "UPDATE admin_accounts SET last_login_at = now() WHERE id = $1",
+        account.id
     )
     .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if logged_in != 1 {
-        drop(tx);
-        record_failed_login(&state, &email, "udleveret adgangskode udløbet eller brugt", ip).await?;
-        return Err(AppError::field(crate::components::form::FORM, ONE_TIME_USED));
-    }
+    .await?;
     audit::record(
         &mut *tx,
         &Actor::from_principal(&principal),
@@ -575,28 +701,27 @@ pub async fn login_admin(email_input: &str, adgangskode: Secret, next: Option<&s
         None,
         account.kommunekode,
         ip,
-        serde_json::json!({ "skal_vaelge_adgangskode": account.must_change_password }),
+        serde_json::json!({
+            "skal_vaelge_adgangskode": account.must_change_password,
+            "totrin": "skal_opsaettes",
+        }),
     )
     .await?;
     tx.commit().await?;
     throttle::succeeded(&state.pool, &keys).await?;
 
-    let role = principal.role();
-    let stamp = now.unix_timestamp();
+    // No second factor yet: it is set up (after the new password, if one is due)
+    // before anything else opens.
     let auth = SessionAuth {
         principal,
         epoch: account.epoch,
         login_at: stamp,
         last_seen: stamp,
         pending_password: account.must_change_password,
+        second_factor: SecondFactor::Setup,
     };
     start_session(&session, &auth).await?;
-    let target = if account.must_change_password {
-        "/vaelg-adgangskode".to_string()
-    } else {
-        safe_next(next, role)
-    };
-    leptos_axum::redirect(&target);
+    leptos_axum::redirect(auth.pending().map_or("/admin/totrin/opsaet", Pending::page));
     Ok(())
 }
 
@@ -653,7 +778,8 @@ fn check_new_and_repeat(principal: &Principal, new: &Secret, repeat: &Secret) ->
 /// ([`change_password`]). The new password may not be the one-time secret,
 /// which someone else has seen. Ends every other session of the account.
 pub async fn choose_password(auth: SessionAuth, new: Secret, repeat: Secret) -> Result<(), AppError> {
-    if !auth.pending_password {
+    // The code comes before anything else, a new password too.
+    if !auth.pending_password || auth.second_factor == SecondFactor::Code {
         return Err(AppError::Forbidden);
     }
     let state = state()?;
@@ -691,7 +817,7 @@ pub async fn change_password(
     new: Secret,
     repeat: Secret,
 ) -> Result<(), AppError> {
-    if auth.pending_password {
+    if !auth.is_complete() {
         return Err(AppError::Forbidden);
     }
     let state = state()?;
@@ -798,11 +924,12 @@ async fn store_new_password(
     auth.epoch = epoch;
     auth.pending_password = false;
     start_session(&session, &auth).await?;
-    if changed {
-        leptos_axum::redirect("/skift-adgangskode?skiftet=1");
-    } else {
-        leptos_axum::redirect(auth.principal.role().start_page());
-    }
+    let target = match auth.pending() {
+        _ if changed => "/skift-adgangskode?skiftet=1",
+        Some(step) => step.page(),
+        None => auth.principal.role().start_page(),
+    };
+    leptos_axum::redirect(target);
     Ok(())
 }
 
@@ -1130,13 +1257,11 @@ fn area_of(path: &str) -> Option<Role> {
     }
 }
 
-/// What a caller who must choose a password may still reach.
+/// What a caller with a step still to do may reach besides the step's own pages.
 fn allowed_while_pending(path: &str) -> bool {
     matches!(
         path,
-        "/vaelg-adgangskode"
-            | "/api/fn/vaelg_adgangskode"
-            | "/api/fn/log_ud"
+        "/api/fn/log_ud"
             | "/api/fn/current_viewer"
             | "/api/fn/take_form_flash"
             | "/healthz"
@@ -1220,18 +1345,23 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         .unwrap_or(path.clone());
 
     if let Some(auth) = &auth {
-        if auth.pending_password && !allowed_while_pending(&path) {
-            return if method == Method::GET && !path.starts_with("/api/") {
-                Redirect::to("/vaelg-adgangskode").into_response()
-            } else {
-                (StatusCode::FORBIDDEN, "Vælg en ny adgangskode først.").into_response()
-            };
-        }
-        if !auth.pending_password && path == "/vaelg-adgangskode" {
-            return Redirect::to(auth.principal.role().start_page()).into_response();
+        match auth.pending() {
+            Some(step) if !step.allows(&path) => {
+                return if method == Method::GET && !path.starts_with("/api/") {
+                    Redirect::to(step.page()).into_response()
+                } else {
+                    (StatusCode::FORBIDDEN, step.refusal()).into_response()
+                };
+            }
+            None if STEP_PAGES.contains(&path.as_str()) => {
+                return Redirect::to(auth.principal.role().start_page()).into_response();
+            }
+            _ => {}
         }
     } else if path == "/vaelg-adgangskode" {
         return Redirect::to("/log-ind").into_response();
+    } else if STEP_PAGES.contains(&path.as_str()) {
+        return Redirect::to("/admin/log-ind").into_response();
     }
 
     if let Some(area) = area_of(&path) {
@@ -1304,6 +1434,7 @@ mod tests {
                 login_at: 0,
                 last_seen: 0,
                 pending_password: false,
+                second_factor: SecondFactor::Done,
             },
         );
         assert!(known.logins.get(&id).is_some());
@@ -1311,6 +1442,59 @@ mod tests {
         assert!(!shown.contains(&id.to_string()), "{shown}");
         assert!(!shown.contains(&id.0.to_string()), "{shown}");
         assert!(!shown.contains("T10001"), "{shown}");
+    }
+
+    #[test]
+    fn each_pending_step_reaches_only_its_own_pages() {
+        assert!(Pending::Code.allows("/admin/totrin"));
+        assert!(Pending::Code.allows("/api/fn/admin_totrin"));
+        assert!(Pending::Code.allows("/api/fn/admin_gendannelseskode"));
+        assert!(!Pending::Code.allows("/admin/totrin/opsaet"));
+        assert!(!Pending::Code.allows("/admin/totrin/bekraeft"));
+        assert!(!Pending::Code.allows("/vaelg-adgangskode"));
+        assert!(!Pending::Code.allows("/api/fn/vaelg_adgangskode"));
+        assert!(Pending::Password.allows("/api/fn/vaelg_adgangskode"));
+        assert!(!Pending::Password.allows("/admin/totrin/opsaet"));
+        assert!(!Pending::Password.allows("/api/fn/admin_totrin"));
+        assert!(Pending::Setup.allows("/admin/totrin/opsaet"));
+        assert!(Pending::Setup.allows("/api/fn/totrin_opsaetning"));
+        assert!(Pending::Setup.allows("/admin/totrin/bekraeft"));
+        assert!(!Pending::Setup.allows("/api/fn/admin_totrin"));
+        for step in [Pending::Code, Pending::Password, Pending::Setup] {
+            assert!(step.allows("/api/fn/log_ud"));
+            assert!(step.allows("/pkg/dagtilbud.js"));
+            for closed in [
+                "/kommune",
+                "/support",
+                "/indberetning",
+                "/api/fn/kommune_oversigt",
+                "/support/konti/1/adgangskode",
+            ] {
+                assert!(!step.allows(closed), "{step:?} {closed}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_code_comes_first_and_the_set_up_last() {
+        let auth = |pending_password, second_factor| SessionAuth {
+            principal: Principal::Support {
+                admin_id: 1,
+                email: "s@stil.example".into(),
+            },
+            epoch: 0,
+            login_at: 0,
+            last_seen: 0,
+            pending_password,
+            second_factor,
+        };
+        assert_eq!(auth(true, SecondFactor::Code).pending(), Some(Pending::Code));
+        assert_eq!(auth(true, SecondFactor::Done).pending(), Some(Pending::Password));
+        assert_eq!(auth(true, SecondFactor::Setup).pending(), Some(Pending::Password));
+        assert_eq!(auth(false, SecondFactor::Setup).pending(), Some(Pending::Setup));
+        assert_eq!(auth(false, SecondFactor::Done).pending(), None);
+        assert!(auth(false, SecondFactor::Done).is_complete());
+        assert!(!auth(false, SecondFactor::Code).is_complete());
     }
 
     #[test]

@@ -110,20 +110,37 @@ pub async fn succeeded(pool: &PgPool, keys: &(String, Option<String>)) -> Result
     sqlx::query!("DELETE FROM login_throttle WHERE key = $1", keys.0)
         .execute(pool)
         .await?;
-    if let Some(ip) = &keys.1 {
-        sqlx::query!(
-            r#"UPDATE login_throttle
-               SET failures = failures - 1,
-                   blocked_until = last_failure_at + login_throttle_delay(failures - 1, $2, $3, $4)
-               WHERE key = $1 AND failures > 0"#,
-            ip,
-            ADDRESS.free,
-            ADDRESS.base.as_secs_f64(),
-            ADDRESS.cap.as_secs_f64(),
-        )
-        .execute(pool)
-        .await?;
+    refund_address(pool, keys).await
+}
+
+/// Take the attempt back from every key's count, lifting a block it set,
+/// without forgetting earlier ones: a right password whose second step (the
+/// code) is still to come, so that wrong codes keep counting.
+pub async fn refund(pool: &PgPool, keys: &(String, Option<String>)) -> Result<(), AppError> {
+    refund_key(pool, &keys.0, &ACCOUNT).await?;
+    refund_address(pool, keys).await
+}
+
+async fn refund_address(pool: &PgPool, keys: &(String, Option<String>)) -> Result<(), AppError> {
+    match &keys.1 {
+        Some(ip) => refund_key(pool, ip, &ADDRESS).await,
+        None => Ok(()),
     }
+}
+
+async fn refund_key(pool: &PgPool, key: &str, policy: &Policy) -> Result<(), AppError> {
+    sqlx::query!(
+        r#"UPDATE login_throttle
+           SET failures = failures - 1,
+               blocked_until = last_failure_at + login_throttle_delay(failures - 1, $2, $3, $4)
+           WHERE key = $1 AND failures > 0"#,
+        key,
+        policy.free,
+        policy.base.as_secs_f64(),
+        policy.cap.as_secs_f64(),
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 

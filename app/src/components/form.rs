@@ -173,6 +173,9 @@ pub fn TextField(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
+    /// The keyboard a phone shows, e.g. `numeric` for a code.
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
     #[prop(optional, into)] value: String,
     /// Extra classes for the input, e.g. a width that fits the expected input.
     #[prop(optional)]
@@ -208,6 +211,7 @@ pub fn TextField(
                 type=input_type
                 class=format!("input {}", class.unwrap_or_default())
                 autocomplete=autocomplete
+                inputmode=inputmode
                 value=value
                 required=required
                 list=list

@@ -66,8 +66,8 @@ pub async fn overview_rows(pool: &PgPool, kommunekode: i16) -> Result<(String, V
 
 /// The calling administrator and their kommune; `None` for anyone else.
 fn kommune_admin(auth: &CurrentAuth) -> Option<(Principal, i16)> {
-    match auth.0.as_ref().map(|a| (&a.principal, a.pending_password)) {
-        Some((principal @ Principal::Kommune { kommunekode, .. }, false)) => {
+    match auth.0.as_ref().map(|a| (&a.principal, a.is_complete())) {
+        Some((principal @ Principal::Kommune { kommunekode, .. }, true)) => {
             Some((principal.clone(), *kommunekode))
         }
         _ => None,

@@ -40,6 +40,8 @@ pub struct AccountFacts {
     /// A single-use password was made and not yet replaced.
     pub must_change_password: bool,
     pub has_password: bool,
+    /// A second factor (TOTP) is set up and confirmed.
+    pub has_second_factor: bool,
     pub created: String,
     pub last_login: Option<String>,
     /// The calling support user's own account.
@@ -201,6 +203,19 @@ pub async fn set_disabled(id: i64, spaer: String) -> Result<(), AppError> {
         leptos_axum::redirect(&format!("{page}?{done}=1"));
     }
     crate::ssr::flash::finish("konto-spaer", &page, Vec::new(), None, result).await
+}
+
+/// Reset another administrator's second factor: their sessions end and the
+/// next log-in sets up a new one. Support cannot reset its own.
+#[server(prefix = "/api/fn", endpoint = "support_nulstil_totrin")]
+pub async fn reset_second_factor(id: i64) -> Result<(), AppError> {
+    crate::auth::ssr::require_support()?;
+    let page = format!("/support/konti/{id}");
+    let result = super::ssr::reset_second_factor(id).await;
+    if result.is_ok() {
+        leptos_axum::redirect(&format!("{page}?totrin-nulstillet=1"));
+    }
+    crate::ssr::flash::finish("konto-totrin", &page, Vec::new(), None, result).await
 }
 
 /// `/support/konti`: find accounts, and create one.
@@ -375,8 +390,15 @@ pub fn AccountPage() -> impl IntoView {
         .unwrap_or(0);
     let move_action = ServerAction::<MoveAccount>::new();
     let disable_action = ServerAction::<SetDisabled>::new();
+    let factor_action = ServerAction::<ResetSecondFactor>::new();
     let data = Resource::new_blocking(
-        move || (move_action.version().get(), disable_action.version().get()),
+        move || {
+            (
+                move_action.version().get(),
+                disable_action.version().get(),
+                factor_action.version().get(),
+            )
+        },
         move |_| async move {
             (
                 account(id).await,
@@ -386,6 +408,10 @@ pub fn AccountPage() -> impl IntoView {
                     .ok()
                     .flatten(),
                 crate::auth::take_form_flash("konto-spaer".into())
+                    .await
+                    .ok()
+                    .flatten(),
+                crate::auth::take_form_flash("konto-totrin".into())
                     .await
                     .ok()
                     .flatten(),
@@ -405,6 +431,10 @@ pub fn AccountPage() -> impl IntoView {
             ),
             ("spaerret", "Kontoen er spærret, og personen er logget ud."),
             ("genaabnet", "Kontoen er åbnet igen."),
+            (
+                "totrin-nulstillet",
+                "Totrinsbekræftelsen er nulstillet. Personen er logget ud og opsætter en ny ved næste log-ind.",
+            ),
         ]
         .into_iter()
         .find(|(key, _)| query.get(key).is_some())
@@ -416,7 +446,7 @@ pub fn AccountPage() -> impl IntoView {
         {move || notice().map(|text| view! { <div class="alert alert-success" role="status"><p>{text}</p></div> })}
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
-                let (facts, kommuner, move_flash, disable_flash) = data.await;
+                let (facts, kommuner, move_flash, disable_flash, factor_flash) = data.await;
                 let (facts, kommuner) = match (facts, kommuner) {
                     (Ok(facts), Ok(kommuner)) => (facts, kommuner),
                     (Err(error), _) | (_, Err(error)) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
@@ -428,6 +458,7 @@ pub fn AccountPage() -> impl IntoView {
                         <dt>"Rolle"</dt><dd>{facts.role_label.clone()}</dd>
                         <dt>"Kommune"</dt><dd>{facts.kommune.clone().map(|k| format!("{k} Kommune")).unwrap_or_else(|| "–".into())}</dd>
                         <dt>"Tilstand"</dt><dd>{account_state(facts.disabled, facts.has_password, facts.must_change_password)}</dd>
+                        <dt>"Totrinsbekræftelse"</dt><dd>{if facts.has_second_factor { "Slået til" } else { "Ikke sat op endnu" }}</dd>
                         <dt>"Oprettet"</dt><dd>{facts.created.clone()}</dd>
                         <dt>"Senest logget ind"</dt><dd>{facts.last_login.clone().unwrap_or_else(|| "Aldrig".into())}</dd>
                     </dl>
@@ -436,6 +467,7 @@ pub fn AccountPage() -> impl IntoView {
                     {(facts.role == "kommune" && !facts.disabled).then(|| view! {
                         <MoveForm facts=facts.clone() kommuner action=move_action flash=move_flash />
                     })}
+                    <ResetSecondFactorForm facts=facts.clone() action=factor_action flash=factor_flash />
                     <DisableForm facts action=disable_action flash=disable_flash />
                 }.into_any()
             })}
@@ -498,6 +530,44 @@ fn MoveForm(
                 <SelectField name="kommunekode" label="Ny kommune" options=kommune_options(&kommuner) value=chosen placeholder="Vælg kommune" errors />
                 <button type="submit" class="button button-secondary" disabled=move || action.pending().get()>"Flyt kontoen"</button>
             </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn ResetSecondFactorForm(
+    facts: AccountFacts,
+    action: ServerAction<ResetSecondFactor>,
+    flash: Option<FormFlash>,
+) -> impl IntoView {
+    let flash_error = flash.and_then(|f| f.errors.values().next().cloned());
+    let error = Signal::derive(move || match action.value().get() {
+        Some(Err(error)) => Some(match error {
+            AppError::Validation(errors) => errors.values().next().cloned().unwrap_or_default(),
+            other => other.to_string(),
+        }),
+        _ => flash_error.clone(),
+    });
+    view! {
+        <section aria-labelledby="totrin">
+            <h2 id="totrin">"Nulstil totrinsbekræftelse"</h2>
+            {move || error.get().map(|message| view! { <div class="alert alert-error" role="alert"><p>{message}</p></div> })}
+            {if facts.is_self {
+                view! { <p>"Du kan ikke nulstille din egen totrinsbekræftelse. Bed en anden fra support om det."</p> }.into_any()
+            } else {
+                view! {
+                    <p>
+                        "Har personen mistet telefonen med godkendelsesappen og sine gendannelseskoder, så nulstil totrinsbekræftelsen. "
+                        "Tjek først, at det er personen selv, der beder om det. Personen bliver logget ud alle steder og opsætter en ny ved næste log-ind."
+                    </p>
+                    <ActionForm action=action attr:class="form">
+                        <input type="hidden" name="id" value=facts.id />
+                        <button type="submit" class="button button-secondary" disabled=move || action.pending().get()>
+                            "Nulstil totrinsbekræftelse"
+                        </button>
+                    </ActionForm>
+                }.into_any()
+            }}
         </section>
     }
 }

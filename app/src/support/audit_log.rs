@@ -10,7 +10,7 @@ use crate::domain::sections::format_thousands;
 use crate::error::{AppError, FieldErrors};
 
 /// The kinds of event, as stored and as shown.
-pub const ACTIONS: [(&str, &str); 22] = [
+pub const ACTIONS: [(&str, &str); 24] = [
     ("log_ind", "Log-ind"),
     ("log_ind_afvist", "Afvist log-ind"),
     ("log_ud", "Log-ud"),
@@ -33,6 +33,8 @@ pub const ACTIONS: [(&str, &str); 22] = [
     ("dagtilbud_rettet", "Stamdata rettet"),
     ("api_noegle_oprettet", "API-nøgle lavet"),
     ("api_noegle_spaerret", "API-nøgle spærret"),
+    ("totrin_oprettet", "Totrinsbekræftelse sat op"),
+    ("totrin_nulstillet", "Totrinsbekræftelse nulstillet"),
 ];
 
 /// The Danish name of a kind of event (the stored key if it is unknown).

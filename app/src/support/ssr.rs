@@ -37,7 +37,7 @@ pub fn generate_password() -> SecretString {
 /// choose a password).
 fn support_caller(auth: &CurrentAuth) -> Option<Principal> {
     match auth.0.as_ref() {
-        Some(auth) if !auth.pending_password && matches!(auth.principal, Principal::Support { .. }) => {
+        Some(auth) if auth.is_complete() && matches!(auth.principal, Principal::Support { .. }) => {
             Some(auth.principal.clone())
         }
         _ => None,
@@ -82,6 +82,7 @@ pub async fn account_rows(
     let rows = sqlx::query!(
         r#"SELECT a.id, a.email, a.navn, a.role, a.kommunekode, k.navn AS "kommune?", a.disabled,
                   a.must_change_password, a.password_hash IS NOT NULL AS "has_password!",
+                  a.totp_confirmed_at IS NOT NULL AS "has_second_factor!",
                   a.created_at, a.last_login_at, count(*) OVER () AS "matching!"
            FROM admin_accounts a LEFT JOIN kommuner k ON k.kode = a.kommunekode
            WHERE ($1 = '' OR strpos(a.email, lower($1)) > 0 OR strpos(lower(a.navn), lower($1)) > 0)
@@ -115,6 +116,7 @@ pub async fn account_rows(
             disabled: r.disabled,
             must_change_password: r.must_change_password,
             has_password: r.has_password,
+            has_second_factor: r.has_second_factor,
             created: when(r.created_at),
             last_login: r.last_login_at.map(when),
         })
@@ -309,6 +311,45 @@ pub async fn set_disabled(id: i64, disable: bool) -> Result<(), AppError> {
         Some(_) => Ok(()),
         None => Err(missed(&pool, id, None, conflict).await),
     }
+}
+
+/// Reset another administrator's second factor (lost phone and recovery
+/// codes): the secret and the recovery codes are deleted, every session of
+/// the account ends (its epoch moves on), and the next log-in sets up a new
+/// factor. Audited as `totrin_nulstillet`.
+pub async fn reset_second_factor(id: i64) -> Result<(), AppError> {
+    let (principal, pool) = caller()?;
+    let actor = Actor::from_principal(&principal);
+    if actor.id == Some(id) {
+        return Err(AppError::field(
+            FORM,
+            "Du kan ikke nulstille din egen totrinsbekræftelse. Bed en anden fra support om at gøre det.",
+        ));
+    }
+    let reset = sqlx::query_scalar!(
+        r#"WITH changed AS (
+             UPDATE admin_accounts
+             SET totp_secret = NULL, totp_confirmed_at = NULL, totp_last_step = NULL, epoch = epoch + 1
+             WHERE id = $1
+             RETURNING id, email, kommunekode
+           ), codes AS (
+             DELETE FROM admin_recovery_codes WHERE admin_id IN (SELECT id FROM changed)
+           ), audited AS (
+             INSERT INTO audit_log (actor_role, actor_id, actor_label, action, kommunekode, client_ip, details)
+             SELECT $2, $3, $4, 'totrin_nulstillet', kommunekode, $5::text::inet,
+                    jsonb_build_object('konto', id, 'email', email)
+             FROM changed
+           )
+           SELECT id FROM changed"#,
+        id,
+        actor.role,
+        actor.id,
+        actor.label,
+        crate::auth::ssr::client_ip().map(|ip| ip.to_string()),
+    )
+    .fetch_optional(&pool)
+    .await?;
+    reset.map(|_| ()).ok_or(AppError::NotFound)
 }
 
 /// POST /support/konti/{id}/adgangskode: a new single-use password for an
