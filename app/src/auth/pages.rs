@@ -184,15 +184,30 @@ pub fn ChoosePasswordPage() -> impl IntoView {
                 let user_name = viewer.ok().flatten().map(|v| v.user_name).unwrap_or_default();
                 let errors = FormErrors::new(flash.errors.clone());
                 follow_action(action, errors);
-                let new_password = RwSignal::new(String::new());
-                let new_check = Callback::new(move |value: String| {
-                    new_password.set(value.clone());
-                    check_new_password(&value, &user_name)
-                });
-                let repeat_check = Callback::new(move |value: String| check_repeat(&new_password.get_untracked(), &value));
                 view! {
                     <ErrorSummary errors fields=vec!["ny_adgangskode".into(), "gentag_adgangskode".into()] />
                     <ActionForm action=action attr:novalidate=true attr:class="form">
+                        <NewPasswordFields user_name=user_name.clone() errors />
+                        <button type="submit" class="button" disabled=move || action.pending().get()>"Gem adgangskode"</button>
+                    </ActionForm>
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The new password and its repeat, with the same rules checked in the
+/// browser as on the server (not the user name, not a common password).
+#[component]
+fn NewPasswordFields(user_name: String, errors: FormErrors) -> impl IntoView {
+    let new_password = RwSignal::new(String::new());
+    let new_check = Callback::new(move |value: String| {
+        new_password.set(value.clone());
+        check_new_password(&value, &user_name)
+    });
+    let repeat_check =
+        Callback::new(move |value: String| check_repeat(&new_password.get_untracked(), &value));
+    view! {
                         <TextField
                             name="ny_adgangskode"
                             label="Ny adgangskode"
@@ -212,11 +227,6 @@ pub fn ChoosePasswordPage() -> impl IntoView {
                             required=true
                             check=repeat_check
                         />
-                        <button type="submit" class="button" disabled=move || action.pending().get()>"Gem adgangskode"</button>
-                    </ActionForm>
-                }
-            })}
-        </Suspense>
     }
 }
 
@@ -263,12 +273,6 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 let user_name = viewer.user_name.clone();
                 let errors = FormErrors::new(flash.errors.clone());
                 follow_action(action, errors);
-                let new_password = RwSignal::new(String::new());
-                let new_check = Callback::new(move |value: String| {
-                    new_password.set(value.clone());
-                    check_new_password(&value, &user_name)
-                });
-                let repeat_check = Callback::new(move |value: String| check_repeat(&new_password.get_untracked(), &value));
                 view! {
                     <p class="prose">
                         "Skriv den adgangskode, du bruger nu, og vælg en ny. Når du gemmer, bliver kontoen logget ud "
@@ -288,25 +292,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                             errors
                             required=true
                         />
-                        <TextField
-                            name="ny_adgangskode"
-                            label="Ny adgangskode"
-                            hint="Mindst 12 tegn. Må ikke være institutionsnummeret, e-mailadressen eller en almindelig adgangskode."
-                            input_type="password"
-                            autocomplete="new-password"
-                            errors
-                            required=true
-                            check=new_check
-                        />
-                        <TextField
-                            name="gentag_adgangskode"
-                            label="Gentag ny adgangskode"
-                            input_type="password"
-                            autocomplete="new-password"
-                            errors
-                            required=true
-                            check=repeat_check
-                        />
+                        <NewPasswordFields user_name=user_name.clone() errors />
                         <button type="submit" class="button" disabled=move || action.pending().get()>"Skift adgangskode"</button>
                     </ActionForm>
                 }.into_any()

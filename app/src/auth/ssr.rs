@@ -664,20 +664,26 @@ pub async fn login_admin(email_input: &str, adgangskode: Secret, next: Option<&s
         }
     }
     let stamp = now.unix_timestamp();
+    let auth = SessionAuth {
+        principal,
+        epoch: account.epoch,
+        login_at: stamp,
+        last_seen: stamp,
+        pending_password: account.must_change_password,
+        // With a factor the code comes next; without, it is set up (after
+        // the new password, if one is due) before anything else opens.
+        second_factor: if account.has_factor {
+            SecondFactor::Code
+        } else {
+            SecondFactor::Setup
+        },
+    };
     if account.has_factor {
         // Not logged in yet: the code comes next. The log-in is audited and
         // the throttle forgets this account's count only after the code, so
         // that a known password does not reset the count of wrong codes; this
         // attempt is taken back, since the password was right.
         throttle::refund(&state.pool, &keys).await?;
-        let auth = SessionAuth {
-            principal,
-            epoch: account.epoch,
-            login_at: stamp,
-            last_seen: stamp,
-            pending_password: account.must_change_password,
-            second_factor: SecondFactor::Code,
-        };
         start_session(&session, &auth).await?;
         let target = match next.filter(|n| !n.is_empty()) {
             Some(next) => format!("/admin/totrin?naeste={}", urlencoding_path(next)),
@@ -696,7 +702,7 @@ pub async fn login_admin(email_input: &str, adgangskode: Secret, next: Option<&s
     .await?;
     audit::record(
         &mut *tx,
-        &Actor::from_principal(&principal),
+        &Actor::from_principal(&auth.principal),
         "log_ind",
         None,
         account.kommunekode,
@@ -710,16 +716,6 @@ pub async fn login_admin(email_input: &str, adgangskode: Secret, next: Option<&s
     tx.commit().await?;
     throttle::succeeded(&state.pool, &keys).await?;
 
-    // No second factor yet: it is set up (after the new password, if one is due)
-    // before anything else opens.
-    let auth = SessionAuth {
-        principal,
-        epoch: account.epoch,
-        login_at: stamp,
-        last_seen: stamp,
-        pending_password: account.must_change_password,
-        second_factor: SecondFactor::Setup,
-    };
     start_session(&session, &auth).await?;
     leptos_axum::redirect(auth.pending().map_or("/admin/totrin/opsaet", Pending::page));
     Ok(())
