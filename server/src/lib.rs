@@ -102,7 +102,7 @@ pub fn router(state: AppState) -> Router {
             axum::routing::get(app::kommune::ssr::letter_css),
         )
         .route(
-            "/admin/totrin/bekraeft",
+            app::auth::CONFIRM_PATH,
             axum::routing::post(app::auth::factor::confirm_setup),
         )
         .route("/kommune/breve", axum::routing::post(app::kommune::ssr::letters))

@@ -301,7 +301,7 @@ pub async fn confirm_setup(
         Ok(codes) => {
             auth.second_factor = SecondFactor::Done;
             if let Err(error) = start_session(&session, &auth).await {
-                return plain::failed_request("/admin/totrin/bekraeft", &error);
+                return plain::failed_request(super::CONFIRM_PATH, &error);
             }
             recovery_codes_page(&auth, &codes)
         }
@@ -312,7 +312,7 @@ pub async fn confirm_setup(
                 errors: errors_from(&error),
             };
             if let Err(error) = crate::ssr::flash::keep(&session, &flash).await {
-                return plain::failed_request("/admin/totrin/bekraeft", &error);
+                return plain::failed_request(super::CONFIRM_PATH, &error);
             }
             Redirect::to(Pending::Setup.page()).into_response()
         }

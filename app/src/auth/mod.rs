@@ -18,6 +18,10 @@ pub mod totp;
 use std::fmt;
 
 use leptos::prelude::*;
+
+/// Where the second factor's set-up form posts its first code: a plain
+/// handler (`factor::confirm_setup`) that answers with the recovery codes.
+pub const CONFIRM_PATH: &str = "/admin/totrin/bekraeft";
 use serde::{Deserialize, Serialize};
 
 use crate::components::form::FormFlash;

@@ -449,7 +449,7 @@ pub fn SecondFactorSetupPage() -> impl IntoView {
                         <li><p>"Skriv den kode på 6 cifre, som appen nu viser, og tryk Bekræft."</p></li>
                     </ol>
                     <ErrorSummary errors fields=vec!["kode".into()] />
-                    <form method="post" action="/admin/totrin/bekraeft" novalidate=true class="form">
+                    <form method="post" action=super::CONFIRM_PATH novalidate=true class="form">
                         <TextField
                             name="kode"
                             label="Kode fra godkendelsesappen"

@@ -92,18 +92,14 @@ impl Pending {
     /// What a caller in this step may reach: the step's page and server
     /// functions, log-out, and what every page needs.
     fn allows(self, path: &str) -> bool {
+        use super::{ChoosePassword, SecondFactorCode, SecondFactorRecovery, SecondFactorSetup};
+        use leptos::server_fn::ServerFn;
+        // The server functions by their own paths, so a renamed endpoint
+        // cannot fall out of the list.
         let own: &[&str] = match self {
-            Pending::Code => &[
-                "/admin/totrin",
-                "/api/fn/admin_totrin",
-                "/api/fn/admin_gendannelseskode",
-            ],
-            Pending::Password => &["/vaelg-adgangskode", "/api/fn/vaelg_adgangskode"],
-            Pending::Setup => &[
-                "/admin/totrin/opsaet",
-                "/api/fn/totrin_opsaetning",
-                "/admin/totrin/bekraeft",
-            ],
+            Pending::Code => &[self.page(), SecondFactorCode::PATH, SecondFactorRecovery::PATH],
+            Pending::Password => &[self.page(), ChoosePassword::PATH],
+            Pending::Setup => &[self.page(), SecondFactorSetup::PATH, super::CONFIRM_PATH],
         };
         own.contains(&path) || allowed_while_pending(path)
     }
@@ -1255,17 +1251,14 @@ fn area_of(path: &str) -> Option<Role> {
 
 /// What a caller with a step still to do may reach besides the step's own pages.
 fn allowed_while_pending(path: &str) -> bool {
-    matches!(
-        path,
-        "/api/fn/log_ud"
-            | "/api/fn/current_viewer"
-            | "/api/fn/take_form_flash"
-            | "/healthz"
-            | "/readyz"
-            | "/favicon.svg"
-            | "/tilgaengelighed"
-            | "/cookies"
-    ) || path.starts_with("/pkg/")
+    use super::{CurrentViewer, Logout, TakeFormFlash};
+    use leptos::server_fn::ServerFn;
+    [Logout::PATH, CurrentViewer::PATH, TakeFormFlash::PATH].contains(&path)
+        || matches!(
+            path,
+            "/healthz" | "/readyz" | "/favicon.svg" | "/tilgaengelighed" | "/cookies"
+        )
+        || path.starts_with("/pkg/")
 }
 
 fn client_address(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<IpAddr> {
