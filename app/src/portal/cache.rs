@@ -44,31 +44,68 @@ const MAX_PAGE_BYTES: usize = 1024 * 1024;
 /// Says whether a response came from here (for tests and benchmarks).
 pub const CACHE_HEADER: &str = "x-side-cache";
 
+/// A kept page: its headers, and its body cut where the render's script
+/// nonce stood, so that each answer joins the pieces with its own nonce
+/// without searching the page again (see [`crate::ssr::csp`]).
 #[derive(Clone)]
 struct Page {
     headers: HeaderMap,
-    body: Bytes,
-    /// The script nonce the page was rendered with; each later answer gets
-    /// its own in its place (see [`crate::ssr::csp`]).
+    pieces: Arc<[Bytes]>,
+    /// The nonce the pieces were cut at, for an answer without its own.
     nonce: Option<leptos::nonce::Nonce>,
+    /// The body's length as rendered.
+    len: usize,
 }
 
 impl Page {
-    /// The page for a request whose policy names `nonce`.
-    fn with_nonce(self, nonce: Option<leptos::nonce::Nonce>) -> Page {
-        let (Some(old), Some(new)) = (&self.nonce, &nonce) else {
-            return self;
+    fn new(headers: HeaderMap, body: Bytes, nonce: Option<leptos::nonce::Nonce>) -> Page {
+        let len = body.len();
+        let pieces = match &nonce {
+            // The nonce is 22 random URL-safe characters: it occurs nowhere
+            // but in the attributes that carry it.
+            Some(nonce) if !nonce.is_empty() => {
+                let needle = nonce.as_bytes();
+                let mut pieces = Vec::new();
+                let mut start = 0;
+                let mut at = 0;
+                while at + needle.len() <= body.len() {
+                    if &body[at..at + needle.len()] == needle {
+                        pieces.push(body.slice(start..at));
+                        at += needle.len();
+                        start = at;
+                    } else {
+                        at += 1;
+                    }
+                }
+                pieces.push(body.slice(start..));
+                pieces
+            }
+            _ => vec![body],
         };
-        // The nonce is 22 random URL-safe characters: it occurs nowhere but
-        // in the attributes that carry it.
-        match std::str::from_utf8(&self.body) {
-            Ok(text) => Page {
-                body: Bytes::from(text.replace(&**old, new)),
-                headers: self.headers,
-                nonce,
-            },
-            Err(_) => self,
+        Page {
+            headers,
+            pieces: pieces.into(),
+            nonce,
+            len,
         }
+    }
+
+    /// The body for an answer whose policy names `nonce`: the pieces joined
+    /// with it into one buffer (a page is a few kilobytes; one buffer goes
+    /// out in one write, where separate pieces cost a write each).
+    fn body(&self, nonce: Option<&leptos::nonce::Nonce>) -> Body {
+        if let [whole] = &*self.pieces {
+            return Body::from(whole.clone());
+        }
+        let nonce = nonce.or(self.nonce.as_ref()).map_or(&[][..], |n| n.as_bytes());
+        let mut body = Vec::with_capacity(self.len + nonce.len() * self.pieces.len());
+        for (n, piece) in self.pieces.iter().enumerate() {
+            if n > 0 {
+                body.extend_from_slice(nonce);
+            }
+            body.extend_from_slice(piece);
+        }
+        Body::from(body)
     }
 }
 
@@ -116,9 +153,7 @@ impl Default for PageCache {
         PageCache {
             pages: moka::sync::Cache::builder()
                 .max_capacity(CAPACITY_BYTES)
-                .weigher(|key: &String, page: &Page| {
-                    u32::try_from(key.len() + page.body.len()).unwrap_or(u32::MAX)
-                })
+                .weigher(|key: &String, page: &Page| u32::try_from(key.len() + page.len).unwrap_or(u32::MAX))
                 .time_to_live(TIME_TO_LIVE)
                 .build(),
             generation: AtomicU64::new(0),
@@ -263,8 +298,8 @@ fn cacheable(request: &Request) -> Option<String> {
     canonical.then(|| nummer.to_owned())
 }
 
-fn respond(page: Page, state: &'static str) -> Response {
-    let mut response = Response::new(Body::from(page.body));
+fn respond(page: Page, nonce: Option<&leptos::nonce::Nonce>, state: &'static str) -> Response {
+    let mut response = Response::new(page.body(nonce));
     *response.headers_mut() = page.headers;
     response
         .headers_mut()
@@ -279,7 +314,7 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
     };
     let nonce = crate::ssr::csp::request_nonce(&request);
     if let Some(page) = cache.get(&nummer) {
-        return respond(page.with_nonce(nonce), "hit");
+        return respond(page, nonce.as_ref(), "hit");
     }
     let generation = cache.generation.load(Ordering::Acquire);
     let response = next.run(request).await;
@@ -296,13 +331,9 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
     let (parts, body) = response.into_parts();
     match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
         Ok(body) => {
-            let page = Page {
-                headers: parts.headers,
-                body,
-                nonce,
-            };
+            let page = Page::new(parts.headers, body, nonce.clone());
             cache.insert_if_unchanged(generation, nummer, page.clone());
-            respond(page, "miss")
+            respond(page, nonce.as_ref(), "miss")
         }
         Err(error) => {
             // The body was too big or broke off while rendering; the client
@@ -375,29 +406,35 @@ mod tests {
     use super::*;
 
     fn page(text: &'static str) -> Page {
-        Page {
-            headers: HeaderMap::new(),
-            body: Bytes::from_static(text.as_bytes()),
-            nonce: None,
-        }
+        Page::new(HeaderMap::new(), Bytes::from_static(text.as_bytes()), None)
     }
 
-    #[test]
-    fn a_kept_page_carries_the_nonce_of_the_request_it_answers() {
+    async fn text(body: Body) -> String {
+        String::from_utf8(axum::body::to_bytes(body, usize::MAX).await.unwrap().to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_kept_page_carries_the_nonce_of_the_request_it_answers() {
         let old = leptos::nonce::Nonce::from_value("OldNonce0123456789abcd");
         let new = leptos::nonce::Nonce::from_value("NewNonce0123456789abcd");
-        let kept = Page {
-            nonce: Some(old),
-            ..page(
-                r#"<script type="module" nonce="OldNonce0123456789abcd">x</script><script nonce="OldNonce0123456789abcd">y</script>"#,
-            )
-        };
-        let answer = kept.with_nonce(Some(new.clone()));
+        let kept = Page::new(
+            HeaderMap::new(),
+            Bytes::from_static(
+                br#"<script type="module" nonce="OldNonce0123456789abcd">x</script><script nonce="OldNonce0123456789abcd">y</script>"#,
+            ),
+            Some(old.clone()),
+        );
+        assert_eq!(kept.pieces.len(), 3, "cut at both places");
+        let answer = kept.body(Some(&new));
         assert_eq!(
-            answer.body,
+            text(answer).await,
             r#"<script type="module" nonce="NewNonce0123456789abcd">x</script><script nonce="NewNonce0123456789abcd">y</script>"#
         );
-        assert_eq!(answer.nonce, Some(new));
+        assert!(text(kept.body(None)).await.contains("OldNonce0123456789abcd"));
+        assert_eq!(
+            text(page("no nonce here").body(Some(&new))).await,
+            "no nonce here"
+        );
     }
 
     #[test]
@@ -433,7 +470,10 @@ mod tests {
 
         let now = cache.generation.load(Ordering::Acquire);
         cache.insert_if_unchanged(now, "G10234".into(), page("new"));
-        assert_eq!(cache.get("G10234").unwrap().body, "new");
+        assert_eq!(
+            &*cache.get("G10234").unwrap().pieces,
+            [Bytes::from_static(b"new")]
+        );
         cache.invalidate("g10234");
         assert!(cache.get("G10234").is_none());
     }
