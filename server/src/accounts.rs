@@ -50,7 +50,7 @@ pub async fn create_support_user(
         email.as_str(),
         navn,
         hash,
-        app::auth::ssr::ONE_TIME_PASSWORD_HOURS as i32,
+        app::auth::login::ONE_TIME_PASSWORD_HOURS as i32,
     )
     .fetch_optional(pool)
     .await?;

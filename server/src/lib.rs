@@ -70,7 +70,7 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(
             time::Duration::try_from(settings.idle_timeout).unwrap_or(time::Duration::minutes(30)),
         ));
-    let guard = axum::middleware::from_fn_with_state(state.clone(), app::auth::ssr::guard);
+    let guard = axum::middleware::from_fn_with_state(state.clone(), app::auth::guard::guard);
 
     Router::new()
         .merge(health::routes())

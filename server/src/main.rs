@@ -127,11 +127,11 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
                 .await?
                 .ok_or_else(|| format!("no institution with number {nummer}"))?;
             let actor = app::audit::Actor::system("kommandolinje");
-            let code = app::auth::ssr::issue_institution_code(&pool, id, &actor, None)
+            let code = app::auth::codes::issue_institution_code(&pool, id, &actor, None)
                 .await
                 .map_err(|e| format!("issuing the code failed: {e}"))?;
             // The one place a code is shown: the operator's terminal.
-            println!("{}", app::auth::ssr::format_code(&code));
+            println!("{}", app::auth::codes::format_code(&code));
             Ok(())
         }
         Command::Serve => {

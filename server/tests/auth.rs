@@ -106,7 +106,7 @@ async fn a_letter_code_works_once_and_forces_a_new_password(pool: PgPool) {
     assert_eq!(app.login_institution("T10002", PASSWORD).await.status(), 422);
 
     // Typed in lowercase with dashes, the way people copy from paper.
-    let printed = app::auth::ssr::format_code(&code).to_lowercase();
+    let printed = app::auth::codes::format_code(&code).to_lowercase();
     let response = app.login_institution("T10002", &printed).await;
     assert_eq!(response.status(), 200);
     assert_eq!(location(&response).await, "/vaelg-adgangskode");

@@ -84,7 +84,7 @@ async fn two_servers_share_sessions_saves_and_resets(pool: PgPool) {
 
     // A reset (as a kommune or support does it) ends the session on both at once.
     let actor = app::audit::Actor::system("test");
-    app::auth::ssr::issue_institution_code(&b.pool, id, &actor, None)
+    app::auth::codes::issue_institution_code(&b.pool, id, &actor, None)
         .await
         .unwrap();
     assert_eq!(on_a.call("afsnit_status", &[]).await.status(), 401);

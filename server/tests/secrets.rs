@@ -191,7 +191,7 @@ async fn a_letter_code_expires_and_never_becomes_the_password(pool: PgPool) {
     let app = spawn_app(pool).await;
     let id = institution_with_password(&app.pool, "U10005", SKANDERBORG, PASSWORD).await;
     let code = issue_code(&app.pool, id).await;
-    let printed = app::auth::ssr::format_code(&code);
+    let printed = app::auth::codes::format_code(&code);
     assert_eq!(app.login_institution("U10005", &printed).await.status(), 200);
     let same = app
         .call(

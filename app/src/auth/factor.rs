@@ -16,11 +16,14 @@ use leptos::prelude::*;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::ssr::{
-    count_attempt, record_failed_login, require_session, safe_next, session, session_store_error,
-    start_session, throttle_keys, ClientIp, CurrentAuth, Pending, SecondFactor, SessionAuth,
-};
 use super::totp::{self, TotpSecret};
+use super::{
+    context::{require_session, session},
+    login::{count_attempt, record_failed_login, safe_next, throttle_keys},
+    session::{
+        session_store_error, start_session, ClientIp, CurrentAuth, Pending, SecondFactor, SessionAuth,
+    },
+};
 use super::{throttle, Principal};
 use crate::audit::{self, Actor};
 use crate::components::form::{errors_from, FormFlash, FORM};
@@ -106,7 +109,7 @@ pub fn code_format_error(kind: CodeKind, input: &str) -> Option<String> {
 pub async fn enter_code(kind: CodeKind, input: &str, next: Option<&str>) -> Result<(), AppError> {
     let state = state()?;
     let session = session()?;
-    let ip = super::ssr::client_ip();
+    let ip = super::context::client_ip();
     let now = state.now();
     let mut auth = require_session()?;
     if auth.second_factor != SecondFactor::Code {

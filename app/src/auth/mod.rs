@@ -1,15 +1,27 @@
 //! Log-in, log-out, the forced password choice, and who is calling.
 //!
 //! The session holds a typed [`Principal`]. Every server function asks for it
-//! on its first lines (`ssr::require_*`); a middleware guards the protected page
+//! on its first lines (`context::require_*`); a middleware guards the protected page
 //! areas, rejects cross-site posts and ends sessions that timed out or whose
 //! account was reset.
 
 #[cfg(feature = "ssr")]
+pub mod codes;
+#[cfg(feature = "ssr")]
+pub mod context;
+#[cfg(feature = "ssr")]
 pub mod factor;
+#[cfg(feature = "ssr")]
+pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod known_logins;
+#[cfg(feature = "ssr")]
+pub mod login;
 mod pages;
 #[cfg(feature = "ssr")]
-pub mod ssr;
+pub mod passwords;
+#[cfg(feature = "ssr")]
+pub mod session;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 #[cfg(feature = "ssr")]
@@ -170,10 +182,10 @@ pub struct Viewer {
 /// Who is logged in, for the header. Public: answers `None` for anonymous callers.
 #[server(prefix = "/api/fn", endpoint = "current_viewer")]
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
-    let Some(auth) = ssr::current() else {
+    let Some(auth) = context::current() else {
         return Ok(None);
     };
-    let display_name = ssr::display_name(&auth.principal).await?;
+    let display_name = context::display_name(&auth.principal).await?;
     Ok(Some(Viewer {
         role: auth.principal.role(),
         user_name: auth.principal.user_name().to_string(),
@@ -197,7 +209,7 @@ pub async fn login_institution(
 ) -> Result<(), AppError> {
     // Anonymous by design; throttled and audited inside.
     let values = vec![("institutionsnummer".to_string(), institutionsnummer.clone())];
-    let result = ssr::login_institution(&institutionsnummer, kodeord, naeste.as_deref()).await;
+    let result = login::login_institution(&institutionsnummer, kodeord, naeste.as_deref()).await;
     crate::ssr::flash::finish("log-ind", "/log-ind", values, None, result).await
 }
 
@@ -206,7 +218,7 @@ pub async fn login_institution(
 pub async fn login_admin(email: String, adgangskode: Secret, naeste: Option<String>) -> Result<(), AppError> {
     // Anonymous by design; throttled and audited inside.
     let values = vec![("email".to_string(), email.clone())];
-    let result = ssr::login_admin(&email, adgangskode, naeste.as_deref()).await;
+    let result = login::login_admin(&email, adgangskode, naeste.as_deref()).await;
     crate::ssr::flash::finish("admin-log-ind", "/admin/log-ind", values, None, result).await
 }
 
@@ -214,8 +226,8 @@ pub async fn login_admin(email: String, adgangskode: Secret, naeste: Option<Stri
 /// one-time secret (a letter code, or a password support generated).
 #[server(prefix = "/api/fn", endpoint = "vaelg_adgangskode")]
 pub async fn choose_password(ny_adgangskode: Secret, gentag_adgangskode: Secret) -> Result<(), AppError> {
-    let auth = ssr::require_session()?;
-    let result = ssr::choose_password(auth, ny_adgangskode, gentag_adgangskode).await;
+    let auth = context::require_session()?;
+    let result = passwords::choose_password(auth, ny_adgangskode, gentag_adgangskode).await;
     crate::ssr::flash::finish(
         "vaelg-adgangskode",
         "/vaelg-adgangskode",
@@ -234,8 +246,9 @@ pub async fn change_password(
     ny_adgangskode: Secret,
     gentag_adgangskode: Secret,
 ) -> Result<(), AppError> {
-    let auth = ssr::require_session()?;
-    let result = ssr::change_password(auth, nuvaerende_adgangskode, ny_adgangskode, gentag_adgangskode).await;
+    let auth = context::require_session()?;
+    let result =
+        passwords::change_password(auth, nuvaerende_adgangskode, ny_adgangskode, gentag_adgangskode).await;
     crate::ssr::flash::finish(
         "skift-adgangskode",
         "/skift-adgangskode",
@@ -298,5 +311,5 @@ pub async fn second_factor_setup() -> Result<SetupDetails, AppError> {
 #[server(prefix = "/api/fn", endpoint = "log_ud")]
 pub async fn logout() -> Result<(), AppError> {
     // Anyone may end their own session; an anonymous call just lands on the front page.
-    ssr::logout().await
+    login::logout().await
 }

@@ -12,7 +12,7 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, TOTP};
 
-use super::ssr::{format_code, normalize_code};
+use super::codes::{format_code, normalize_code};
 
 /// The issuer shown in authenticator apps.
 pub const ISSUER: &str = "Dagtilbudsportalen";

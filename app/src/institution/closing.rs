@@ -33,7 +33,7 @@ pub struct ClosingData {
 
 #[server(prefix = "/api/fn", endpoint = "lukkedage_hent")]
 pub async fn load_lukkedage(nummer: Option<String>) -> Result<ClosingData, AppError> {
-    let principal = crate::auth::ssr::require_principal()?;
+    let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
     let target = super::ssr::target(&pool, principal, nummer.as_deref()).await?;
     let loaded = super::ssr::load::<Lukkedage>(&pool, target.institution_id).await?;
@@ -53,7 +53,7 @@ enum Change {
 
 #[cfg(feature = "ssr")]
 async fn change(nummer: Option<String>, version: i32, change: Change) -> Result<SectionMeta, AppError> {
-    let principal = crate::auth::ssr::require_principal()?;
+    let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
     let target = super::ssr::target(&pool, principal, nummer.as_deref()).await?;
     let today = super::forms::today()?;
@@ -77,13 +77,13 @@ async fn change(nummer: Option<String>, version: i32, change: Change) -> Result<
             })?;
         }
     }
-    super::ssr::save(&pool, &target, version, &list, crate::auth::ssr::client_ip()).await
+    super::ssr::save(&pool, &target, version, &list, crate::auth::context::client_ip()).await
 }
 
 /// The lukkedage page of the caller's institution, or of `nummer` for an administrator.
 #[cfg(feature = "ssr")]
 fn page_for(nummer: Option<&str>) -> Result<String, AppError> {
-    let principal = crate::auth::ssr::require_principal()?;
+    let principal = crate::auth::context::require_principal()?;
     Ok(super::workspace::section_page(
         principal.role(),
         nummer,

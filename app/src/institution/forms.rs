@@ -46,7 +46,7 @@ macro_rules! one_form_section {
         /// Load the section for its form. `nummer` is only used by kommune and support.
         #[server(prefix = "/api/fn", endpoint = $load_ep)]
         pub async fn $load(nummer: Option<String>) -> Result<Loaded<$value>, AppError> {
-            let principal = crate::auth::ssr::require_principal()?;
+            let principal = crate::auth::context::require_principal()?;
             let pool = crate::ssr::pool()?;
             let target = super::ssr::target(&pool, principal, nummer.as_deref()).await?;
             super::ssr::load::<$value>(&pool, target.institution_id).await
@@ -59,7 +59,7 @@ macro_rules! one_form_section {
             version: i32,
             #[server(flatten)] form: $form,
         ) -> Result<SectionMeta, AppError> {
-            let principal = crate::auth::ssr::require_principal()?;
+            let principal = crate::auth::context::require_principal()?;
             let page = super::workspace::section_page(principal.role(), nummer.as_deref(), $kind);
             let values = crate::ssr::flash::form_values(&form);
             let result = async {
@@ -71,7 +71,7 @@ macro_rules! one_form_section {
                     &target,
                     version,
                     &value,
-                    crate::auth::ssr::client_ip(),
+                    crate::auth::context::client_ip(),
                 )
                 .await
             }

@@ -43,7 +43,7 @@ impl MasterData {
 /// The calling institution's own master data.
 #[server(prefix = "/api/fn", endpoint = "institution_stamdata")]
 pub async fn own_master_data() -> Result<MasterData, AppError> {
-    let (institution_id, _) = crate::auth::ssr::require_institution()?;
+    let (institution_id, _) = crate::auth::context::require_institution()?;
     let pool = crate::ssr::pool()?;
     master_data(&pool, institution_id).await
 }
@@ -54,7 +54,7 @@ pub async fn own_master_data() -> Result<MasterData, AppError> {
 pub async fn preview(
     nummer: Option<String>,
 ) -> Result<crate::portal::institution_view::PublicInstitution, AppError> {
-    let principal = crate::auth::ssr::require_principal()?;
+    let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
     // Reading only: the kommune may preview a private institution it cannot edit.
     let target = ssr::readable_target(&pool, principal, nummer.as_deref()).await?;

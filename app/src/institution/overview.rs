@@ -28,7 +28,7 @@ pub struct HistoryEntry {
 /// of `nummer`) with their status.
 #[server(prefix = "/api/fn", endpoint = "afsnit_status")]
 pub async fn section_statuses(nummer: Option<String>) -> Result<Vec<SectionStatus>, AppError> {
-    let principal = crate::auth::ssr::require_principal()?;
+    let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
     let institution_id = super::ssr::readable_target(&pool, principal, nummer.as_deref())
         .await?
@@ -66,7 +66,7 @@ pub fn role_label(role: &str) -> &'static str {
 /// administrator, to `nummer`'s), newest first.
 #[server(prefix = "/api/fn", endpoint = "historik")]
 pub async fn history(nummer: Option<String>) -> Result<Vec<HistoryEntry>, AppError> {
-    let principal = crate::auth::ssr::require_principal()?;
+    let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
     let institution_id = super::ssr::readable_target(&pool, principal, nummer.as_deref())
         .await?

@@ -79,7 +79,7 @@ async fn resolve(
         crate::audit::refused(
             pool,
             Some(&principal),
-            crate::auth::ssr::client_ip(),
+            crate::auth::context::client_ip(),
             "et dagtilbud uden for kontoens område",
             serde_json::json!({ "dagtilbud": nummer }),
         )
@@ -93,7 +93,7 @@ async fn resolve(
         crate::audit::refused(
             pool,
             Some(&principal),
-            crate::auth::ssr::client_ip(),
+            crate::auth::context::client_ip(),
             "et privat dagtilbuds afsnit",
             serde_json::json!({ "dagtilbud": nummer }),
         )

@@ -20,7 +20,7 @@ use utoipa::ToSchema;
 
 use super::institutions::KOMMUNE_EJERFORMER;
 use crate::audit::Actor;
-use crate::auth::ssr::{generate_code, ClientIp};
+use crate::auth::{codes::generate_code, session::ClientIp};
 use crate::domain::register::{CloseForm, NewInstitutionForm};
 use crate::domain::Ejerform;
 use crate::error::{AppError, FieldErrors};

@@ -67,7 +67,7 @@ pub struct InstitutionFacts {
 /// any institution for support.
 #[server(prefix = "/api/fn", endpoint = "kommune_dagtilbud")]
 pub async fn institution_detail(nummer: String) -> Result<InstitutionFacts, AppError> {
-    let (principal, scope) = crate::auth::ssr::require_admin()?;
+    let (principal, scope) = crate::auth::context::require_admin()?;
     let pool = crate::ssr::pool()?;
     let row = sqlx::query!(
         r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, i.status = 'aktiv' AS "active!",
@@ -129,7 +129,7 @@ pub async fn create_institution(
     #[server(default)] kommunekode: String,
     #[server(flatten)] form: NewInstitutionForm,
 ) -> Result<String, AppError> {
-    let (principal, scope) = crate::auth::ssr::require_admin()?;
+    let (principal, scope) = crate::auth::context::require_admin()?;
     let home = principal.role().start_page();
     let mut values = crate::ssr::flash::form_values(&form);
     values.push(("kommunekode".into(), kommunekode.clone()));
@@ -152,7 +152,14 @@ pub async fn create_institution(
             }
         };
         let actor = crate::audit::Actor::from_principal(&principal);
-        super::ssr::create_institution(&pool, kommunekode, &new, &actor, crate::auth::ssr::client_ip()).await
+        super::ssr::create_institution(
+            &pool,
+            kommunekode,
+            &new,
+            &actor,
+            crate::auth::context::client_ip(),
+        )
+        .await
     }
     .await;
     if let Ok(nummer) = &result {
@@ -176,7 +183,7 @@ pub async fn update_institution(
     version: i32,
     #[server(flatten)] form: NewInstitutionForm,
 ) -> Result<(), AppError> {
-    let (principal, scope) = crate::auth::ssr::require_admin()?;
+    let (principal, scope) = crate::auth::context::require_admin()?;
     let nummer = nummer.trim().to_uppercase();
     let page = Workspace::for_admin(principal.role(), &nummer).base();
     let values = crate::ssr::flash::form_values(&form);
@@ -193,7 +200,7 @@ pub async fn update_institution(
             version,
             &new,
             &actor,
-            crate::auth::ssr::client_ip(),
+            crate::auth::context::client_ip(),
         )
         .await
         .map(|_| ())
@@ -213,7 +220,7 @@ pub async fn close_institution(
     version: i32,
     #[server(flatten)] form: CloseForm,
 ) -> Result<(), AppError> {
-    let (principal, scope) = crate::auth::ssr::require_admin()?;
+    let (principal, scope) = crate::auth::context::require_admin()?;
     let nummer = nummer.trim().to_uppercase();
     let page = Workspace::for_admin(principal.role(), &nummer).base();
     let values = crate::ssr::flash::form_values(&form);
@@ -228,7 +235,7 @@ pub async fn close_institution(
             version,
             |created| form.parse(today, created),
             &actor,
-            crate::auth::ssr::client_ip(),
+            crate::auth::context::client_ip(),
         )
         .await
     }

@@ -22,7 +22,7 @@ use overview::{OverviewFilter, OverviewPage, OverviewSummary};
 /// One page of the administrator's own kommune's institutions.
 #[server(prefix = "/api/fn", endpoint = "kommune_oversigt")]
 pub async fn kommune_overview(#[server(default)] filter: OverviewFilter) -> Result<OverviewPage, AppError> {
-    let (_, kommunekode) = crate::auth::ssr::require_kommune()?;
+    let (_, kommunekode) = crate::auth::context::require_kommune()?;
     let pool = crate::ssr::pool()?;
     let (kommune, rows) = ssr::overview_rows(&pool, kommunekode).await?;
     Ok(overview::build_page(kommune, rows, &filter))

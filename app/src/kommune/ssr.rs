@@ -17,8 +17,11 @@ use sqlx::PgPool;
 use super::jobs::{JobState, KEEP_FOR};
 use super::overview::OverviewRow;
 use crate::audit::Actor;
-use crate::auth::ssr::{format_code, generate_code, ClientIp, CurrentAuth};
 use crate::auth::Principal;
+use crate::auth::{
+    codes::{format_code, generate_code},
+    session::{ClientIp, CurrentAuth},
+};
 use crate::domain::{Ejerform, InstitutionType};
 use crate::error::AppError;
 use crate::institution::sections::{format_timestamp, SectionKind};
@@ -193,7 +196,7 @@ pub async fn letters(
     };
     let actor = Actor::from_principal(&principal);
     let pool = state.pool.clone();
-    let valid_until = crate::auth::ssr::code_valid_until(&state);
+    let valid_until = crate::auth::codes::code_valid_until(&state);
     let id = state.letter_jobs.start(
         *admin_id,
         kommunekode,
@@ -663,7 +666,7 @@ pub async fn issue_codes(
     )
     .await?;
     let ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
-    crate::auth::ssr::store_codes(
+    crate::auth::codes::store_codes(
         pool,
         &ids,
         &hashes,

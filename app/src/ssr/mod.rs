@@ -107,9 +107,9 @@ pub struct Shared {
     /// The costly public requests' budget per address (see [`budget`]).
     pub address_limiter: Arc<budget::AddressLimiter>,
     /// Log-ins this process has checked (see `auth::ssr`).
-    pub known_logins: crate::auth::ssr::KnownLogins,
+    pub known_logins: crate::auth::known_logins::KnownLogins,
     /// Confirmations of remembered log-ins, batched (see `auth::ssr`).
-    pub login_checks: batch::Batcher<crate::auth::ssr::LoginChecks>,
+    pub login_checks: batch::Batcher<crate::auth::known_logins::LoginChecks>,
     /// Section saves, batched (see `institution::ssr`).
     pub section_writes: Arc<batch::Batcher<crate::institution::ssr::SectionWrites>>,
 }
@@ -123,7 +123,7 @@ impl AppState {
             leptos_options,
             api_limiter: Arc::new(crate::kommune::api::limiter(settings.api_requests_per_minute)),
             address_limiter: Arc::new(budget::limiter(settings.anonymous_requests_per_minute)),
-            known_logins: crate::auth::ssr::KnownLogins::new(settings.idle_timeout),
+            known_logins: crate::auth::known_logins::KnownLogins::new(settings.idle_timeout),
             settings: Arc::new(settings),
             clock: Clock::default(),
             letter_jobs: Arc::default(),

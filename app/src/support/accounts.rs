@@ -94,7 +94,7 @@ pub struct AccountList {
 /// Every administrator account matching the filter (support only).
 #[server(prefix = "/api/fn", endpoint = "support_konti")]
 pub async fn accounts(#[server(default)] filter: AccountFilter) -> Result<AccountList, AppError> {
-    let own_id = crate::auth::ssr::require_support()?;
+    let own_id = crate::auth::context::require_support()?;
     let mut errors = crate::error::FieldErrors::new();
     let kommune = match filter.kommune.trim() {
         "" => None,
@@ -137,7 +137,7 @@ pub async fn accounts(#[server(default)] filter: AccountFilter) -> Result<Accoun
 /// One administrator account (support only).
 #[server(prefix = "/api/fn", endpoint = "support_konto")]
 pub async fn account(id: i64) -> Result<AccountFacts, AppError> {
-    let own_id = crate::auth::ssr::require_support()?;
+    let own_id = crate::auth::context::require_support()?;
     let pool = crate::ssr::pool()?;
     let query = super::ssr::AccountQuery {
         id: Some(id),
@@ -168,7 +168,7 @@ impl NewAccountForm {
 /// single-use first password on the account's page.
 #[server(prefix = "/api/fn", endpoint = "support_opret_konto")]
 pub async fn create_account(#[server(flatten)] form: NewAccountForm) -> Result<i64, AppError> {
-    crate::auth::ssr::require_support()?;
+    crate::auth::context::require_support()?;
     let values = crate::ssr::flash::form_values(&form);
     let result = super::ssr::create_account(&form).await;
     if let Ok(id) = &result {
@@ -181,7 +181,7 @@ pub async fn create_account(#[server(flatten)] form: NewAccountForm) -> Result<i
 /// page showed; if the account has moved since, nothing changes (conflict).
 #[server(prefix = "/api/fn", endpoint = "support_flyt_konto")]
 pub async fn move_account(id: i64, fra: i16, kommunekode: String) -> Result<(), AppError> {
-    crate::auth::ssr::require_support()?;
+    crate::auth::context::require_support()?;
     let page = format!("/support/konti/{id}");
     let values = vec![("kommunekode".to_string(), kommunekode.clone())];
     let result = super::ssr::move_account(id, fra, &kommunekode).await;
@@ -195,7 +195,7 @@ pub async fn move_account(id: i64, fra: i16, kommunekode: String) -> Result<(), 
 /// ends its sessions at once; support cannot disable its own account.
 #[server(prefix = "/api/fn", endpoint = "support_spaer_konto")]
 pub async fn set_disabled(id: i64, spaer: String) -> Result<(), AppError> {
-    crate::auth::ssr::require_support()?;
+    crate::auth::context::require_support()?;
     let page = format!("/support/konti/{id}");
     let result = super::ssr::set_disabled(id, spaer == "1").await;
     if result.is_ok() {
@@ -209,7 +209,7 @@ pub async fn set_disabled(id: i64, spaer: String) -> Result<(), AppError> {
 /// next log-in sets up a new one. Support cannot reset its own.
 #[server(prefix = "/api/fn", endpoint = "support_nulstil_totrin")]
 pub async fn reset_second_factor(id: i64) -> Result<(), AppError> {
-    crate::auth::ssr::require_support()?;
+    crate::auth::context::require_support()?;
     let page = format!("/support/konti/{id}");
     let result = super::ssr::reset_second_factor(id).await;
     if result.is_ok() {

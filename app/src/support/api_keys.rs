@@ -26,7 +26,7 @@ pub struct ApiKeyFacts {
 /// Every API key, newest first (support only).
 #[server(prefix = "/api/fn", endpoint = "support_api_noegler")]
 pub async fn api_keys() -> Result<Vec<ApiKeyFacts>, AppError> {
-    crate::auth::ssr::require_support()?;
+    crate::auth::context::require_support()?;
     let pool = crate::ssr::pool()?;
     let rows = sqlx::query!(
         r#"SELECT a.id, k.navn AS kommune, a.label, a.prefix, a.created_at, a.last_used_at, a.revoked_at
@@ -53,8 +53,8 @@ pub async fn api_keys() -> Result<Vec<ApiKeyFacts>, AppError> {
 /// Revoke a key: the next request with it is refused.
 #[server(prefix = "/api/fn", endpoint = "support_spaer_api_noegle")]
 pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
-    let admin_id = crate::auth::ssr::require_support()?;
-    let principal = crate::auth::ssr::require_principal()?;
+    let admin_id = crate::auth::context::require_support()?;
+    let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
     let actor = crate::audit::Actor::from_principal(&principal);
     debug_assert_eq!(actor.id, Some(admin_id));
@@ -73,7 +73,7 @@ pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
         actor.role,
         actor.id,
         actor.label,
-        crate::auth::ssr::client_ip().map(|ip| ip.to_string()),
+        crate::auth::context::client_ip().map(|ip| ip.to_string()),
     )
     .fetch_optional(&pool)
     .await?;

@@ -197,7 +197,7 @@ pub struct AuditPage {
 /// One page of the audit log, newest first (support only).
 #[server(prefix = "/api/fn", endpoint = "support_log")]
 pub async fn audit_entries_page(#[server(default)] filter: AuditFilter) -> Result<AuditPage, AppError> {
-    crate::auth::ssr::require_support()?;
+    crate::auth::context::require_support()?;
     let checked = filter.check().map_err(AppError::Validation)?;
     let pool = crate::ssr::pool()?;
     // The log's rows are short: twice the other lists' page.

@@ -68,7 +68,7 @@ pub fn kommune_options(kommuner: &[KommuneChoice]) -> Vec<(String, String)> {
 /// National figures for support.
 #[server(prefix = "/api/fn", endpoint = "support_oversigt")]
 pub async fn national_summary() -> Result<NationalFigures, AppError> {
-    crate::auth::ssr::require_support()?;
+    crate::auth::context::require_support()?;
     let pool = crate::ssr::pool()?;
     let row = sqlx::query!(
         r#"SELECT (SELECT COUNT(*) FROM institutions WHERE status = 'aktiv') AS "institutions!",
@@ -87,7 +87,7 @@ pub async fn national_summary() -> Result<NationalFigures, AppError> {
 /// The 98 kommuner, by name (for support's forms).
 #[server(prefix = "/api/fn", endpoint = "support_kommuner")]
 pub async fn kommune_choices() -> Result<Vec<KommuneChoice>, AppError> {
-    crate::auth::ssr::require_support()?;
+    crate::auth::context::require_support()?;
     let pool = crate::ssr::pool()?;
     Ok(
         sqlx::query_as!(KommuneChoice, "SELECT kode, navn FROM kommuner ORDER BY navn")
@@ -226,7 +226,7 @@ pub struct SupportSearchPage {
 /// Search every institution in every kommune (support only).
 #[server(prefix = "/api/fn", endpoint = "support_soeg")]
 pub async fn search(#[server(default)] filter: SupportFilter) -> Result<SupportSearchPage, AppError> {
-    crate::auth::ssr::require_support()?;
+    crate::auth::context::require_support()?;
     let checked = filter.check().map_err(AppError::Validation)?;
     let pool = crate::ssr::pool()?;
     let rows = sqlx::query!(

@@ -15,8 +15,11 @@ use sqlx::PgPool;
 use super::accounts::NewAccountForm;
 use super::audit_log::{action_label, AuditEntry, AuditFilter, CheckedAuditFilter};
 use crate::audit::Actor;
-use crate::auth::ssr::{format_code, generate_code, ClientIp, CurrentAuth};
 use crate::auth::Principal;
+use crate::auth::{
+    codes::{format_code, generate_code},
+    session::{ClientIp, CurrentAuth},
+};
 use crate::components::form::FORM;
 use crate::error::{AppError, FieldErrors};
 use crate::kommune::ssr::{danish_csv, existing_kommune, letters_html, no_store_document, Letter};
@@ -53,8 +56,8 @@ fn forbidden() -> Response {
 }
 
 fn caller() -> Result<(Principal, PgPool), AppError> {
-    crate::auth::ssr::require_support()?;
-    Ok((crate::auth::ssr::require_principal()?, crate::ssr::pool()?))
+    crate::auth::context::require_support()?;
+    Ok((crate::auth::context::require_principal()?, crate::ssr::pool()?))
 }
 
 // ---------------------------------------------------------------------------
@@ -197,7 +200,7 @@ pub async fn create_account(form: &NewAccountForm) -> Result<i64, AppError> {
         actor.role,
         actor.id,
         actor.label,
-        crate::auth::ssr::client_ip().map(|ip| ip.to_string()),
+        crate::auth::context::client_ip().map(|ip| ip.to_string()),
     )
     .fetch_optional(&pool)
     .await?;
@@ -242,7 +245,7 @@ pub async fn move_account(id: i64, from: i16, kommunekode: &str) -> Result<(), A
         actor.role,
         actor.id,
         actor.label,
-        crate::auth::ssr::client_ip().map(|ip| ip.to_string()),
+        crate::auth::context::client_ip().map(|ip| ip.to_string()),
     )
     .fetch_optional(&pool)
     .await?;
@@ -298,7 +301,7 @@ pub async fn set_disabled(id: i64, disable: bool) -> Result<(), AppError> {
         actor.role,
         actor.id,
         actor.label,
-        crate::auth::ssr::client_ip().map(|ip| ip.to_string()),
+        crate::auth::context::client_ip().map(|ip| ip.to_string()),
     )
     .fetch_optional(&pool)
     .await?;
@@ -345,7 +348,7 @@ pub async fn reset_second_factor(id: i64) -> Result<(), AppError> {
         actor.role,
         actor.id,
         actor.label,
-        crate::auth::ssr::client_ip().map(|ip| ip.to_string()),
+        crate::auth::context::client_ip().map(|ip| ip.to_string()),
     )
     .fetch_optional(&pool)
     .await?;
@@ -401,7 +404,7 @@ pub async fn account_password(
         actor.id,
         actor.label,
         ip.map(|ip| ip.to_string()),
-        crate::auth::ssr::ONE_TIME_PASSWORD_HOURS as i32,
+        crate::auth::login::ONE_TIME_PASSWORD_HOURS as i32,
     )
     .fetch_optional(&state.pool)
     .await;
@@ -437,7 +440,7 @@ pub async fn account_password(
         )),
         password = escape(password.expose_secret()),
         login = escape(&format!("{}/admin/log-ind", state.settings.public_url)),
-        hours = crate::auth::ssr::ONE_TIME_PASSWORD_HOURS,
+        hours = crate::auth::login::ONE_TIME_PASSWORD_HOURS,
     );
     plain::document(StatusCode::OK, "Engangsadgangskode", &content)
 }
@@ -482,7 +485,8 @@ pub async fn institution_code(
         Err(error) => return plain::failed_request("/support", &AppError::from(error)),
     };
     let actor = Actor::from_principal(&principal);
-    let code = match crate::auth::ssr::issue_institution_code(&state.pool, institution.id, &actor, ip).await {
+    let code = match crate::auth::codes::issue_institution_code(&state.pool, institution.id, &actor, ip).await
+    {
         Ok(code) => code,
         Err(AppError::NotFound) => return not_found(),
         Err(error) => return plain::failed_request("/support", &error),
@@ -493,7 +497,7 @@ pub async fn institution_code(
         street: format!("{} {}", institution.vejnavn, institution.husnummer),
         city: format!("{} {}", institution.postnummer, institution.postby),
         code: format_code(&code),
-        valid_until: crate::auth::ssr::code_valid_until(&state),
+        valid_until: crate::auth::codes::code_valid_until(&state),
     };
     let html = letters_html(
         &format!("{} Kommune", institution.kommune),

@@ -230,7 +230,7 @@ pub async fn institution_with_password(pool: &PgPool, nummer: &str, kommunekode:
 
 /// Issue a letter code for an institution, as the kommune would.
 pub async fn issue_code(pool: &PgPool, institution_id: i64) -> String {
-    app::auth::ssr::issue_institution_code(pool, institution_id, &app::audit::Actor::system("test"), None)
+    app::auth::codes::issue_institution_code(pool, institution_id, &app::audit::Actor::system("test"), None)
         .await
         .expect("code")
 }
