@@ -43,7 +43,7 @@ pub fn normalize_code(input: &str) -> String {
 pub fn code_valid_until(state: &AppState) -> String {
     let until =
         state.now() + time::Duration::try_from(state.settings.code_valid_for).unwrap_or(time::Duration::ZERO);
-    crate::domain::calendar::format_date(crate::institution::sections::danish_time(until).date())
+    crate::domain::calendar::format_date(crate::domain::calendar::danish_time(until).date())
 }
 
 /// Issue a new single-use code for an institution's account: the old code and

@@ -210,10 +210,40 @@ pub fn is_weekday(date: Date) -> bool {
     !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
 }
 
+/// Danish local time (CET/CEST) for display: the EU rule, last Sunday of March
+/// and of October at 01:00 UTC.
+pub fn danish_time(at: time::OffsetDateTime) -> time::OffsetDateTime {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    let year = at.year();
+    let last_sunday = |month: time::Month| {
+        let mut day = time::Date::from_calendar_date(year, month, month.length(year)).unwrap_or(at.date());
+        while day.weekday() != time::Weekday::Sunday {
+            day = day.previous_day().unwrap_or(day);
+        }
+        day.with_hms(1, 0, 0).map(|d| d.assume_utc()).unwrap_or(at)
+    };
+    let summer = at >= last_sunday(time::Month::March) && at < last_sunday(time::Month::October);
+    let offset = time::UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    at.to_offset(offset)
+}
+
+/// "24.12.2026 kl. 14:05" in Danish time.
+pub fn format_timestamp(at: time::OffsetDateTime) -> String {
+    let local = danish_time(at);
+    format!(
+        "{}.{}.{} kl. {:02}:{:02}",
+        local.day(),
+        u8::from(local.month()),
+        local.year(),
+        local.hour(),
+        local.minute()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::{date, time};
+    use time::macros::{date, datetime, time};
 
     fn holiday(year: i32, name: &str) -> Option<Date> {
         helligdage(year)
@@ -375,5 +405,34 @@ mod tests {
         assert_eq!(WEEKDAYS[6], Weekday::Sunday);
         assert!(is_weekday(date!(2026 - 12 - 24)));
         assert!(!is_weekday(date!(2026 - 12 - 27)));
+    }
+
+    #[test]
+    fn danish_time_follows_summer_time() {
+        assert_eq!(
+            format_timestamp(datetime!(2026-01-15 12:00 UTC)),
+            "15.1.2026 kl. 13:00"
+        );
+        assert_eq!(
+            format_timestamp(datetime!(2026-07-01 12:00 UTC)),
+            "1.7.2026 kl. 14:00"
+        );
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(
+            format_timestamp(datetime!(2026-03-29 00:59 UTC)),
+            "29.3.2026 kl. 01:59"
+        );
+        assert_eq!(
+            format_timestamp(datetime!(2026-03-29 01:00 UTC)),
+            "29.3.2026 kl. 03:00"
+        );
+        assert_eq!(
+            format_timestamp(datetime!(2026-10-25 00:59 UTC)),
+            "25.10.2026 kl. 02:59"
+        );
+        assert_eq!(
+            format_timestamp(datetime!(2026-10-25 01:00 UTC)),
+            "25.10.2026 kl. 02:00"
+        );
     }
 }

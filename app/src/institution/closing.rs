@@ -7,22 +7,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use super::sections::{Loaded, Section, SectionKind, SectionMeta};
 use super::workspace::NummerField;
 use crate::components::form::{errors_from, Checkbox, ErrorSummary, FormErrors, TextField};
 use crate::domain::sections::lukkedage::SUGGESTED_REASONS;
 use crate::domain::sections::{ClosingPeriodForm, Lukkedage};
+use crate::domain::sections::{Loaded, SectionKind, SectionMeta};
 use crate::error::{AppError, FieldErrors};
-
-impl Section for Lukkedage {
-    const KIND: SectionKind = SectionKind::Lukkedage;
-    fn describe(&self) -> Vec<(&'static str, String)> {
-        Lukkedage::describe(self)
-    }
-    fn is_filled(&self) -> bool {
-        Lukkedage::is_filled(self)
-    }
-}
 
 /// The periods with the year they are counted from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,7 +29,7 @@ pub async fn load_lukkedage(nummer: Option<String>) -> Result<ClosingData, AppEr
     let loaded = super::ssr::load::<Lukkedage>(&pool, target.institution_id).await?;
     Ok(ClosingData {
         loaded,
-        year: super::forms::today()?.year(),
+        year: crate::ssr::today()?.year(),
     })
 }
 
@@ -56,7 +46,7 @@ async fn change(nummer: Option<String>, version: i32, change: Change) -> Result<
     let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
     let target = super::ssr::target(&pool, principal, nummer.as_deref()).await?;
-    let today = super::forms::today()?;
+    let today = crate::ssr::today()?;
     let mut list = super::ssr::load::<Lukkedage>(&pool, target.institution_id)
         .await?
         .value

@@ -10,7 +10,6 @@ use leptos_router::hooks::use_query_map;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::sections::{Loaded, Section, SectionKind, SectionMeta};
 use super::workspace::{NummerField, Workspace};
 use crate::auth::take_form_flash;
 use crate::components::form::{
@@ -19,30 +18,14 @@ use crate::components::form::{
 use crate::components::instant::InstantCheck;
 use crate::domain::sections::aabningstider::{DAY_FIELDS, DAY_LABELS};
 use crate::domain::sections::{
-    format_weekly_hours, Aldersgruppe, Hensyn, Kontakt, KontaktForm, Maaltid, Madordning, MadordningForm,
-    Oekologi, OpeningHours, OpeningHoursForm, Profil, ProfilForm, ProfilTag, Tilberedning,
+    Aldersgruppe, Hensyn, Kontakt, KontaktForm, Maaltid, Madordning, MadordningForm, Oekologi, OpeningHours,
+    OpeningHoursForm, Profil, ProfilForm, ProfilTag, Tilberedning,
 };
+use crate::domain::sections::{Loaded, Section, SectionKind, SectionMeta};
 use crate::error::{AppError, FieldErrors};
-
-/// Today's date in Denmark (the server's clock; tests can move it).
-#[cfg(feature = "ssr")]
-pub fn today() -> Result<time::Date, AppError> {
-    let state = use_context::<crate::ssr::AppState>().ok_or(AppError::Internal)?;
-    Ok(super::sections::danish_time(state.now()).date())
-}
 
 macro_rules! one_form_section {
     ($value:ty, $form:ty, $kind:expr, $load:ident, $load_ep:literal, $save:ident, $save_ep:literal) => {
-        impl Section for $value {
-            const KIND: SectionKind = $kind;
-            fn describe(&self) -> Vec<(&'static str, String)> {
-                <$value>::describe(self)
-            }
-            fn is_filled(&self) -> bool {
-                <$value>::is_filled(self)
-            }
-        }
-
         /// Load the section for its form. `nummer` is only used by kommune and support.
         #[server(prefix = "/api/fn", endpoint = $load_ep)]
         pub async fn $load(nummer: Option<String>) -> Result<Loaded<$value>, AppError> {
@@ -65,7 +48,9 @@ macro_rules! one_form_section {
             let result = async {
                 let pool = crate::ssr::pool()?;
                 let target = super::ssr::target(&pool, principal, nummer.as_deref()).await?;
-                let value = form.parse(today()?).map_err(AppError::Validation)?;
+                let value = form
+                    .parse(crate::ssr::today()?)
+                    .map_err(AppError::Validation)?;
                 super::ssr::save(
                     &pool,
                     &target,
@@ -327,7 +312,7 @@ where
 
 /// Today's Danish date in the browser for instant checks (the server's decides).
 fn browser_today() -> time::Date {
-    super::sections::danish_time(time::OffsetDateTime::now_utc()).date()
+    crate::domain::calendar::danish_time(time::OffsetDateTime::now_utc()).date()
 }
 
 #[component]
@@ -495,7 +480,7 @@ fn aabningstider_fields(values: Values, errors: FormErrors) -> impl IntoView {
     let weekly = form
         .parse(browser_today())
         .ok()
-        .map(|hours| weekly_hours_text(&hours));
+        .map(|hours| hours.weekly_hours_text());
     view! {
         {weekly.map(|w| view! { <p class="stats" data-testid="ugentlige-timer">{format!("Åbent {w} om ugen.")}</p> })}
         <p class="form-hint">"Skriv tiderne som tt:mm, fx 06:30 og 17:00. Sæt flueben ved de dage, I har åbent."</p>
@@ -514,11 +499,6 @@ fn aabningstider_fields(values: Values, errors: FormErrors) -> impl IntoView {
         }).collect_view()}
         <TextArea name="bemaerkning" label="Bemærkning (valgfrit)" value=values.get("bemaerkning") max_chars=500 rows=3 errors />
     }
-}
-
-/// Weekly opening hours as shown to parents.
-pub fn weekly_hours_text(hours: &OpeningHours) -> String {
-    format_weekly_hours(hours.weekly_minutes())
 }
 
 #[component]

@@ -3,7 +3,6 @@
 pub mod closing;
 pub mod forms;
 pub mod overview;
-pub mod sections;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod workspace;
@@ -58,7 +57,8 @@ pub async fn preview(
     let pool = crate::ssr::pool()?;
     // Reading only: the kommune may preview a private institution it cannot edit.
     let target = ssr::readable_target(&pool, principal, nummer.as_deref()).await?;
-    crate::portal::institution_view::load_public(&pool, target.institution_id, forms::today()?.year()).await
+    crate::portal::institution_view::load_public(&pool, target.institution_id, crate::ssr::today()?.year())
+        .await
 }
 
 /// Master data of one institution (callers check access first).

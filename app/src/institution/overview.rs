@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
-use super::sections::{FieldChange, SectionKind};
 use super::workspace::Workspace;
+use crate::domain::sections::{FieldChange, SectionKind};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,7 +46,7 @@ pub async fn section_statuses(nummer: Option<String>) -> Result<Vec<SectionStatu
             SectionStatus {
                 kind,
                 filled: row.is_some(),
-                updated: row.map(|r| super::sections::format_timestamp(r.updated_at)),
+                updated: row.map(|r| crate::domain::calendar::format_timestamp(r.updated_at)),
                 updated_by: row.map(|r| role_label(&r.updated_by_role).to_string()),
             }
         })
@@ -83,7 +83,7 @@ pub async fn history(nummer: Option<String>) -> Result<Vec<HistoryEntry>, AppErr
             let changes: Vec<FieldChange> =
                 serde_json::from_value(row.changes).map_err(|e| AppError::internal("history decode", &e))?;
             Ok(HistoryEntry {
-                when: super::sections::format_timestamp(row.changed_at),
+                when: crate::domain::calendar::format_timestamp(row.changed_at),
                 who: role_label(&row.actor_role).to_string(),
                 section: SectionKind::parse(&row.section)
                     .map(|k| k.label())

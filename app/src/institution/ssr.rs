@@ -4,9 +4,10 @@
 
 use sqlx::PgPool;
 
-use super::sections::{diff, format_timestamp, Loaded, Section, SectionMeta};
 use crate::audit::Actor;
 use crate::auth::Principal;
+use crate::domain::calendar::format_timestamp;
+use crate::domain::sections::{diff, Loaded, Section, SectionMeta};
 use crate::error::AppError;
 use crate::ssr::batch::BatchKind;
 
@@ -156,7 +157,7 @@ pub struct CurrentRow {
 /// entry is old) the save reads the row and carries on from there.
 #[derive(Debug)]
 pub struct KnownSections {
-    rows: moka::sync::Cache<(i64, super::sections::SectionKind), CurrentRow>,
+    rows: moka::sync::Cache<(i64, crate::domain::sections::SectionKind), CurrentRow>,
 }
 
 impl Default for KnownSections {
@@ -172,11 +173,11 @@ impl Default for KnownSections {
 }
 
 impl KnownSections {
-    fn get(&self, institution_id: i64, kind: super::sections::SectionKind) -> Option<CurrentRow> {
+    fn get(&self, institution_id: i64, kind: crate::domain::sections::SectionKind) -> Option<CurrentRow> {
         self.rows.get(&(institution_id, kind))
     }
 
-    fn remember(&self, institution_id: i64, kind: super::sections::SectionKind, row: CurrentRow) {
+    fn remember(&self, institution_id: i64, kind: crate::domain::sections::SectionKind, row: CurrentRow) {
         self.rows.insert((institution_id, kind), row);
     }
 }
@@ -328,7 +329,7 @@ pub async fn save<T: Section>(
 #[derive(Debug)]
 pub struct SectionWrite {
     institution_id: i64,
-    kind: super::sections::SectionKind,
+    kind: crate::domain::sections::SectionKind,
     data: serde_json::Value,
     expected_version: i32,
     role: &'static str,

@@ -8,8 +8,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map};
 
-use super::sections::SectionKind;
 use crate::auth::Role;
+use crate::domain::sections::SectionKind;
 
 /// True on a page of support's area (`/support…`); kommune and support share
 /// the administrator pages.
@@ -72,7 +72,7 @@ impl Workspace {
     }
 
     pub fn section(&self, kind: SectionKind) -> String {
-        self.page(kind.slug())
+        self.page(kind.as_str())
     }
 
     /// Whether the caller works on its own institution.
@@ -100,7 +100,7 @@ pub fn section_page(role: Role, nummer: Option<&str>, kind: SectionKind) -> Stri
     format!(
         "{}/{}",
         base(nummer.map(str::to_uppercase).as_deref(), role == Role::Support),
-        kind.slug()
+        kind.as_str()
     )
 }
 

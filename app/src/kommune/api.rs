@@ -565,7 +565,7 @@ pub async fn kommune_close(
     };
     let result = async {
         let current = maintained(&state, caller.kommunekode, &nummer).await?;
-        let today = crate::institution::sections::danish_time(state.now()).date();
+        let today = crate::domain::calendar::danish_time(state.now()).date();
         let form = CloseForm {
             lukket_den: close.lukket_den,
             bekraeft: "on".into(),

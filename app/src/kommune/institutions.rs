@@ -112,7 +112,7 @@ pub async fn institution_detail(nummer: String) -> Result<InstitutionFacts, AppE
         active: row.active,
         closed_on: row.closed_on.map(crate::domain::calendar::format_date),
         created: crate::domain::calendar::format_date(
-            crate::institution::sections::danish_time(row.created_at).date(),
+            crate::domain::calendar::danish_time(row.created_at).date(),
         ),
         logged_in: row.logged_in,
         maintained_by_caller: ejerform.is_some_and(|e| maintained_ejerformer(principal.role()).contains(&e)),
@@ -227,7 +227,7 @@ pub async fn close_institution(
     let result = async {
         let pool = crate::ssr::pool()?;
         let actor = crate::audit::Actor::from_principal(&principal);
-        let today = crate::institution::forms::today()?;
+        let today = crate::ssr::today()?;
         super::ssr::close_institution(
             &pool,
             scope,

@@ -14,9 +14,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::domain::sections::SectionKind;
 use crate::domain::{Ejerform, InstitutionType};
 use crate::error::AppError;
-use crate::institution::sections::SectionKind;
 use overview::{OverviewFilter, OverviewPage, OverviewSummary};
 
 /// One page of the administrator's own kommune's institutions.

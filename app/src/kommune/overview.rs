@@ -7,8 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::sections::SectionKind;
 use crate::domain::{Ejerform, InstitutionType};
-use crate::institution::sections::SectionKind;
 
 pub const PAGE_SIZE: usize = 50;
 

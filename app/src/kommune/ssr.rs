@@ -22,9 +22,10 @@ use crate::auth::{
     codes::{format_code, generate_code},
     session::{ClientIp, CurrentAuth},
 };
+use crate::domain::calendar::format_timestamp;
+use crate::domain::sections::SectionKind;
 use crate::domain::{Ejerform, InstitutionType};
 use crate::error::AppError;
-use crate::institution::sections::{format_timestamp, SectionKind};
 use crate::ssr::{plain, AppState};
 
 /// Letters for more institutions than this in one go are refused.
@@ -560,7 +561,7 @@ pub async fn close_institution(
             "Dagtilbuddet er allerede lukket. Genindlæs siden.".into(),
         ));
     }
-    let created = crate::institution::sections::danish_time(row.created_at).date();
+    let created = crate::domain::calendar::danish_time(row.created_at).date();
     let closed_on = parse(created).map_err(AppError::Validation)?;
     let closed = sqlx::query_scalar!(
         r#"WITH closed AS (
@@ -958,8 +959,8 @@ pub async fn export(
 }
 
 pub async fn export_csv(pool: &PgPool, kommunekode: i16) -> Result<Vec<u8>, AppError> {
+    use crate::domain::sections::Section;
     use crate::domain::sections::{Kontakt, Lukkedage, Madordning, OpeningHours, Profil};
-    use crate::institution::sections::Section;
 
     let institutions = sqlx::query!(
         r#"SELECT i.id, i.nummer, i.navn, i.institution_type, i.ejerform, i.status, i.closed_on,

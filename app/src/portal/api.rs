@@ -353,14 +353,12 @@ pub async fn list(
     )
 )]
 pub async fn one(State(state): State<AppState>, headers: HeaderMap, Path(nummer): Path<String>) -> Response {
-    let year = crate::institution::sections::danish_time(state.now()).year();
+    let year = crate::domain::calendar::danish_time(state.now()).year();
     let data = match super::institution_view::load_active(&state.pool, &nummer, year).await {
         Ok(data) => data,
         Err(e) => return failed(e),
     };
-    fn section<T: Serialize>(
-        s: &Option<(T, crate::institution::sections::SectionMeta)>,
-    ) -> Option<ApiSection> {
+    fn section<T: Serialize>(s: &Option<(T, crate::domain::sections::SectionMeta)>) -> Option<ApiSection> {
         s.as_ref().map(|(value, meta)| ApiSection {
             data: serde_json::to_value(value).unwrap_or_default(),
             opdateret: meta.updated.clone(),

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::institution_view::PublicInstitution;
+use crate::domain::sections::Section;
 use crate::error::AppError;
 
 /// Most institutions compared at once.
@@ -38,7 +39,7 @@ pub async fn compare(#[server(default)] numbers: Vec<String>) -> Result<Vec<Publ
     )
     .fetch_all(&pool)
     .await?;
-    let year = crate::institution::forms::today()?.year();
+    let year = crate::ssr::today()?.year();
     let mut out = Vec::new();
     for number in &numbers {
         if let Some(row) = ids.iter().find(|r| &r.nummer == number) {
@@ -103,7 +104,7 @@ pub fn rows(institutions: &[PublicInstitution]) -> Vec<(&'static str, Vec<Row>)>
         section("Åbningstider", institutions, |i| {
             i.aabningstider.as_ref().map(|(h, _)| {
                 let mut rows = h.describe();
-                rows.push(("Åbent pr. uge", crate::institution::forms::weekly_hours_text(h)));
+                rows.push(("Åbent pr. uge", h.weekly_hours_text()));
                 rows
             })
         }),

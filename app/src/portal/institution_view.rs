@@ -4,8 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::sections::{Kontakt, Lukkedage, Madordning, OpeningHours, Profil};
-use crate::institution::sections::SectionMeta;
+use crate::domain::sections::{Kontakt, Lukkedage, Madordning, OpeningHours, Profil, Section, SectionMeta};
 use crate::institution::MasterData;
 
 /// Everything the public page shows about an institution.
@@ -49,7 +48,6 @@ pub async fn load_public(
     year: i32,
 ) -> Result<PublicInstitution, crate::error::AppError> {
     use crate::error::AppError;
-    use crate::institution::sections::Section;
 
     let master = crate::institution::master_data(pool, institution_id).await?;
     let rows = sqlx::query!(
@@ -139,7 +137,7 @@ pub fn PublicInstitutionView(data: PublicInstitution) -> impl IntoView {
             }.into_any() />
             <PublicSection title="Åbningstider" section=data.aabningstider render=|h: &OpeningHours| view! {
                 <Facts rows=h.describe() />
-                <p>{format!("Åbent {} om ugen.", crate::institution::forms::weekly_hours_text(h))}</p>
+                <p>{format!("Åbent {} om ugen.", h.weekly_hours_text())}</p>
             }.into_any() />
             <PublicSection title="Lukkedage" section=data.lukkedage.clone() render=|l: &Lukkedage| view! {
                 <Facts rows=l.describe() />

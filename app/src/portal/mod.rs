@@ -340,7 +340,7 @@ fn KommuneList(stats: PortalSummary) -> impl IntoView {
 pub async fn public_institution(nummer: String) -> Result<institution_view::PublicInstitution, AppError> {
     // Public data: no principal needed; only what institutions saved is shown.
     let pool = crate::ssr::pool()?;
-    let year = crate::institution::forms::today()?.year();
+    let year = crate::ssr::today()?.year();
     institution_view::load_active(&pool, &nummer, year).await
 }
 

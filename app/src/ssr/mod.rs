@@ -163,6 +163,12 @@ pub fn section_published(nummer: &str) {
     with_context(|state: &AppState| state.page_cache.announce(nummer));
 }
 
+/// Today's date in Denmark (the server's clock; tests can move it).
+pub fn today() -> Result<time::Date, AppError> {
+    let state = use_context::<AppState>().ok_or(AppError::Internal)?;
+    Ok(crate::domain::calendar::danish_time(state.now()).date())
+}
+
 /// The database pool of the running server.
 pub fn pool() -> Result<PgPool, AppError> {
     with_context(|state: &AppState| state.pool.clone()).ok_or_else(|| {

@@ -35,7 +35,7 @@ pub async fn api_keys() -> Result<Vec<ApiKeyFacts>, AppError> {
     )
     .fetch_all(&pool)
     .await?;
-    let when = crate::institution::sections::format_timestamp;
+    let when = crate::domain::calendar::format_timestamp;
     Ok(rows
         .into_iter()
         .map(|r| ApiKeyFacts {

@@ -104,7 +104,7 @@ pub async fn account_rows(
     .fetch_all(pool)
     .await?;
     let matching = rows.first().map(|r| r.matching).unwrap_or(0);
-    let when = crate::institution::sections::format_timestamp;
+    let when = crate::domain::calendar::format_timestamp;
     let accounts = rows
         .into_iter()
         .map(|r| super::accounts::AccountFacts {
@@ -513,7 +513,7 @@ pub async fn institution_code(
 
 /// The start of a Danish calendar day.
 fn danish_midnight(day: time::Date) -> time::OffsetDateTime {
-    let offset = crate::institution::sections::danish_time(day.midnight().assume_utc()).offset();
+    let offset = crate::domain::calendar::danish_time(day.midnight().assume_utc()).offset();
     day.midnight().assume_offset(offset)
 }
 
@@ -584,7 +584,7 @@ pub async fn audit_entries(
     let entries = rows
         .into_iter()
         .map(|r| AuditEntry {
-            at: crate::institution::sections::format_timestamp(r.at),
+            at: crate::domain::calendar::format_timestamp(r.at),
             role: r.actor_role,
             account: r.actor_label,
             action: action_label(&r.action),

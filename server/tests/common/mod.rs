@@ -424,6 +424,6 @@ pub async fn row_counts(pool: &PgPool, tables: &[&str]) -> Vec<i64> {
 /// Today as the server counts days (Danish time: after 23:00 UTC it is
 /// already tomorrow), written the Danish way: `24.11.2026`.
 pub fn danish_today() -> String {
-    let today = app::institution::sections::danish_time(time::OffsetDateTime::now_utc()).date();
+    let today = app::domain::calendar::danish_time(time::OffsetDateTime::now_utc()).date();
     format!("{}.{}.{}", today.day(), u8::from(today.month()), today.year())
 }

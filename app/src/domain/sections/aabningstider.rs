@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Time, Weekday};
 
 use super::{checkbox, collect, is_checked, optional_text, or_not_given};
+use super::{Section, SectionKind};
 use crate::domain::calendar::{format_time, parse_time, WEEKDAYS};
 use crate::error::FieldErrors;
 
@@ -239,6 +240,11 @@ impl OpeningHours {
         self.weekdays_mon_fri().any(|d| d.closes >= time)
     }
 
+    /// The weekly opening time in words (see [`format_weekly_hours`]).
+    pub fn weekly_hours_text(&self) -> String {
+        format_weekly_hours(self.weekly_minutes())
+    }
+
     pub fn to_form(&self) -> OpeningHoursForm {
         let mut form = OpeningHoursForm {
             bemaerkning: self.note.clone().unwrap_or_default(),
@@ -254,10 +260,14 @@ impl OpeningHours {
         }
         form
     }
+}
+
+impl Section for OpeningHours {
+    const KIND: SectionKind = SectionKind::Aabningstider;
 
     /// Label and display value per field, in display order: each day
     /// (`06:30–17:00` or `Lukket`), the weekly hours and the note.
-    pub fn describe(&self) -> Vec<(&'static str, String)> {
+    fn describe(&self) -> Vec<(&'static str, String)> {
         let mut lines: Vec<(&'static str, String)> = DAY_LABELS
             .iter()
             .zip(self.days.iter())
@@ -269,7 +279,7 @@ impl OpeningHours {
     }
 
     /// Whether at least one day is open.
-    pub fn is_filled(&self) -> bool {
+    fn is_filled(&self) -> bool {
         self.days.iter().any(Option::is_some)
     }
 }

@@ -7,6 +7,7 @@ use time::Date;
 use super::fields::{Email, HttpsUrl, PhoneNumber};
 use super::profil::parse_optional_url;
 use super::{collect, optional_line, or_not_given, required_line};
+use super::{Section, SectionKind};
 use crate::domain::Postnummer;
 use crate::error::FieldErrors;
 
@@ -178,10 +179,14 @@ impl Kontakt {
             self.vejnavn, self.husnummer, self.postnummer, self.by
         )
     }
+}
+
+impl Section for Kontakt {
+    const KIND: SectionKind = SectionKind::Kontakt;
 
     /// Label and display value per field, in display order. The address is
     /// one line.
-    pub fn describe(&self) -> Vec<(&'static str, String)> {
+    fn describe(&self) -> Vec<(&'static str, String)> {
         vec![
             ("Besøgsadresse", self.besoegsadresse()),
             ("Telefon", self.telefon.to_string()),
@@ -196,7 +201,7 @@ impl Kontakt {
     }
 
     /// Always true for a valid value: the address, phone, e-mail and leader are required.
-    pub fn is_filled(&self) -> bool {
+    fn is_filled(&self) -> bool {
         !self.vejnavn.is_empty() && !self.leder.is_empty()
     }
 }

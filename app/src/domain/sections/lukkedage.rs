@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
 use super::{checkbox, collect, is_checked, or_not_given, required_line, yes_no};
+use super::{Section, SectionKind};
 use crate::domain::calendar::{format_date_range, format_iso_date, helligdage, is_weekday, parse_date};
 use crate::error::FieldErrors;
 
@@ -306,9 +307,13 @@ impl Lukkedage {
     pub fn not_ended(&self, today: Date) -> impl Iterator<Item = &ClosingPeriod> {
         self.periods.iter().filter(move |p| p.to >= today)
     }
+}
+
+impl Section for Lukkedage {
+    const KIND: SectionKind = SectionKind::Lukkedage;
 
     /// One line per period (label "Lukkeperiode"), or one "Lukkeperioder: Ingen".
-    pub fn describe(&self) -> Vec<(&'static str, String)> {
+    fn describe(&self) -> Vec<(&'static str, String)> {
         if self.periods.is_empty() {
             return vec![("Lukkeperioder", super::NONE_CHOSEN.to_string())];
         }
@@ -319,7 +324,7 @@ impl Lukkedage {
     }
 
     /// Whether at least one closing period has been reported.
-    pub fn is_filled(&self) -> bool {
+    fn is_filled(&self) -> bool {
         !self.periods.is_empty()
     }
 }

@@ -8,6 +8,7 @@ use time::Date;
 
 use super::fields::{format_kroner, parse_kroner};
 use super::{checkbox, checked_set, collect, is_checked, join_labels, optional_text, or_not_given, yes_no};
+use super::{Section, SectionKind};
 use crate::error::FieldErrors;
 
 pub const PRIS_MAX_KRONER: u32 = 5000;
@@ -253,9 +254,13 @@ impl Madordning {
         }
         form
     }
+}
+
+impl Section for Madordning {
+    const KIND: SectionKind = SectionKind::Madordning;
 
     /// Label and display value per field, in display order.
-    pub fn describe(&self) -> Vec<(&'static str, String)> {
+    fn describe(&self) -> Vec<(&'static str, String)> {
         vec![
             ("Frokostordning", yes_no(self.frokostordning.is_offered())),
             (
@@ -280,7 +285,7 @@ impl Madordning {
     }
 
     /// Always true: a valid Madordning has answered whether there is a lunch scheme.
-    pub fn is_filled(&self) -> bool {
+    fn is_filled(&self) -> bool {
         true
     }
 }

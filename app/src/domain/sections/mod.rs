@@ -77,6 +77,7 @@ macro_rules! choice_enum {
 mod fields;
 
 pub mod aabningstider;
+mod kind;
 pub mod kontakt;
 pub mod lukkedage;
 pub mod madordning;
@@ -87,6 +88,7 @@ pub use fields::{
     format_kroner, format_thousands, parse_kroner, parse_whole_number, Email, HttpsUrl, NumberProblem,
     PhoneNumber,
 };
+pub use kind::{diff, FieldChange, Loaded, Section, SectionKind, SectionMeta};
 pub use kontakt::{Kontakt, KontaktForm};
 pub use lukkedage::{
     check_no_overlap, closing_days, ClosingPeriod, ClosingPeriodForm, Lukkedage, SUGGESTED_REASONS,

@@ -8,6 +8,7 @@ use time::Date;
 
 use super::fields::{format_thousands, parse_whole_number, HttpsUrl, NumberProblem};
 use super::{checkbox, checked_set, collect, is_checked, join_labels, or_not_given, required_text};
+use super::{Section, SectionKind};
 use crate::error::FieldErrors;
 
 pub const PROFIL_MAX_CHARS: usize = 4000;
@@ -244,9 +245,13 @@ impl Profil {
         }
         form
     }
+}
+
+impl Section for Profil {
+    const KIND: SectionKind = SectionKind::Profil;
 
     /// Label and display value per field, in display order.
-    pub fn describe(&self) -> Vec<(&'static str, String)> {
+    fn describe(&self) -> Vec<(&'static str, String)> {
         vec![
             ("Pædagogisk profil", self.paedagogisk_profil.clone()),
             ("Kendetegn", join_labels(self.tags.iter().map(|t| t.label()))),
@@ -271,7 +276,7 @@ impl Profil {
     }
 
     /// Whether the profile text has been written.
-    pub fn is_filled(&self) -> bool {
+    fn is_filled(&self) -> bool {
         !self.paedagogisk_profil.trim().is_empty() && self.pladser > 0
     }
 }

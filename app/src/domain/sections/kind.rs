@@ -1,5 +1,5 @@
-//! The five sections: which they are, their versions, and (on the server)
-//! loading and saving them with history and audit in one transaction.
+//! The five sections as kinds, the trait every section's value implements,
+//! and what a form loads with a section: its version and last change.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -44,28 +44,6 @@ impl SectionKind {
             SectionKind::Lukkedage => "Lukkedage",
             SectionKind::Aabningstider => "Åbningstider",
             SectionKind::Kontakt => "Kontaktoplysninger",
-        }
-    }
-
-    /// The last part of the section's page address.
-    pub fn slug(self) -> &'static str {
-        match self {
-            SectionKind::Profil => "profil",
-            SectionKind::Madordning => "madordning",
-            SectionKind::Lukkedage => "lukkedage",
-            SectionKind::Aabningstider => "aabningstider",
-            SectionKind::Kontakt => "kontakt",
-        }
-    }
-
-    /// The section's page under the institution's own area.
-    pub fn path(self) -> &'static str {
-        match self {
-            SectionKind::Profil => "/indberetning/profil",
-            SectionKind::Madordning => "/indberetning/madordning",
-            SectionKind::Lukkedage => "/indberetning/lukkedage",
-            SectionKind::Aabningstider => "/indberetning/aabningstider",
-            SectionKind::Kontakt => "/indberetning/kontakt",
         }
     }
 }
@@ -133,69 +111,9 @@ pub fn diff(old: &[(&'static str, String)], new: &[(&'static str, String)]) -> V
     changes
 }
 
-/// Danish local time (CET/CEST) for display: the EU rule, last Sunday of March
-/// and of October at 01:00 UTC.
-pub fn danish_time(at: time::OffsetDateTime) -> time::OffsetDateTime {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    let year = at.year();
-    let last_sunday = |month: time::Month| {
-        let mut day = time::Date::from_calendar_date(year, month, month.length(year)).unwrap_or(at.date());
-        while day.weekday() != time::Weekday::Sunday {
-            day = day.previous_day().unwrap_or(day);
-        }
-        day.with_hms(1, 0, 0).map(|d| d.assume_utc()).unwrap_or(at)
-    };
-    let summer = at >= last_sunday(time::Month::March) && at < last_sunday(time::Month::October);
-    let offset = time::UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    at.to_offset(offset)
-}
-
-/// "24.12.2026 kl. 14:05" in Danish time.
-pub fn format_timestamp(at: time::OffsetDateTime) -> String {
-    let local = danish_time(at);
-    format!(
-        "{}.{}.{} kl. {:02}:{:02}",
-        local.day(),
-        u8::from(local.month()),
-        local.year(),
-        local.hour(),
-        local.minute()
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::datetime;
-
-    #[test]
-    fn danish_time_follows_summer_time() {
-        assert_eq!(
-            format_timestamp(datetime!(2026-01-15 12:00 UTC)),
-            "15.1.2026 kl. 13:00"
-        );
-        assert_eq!(
-            format_timestamp(datetime!(2026-07-01 12:00 UTC)),
-            "1.7.2026 kl. 14:00"
-        );
-        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
-        assert_eq!(
-            format_timestamp(datetime!(2026-03-29 00:59 UTC)),
-            "29.3.2026 kl. 01:59"
-        );
-        assert_eq!(
-            format_timestamp(datetime!(2026-03-29 01:00 UTC)),
-            "29.3.2026 kl. 03:00"
-        );
-        assert_eq!(
-            format_timestamp(datetime!(2026-10-25 00:59 UTC)),
-            "25.10.2026 kl. 02:59"
-        );
-        assert_eq!(
-            format_timestamp(datetime!(2026-10-25 01:00 UTC)),
-            "25.10.2026 kl. 02:00"
-        );
-    }
 
     #[test]
     fn diff_lists_changed_fields_only() {
