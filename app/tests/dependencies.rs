@@ -1,0 +1,145 @@
+//! Dependencies point one way (see the README's map): an area (portal,
+//! institution, kommune, support) uses the shared modules and never another
+//! area, and the shared modules use no area. `lib.rs` is the one place that
+//! knows every area: it puts their routes together.
+//!
+//! Edges that break the rule today are listed in `KNOWN` until the redesign
+//! (issue 19) removes them; the test fails on any new edge, and on a listed
+//! edge that is gone, so the list only shrinks.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+const AREAS: [&str; 4] = ["portal", "institution", "kommune", "support"];
+
+/// Edges (from, to) still to remove.
+const KNOWN: &[(&str, &str)] = &[
+    ("institution", "portal"),
+    ("kommune", "institution"),
+    ("kommune", "portal"),
+    ("kommune", "support"),
+    ("portal", "institution"),
+    ("portal", "kommune"),
+    ("ssr", "institution"),
+    ("ssr", "kommune"),
+    ("ssr", "portal"),
+    ("support", "kommune"),
+];
+
+/// The top-level module a file under `app/src` belongs to.
+fn module_of(file: &Path, src: &Path) -> String {
+    let relative = file.strip_prefix(src).expect("under src");
+    let first = relative.components().next().expect("a component");
+    first
+        .as_os_str()
+        .to_string_lossy()
+        .trim_end_matches(".rs")
+        .to_string()
+}
+
+/// Every top-level module a source text names through `crate::`.
+fn named_modules(text: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("crate::") {
+        rest = &rest[at + "crate::".len()..];
+        if let Some(list) = rest.strip_prefix('{') {
+            // `use crate::{a::b, c};`: the first segment of each item.
+            let mut depth = 0;
+            let mut item_start = true;
+            for (i, c) in list.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => item_start = true,
+                    c if item_start && (c.is_alphanumeric() || c == '_') => {
+                        let word: String = list[i..]
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        names.insert(word);
+                        item_start = false;
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            let word: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            names.insert(word);
+        }
+    }
+    names
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("readable source folder") {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// (from, to) for every import that breaks the rule, with the files.
+fn edges() -> BTreeSet<(String, String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut found = BTreeSet::new();
+    for file in files {
+        let from = module_of(&file, &src);
+        if from == "lib" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("readable source file");
+        for to in named_modules(&text) {
+            if to != from && AREAS.contains(&to.as_str()) {
+                let shown = file.strip_prefix(&src).unwrap().display().to_string();
+                found.insert((from.clone(), to, shown));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn areas_never_import_each_other_and_shared_modules_import_no_area() {
+    let found = edges();
+    let known: BTreeSet<(String, String)> = KNOWN
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    let new: Vec<_> = found
+        .iter()
+        .filter(|(from, to, _)| !known.contains(&(from.clone(), to.clone())))
+        .map(|(from, to, file)| format!("{file}: {from} → {to}"))
+        .collect();
+    assert!(
+        new.is_empty(),
+        "imports that break the dependency rule (move the shared piece to domain, components, ssr, register or api):\n{}",
+        new.join("\n")
+    );
+    let gone: Vec<_> = known
+        .iter()
+        .filter(|(from, to)| !found.iter().any(|(f, t, _)| f == from && t == to))
+        .map(|(from, to)| format!("{from} → {to}"))
+        .collect();
+    assert!(
+        gone.is_empty(),
+        "remove from KNOWN, the edge is gone: {}",
+        gone.join(", ")
+    );
+}
+
+#[test]
+fn named_modules_reads_paths_and_brace_lists() {
+    let text = "use crate::domain::X;\nuse crate::{kommune::a, portal::{b, c}, error};\nlet y = crate::support::f();";
+    let names: Vec<_> = named_modules(text).into_iter().collect();
+    assert_eq!(names, ["domain", "error", "kommune", "portal", "support"]);
+}
