@@ -6,6 +6,8 @@
 #![recursion_limit = "256"]
 
 #[cfg(feature = "ssr")]
+pub mod api;
+#[cfg(feature = "ssr")]
 pub mod audit;
 pub mod auth;
 pub mod components;
@@ -149,4 +151,20 @@ pub fn App() -> impl IntoView {
             </Layout>
         </Router>
     }
+}
+
+/// The OpenAPI document of both `/api/v1` surfaces.
+#[cfg(feature = "ssr")]
+pub fn api_document() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    api::document([
+        portal::api::OpenDataDoc::openapi(),
+        kommune::api::KommuneApiDoc::openapi(),
+    ])
+}
+
+/// GET /api/v1/openapi.json
+#[cfg(feature = "ssr")]
+pub async fn openapi_json(headers: axum::http::HeaderMap) -> axum::response::Response {
+    api::serve_document(&headers, &api_document())
 }

@@ -75,10 +75,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         // Documents rather than data: plain endpoints behind the same guard.
-        .route(
-            "/api/v1/openapi.json",
-            axum::routing::get(app::portal::api::openapi),
-        )
+        .route("/api/v1/openapi.json", axum::routing::get(app::openapi_json))
         .route("/api/v1/dagtilbud", axum::routing::get(app::portal::api::list))
         .route("/api/v1/dagtilbud.csv", axum::routing::get(app::portal::api::csv))
         .route(

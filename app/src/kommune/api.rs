@@ -7,52 +7,53 @@
 //! reads every one's reporting status. Errors are JSON with a Danish message
 //! and, per field, what to fix. Each key has a request budget per minute.
 
-use std::num::NonZeroU32;
-
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::institutions::KOMMUNE_EJERFORMER;
+use crate::api::keys::key_hash;
+use crate::api::{error, ApiError};
 use crate::audit::Actor;
-use crate::auth::{codes::generate_code, session::ClientIp};
+use crate::auth::session::ClientIp;
 use crate::domain::register::{CloseForm, NewInstitutionForm};
 use crate::domain::Ejerform;
 use crate::error::{AppError, FieldErrors};
-use crate::portal::api::error;
 use crate::ssr::AppState;
 
-/// Requests per key and process, counted per minute.
-pub type KeyLimiter = governor::DefaultKeyedRateLimiter<i64>;
+/// The kommune API's part of the OpenAPI document (merged in [`crate::api_document`]).
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(kommune_list, kommune_one, kommune_create, kommune_update, kommune_close),
+    components(schemas(ApiMasterData, ApiUpdate, ApiClose, ApiKommuneInstitution, ApiKommuneList, ApiError)),
+    modifiers(&KommuneKeyScheme),
+    tags(
+        (name = "kommune", description = "Kommunesystemers vedligeholdelse af kommunens dagtilbud. Kræver kommunens API-nøgle fra STIL's support.")
+    )
+)]
+pub struct KommuneApiDoc;
 
-/// A limiter that lets each key make `per_minute` requests a minute, all at once if it likes.
-pub fn limiter(per_minute: u32) -> KeyLimiter {
-    let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
-    governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute))
-}
+/// The kommune API's authentication in the document: `Authorization: Bearer dtk_…`.
+struct KommuneKeyScheme;
 
-/// A new API key: `dtk_` and 36 characters of the codes' unambiguous
-/// alphabet (180 bits). Returned once; only [`key_hash`] is stored.
-pub fn generate_key() -> String {
-    format!("dtk_{}{}{}", generate_code(), generate_code(), generate_code())
-}
-
-/// What is stored of a key: its SHA-256 in hex.
-pub fn key_hash(key: &str) -> String {
-    Sha256::digest(key.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// How a key is shown in lists: its first characters.
-pub fn key_prefix(key: &str) -> String {
-    format!("{}…", key.chars().take(12).collect::<String>())
+impl utoipa::Modify for KommuneKeyScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "kommune_api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("Kommunens API-nøgle (dtk_…), udstedt af STIL's support."))
+                    .build(),
+            ),
+        );
+    }
 }
 
 /// The kommune system calling, from its key.
@@ -389,8 +390,8 @@ fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     security(("kommune_api_key" = [])),
     responses(
         (status = 200, body = ApiKommuneList),
-        (status = 401, body = crate::portal::api::ApiError, description = "Ingen, ukendt eller spærret nøgle"),
-        (status = 429, body = crate::portal::api::ApiError, description = "For mange forespørgsler")
+        (status = 401, body = ApiError, description = "Ingen, ukendt eller spærret nøgle"),
+        (status = 429, body = ApiError, description = "For mange forespørgsler")
     )
 )]
 pub async fn kommune_list(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -421,7 +422,7 @@ pub async fn kommune_list(State(state): State<AppState>, headers: HeaderMap) -> 
     params(("nummer" = String, Path, description = "Institutionsnummer")),
     responses(
         (status = 200, body = ApiKommuneInstitution),
-        (status = 404, body = crate::portal::api::ApiError, description = "Ikke et af kommunens dagtilbud")
+        (status = 404, body = ApiError, description = "Ikke et af kommunens dagtilbud")
     )
 )]
 pub async fn kommune_one(
@@ -445,7 +446,7 @@ pub async fn kommune_one(
     request_body = ApiMasterData,
     responses(
         (status = 201, body = ApiKommuneInstitution, description = "Oprettet; Location peger på det"),
-        (status = 422, body = crate::portal::api::ApiError, description = "Fejl i felterne")
+        (status = 422, body = ApiError, description = "Fejl i felterne")
     )
 )]
 pub async fn kommune_create(
@@ -492,9 +493,9 @@ pub async fn kommune_create(
     request_body = ApiUpdate,
     responses(
         (status = 200, body = ApiKommuneInstitution),
-        (status = 403, body = crate::portal::api::ApiError, description = "Et privat dagtilbud"),
-        (status = 409, body = crate::portal::api::ApiError, description = "Ændret siden den sendte version"),
-        (status = 422, body = crate::portal::api::ApiError, description = "Fejl i felterne")
+        (status = 403, body = ApiError, description = "Et privat dagtilbud"),
+        (status = 409, body = ApiError, description = "Ændret siden den sendte version"),
+        (status = 422, body = ApiError, description = "Fejl i felterne")
     )
 )]
 pub async fn kommune_update(
@@ -548,8 +549,8 @@ pub async fn kommune_update(
     request_body = ApiClose,
     responses(
         (status = 200, body = ApiKommuneInstitution),
-        (status = 409, body = crate::portal::api::ApiError, description = "Allerede lukket, eller ændret siden den sendte version"),
-        (status = 422, body = crate::portal::api::ApiError, description = "Fejl i datoen")
+        (status = 409, body = ApiError, description = "Allerede lukket, eller ændret siden den sendte version"),
+        (status = 422, body = ApiError, description = "Fejl i datoen")
     )
 )]
 pub async fn kommune_close(
@@ -585,29 +586,4 @@ pub async fn kommune_close(
     }
     .await;
     answer(StatusCode::OK, result)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_are_long_random_and_stored_only_as_their_hash() {
-        let key = generate_key();
-        assert!(key.starts_with("dtk_") && key.len() == 40, "{key}");
-        assert_ne!(key, generate_key());
-        let hash = key_hash(&key);
-        assert_eq!(hash.len(), 64);
-        assert!(!hash.contains(&key[4..]));
-        assert_eq!(key_prefix(&key), format!("{}…", &key[..12]));
-    }
-
-    #[test]
-    fn the_budget_is_per_key() {
-        let limiter = limiter(2);
-        assert!(limiter.check_key(&1).is_ok());
-        assert!(limiter.check_key(&1).is_ok());
-        assert!(limiter.check_key(&1).is_err());
-        assert!(limiter.check_key(&2).is_ok(), "another key has its own budget");
-    }
 }

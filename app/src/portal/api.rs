@@ -4,19 +4,15 @@
 //! what they saved; answers carry an ETag and may be cached for a minute.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::search::{self, SearchFilter, SearchHit};
+use crate::api::{cached, error, tagged, ApiError};
 use crate::error::AppError;
 use crate::ssr::AppState;
-
-/// How long clients and proxies may reuse an answer.
-const MAX_AGE: &str = "public, max-age=60";
 
 /// The search's filters as query parameters.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -139,101 +135,13 @@ pub struct ApiInstitution {
     lukkedage_naeste_aar: Option<u32>,
 }
 
-/// An error answer: a Danish message, and per field what to fix.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiError {
-    fejl: String,
-    #[schema(value_type = Object)]
-    felter: std::collections::BTreeMap<String, String>,
-}
-
+/// The open-data part of the OpenAPI document (merged in [`crate::api_document`]).
 #[derive(OpenApi)]
 #[openapi(
-    info(
-        title = "Dagtilbudsportalen – åbne data og kommunesystemer",
-        version = "1",
-        description = "Åbne data: aktive dagtilbud og det, de selv har indberettet; svarene har ETag og må caches i 60 sekunder. \
-                       Kommunesystemer (/api/v1/kommune/…): opret, ret og luk kommunens dagtilbud og læs deres indberetning \
-                       med kommunens API-nøgle; fejl er JSON med en besked og, for hvert felt, hvad der skal rettes."
-    ),
-    paths(
-        list,
-        one,
-        csv,
-        crate::kommune::api::kommune_list,
-        crate::kommune::api::kommune_one,
-        crate::kommune::api::kommune_create,
-        crate::kommune::api::kommune_update,
-        crate::kommune::api::kommune_close
-    ),
-    components(schemas(
-        ApiPage,
-        ApiListItem,
-        ApiInstitution,
-        ApiSection,
-        ApiError,
-        crate::kommune::api::ApiMasterData,
-        crate::kommune::api::ApiUpdate,
-        crate::kommune::api::ApiClose,
-        crate::kommune::api::ApiKommuneInstitution,
-        crate::kommune::api::ApiKommuneList
-    )),
-    modifiers(&KommuneKeyScheme),
-    tags(
-        (name = "kommune", description = "Kommunesystemers vedligeholdelse af kommunens dagtilbud. Kræver kommunens API-nøgle fra STIL's support.")
-    )
+    paths(list, one, csv),
+    components(schemas(ApiPage, ApiListItem, ApiInstitution, ApiSection, ApiError))
 )]
-pub struct ApiDoc;
-
-/// The kommune API's authentication in the document: `Authorization: Bearer dtk_…`.
-struct KommuneKeyScheme;
-
-impl utoipa::Modify for KommuneKeyScheme {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "kommune_api_key",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("Kommunens API-nøgle (dtk_…), udstedt af STIL's support."))
-                    .build(),
-            ),
-        );
-    }
-}
-
-/// GET /api/v1/openapi.json
-pub async fn openapi(headers: HeaderMap) -> Response {
-    match ApiDoc::openapi().to_pretty_json() {
-        Ok(json) => cached(&headers, "application/json", json.into_bytes()),
-        Err(error) => {
-            tracing::error!(%error, "openapi document");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}
-
-/// An error answer of the API: the Danish message and the fields' messages, never cached.
-pub fn error(
-    status: StatusCode,
-    message: &str,
-    fields: std::collections::BTreeMap<String, String>,
-) -> Response {
-    let mut response = (
-        status,
-        Json(ApiError {
-            fejl: message.to_string(),
-            felter: fields,
-        }),
-    )
-        .into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
+pub struct OpenDataDoc;
 
 fn failed(app_error: AppError) -> Response {
     match app_error {
@@ -258,51 +166,6 @@ fn failed(app_error: AppError) -> Response {
             Default::default(),
         ),
     }
-}
-
-/// An answer with an ETag of its body, or 304 when the client has it already.
-pub fn cached(request: &HeaderMap, content_type: &'static str, body: Vec<u8>) -> Response {
-    let tag = etag_of(&body);
-    tagged(request, content_type, &tag, body.into())
-}
-
-/// The strong ETag of a body: the first 96 bits of its SHA-256.
-pub fn etag_of(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
-    format!(
-        "\"{}\"",
-        digest[..12]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    )
-}
-
-/// A cacheable answer whose ETag is known: 304 when the client has it.
-pub fn tagged(
-    request: &HeaderMap,
-    content_type: &'static str,
-    tag: &str,
-    body: axum::body::Bytes,
-) -> Response {
-    let matches = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == tag));
-    let mut response = if matches {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        (StatusCode::OK, body).into_response()
-    };
-    let headers = response.headers_mut();
-    if !matches {
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(MAX_AGE));
-    if let Ok(value) = HeaderValue::from_str(tag) {
-        headers.insert(header::ETAG, value);
-    }
-    response
 }
 
 /// Active institutions matching the filters, 20 per page.
@@ -461,7 +324,7 @@ mod tests {
 
     #[test]
     fn the_openapi_document_names_every_endpoint() {
-        let json = ApiDoc::openapi().to_json().unwrap();
+        let json = OpenDataDoc::openapi().to_json().unwrap();
         for path in [
             "/api/v1/dagtilbud",
             "/api/v1/dagtilbud/{nummer}",
@@ -470,19 +333,5 @@ mod tests {
             assert!(json.contains(&format!("\"{path}\"")), "{path}");
         }
         assert!(json.contains("\"aabner\"") && json.contains("\"type\""));
-    }
-
-    #[test]
-    fn an_etag_that_matches_gives_304() {
-        let first = cached(&HeaderMap::new(), "application/json", b"{}".to_vec());
-        assert_eq!(first.status(), StatusCode::OK);
-        let tag = first.headers()[header::ETAG].clone();
-        let mut request = HeaderMap::new();
-        request.insert(header::IF_NONE_MATCH, tag.clone());
-        let again = cached(&request, "application/json", b"{}".to_vec());
-        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
-        assert_eq!(again.headers()[header::ETAG], tag);
-        let changed = cached(&request, "application/json", b"[]".to_vec());
-        assert_eq!(changed.status(), StatusCode::OK);
     }
 }

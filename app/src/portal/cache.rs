@@ -230,7 +230,7 @@ impl PageCache {
     /// generation lasts), and return it with its ETag.
     pub fn keep_csv(&self, generation: u64, body: Bytes) -> KeptCsv {
         let kept = KeptCsv {
-            tag: crate::portal::api::etag_of(&body),
+            tag: crate::api::etag_of(&body),
             body,
             generation,
             made: std::time::Instant::now(),

@@ -58,7 +58,7 @@ fn too_many(path: &str, wait: Duration) -> Response {
         )
             .into_response()
     } else if path.starts_with("/api/") {
-        crate::portal::api::error(StatusCode::TOO_MANY_REQUESTS, &message, Default::default())
+        crate::api::error(StatusCode::TOO_MANY_REQUESTS, &message, Default::default())
     } else {
         let mut page = super::plain::page(StatusCode::TOO_MANY_REQUESTS, "For mange forespørgsler", &message);
         *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;

@@ -103,7 +103,7 @@ pub struct Shared {
     /// Section rows this process last saw (see `institution::ssr`).
     pub known_sections: Arc<crate::institution::ssr::KnownSections>,
     /// The kommune API's request budget per key (see `kommune::api`).
-    pub api_limiter: Arc<crate::kommune::api::KeyLimiter>,
+    pub api_limiter: Arc<crate::api::keys::KeyLimiter>,
     /// The costly public requests' budget per address (see [`budget`]).
     pub address_limiter: Arc<budget::AddressLimiter>,
     /// Log-ins this process has checked (see `auth::ssr`).
@@ -121,7 +121,7 @@ impl AppState {
             section_writes: Arc::new(batch::Batcher::new(pool.clone())),
             pool,
             leptos_options,
-            api_limiter: Arc::new(crate::kommune::api::limiter(settings.api_requests_per_minute)),
+            api_limiter: Arc::new(crate::api::keys::limiter(settings.api_requests_per_minute)),
             address_limiter: Arc::new(budget::limiter(settings.anonymous_requests_per_minute)),
             known_logins: crate::auth::known_logins::KnownLogins::new(settings.idle_timeout),
             settings: Arc::new(settings),

@@ -742,8 +742,8 @@ pub async fn create_api_key(
         }
         Err(error) => return plain::failed_request("/support/api-noegler", &error),
     };
-    let key = crate::kommune::api::generate_key();
-    let prefix = crate::kommune::api::key_prefix(&key);
+    let key = crate::api::keys::generate_key();
+    let prefix = crate::api::keys::key_prefix(&key);
     let actor = Actor::from_principal(&principal);
     let created = sqlx::query_scalar!(
         r#"WITH created AS (
@@ -760,7 +760,7 @@ pub async fn create_api_key(
         kode,
         label,
         prefix,
-        crate::kommune::api::key_hash(&key),
+        crate::api::keys::key_hash(&key),
         actor.id,
         actor.role,
         actor.label,
