@@ -18,7 +18,6 @@ const KNOWN: &[(&str, &str)] = &[
     ("kommune", "institution"),
     ("kommune", "support"),
     ("portal", "institution"),
-    ("portal", "kommune"),
     ("ssr", "institution"),
     ("ssr", "kommune"),
     ("ssr", "portal"),

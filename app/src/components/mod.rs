@@ -3,3 +3,4 @@
 pub mod form;
 pub mod instant;
 pub mod layout;
+pub mod paging;

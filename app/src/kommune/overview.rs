@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::components::paging::encode_query_value;
 use crate::domain::sections::SectionKind;
 use crate::domain::{Ejerform, InstitutionType};
 
@@ -125,16 +126,6 @@ impl OverviewFilter {
             .is_none_or(|i| !row.filled[i]);
         status_ok && search_ok && type_ok && ejerform_ok && missing_ok && (!self.aldrig || !row.logged_in)
     }
-}
-
-pub fn encode_query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Figures over every active institution of the kommune.

@@ -26,6 +26,7 @@ use crate::domain::calendar::format_timestamp;
 use crate::domain::sections::SectionKind;
 use crate::domain::{Ejerform, InstitutionType};
 use crate::error::AppError;
+use crate::ssr::documents::{csv_safe, danish_csv, no_store_document};
 use crate::ssr::{plain, AppState};
 
 /// Letters for more institutions than this in one go are refused.
@@ -294,22 +295,6 @@ pub async fn letter_job(
         ),
     };
     no_store_document(content_type, disposition, body)
-}
-
-/// A document that holds secrets (codes) or personal data: never kept in a cache.
-pub fn no_store_document(
-    content_type: &'static str,
-    disposition: Option<&'static str>,
-    body: Vec<u8>,
-) -> Response {
-    let mut response = (StatusCode::OK, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Some(disposition) = disposition {
-        headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static(disposition));
-    }
-    response
 }
 
 /// The page shown while codes are being issued; it reloads itself every two seconds.
@@ -794,28 +779,6 @@ pub fn letters_csv(letters: &[Letter]) -> Result<Vec<u8>, AppError> {
         ]
     });
     danish_csv(std::iter::once(header.to_vec()).chain(rows))
-}
-
-/// Records as CSV the way Danish Excel opens it: a byte-order mark and semicolons.
-pub fn danish_csv(records: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, AppError> {
-    let fail = |e: csv::Error| AppError::internal("csv", &e);
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
-    for record in records {
-        writer.write_record(&record).map_err(fail)?;
-    }
-    writer.flush().map_err(|e| AppError::internal("csv", &e))?;
-    drop(writer);
-    Ok(out)
-}
-
-/// Text that a spreadsheet would read as a formula gets a leading apostrophe.
-pub fn csv_safe(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
 }
 
 /// One A4 page per letter, in Helvetica with WinAnsi encoding (æ, ø, å and the

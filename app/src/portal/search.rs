@@ -93,7 +93,7 @@ impl SearchFilter {
         }
         let encoded: Vec<String> = pairs
             .into_iter()
-            .map(|(k, v)| format!("{k}={}", crate::kommune::overview::encode_query_value(&v)))
+            .map(|(k, v)| format!("{k}={}", crate::components::paging::encode_query_value(&v)))
             .collect();
         format!("?{}", encoded.join("&"))
     }

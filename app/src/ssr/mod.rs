@@ -4,6 +4,7 @@ pub mod batch;
 pub mod budget;
 pub mod client_ip;
 pub mod csp;
+pub mod documents;
 pub mod flash;
 pub mod password;
 pub mod plain;

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{kommune_choices, kommune_options, KommuneChoice};
 use crate::components::form::{errors_from, ErrorSummary, FormErrors, FormFlash, SelectField, TextField};
+use crate::components::paging::encode_query_value;
 use crate::error::AppError;
-use crate::kommune::overview::encode_query_value;
 
 /// The two kinds of administrator account.
 pub const ROLES: [(&str, &str); 2] = [("kommune", "Kommuneadministrator"), ("support", "Support (STIL)")];
@@ -72,7 +72,7 @@ impl AccountFilter {
     }
 
     fn query(&self, side: i64) -> String {
-        super::query_string(
+        crate::components::paging::query_string(
             &[
                 ("soeg", self.soeg.trim()),
                 ("kommune", &self.kommune),
@@ -112,7 +112,7 @@ pub async fn accounts(#[server(default)] filter: AccountFilter) -> Result<Accoun
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let page = super::page_number(&filter.side, 10_000);
+    let page = crate::components::paging::page_number(&filter.side, 10_000);
     let pool = crate::ssr::pool()?;
     let (accounts, matching) = super::ssr::account_rows(
         &pool,
@@ -130,7 +130,7 @@ pub async fn accounts(#[server(default)] filter: AccountFilter) -> Result<Accoun
         accounts,
         matching,
         page,
-        pages: super::page_count(matching, super::PAGE_SIZE),
+        pages: crate::components::paging::page_count(matching, super::PAGE_SIZE),
     })
 }
 

@@ -94,7 +94,7 @@ impl AuditFilter {
 
     /// The filter's query string (without the page when `side` is `None`).
     pub fn query(&self, side: Option<i64>) -> String {
-        super::query_string(
+        crate::components::paging::query_string(
             &[
                 ("konto", self.konto.trim()),
                 ("dagtilbud", self.dagtilbud.trim()),
@@ -165,7 +165,7 @@ impl AuditFilter {
             handling,
             fra,
             til,
-            page: super::page_number(&self.side, 100_000),
+            page: crate::components::paging::page_number(&self.side, 100_000),
         })
     }
 }
@@ -209,7 +209,7 @@ pub async fn audit_entries_page(#[server(default)] filter: AuditFilter) -> Resul
         matching,
         more,
         page: checked.page,
-        pages: super::page_count(matching, per_page),
+        pages: crate::components::paging::page_count(matching, per_page),
     })
 }
 

@@ -14,7 +14,6 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldErrors};
-use crate::kommune::overview::encode_query_value;
 
 /// Rows per page of support's lists.
 pub const PAGE_SIZE: i64 = 25;
@@ -31,30 +30,6 @@ pub struct NationalFigures {
 pub struct KommuneChoice {
     pub kode: i16,
     pub navn: String,
-}
-
-/// `?key=value&…` of the non-empty values (encoded), with `side=N` after
-/// them from page 2 on: the address of one page of a list's GET form.
-pub fn query_string(pairs: &[(&str, &str)], side: i64) -> String {
-    let mut parts: Vec<String> = pairs
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", encode_query_value(v)))
-        .collect();
-    if side > 1 {
-        parts.push(format!("side={side}"));
-    }
-    format!("?{}", parts.join("&"))
-}
-
-/// The page a list asks for: `side` between 1 and `last`, 1 if it is no number.
-pub fn page_number(side: &str, last: i64) -> i64 {
-    side.parse::<i64>().unwrap_or(1).clamp(1, last)
-}
-
-/// How many pages `matching` rows fill, `per_page` to a page; at least one.
-pub fn page_count(matching: i64, per_page: i64) -> i64 {
-    ((matching + per_page - 1) / per_page).max(1)
 }
 
 /// The kommune choices of a `<select>`: value `101`, label `København (101)`.
@@ -142,7 +117,7 @@ impl SupportFilter {
 
     /// The query string of this search on page `side`.
     pub fn query(&self, side: i64) -> String {
-        query_string(
+        crate::components::paging::query_string(
             &[
                 ("soeg", self.soeg.trim()),
                 ("kommune", self.kommune.as_str()),
@@ -195,7 +170,7 @@ impl SupportFilter {
             kommune,
             postnummer,
             status,
-            page: page_number(&self.side, 10_000),
+            page: crate::components::paging::page_number(&self.side, 10_000),
         })
     }
 }
@@ -280,7 +255,7 @@ pub async fn search(#[server(default)] filter: SupportFilter) -> Result<SupportS
         hits,
         matching,
         page: checked.page,
-        pages: page_count(matching, PAGE_SIZE),
+        pages: crate::components::paging::page_count(matching, PAGE_SIZE),
     })
 }
 

@@ -22,7 +22,8 @@ use crate::auth::{
 };
 use crate::components::form::FORM;
 use crate::error::{AppError, FieldErrors};
-use crate::kommune::ssr::{danish_csv, existing_kommune, letters_html, no_store_document, Letter};
+use crate::kommune::ssr::{existing_kommune, letters_html, Letter};
+use crate::ssr::documents::{danish_csv, no_store_document};
 use crate::ssr::plain::{self, escape};
 use crate::ssr::AppState;
 
@@ -648,7 +649,7 @@ pub async fn audit_csv(
     ]
     .map(String::from)
     .to_vec();
-    let safe = crate::kommune::ssr::csv_safe;
+    let safe = crate::ssr::documents::csv_safe;
     let rows = entries.into_iter().map(|e| {
         vec![
             e.at,
