@@ -17,6 +17,7 @@ pub mod institution;
 pub mod kommune;
 pub mod pages;
 pub mod portal;
+pub mod register;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod support;

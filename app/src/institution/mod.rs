@@ -9,42 +9,16 @@ pub mod workspace;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
 
-use crate::domain::{Ejerform, InstitutionType};
 use crate::error::AppError;
-
-/// An institution's master data from the register (read-only for the institution).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MasterData {
-    pub nummer: String,
-    pub navn: String,
-    pub institution_type: String,
-    pub ejerform: String,
-    pub kommune: String,
-    pub kommunekode: i16,
-    pub adresse: String,
-}
-
-impl MasterData {
-    pub fn type_label(&self) -> &'static str {
-        InstitutionType::parse(&self.institution_type)
-            .map(|t| t.label())
-            .unwrap_or("Ukendt")
-    }
-    pub fn ejerform_label(&self) -> &'static str {
-        Ejerform::parse(&self.ejerform)
-            .map(|e| e.label())
-            .unwrap_or("Ukendt")
-    }
-}
+use crate::register::MasterData;
 
 /// The calling institution's own master data.
 #[server(prefix = "/api/fn", endpoint = "institution_stamdata")]
 pub async fn own_master_data() -> Result<MasterData, AppError> {
     let (institution_id, _) = crate::auth::context::require_institution()?;
     let pool = crate::ssr::pool()?;
-    master_data(&pool, institution_id).await
+    crate::register::db::master_data(&pool, institution_id).await
 }
 
 /// The calling institution's page (or, for an administrator, `nummer`'s)
@@ -59,22 +33,6 @@ pub async fn preview(
     let target = ssr::readable_target(&pool, principal, nummer.as_deref()).await?;
     crate::portal::institution_view::load_public(&pool, target.institution_id, crate::ssr::today()?.year())
         .await
-}
-
-/// Master data of one institution (callers check access first).
-#[cfg(feature = "ssr")]
-pub async fn master_data(pool: &sqlx::PgPool, institution_id: i64) -> Result<MasterData, AppError> {
-    sqlx::query_as!(
-        MasterData,
-        r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, k.navn AS kommune, i.kommunekode,
-                  i.vejnavn || ' ' || i.husnummer || ', ' || i.postnummer || ' ' || i.postby AS "adresse!"
-           FROM institutions i JOIN kommuner k ON k.kode = i.kommunekode
-           WHERE i.id = $1"#,
-        institution_id
-    )
-    .fetch_optional(pool)
-    .await?
-    .ok_or(AppError::NotFound)
 }
 
 #[component]

@@ -465,7 +465,8 @@ pub async fn kommune_create(
             .parse(&KOMMUNE_EJERFORMER)
             .map_err(AppError::Validation)?;
         let nummer =
-            super::ssr::create_institution(&state.pool, caller.kommunekode, &new, &caller.actor, ip).await?;
+            crate::register::db::create_institution(&state.pool, caller.kommunekode, &new, &caller.actor, ip)
+                .await?;
         one_of(&state, caller.kommunekode, &nummer).await
     }
     .await;
@@ -521,7 +522,7 @@ pub async fn kommune_update(
             .into_form()
             .parse(&KOMMUNE_EJERFORMER)
             .map_err(AppError::Validation)?;
-        super::ssr::update_institution(
+        crate::register::db::update_institution(
             &state.pool,
             Some(caller.kommunekode),
             &current.nummer,
@@ -571,7 +572,7 @@ pub async fn kommune_close(
             lukket_den: close.lukket_den,
             bekraeft: "on".into(),
         };
-        super::ssr::close_institution(
+        crate::register::db::close_institution(
             &state.pool,
             Some(caller.kommunekode),
             &current.nummer,

@@ -138,8 +138,12 @@ pub async fn create_institution(
         let chosen = match scope {
             Some(own) => Ok(own),
             None => {
-                super::ssr::existing_kommune(&pool, &kommunekode, "Vælg den kommune, dagtilbuddet ligger i.")
-                    .await?
+                crate::register::db::existing_kommune(
+                    &pool,
+                    &kommunekode,
+                    "Vælg den kommune, dagtilbuddet ligger i.",
+                )
+                .await?
             }
         };
         let new = form.parse(maintained_ejerformer(principal.role()));
@@ -152,7 +156,7 @@ pub async fn create_institution(
             }
         };
         let actor = crate::audit::Actor::from_principal(&principal);
-        super::ssr::create_institution(
+        crate::register::db::create_institution(
             &pool,
             kommunekode,
             &new,
@@ -193,7 +197,7 @@ pub async fn update_institution(
             .map_err(AppError::Validation)?;
         let pool = crate::ssr::pool()?;
         let actor = crate::audit::Actor::from_principal(&principal);
-        super::ssr::update_institution(
+        crate::register::db::update_institution(
             &pool,
             scope,
             &nummer,
@@ -228,7 +232,7 @@ pub async fn close_institution(
         let pool = crate::ssr::pool()?;
         let actor = crate::audit::Actor::from_principal(&principal);
         let today = crate::ssr::today()?;
-        super::ssr::close_institution(
+        crate::register::db::close_institution(
             &pool,
             scope,
             &nummer,
@@ -268,7 +272,7 @@ pub fn NewInstitutionPage() -> impl IntoView {
         move |_| async move {
             let flash = crate::auth::take_form_flash("dagtilbud-opret".into()).await;
             let kommuner = if support {
-                crate::support::kommune_choices().await
+                crate::register::kommune_choices().await
             } else {
                 Ok(Vec::new())
             };
@@ -310,7 +314,7 @@ pub fn NewInstitutionPage() -> impl IntoView {
                         errors.replace(errors_from(&error));
                     }
                 });
-                let kommune_options = crate::support::kommune_options(&kommuner);
+                let kommune_options = crate::register::kommune_options(&kommuner);
                 let mut values = flash.values.clone();
                 if support {
                     values.insert("ejerform".into(), Ejerform::Privat.as_str().into());

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::sections::{Kontakt, Lukkedage, Madordning, OpeningHours, Profil, Section, SectionMeta};
-use crate::institution::MasterData;
+use crate::register::MasterData;
 
 /// Everything the public page shows about an institution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,7 +49,7 @@ pub async fn load_public(
 ) -> Result<PublicInstitution, crate::error::AppError> {
     use crate::error::AppError;
 
-    let master = crate::institution::master_data(pool, institution_id).await?;
+    let master = crate::register::db::master_data(pool, institution_id).await?;
     let rows = sqlx::query!(
         r#"SELECT section, data, version, updated_at, updated_by_role
            FROM institution_sections WHERE institution_id = $1"#,

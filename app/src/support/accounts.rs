@@ -9,10 +9,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
-use super::{kommune_choices, kommune_options, KommuneChoice};
 use crate::components::form::{errors_from, ErrorSummary, FormErrors, FormFlash, SelectField, TextField};
 use crate::components::paging::encode_query_value;
 use crate::error::AppError;
+use crate::register::{kommune_choices, kommune_options, KommuneChoice};
 
 /// The two kinds of administrator account.
 pub const ROLES: [(&str, &str); 2] = [("kommune", "Kommuneadministrator"), ("support", "Support (STIL)")];

@@ -7,9 +7,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use super::{kommune_choices, kommune_options};
 use crate::components::form::{ErrorSummary, FormErrors, SelectField, TextField};
 use crate::error::AppError;
+use crate::register::{kommune_choices, kommune_options};
 
 /// One key as support sees it: never the key itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

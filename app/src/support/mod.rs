@@ -14,6 +14,7 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldErrors};
+use crate::register::{kommune_choices, kommune_options, KommuneChoice};
 
 /// Rows per page of support's lists.
 pub const PAGE_SIZE: i64 = 25;
@@ -23,21 +24,6 @@ pub struct NationalFigures {
     pub institutions: i64,
     pub private: i64,
     pub kommune_admins: i64,
-}
-
-/// A kommune to choose in a form.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KommuneChoice {
-    pub kode: i16,
-    pub navn: String,
-}
-
-/// The kommune choices of a `<select>`: value `101`, label `København (101)`.
-pub fn kommune_options(kommuner: &[KommuneChoice]) -> Vec<(String, String)> {
-    kommuner
-        .iter()
-        .map(|k| (format!("{:03}", k.kode), format!("{} ({:03})", k.navn, k.kode)))
-        .collect()
 }
 
 /// National figures for support.
@@ -57,18 +43,6 @@ pub async fn national_summary() -> Result<NationalFigures, AppError> {
         private: row.private,
         kommune_admins: row.kommune_admins,
     })
-}
-
-/// The 98 kommuner, by name (for support's forms).
-#[server(prefix = "/api/fn", endpoint = "support_kommuner")]
-pub async fn kommune_choices() -> Result<Vec<KommuneChoice>, AppError> {
-    crate::auth::context::require_support()?;
-    let pool = crate::ssr::pool()?;
-    Ok(
-        sqlx::query_as!(KommuneChoice, "SELECT kode, navn FROM kommuner ORDER BY navn")
-            .fetch_all(&pool)
-            .await?,
-    )
 }
 
 /// What support searches for: the fields of the search form, as typed.

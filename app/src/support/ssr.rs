@@ -22,7 +22,8 @@ use crate::auth::{
 };
 use crate::components::form::FORM;
 use crate::error::{AppError, FieldErrors};
-use crate::kommune::ssr::{existing_kommune, letters_html, Letter};
+use crate::kommune::ssr::{letters_html, Letter};
+use crate::register::db::existing_kommune;
 use crate::ssr::documents::{danish_csv, no_store_document};
 use crate::ssr::plain::{self, escape};
 use crate::ssr::AppState;
