@@ -11,6 +11,8 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod institution;

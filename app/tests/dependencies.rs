@@ -20,7 +20,6 @@ const KNOWN: &[(&str, &str)] = &[
     ("ssr", "institution"),
     ("ssr", "kommune"),
     ("ssr", "portal"),
-    ("support", "kommune"),
 ];
 
 /// The top-level module a file under `app/src` belongs to.

@@ -31,7 +31,7 @@ pub async fn form_bodies_only(request: Request, next: Next) -> Response {
             "form",
             "Forespørgslen skal sendes som en formular (application/x-www-form-urlencoded).",
         );
-        return app::ssr::plain::server_fn_error(&error, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        return app::documents::plain::server_fn_error(&error, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     }
     next.run(request).await
 }

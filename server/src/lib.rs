@@ -95,21 +95,24 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(app::kommune::api::kommune_close),
         )
         .route(
-            app::kommune::ssr::LETTER_CSS_PATH,
-            axum::routing::get(app::kommune::ssr::letter_css),
+            app::documents::letters::LETTER_CSS_PATH,
+            axum::routing::get(app::documents::letters::letter_css),
         )
         .route(
             app::auth::CONFIRM_PATH,
             axum::routing::post(app::auth::factor::confirm_setup),
         )
-        .route("/kommune/breve", axum::routing::post(app::kommune::ssr::letters))
+        .route(
+            "/kommune/breve",
+            axum::routing::post(app::kommune::documents::letters),
+        )
         .route(
             "/kommune/breve/{id}",
-            axum::routing::get(app::kommune::ssr::letter_job),
+            axum::routing::get(app::kommune::documents::letter_job),
         )
         .route(
             "/kommune/eksport.csv",
-            axum::routing::get(app::kommune::ssr::export),
+            axum::routing::get(app::kommune::documents::export),
         )
         .route(
             "/support/dagtilbud/{nummer}/kode",
@@ -195,7 +198,7 @@ async fn session_store_down(
         return response;
     }
     tracing::warn!(%path, "session store unavailable: answering 503");
-    app::ssr::plain::failed_request(&path, &app::error::AppError::Unavailable)
+    app::documents::plain::failed_request(&path, &app::error::AppError::Unavailable)
 }
 
 /// Answer 503 (and log the path) when a request has not produced its response
@@ -211,7 +214,7 @@ async fn deadline(
         Ok(response) => response,
         Err(_) => {
             tracing::error!(%path, limit_secs = limit.as_secs(), "request timed out");
-            app::ssr::plain::unavailable()
+            app::documents::plain::unavailable()
         }
     }
 }

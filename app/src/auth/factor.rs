@@ -27,8 +27,8 @@ use super::{
 use super::{throttle, Principal};
 use crate::audit::{self, Actor};
 use crate::components::form::{errors_from, FormFlash, FORM};
+use crate::documents::plain::{self, escape};
 use crate::error::AppError;
-use crate::ssr::plain::{self, escape};
 use crate::ssr::AppState;
 
 /// How long after the password the code may be typed.

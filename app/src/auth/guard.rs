@@ -90,7 +90,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
             serde_json::json!({ "sti": path }),
         )
         .await;
-        return crate::ssr::plain::page(
+        return crate::documents::plain::page(
             StatusCode::FORBIDDEN,
             "Handlingen blev afvist",
             "Formularen blev sendt fra et andet websted, så vi har afvist den for at beskytte dig. Gå til siden og prøv igen.",
@@ -100,7 +100,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     let auth = match request.extensions().get::<Session>().cloned() {
         Some(session) => match resolve(&state, &session).await {
             Ok(auth) => auth,
-            Err(error) => return crate::ssr::plain::failed_request(&path, &error),
+            Err(error) => return crate::documents::plain::failed_request(&path, &error),
         },
         None => None,
     };
@@ -147,7 +147,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
                     serde_json::json!({ "sti": path }),
                 )
                 .await;
-                return crate::ssr::plain::page(
+                return crate::documents::plain::page(
                     StatusCode::FORBIDDEN,
                     "Ingen adgang",
                     "Du er logget ind med en konto, der ikke har adgang til denne side.",

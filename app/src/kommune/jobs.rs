@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
-use super::ssr::Letter;
+use crate::documents::letters::Letter;
 use crate::error::AppError;
 
 /// How long finished letters can be fetched again (print, PDF, CSV).

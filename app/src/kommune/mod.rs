@@ -3,12 +3,14 @@
 
 #[cfg(feature = "ssr")]
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod documents;
 pub mod institutions;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 pub mod overview;
-#[cfg(feature = "ssr")]
-pub mod ssr;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,7 +26,7 @@ use overview::{OverviewFilter, OverviewPage, OverviewSummary};
 pub async fn kommune_overview(#[server(default)] filter: OverviewFilter) -> Result<OverviewPage, AppError> {
     let (_, kommunekode) = crate::auth::context::require_kommune()?;
     let pool = crate::ssr::pool()?;
-    let (kommune, rows) = ssr::overview_rows(&pool, kommunekode).await?;
+    let (kommune, rows) = db::overview_rows(&pool, kommunekode).await?;
     Ok(overview::build_page(kommune, rows, &filter))
 }
 

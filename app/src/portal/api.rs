@@ -280,7 +280,7 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response 
         Ok(rows) => rows,
         Err(e) => return failed(e.into()),
     };
-    use crate::ssr::documents::csv_safe;
+    use crate::documents::csv_safe;
     let header = [
         "institutionsnummer",
         "navn",
@@ -309,7 +309,7 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response 
             r.afsnit.to_string(),
         ]
     });
-    match crate::ssr::documents::danish_csv(std::iter::once(header).chain(records)) {
+    match crate::documents::danish_csv(std::iter::once(header).chain(records)) {
         Ok(body) => {
             let kept = state.page_cache.keep_csv(generation, body.into());
             tagged(&headers, CSV, &kept.tag, kept.body)

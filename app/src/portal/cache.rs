@@ -339,7 +339,7 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
             // The body was too big or broke off while rendering; the client
             // cannot get a complete page either way.
             tracing::error!(%error, "public page body could not be read");
-            crate::ssr::plain::unavailable()
+            crate::documents::plain::unavailable()
         }
     }
 }

@@ -60,7 +60,8 @@ fn too_many(path: &str, wait: Duration) -> Response {
     } else if path.starts_with("/api/") {
         crate::api::error(StatusCode::TOO_MANY_REQUESTS, &message, Default::default())
     } else {
-        let mut page = super::plain::page(StatusCode::TOO_MANY_REQUESTS, "For mange forespørgsler", &message);
+        let mut page =
+            crate::documents::plain::page(StatusCode::TOO_MANY_REQUESTS, "For mange forespørgsler", &message);
         *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         page.into_response()
     };

@@ -4,10 +4,8 @@ pub mod batch;
 pub mod budget;
 pub mod client_ip;
 pub mod csp;
-pub mod documents;
 pub mod flash;
 pub mod password;
-pub mod plain;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;

@@ -21,11 +21,11 @@ use crate::auth::{
     session::{ClientIp, CurrentAuth},
 };
 use crate::components::form::FORM;
+use crate::documents::letters::{letters_html, Letter};
+use crate::documents::plain::{self, escape};
+use crate::documents::{danish_csv, no_store_document};
 use crate::error::{AppError, FieldErrors};
-use crate::kommune::ssr::{letters_html, Letter};
 use crate::register::db::existing_kommune;
-use crate::ssr::documents::{danish_csv, no_store_document};
-use crate::ssr::plain::{self, escape};
 use crate::ssr::AppState;
 
 /// Rows in one CSV export of the audit log at most.
@@ -650,7 +650,7 @@ pub async fn audit_csv(
     ]
     .map(String::from)
     .to_vec();
-    let safe = crate::ssr::documents::csv_safe;
+    let safe = crate::documents::csv_safe;
     let rows = entries.into_iter().map(|e| {
         vec![
             e.at,

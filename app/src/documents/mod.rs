@@ -1,5 +1,10 @@
-//! Documents served by plain endpoints rather than pages: CSV the way
-//! Danish Excel opens it, and answers that must never be kept in a cache.
+//! Documents served by plain endpoints rather than pages (server only):
+//! the plain page shell with the one HTML escaper (`plain.rs`), log-in
+//! letters (`letters.rs`), CSV the way Danish Excel opens it, and answers
+//! that must never be kept in a cache.
+
+pub mod letters;
+pub mod plain;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
