@@ -31,7 +31,7 @@ pub async fn create_support_user(
             "the name must have 1–100 characters".into(),
         ));
     }
-    let password = app::support::ssr::generate_password();
+    let password = app::auth::codes::generate_password();
     let hash = app::ssr::password::hash(password.clone())
         .await
         .map_err(|_| AccountError::Hash)?;

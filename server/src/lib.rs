@@ -116,19 +116,19 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/support/dagtilbud/{nummer}/kode",
-            axum::routing::post(app::support::ssr::institution_code),
+            axum::routing::post(app::support::documents::institution_code),
         )
         .route(
             "/support/konti/{id}/adgangskode",
-            axum::routing::post(app::support::ssr::account_password),
+            axum::routing::post(app::support::documents::account_password),
         )
         .route(
             "/support/log.csv",
-            axum::routing::get(app::support::ssr::audit_csv),
+            axum::routing::get(app::support::documents::audit_csv),
         )
         .route(
             "/support/api-noegler/ny",
-            axum::routing::post(app::support::ssr::create_api_key),
+            axum::routing::post(app::support::documents::create_api_key),
         )
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {

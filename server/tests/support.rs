@@ -684,7 +684,7 @@ async fn the_audit_log_filters_pages_and_exports_csv(pool: PgPool) {
 async fn a_long_audit_log_is_counted_only_up_to_a_limit(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (support, _) = support_user(&app).await;
-    let limit = app::support::ssr::AUDIT_COUNT_LIMIT;
+    let limit = app::support::db::AUDIT_COUNT_LIMIT;
     sqlx::query(
         "INSERT INTO audit_log (at, actor_role, actor_label, action)
          SELECT now() - n * interval '1 second', 'system', 'Import ' || n, 'afsnit_gemt'

@@ -111,6 +111,13 @@ pub async fn store_codes(
     Ok(())
 }
 
+/// A generated password for an administrator: 24 characters from the letter
+/// codes' unambiguous alphabet (about 120 bits). It works once: the account
+/// must choose its own at the next log-in.
+pub fn generate_password() -> SecretString {
+    SecretString::from(format!("{}{}", generate_code(), generate_code()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -114,10 +114,10 @@ pub async fn accounts(#[server(default)] filter: AccountFilter) -> Result<Accoun
     }
     let page = crate::components::paging::page_number(&filter.side, 10_000);
     let pool = crate::ssr::pool()?;
-    let (accounts, matching) = super::ssr::account_rows(
+    let (accounts, matching) = super::db::account_rows(
         &pool,
         own_id,
-        super::ssr::AccountQuery {
+        super::db::AccountQuery {
             text: filter.soeg.trim(),
             kommune,
             role: &filter.rolle,
@@ -139,11 +139,11 @@ pub async fn accounts(#[server(default)] filter: AccountFilter) -> Result<Accoun
 pub async fn account(id: i64) -> Result<AccountFacts, AppError> {
     let own_id = crate::auth::context::require_support()?;
     let pool = crate::ssr::pool()?;
-    let query = super::ssr::AccountQuery {
+    let query = super::db::AccountQuery {
         id: Some(id),
         ..Default::default()
     };
-    let (mut found, _) = super::ssr::account_rows(&pool, own_id, query, 0).await?;
+    let (mut found, _) = super::db::account_rows(&pool, own_id, query, 0).await?;
     found.pop().ok_or(AppError::NotFound)
 }
 
@@ -170,7 +170,8 @@ impl NewAccountForm {
 pub async fn create_account(#[server(flatten)] form: NewAccountForm) -> Result<i64, AppError> {
     crate::auth::context::require_support()?;
     let values = crate::ssr::flash::form_values(&form);
-    let result = super::ssr::create_account(&form).await;
+    let (pool, principal) = (crate::ssr::pool()?, crate::auth::context::require_principal()?);
+    let result = super::db::create_account(&pool, &principal, crate::auth::context::client_ip(), &form).await;
     if let Ok(id) = &result {
         leptos_axum::redirect(&format!("/support/konti/{id}?oprettet=1"));
     }
@@ -184,7 +185,16 @@ pub async fn move_account(id: i64, fra: i16, kommunekode: String) -> Result<(), 
     crate::auth::context::require_support()?;
     let page = format!("/support/konti/{id}");
     let values = vec![("kommunekode".to_string(), kommunekode.clone())];
-    let result = super::ssr::move_account(id, fra, &kommunekode).await;
+    let (pool, principal) = (crate::ssr::pool()?, crate::auth::context::require_principal()?);
+    let result = super::db::move_account(
+        &pool,
+        &principal,
+        crate::auth::context::client_ip(),
+        id,
+        fra,
+        &kommunekode,
+    )
+    .await;
     if result.is_ok() {
         leptos_axum::redirect(&format!("{page}?flyttet=1"));
     }
@@ -197,7 +207,15 @@ pub async fn move_account(id: i64, fra: i16, kommunekode: String) -> Result<(), 
 pub async fn set_disabled(id: i64, spaer: String) -> Result<(), AppError> {
     crate::auth::context::require_support()?;
     let page = format!("/support/konti/{id}");
-    let result = super::ssr::set_disabled(id, spaer == "1").await;
+    let (pool, principal) = (crate::ssr::pool()?, crate::auth::context::require_principal()?);
+    let result = super::db::set_disabled(
+        &pool,
+        &principal,
+        crate::auth::context::client_ip(),
+        id,
+        spaer == "1",
+    )
+    .await;
     if result.is_ok() {
         let done = if spaer == "1" { "spaerret" } else { "genaabnet" };
         leptos_axum::redirect(&format!("{page}?{done}=1"));
@@ -211,7 +229,9 @@ pub async fn set_disabled(id: i64, spaer: String) -> Result<(), AppError> {
 pub async fn reset_second_factor(id: i64) -> Result<(), AppError> {
     crate::auth::context::require_support()?;
     let page = format!("/support/konti/{id}");
-    let result = super::ssr::reset_second_factor(id).await;
+    let (pool, principal) = (crate::ssr::pool()?, crate::auth::context::require_principal()?);
+    let result =
+        super::db::reset_second_factor(&pool, &principal, crate::auth::context::client_ip(), id).await;
     if result.is_ok() {
         leptos_axum::redirect(&format!("{page}?totrin-nulstillet=1"));
     }

@@ -203,7 +203,7 @@ pub async fn audit_entries_page(#[server(default)] filter: AuditFilter) -> Resul
     // The log's rows are short: twice the other lists' page.
     let per_page = super::PAGE_SIZE * 2;
     let (entries, matching, more) =
-        super::ssr::audit_entries(&pool, &checked, per_page, (checked.page - 1) * per_page).await?;
+        super::db::audit_entries(&pool, &checked, per_page, (checked.page - 1) * per_page).await?;
     Ok(AuditPage {
         entries,
         matching,

@@ -6,7 +6,9 @@ pub mod accounts;
 pub mod api_keys;
 pub mod audit_log;
 #[cfg(feature = "ssr")]
-pub mod ssr;
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod documents;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
