@@ -40,9 +40,22 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
     }
 }
 
+/// The app's routes, listed once per process.
+///
+/// Listing them runs the app with resource loading switched off through a
+/// process-wide flag (leptos_server's `SuppressResourceLoad`). A resource
+/// first polled by a page render while another thread lists routes waits
+/// forever, so the page's body stalls mid-stream (leptos-rs/leptos#4773).
+/// One server lists them before it serves; a process that starts several
+/// (the tests start one per test) must not list them while another renders.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Build the whole HTTP application around a state.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
 

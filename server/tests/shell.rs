@@ -191,3 +191,45 @@ async fn hsts_is_sent_when_the_service_is_reached_over_https(pool: PgPool) {
         .unwrap()
         .contains("frame-ancestors 'none'"));
 }
+
+/// Pages rendered while another server of the same process starts (as the
+/// tests do, one server per test) come back whole: listing the routes once
+/// per process keeps its resource-suppressing flag away from renders.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn pages_render_whole_while_another_server_starts(pool: PgPool) {
+    server::seed::reference_data(&pool).await.unwrap();
+    server::seed::register(&pool, false).await.unwrap();
+    let app = spawn_app(pool.clone()).await;
+    /// Stops the starting servers when the test ends, also when it fails.
+    struct Stop(std::sync::Arc<std::sync::atomic::AtomicBool>);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            self.0.store(false, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    let starting = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let stop = Stop(starting.clone());
+    let starter = {
+        let starting = starting.clone();
+        let options = server::config::leptos_options().unwrap();
+        tokio::task::spawn_blocking(move || {
+            let mut started = 0;
+            while starting.load(std::sync::atomic::Ordering::Relaxed) {
+                let state = AppState::new(pool.clone(), options.clone(), app::ssr::Settings::default());
+                drop(server::router(state));
+                started += 1;
+            }
+            started
+        })
+    };
+    for _ in 0..20 {
+        let body = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            app.get("/").await.text().await.unwrap()
+        })
+        .await
+        .expect("the page came back whole within 10 s");
+        assert!(body.contains("dagtilbud i 98 kommuner") && body.contains("</html>"));
+    }
+    drop(stop);
+    assert!(starter.await.unwrap() > 0, "servers were started meanwhile");
+}

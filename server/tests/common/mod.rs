@@ -53,19 +53,6 @@ pub async fn spawn_app_with(pool: PgPool, settings: app::ssr::Settings) -> TestA
 
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        let response = self.get_once(path).await;
-        if response.status() != 503 {
-            return response;
-        }
-        // Known open problem: in full test runs a server-rendered page now and
-        // then stalls until the request deadline (never seen on the release
-        // server). Say so loudly and ask once more, so that a test checks what
-        // it is about; a second 503 is returned to the test as it is.
-        eprintln!("WARNING: GET {path} answered 503; asking once more");
-        self.get_once(path).await
-    }
-
-    async fn get_once(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{}", self.address, path))
             .send()
