@@ -16,7 +16,6 @@ const AREAS: [&str; 4] = ["portal", "institution", "kommune", "support"];
 const KNOWN: &[(&str, &str)] = &[
     ("institution", "portal"),
     ("kommune", "institution"),
-    ("portal", "institution"),
     ("ssr", "institution"),
     ("ssr", "kommune"),
     ("ssr", "portal"),

@@ -71,6 +71,16 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role a history or audit row names (`actor_role`, `updated_by_role`);
+    /// any other actor (a kommune system, the register import) counts as support's side.
+    pub fn of_stored(role: &str) -> Role {
+        match role {
+            "institution" => Role::Institution,
+            "kommune" => Role::Kommune,
+            _ => Role::Support,
+        }
+    }
+
     /// As stored in the audit log and change history.
     pub fn as_str(self) -> &'static str {
         match self {

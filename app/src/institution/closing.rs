@@ -25,8 +25,8 @@ pub struct ClosingData {
 pub async fn load_lukkedage(nummer: Option<String>) -> Result<ClosingData, AppError> {
     let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
-    let target = super::ssr::target(&pool, principal, nummer.as_deref()).await?;
-    let loaded = super::ssr::load::<Lukkedage>(&pool, target.institution_id).await?;
+    let target = super::db::target(&pool, principal, nummer.as_deref()).await?;
+    let loaded = super::db::load::<Lukkedage>(&pool, target.institution_id).await?;
     Ok(ClosingData {
         loaded,
         year: crate::ssr::today()?.year(),
@@ -45,9 +45,9 @@ enum Change {
 async fn change(nummer: Option<String>, version: i32, change: Change) -> Result<SectionMeta, AppError> {
     let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
-    let target = super::ssr::target(&pool, principal, nummer.as_deref()).await?;
+    let target = super::db::target(&pool, principal, nummer.as_deref()).await?;
     let today = crate::ssr::today()?;
-    let mut list = super::ssr::load::<Lukkedage>(&pool, target.institution_id)
+    let mut list = super::db::load::<Lukkedage>(&pool, target.institution_id)
         .await?
         .value
         .unwrap_or_default();
@@ -67,7 +67,7 @@ async fn change(nummer: Option<String>, version: i32, change: Change) -> Result<
             })?;
         }
     }
-    super::ssr::save(&pool, &target, version, &list, crate::auth::context::client_ip()).await
+    super::db::save(&pool, &target, version, &list, crate::auth::context::client_ip()).await
 }
 
 /// The lukkedage page of the caller's institution, or of `nummer` for an administrator.

@@ -31,8 +31,8 @@ macro_rules! one_form_section {
         pub async fn $load(nummer: Option<String>) -> Result<Loaded<$value>, AppError> {
             let principal = crate::auth::context::require_principal()?;
             let pool = crate::ssr::pool()?;
-            let target = super::ssr::target(&pool, principal, nummer.as_deref()).await?;
-            super::ssr::load::<$value>(&pool, target.institution_id).await
+            let target = super::db::target(&pool, principal, nummer.as_deref()).await?;
+            super::db::load::<$value>(&pool, target.institution_id).await
         }
 
         /// Validate and save the section over `version`; publishes at once.
@@ -47,11 +47,11 @@ macro_rules! one_form_section {
             let values = crate::ssr::flash::form_values(&form);
             let result = async {
                 let pool = crate::ssr::pool()?;
-                let target = super::ssr::target(&pool, principal, nummer.as_deref()).await?;
+                let target = super::db::target(&pool, principal, nummer.as_deref()).await?;
                 let value = form
                     .parse(crate::ssr::today()?)
                     .map_err(AppError::Validation)?;
-                super::ssr::save(
+                super::db::save(
                     &pool,
                     &target,
                     version,

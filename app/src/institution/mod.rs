@@ -4,7 +4,7 @@ pub mod closing;
 pub mod forms;
 pub mod overview;
 #[cfg(feature = "ssr")]
-pub mod ssr;
+pub mod db;
 pub mod workspace;
 
 use leptos::prelude::*;
@@ -30,7 +30,7 @@ pub async fn preview(
     let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
     // Reading only: the kommune may preview a private institution it cannot edit.
-    let target = ssr::readable_target(&pool, principal, nummer.as_deref()).await?;
+    let target = db::readable_target(&pool, principal, nummer.as_deref()).await?;
     crate::portal::institution_view::load_public(&pool, target.institution_id, crate::ssr::today()?.year())
         .await
 }

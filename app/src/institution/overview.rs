@@ -30,7 +30,7 @@ pub struct HistoryEntry {
 pub async fn section_statuses(nummer: Option<String>) -> Result<Vec<SectionStatus>, AppError> {
     let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
-    let institution_id = super::ssr::readable_target(&pool, principal, nummer.as_deref())
+    let institution_id = super::db::readable_target(&pool, principal, nummer.as_deref())
         .await?
         .institution_id;
     let rows = sqlx::query!(
@@ -47,19 +47,10 @@ pub async fn section_statuses(nummer: Option<String>) -> Result<Vec<SectionStatu
                 kind,
                 filled: row.is_some(),
                 updated: row.map(|r| crate::domain::calendar::format_timestamp(r.updated_at)),
-                updated_by: row.map(|r| role_label(&r.updated_by_role).to_string()),
+                updated_by: row.map(|r| crate::auth::Role::of_stored(&r.updated_by_role).label().to_string()),
             }
         })
         .collect())
-}
-
-#[cfg(feature = "ssr")]
-pub fn role_label(role: &str) -> &'static str {
-    match role {
-        "institution" => crate::auth::Role::Institution.label(),
-        "kommune" => crate::auth::Role::Kommune.label(),
-        _ => crate::auth::Role::Support.label(),
-    }
 }
 
 /// Every change to the calling institution's sections (or, for an
@@ -68,7 +59,7 @@ pub fn role_label(role: &str) -> &'static str {
 pub async fn history(nummer: Option<String>) -> Result<Vec<HistoryEntry>, AppError> {
     let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
-    let institution_id = super::ssr::readable_target(&pool, principal, nummer.as_deref())
+    let institution_id = super::db::readable_target(&pool, principal, nummer.as_deref())
         .await?
         .institution_id;
     let rows = sqlx::query!(
@@ -84,7 +75,7 @@ pub async fn history(nummer: Option<String>) -> Result<Vec<HistoryEntry>, AppErr
                 serde_json::from_value(row.changes).map_err(|e| AppError::internal("history decode", &e))?;
             Ok(HistoryEntry {
                 when: crate::domain::calendar::format_timestamp(row.changed_at),
-                who: role_label(&row.actor_role).to_string(),
+                who: crate::auth::Role::of_stored(&row.actor_role).label().to_string(),
                 section: SectionKind::parse(&row.section)
                     .map(|k| k.label())
                     .unwrap_or("Ukendt")

@@ -72,7 +72,8 @@ pub async fn load_public(
     let rows: Vec<(String, serde_json::Value, SectionMeta)> = rows
         .into_iter()
         .map(|r| {
-            let meta = crate::institution::ssr::meta(r.version, r.updated_at, &r.updated_by_role);
+            let by = crate::auth::Role::of_stored(&r.updated_by_role).label();
+            let meta = SectionMeta::saved(r.version, r.updated_at, by);
             (r.section, r.data, meta)
         })
         .collect();

@@ -99,8 +99,8 @@ pub struct Shared {
     pub letter_jobs: Arc<crate::kommune::jobs::LetterJobs>,
     /// Rendered public institution pages (see `portal::cache`).
     pub page_cache: Arc<crate::portal::cache::PageCache>,
-    /// Section rows this process last saw (see `institution::ssr`).
-    pub known_sections: Arc<crate::institution::ssr::KnownSections>,
+    /// Section rows this process last saw (see `institution::db`).
+    pub known_sections: Arc<crate::institution::db::KnownSections>,
     /// The kommune API's request budget per key (see `kommune::api`).
     pub api_limiter: Arc<crate::api::keys::KeyLimiter>,
     /// The costly public requests' budget per address (see [`budget`]).
@@ -109,8 +109,8 @@ pub struct Shared {
     pub known_logins: crate::auth::known_logins::KnownLogins,
     /// Confirmations of remembered log-ins, batched (see `auth::ssr`).
     pub login_checks: batch::Batcher<crate::auth::known_logins::LoginChecks>,
-    /// Section saves, batched (see `institution::ssr`).
-    pub section_writes: Arc<batch::Batcher<crate::institution::ssr::SectionWrites>>,
+    /// Section saves, batched (see `institution::db`).
+    pub section_writes: Arc<batch::Batcher<crate::institution::db::SectionWrites>>,
 }
 
 impl AppState {

@@ -67,6 +67,17 @@ pub struct SectionMeta {
     pub updated_by: Option<String>,
 }
 
+impl SectionMeta {
+    /// A saved section's version, and when and by whom (a role's label) it was saved.
+    pub fn saved(version: i32, at: time::OffsetDateTime, by: &str) -> SectionMeta {
+        SectionMeta {
+            version,
+            updated: Some(crate::domain::calendar::format_timestamp(at)),
+            updated_by: Some(by.to_string()),
+        }
+    }
+}
+
 /// A section as loaded for a form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Loaded<T> {

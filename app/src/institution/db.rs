@@ -6,7 +6,6 @@ use sqlx::PgPool;
 
 use crate::audit::Actor;
 use crate::auth::Principal;
-use crate::domain::calendar::format_timestamp;
 use crate::domain::sections::{diff, Loaded, Section, SectionMeta};
 use crate::error::AppError;
 use crate::ssr::batch::BatchKind;
@@ -110,12 +109,8 @@ async fn resolve(
 }
 
 /// A saved section's version and when and by whom (role) it was saved.
-pub fn meta(version: i32, at: time::OffsetDateTime, role: &str) -> SectionMeta {
-    SectionMeta {
-        version,
-        updated: Some(format_timestamp(at)),
-        updated_by: Some(super::overview::role_label(role).to_string()),
-    }
+fn meta(version: i32, at: time::OffsetDateTime, role: &str) -> SectionMeta {
+    SectionMeta::saved(version, at, crate::auth::Role::of_stored(role).label())
 }
 
 /// The saved section (or none yet) with its version.
