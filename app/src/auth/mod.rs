@@ -10,6 +10,8 @@ pub mod codes;
 #[cfg(feature = "ssr")]
 pub mod context;
 #[cfg(feature = "ssr")]
+pub mod extract;
+#[cfg(feature = "ssr")]
 pub mod factor;
 #[cfg(feature = "ssr")]
 pub mod guard;

@@ -1,10 +1,10 @@
 //! The institution's own pages: start page (and, next, the five sections).
 
 pub mod closing;
-pub mod forms;
-pub mod overview;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod forms;
+pub mod overview;
 pub mod workspace;
 
 use leptos::prelude::*;

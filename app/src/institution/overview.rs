@@ -47,7 +47,11 @@ pub async fn section_statuses(nummer: Option<String>) -> Result<Vec<SectionStatu
                 kind,
                 filled: row.is_some(),
                 updated: row.map(|r| crate::domain::calendar::format_timestamp(r.updated_at)),
-                updated_by: row.map(|r| crate::auth::Role::of_stored(&r.updated_by_role).label().to_string()),
+                updated_by: row.map(|r| {
+                    crate::auth::Role::of_stored(&r.updated_by_role)
+                        .label()
+                        .to_string()
+                }),
             }
         })
         .collect())

@@ -14,8 +14,8 @@ use axum::Extension;
 use super::db::{export_csv, find_targets, issue_codes};
 use super::jobs::{JobState, KEEP_FOR};
 use crate::audit::Actor;
-use crate::auth::session::{ClientIp, CurrentAuth};
-use crate::auth::Principal;
+use crate::auth::extract::KommuneAdmin;
+use crate::auth::session::ClientIp;
 use crate::documents::letters::{letters_csv, letters_html, letters_pdf, LETTER_CSS_PATH};
 use crate::documents::no_store_document;
 use crate::documents::plain;
@@ -24,24 +24,6 @@ use crate::ssr::AppState;
 
 /// Letters for more institutions than this in one go are refused.
 pub const MAX_LETTERS: usize = 2_000;
-
-/// The calling administrator and their kommune; `None` for anyone else.
-fn kommune_admin(auth: &CurrentAuth) -> Option<(Principal, i16)> {
-    match auth.0.as_ref().map(|a| (&a.principal, a.is_complete())) {
-        Some((principal @ Principal::Kommune { kommunekode, .. }, true)) => {
-            Some((principal.clone(), *kommunekode))
-        }
-        _ => None,
-    }
-}
-
-fn forbidden() -> Response {
-    plain::page(
-        StatusCode::FORBIDDEN,
-        "Ingen adgang",
-        "Kun kommunens administratorer kan hente log-in-breve og udtræk.",
-    )
-}
 
 /// What the letter form sent.
 #[derive(Debug, Default, PartialEq)]
@@ -88,13 +70,15 @@ impl LetterRequest {
 /// that job's letters; the database keeps their hashes.
 pub async fn letters(
     State(state): State<AppState>,
-    Extension(auth): Extension<CurrentAuth>,
+    admin: KommuneAdmin,
     Extension(ClientIp(ip)): Extension<ClientIp>,
     body: Bytes,
 ) -> Response {
-    let Some((principal, kommunekode)) = kommune_admin(&auth) else {
-        return forbidden();
-    };
+    let KommuneAdmin {
+        principal,
+        admin_id,
+        kommunekode,
+    } = admin;
     let request = LetterRequest::parse(&body);
     if request.numbers.is_empty() && !request.all_never_logged_in {
         return plain::page(
@@ -144,14 +128,11 @@ pub async fn letters(
     if targets.len() > MAX_LETTERS {
         return too_many();
     }
-    let Principal::Kommune { admin_id, .. } = &principal else {
-        return forbidden();
-    };
     let actor = Actor::from_principal(&principal);
     let pool = state.pool.clone();
     let valid_until = crate::auth::codes::code_valid_until(&state);
     let id = state.letter_jobs.start(
-        *admin_id,
+        admin_id,
         kommunekode,
         format!("{kommune_name} Kommune"),
         targets.len(),
@@ -174,17 +155,16 @@ const WAIT_FOR_JOB: std::time::Duration = std::time::Duration::from_secs(3);
 /// are ready, until then a page with its progress that reloads itself.
 pub async fn letter_job(
     State(state): State<AppState>,
-    Extension(auth): Extension<CurrentAuth>,
+    admin: KommuneAdmin,
     Extension(ClientIp(ip)): Extension<ClientIp>,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some((principal, kommunekode)) = kommune_admin(&auth) else {
-        return forbidden();
-    };
-    let Principal::Kommune { admin_id, .. } = principal else {
-        return forbidden();
-    };
+    let KommuneAdmin {
+        principal,
+        admin_id,
+        kommunekode,
+    } = admin;
     let Some(job) = state.letter_jobs.get(&id, admin_id, kommunekode) else {
         return plain::page(
             StatusCode::NOT_FOUND,
@@ -298,12 +278,14 @@ impl AppError {
 /// its master data, reporting status and each reported field.
 pub async fn export(
     State(state): State<AppState>,
-    Extension(auth): Extension<CurrentAuth>,
+    admin: KommuneAdmin,
     Extension(ClientIp(ip)): Extension<ClientIp>,
 ) -> Response {
-    let Some((principal, kommunekode)) = kommune_admin(&auth) else {
-        return forbidden();
-    };
+    let KommuneAdmin {
+        principal,
+        kommunekode,
+        ..
+    } = admin;
     let exported = async {
         let body = export_csv(&state.pool, kommunekode).await?;
         // The export holds contact persons' names and numbers: who took it is kept.

@@ -14,11 +14,9 @@ use secrecy::ExposeSecret;
 use super::audit_log::AuditFilter;
 use super::db::audit_entries;
 use crate::audit::Actor;
-use crate::auth::Principal;
-use crate::auth::{
-    codes::format_code,
-    session::{ClientIp, CurrentAuth},
-};
+use crate::auth::codes::format_code;
+use crate::auth::extract::SupportUser;
+use crate::auth::session::ClientIp;
 use crate::documents::letters::{letters_html, Letter};
 use crate::documents::plain::{self, escape};
 use crate::documents::{danish_csv, no_store_document};
@@ -29,37 +27,15 @@ use crate::ssr::AppState;
 /// Rows in one CSV export of the audit log at most.
 pub const MAX_EXPORT_ROWS: i64 = 100_000;
 
-/// The calling support user; `None` for anyone else (or one who must first
-/// choose a password).
-fn support_caller(auth: &CurrentAuth) -> Option<Principal> {
-    match auth.0.as_ref() {
-        Some(auth) if auth.is_complete() && matches!(auth.principal, Principal::Support { .. }) => {
-            Some(auth.principal.clone())
-        }
-        _ => None,
-    }
-}
-
-fn forbidden() -> Response {
-    plain::page(
-        StatusCode::FORBIDDEN,
-        "Ingen adgang",
-        "Kun STIL's support kan gøre dette.",
-    )
-}
-
 /// POST /support/konti/{id}/adgangskode: a new single-use password for an
 /// administrator account, shown once on the page this answers with. The old
 /// password stops working and every session of the account ends.
 pub async fn account_password(
     State(state): State<AppState>,
-    Extension(auth): Extension<CurrentAuth>,
+    SupportUser { principal }: SupportUser,
     Extension(ClientIp(ip)): Extension<ClientIp>,
     Path(id): Path<String>,
 ) -> Response {
-    let Some(principal) = support_caller(&auth) else {
-        return forbidden();
-    };
     let not_found = || {
         plain::page(
             StatusCode::NOT_FOUND,
@@ -144,13 +120,10 @@ pub async fn account_password(
 /// institution's sessions end.
 pub async fn institution_code(
     State(state): State<AppState>,
-    Extension(auth): Extension<CurrentAuth>,
+    SupportUser { principal }: SupportUser,
     Extension(ClientIp(ip)): Extension<ClientIp>,
     Path(nummer): Path<String>,
 ) -> Response {
-    let Some(principal) = support_caller(&auth) else {
-        return forbidden();
-    };
     let not_found = || {
         plain::page(
             StatusCode::NOT_FOUND,
@@ -201,13 +174,10 @@ pub async fn institution_code(
 /// GET /support/log.csv?…: the audit rows the log page's filter selects, as CSV.
 pub async fn audit_csv(
     State(state): State<AppState>,
-    Extension(auth): Extension<CurrentAuth>,
+    SupportUser { principal }: SupportUser,
     Extension(ClientIp(ip)): Extension<ClientIp>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(principal) = support_caller(&auth) else {
-        return forbidden();
-    };
     let filter = AuditFilter::from_query(|key| query.get(key).cloned());
     let checked = match filter.check() {
         Ok(checked) => checked,
@@ -277,14 +247,11 @@ pub async fn audit_csv(
 /// is stored. Bad input goes back to the form, filled in, with its errors.
 pub async fn create_api_key(
     State(state): State<AppState>,
-    Extension(auth): Extension<CurrentAuth>,
+    SupportUser { principal }: SupportUser,
     Extension(ClientIp(ip)): Extension<ClientIp>,
     Extension(session): Extension<tower_sessions::Session>,
     body: axum::body::Bytes,
 ) -> Response {
-    let Some(principal) = support_caller(&auth) else {
-        return forbidden();
-    };
     let fields: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
     let (kommunekode, navn) = (field("kommunekode"), field("navn"));
