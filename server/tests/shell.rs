@@ -233,3 +233,23 @@ async fn pages_render_whole_while_another_server_starts(pool: PgPool) {
     drop(stop);
     assert!(starter.await.unwrap() > 0, "servers were started meanwhile");
 }
+
+/// Each answer names its request's id, the one every log line of the request
+/// carries; an id a proxy in front set is kept.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn every_answer_names_its_request_id(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let first = app.get("/healthz").await;
+    let second = app.get("/healthz").await;
+    let id = |r: &reqwest::Response| r.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert_eq!(id(&first).len(), 36, "a UUID: {}", id(&first));
+    assert_ne!(id(&first), id(&second));
+    let from_proxy = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .header("x-request-id", "lb-4711")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(id(&from_proxy), "lb-4711");
+}
