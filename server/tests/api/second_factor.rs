@@ -3,16 +3,14 @@
 //! log-in, the replay guard, recovery codes, throttling shared with the
 //! password, support's reset, and what each role may do on the new endpoints.
 
-mod common;
-
 use std::time::Duration;
 
-use app::auth::totp::TotpSecret;
-use app::error::AppError;
-use common::{
+use crate::helpers::{
     admin, admin_without_factor, app_error, institution_with_password, location_of, set_up_second_factor,
     spawn_app, TestApp, SAME_ORIGIN,
 };
+use app::auth::totp::TotpSecret;
+use app::error::AppError;
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";

@@ -2,11 +2,9 @@
 //! are in bench/reliability): two servers on one database, and a server
 //! killed with SIGKILL in the middle of saves.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{institution_with_password, spawn_app, url_of, TestApp};
+use crate::helpers::{institution_with_password, spawn_app, url_of, TestApp};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";

@@ -1,10 +1,8 @@
 //! The five sections over real HTTP: save, validation, conflicts, history,
 //! escaping, and that nobody reaches another institution's data.
 
-mod common;
-
+use crate::helpers::{admin, app_error, institution_with_password, spawn_app, TestApp};
 use app::error::AppError;
-use common::{admin, app_error, institution_with_password, spawn_app, TestApp};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";

@@ -2,9 +2,7 @@
 //! each reaching its own kommune's institutions only, with the pages' rules,
 //! JSON errors, audit rows and a request budget.
 
-mod common;
-
-use common::{admin, institution_with_password, spawn_app, spawn_app_with, TestApp};
+use crate::helpers::{admin, institution_with_password, spawn_app, spawn_app_with, TestApp};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
@@ -27,7 +25,7 @@ async fn make_key(support: &TestApp, kommunekode: &str, navn: &str) -> reqwest::
     support
         .client
         .post(format!("{}/support/api-noegler/ny", support.address))
-        .header(common::SAME_ORIGIN.0, common::SAME_ORIGIN.1)
+        .header(crate::helpers::SAME_ORIGIN.0, crate::helpers::SAME_ORIGIN.1)
         .form(&[("kommunekode", kommunekode), ("navn", navn)])
         .send()
         .await
@@ -281,7 +279,7 @@ async fn a_key_maintains_its_own_kommunes_institutions_with_the_pages_rules(pool
     )
     .await;
     assert_eq!(future.status(), 422);
-    let today = common::danish_today();
+    let today = crate::helpers::danish_today();
     let closed = api(
         &machine,
         reqwest::Method::POST,
@@ -369,7 +367,7 @@ async fn missing_unknown_and_revoked_keys_are_refused(pool: PgPool) {
     assert_eq!(actions, ["api_noegle_oprettet", "api_noegle_spaerret"]);
 
     // A session cookie is no key: a logged-in administrator gets nothing either.
-    let kommune = common::kommune_admin(&app, AARHUS).await;
+    let kommune = crate::helpers::kommune_admin(&app, AARHUS).await;
     assert_eq!(kommune.get("/api/v1/kommune/dagtilbud").await.status(), 401);
     // And only support makes or revokes keys.
     for client in [&kommune, &app.fresh_client()] {

@@ -2,9 +2,9 @@
 //! into an empty database, and a server on the restored copy serves the same
 //! data and keeps the same sessions.
 
-mod common;
-
-use common::{institution_with_password, save_monday_hours, spawn_app, url_of, url_of_database, TestApp};
+use crate::helpers::{
+    institution_with_password, save_monday_hours, spawn_app, url_of, url_of_database, TestApp,
+};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";
@@ -20,7 +20,7 @@ const TABLES: [&str; 8] = [
 ];
 
 async fn counts(pool: &PgPool) -> Vec<i64> {
-    common::row_counts(pool, &TABLES).await
+    crate::helpers::row_counts(pool, &TABLES).await
 }
 
 fn run(program: &str, args: &[&str]) {

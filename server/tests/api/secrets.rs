@@ -2,12 +2,10 @@
 //! choosing and changing passwords, attempts counted before the check, and a
 //! log-out that stays final.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::helpers::{admin, app_error, institution_with_password, issue_code, spawn_app, TestApp};
 use app::error::AppError;
-use common::{admin, app_error, institution_with_password, issue_code, spawn_app, TestApp};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";
@@ -305,7 +303,7 @@ async fn refused_requests_and_exports_of_personal_data_are_audited(pool: PgPool)
     let app = spawn_app(pool).await;
     institution_with_password(&app.pool, "U10006", SKANDERBORG, PASSWORD).await;
     institution_with_password(&app.pool, "A10006", 751, PASSWORD).await;
-    let kommune = common::kommune_admin(&app, SKANDERBORG).await;
+    let kommune = crate::helpers::kommune_admin(&app, SKANDERBORG).await;
 
     assert_eq!(
         kommune

@@ -1,7 +1,5 @@
 //! Start the real server on port 0 with its own database, like zero2prod's `spawn_app`.
 
-#![allow(dead_code)]
-
 use app::ssr::AppState;
 use sqlx::PgPool;
 use tokio::net::TcpListener;

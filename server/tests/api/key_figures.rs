@@ -1,9 +1,7 @@
 //! Kommune key figures: the import (file checks, repeatable, per-line
 //! rejections) and where parents see them, with invented figures labelled.
 
-mod common;
-
-use common::{institution_with_password, spawn_app};
+use crate::helpers::{institution_with_password, spawn_app};
 use server::import::{self, EXAMPLE_KEY_FIGURES};
 use sqlx::PgPool;
 
@@ -107,7 +105,7 @@ async fn a_file_without_the_header_is_refused_whole(pool: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn the_command_line_import_prints_rejections_and_fails(pool: PgPool) {
     reference(&pool).await;
-    let url = common::url_of(&pool).await;
+    let url = crate::helpers::url_of(&pool).await;
     let database: String = sqlx::query_scalar("SELECT current_database()")
         .fetch_one(&pool)
         .await
@@ -150,7 +148,7 @@ async fn parents_see_the_kommunes_figures_with_year_and_invented_ones_labelled(p
         .await
         .unwrap();
     // The import reaches the server through PostgreSQL's announcement.
-    let page = common::eventually(|| async {
+    let page = crate::helpers::eventually(|| async {
         let html = app.get("/dagtilbud/N10001").await.text().await.unwrap();
         html.contains("Tal fra 2025.").then_some(html)
     })
@@ -178,7 +176,7 @@ async fn parents_see_the_kommunes_figures_with_year_and_invented_ones_labelled(p
         .join("\n");
     let report = import::key_figures(&app.pool, &real, |_, _| ()).await.unwrap();
     assert!(report.rejected.is_empty(), "{report}");
-    let page = common::eventually(|| async {
+    let page = crate::helpers::eventually(|| async {
         let html = app.get("/dagtilbud/N10001").await.text().await.unwrap();
         html.contains("Kilde: Testkilde").then_some(html)
     })

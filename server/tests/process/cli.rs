@@ -1,8 +1,6 @@
 //! Command-line tasks on the server binary that create accounts.
 
-mod common;
-
-use common::{spawn_app, url_of};
+use crate::helpers::{spawn_app, url_of};
 use sqlx::PgPool;
 
 fn create_support_user(url: &str, email: &str) -> std::process::Output {

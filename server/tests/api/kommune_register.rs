@@ -2,10 +2,10 @@
 //! them (system numbers), closes them (hidden, locked out, data kept) and
 //! edits their sections on their behalf, never another kommune's.
 
-mod common;
-
+use crate::helpers::{
+    admin, app_error, institution_with_password, kommune_admin, save_monday_hours, spawn_app,
+};
 use app::error::AppError;
-use common::{admin, app_error, institution_with_password, kommune_admin, save_monday_hours, spawn_app};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";
@@ -165,7 +165,7 @@ async fn closing_hides_and_locks_out_but_keeps_the_data(pool: PgPool) {
     let institution = save_monday_hours(&app, "S80001", PASSWORD, ("07:00", "16:00"), &[]).await;
 
     let kommune = kommune_admin(&app, SKANDERBORG).await;
-    let date = common::danish_today();
+    let date = crate::helpers::danish_today();
 
     // Unconfirmed: refused with the field named.
     let unconfirmed = kommune
@@ -364,7 +364,7 @@ async fn another_kommunes_and_private_institutions_are_not_found(pool: PgPool) {
         .await
         .unwrap();
     let kommune = kommune_admin(&app, SKANDERBORG).await;
-    let date = common::danish_today();
+    let date = crate::helpers::danish_today();
     let close = |nummer: &'static str| {
         let date = date.clone();
         let kommune = &kommune;

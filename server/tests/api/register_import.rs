@@ -1,9 +1,7 @@
 //! The register import: upsert by number, never delete, every rejected line
 //! named, repeatable, and a closing in the register ends the account's sessions.
 
-mod common;
-
-use common::{institution_with_password, spawn_app};
+use crate::helpers::{institution_with_password, spawn_app};
 use server::import::{self, EXAMPLE_REGISTER, REGISTER_COLUMNS};
 use sqlx::PgPool;
 

@@ -1,9 +1,7 @@
 //! The kommune administrator: overview, log-in letters and export, each scoped
 //! to the administrator's own kommune.
 
-mod common;
-
-use common::{admin, institution_with_password, kommune_admin, spawn_app, TestApp};
+use crate::helpers::{admin, institution_with_password, kommune_admin, spawn_app, TestApp};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";

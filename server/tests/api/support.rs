@@ -2,13 +2,11 @@
 //! learning them, maintains private institutions and administrator accounts,
 //! and reads the audit log. Every other role is refused every support action.
 
-mod common;
-
-use app::error::AppError;
-use common::{
+use crate::helpers::{
     admin, app_error, institution_with_password, kommune_admin, location_of, set_up_second_factor, spawn_app,
     TestApp,
 };
+use app::error::AppError;
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";
@@ -28,7 +26,7 @@ async fn post_form(client: &TestApp, path: &str) -> reqwest::Response {
     client
         .client
         .post(format!("{}{}", client.address, path))
-        .header(common::SAME_ORIGIN.0, common::SAME_ORIGIN.1)
+        .header(crate::helpers::SAME_ORIGIN.0, crate::helpers::SAME_ORIGIN.1)
         .header("content-type", "application/x-www-form-urlencoded")
         .send()
         .await
@@ -314,7 +312,7 @@ async fn support_creates_and_closes_private_institutions_only(pool: PgPool) {
     assert!(page.contains("Ret stamdata") && page.contains("value=\"Den Private Børnehave i Skoven\""));
 
     // Support closes the private one, not the kommune's.
-    let today = common::danish_today();
+    let today = crate::helpers::danish_today();
     let close = |nummer: String, version: &'static str| {
         let support = &support;
         let today = today.clone();
@@ -634,7 +632,7 @@ async fn the_audit_log_filters_pages_and_exports_csv(pool: PgPool) {
         .as_str()
         .unwrap()
         .contains("forkert kodeord"));
-    let today = common::danish_today();
+    let today = crate::helpers::danish_today();
     let all_today = page(vec![("fra", today.clone()), ("til", today.clone())]).await;
     assert_eq!(all_today["matching"], 5, "{all_today}");
     let tomorrow = page(vec![("fra", "1.1.2099".into())]).await;

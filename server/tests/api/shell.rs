@@ -1,9 +1,7 @@
 //! The app shell over real HTTP: pages, probes, compression.
 
-mod common;
-
+use crate::helpers::spawn_app;
 use app::ssr::AppState;
-use common::spawn_app;
 use sqlx::PgPool;
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -86,7 +84,7 @@ async fn html_is_compressed_when_the_client_accepts_it(pool: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_small_answer_is_sent_uncompressed(pool: PgPool) {
     server::seed::reference_data(&pool).await.unwrap();
-    common::institution_with_password(&pool, "G10001", 101, "hemmeligt-kodeord-1").await;
+    crate::helpers::institution_with_password(&pool, "G10001", 101, "hemmeligt-kodeord-1").await;
     let app = spawn_app(pool).await;
     assert_eq!(
         app.login_institution("G10001", "hemmeligt-kodeord-1")
@@ -97,7 +95,7 @@ async fn a_small_answer_is_sent_uncompressed(pool: PgPool) {
     let response = app
         .client
         .post(format!("{}/api/fn/aabningstider_gem", app.address))
-        .header(common::SAME_ORIGIN.0, common::SAME_ORIGIN.1)
+        .header(crate::helpers::SAME_ORIGIN.0, crate::helpers::SAME_ORIGIN.1)
         .header("accept-encoding", "br, gzip")
         .form(&[
             ("version", "0"),
@@ -121,7 +119,7 @@ async fn a_small_answer_is_sent_uncompressed(pool: PgPool) {
 
 #[tokio::test]
 async fn readyz_is_503_when_the_database_is_unreachable() {
-    common::init_logging();
+    crate::helpers::init_logging();
     // Nothing listens on port 9; the pool gives up quickly.
     let pool = sqlx::postgres::PgPoolOptions::new()
         .acquire_timeout(std::time::Duration::from_millis(500))
@@ -153,7 +151,7 @@ async fn a_request_that_outlives_its_deadline_gets_a_danish_503(pool: PgPool) {
         request_timeout: std::time::Duration::from_millis(500),
         ..app::ssr::Settings::default()
     };
-    let app = common::spawn_app_with(pool, settings).await;
+    let app = crate::helpers::spawn_app_with(pool, settings).await;
     // Hold a lock the front page's query must wait for, so the request is
     // certain to outlive its deadline.
     let mut blocker = app.pool.begin().await.unwrap();
@@ -180,7 +178,7 @@ async fn hsts_is_sent_when_the_service_is_reached_over_https(pool: PgPool) {
         public_url: "https://dagtilbud.example".into(),
         ..Default::default()
     };
-    let app = common::spawn_app_with(pool, settings).await;
+    let app = crate::helpers::spawn_app_with(pool, settings).await;
     let page = app.get("/tilgaengelighed").await;
     assert_eq!(
         page.headers()["strict-transport-security"],

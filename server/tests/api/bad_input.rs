@@ -2,9 +2,7 @@
 //! and every plain endpoint, from every kind of caller: never a 5xx, always an
 //! answer with a message, and nothing written.
 
-mod common;
-
-use common::{institution_with_password, kommune_admin, spawn_app, TestApp};
+use crate::helpers::{institution_with_password, kommune_admin, spawn_app, TestApp};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";
@@ -35,7 +33,7 @@ const READS_WITH_DEFAULTS: [&str; 16] = [
 /// Rows in every table a request could write (sessions aside: a request may
 /// always refresh its own).
 async fn written(pool: &PgPool) -> Vec<i64> {
-    common::row_counts(
+    crate::helpers::row_counts(
         pool,
         &[
             "institutions",

@@ -1,9 +1,7 @@
 //! The public portal: only active institutions, only what they saved, user
 //! text always as text.
 
-mod common;
-
-use common::{institution_with_password, save_monday_hours, spawn_app};
+use crate::helpers::{institution_with_password, save_monday_hours, spawn_app};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";
@@ -320,7 +318,7 @@ async fn the_open_data_api_pages_filters_caches_and_hides_closed_ones(pool: PgPo
 fn cache_state(response: &reqwest::Response) -> Option<String> {
     response
         .headers()
-        .get(app::portal::cache::CACHE_HEADER)
+        .get(app::published::cache::CACHE_HEADER)
         .map(|v| v.to_str().unwrap().to_owned())
 }
 
@@ -334,7 +332,7 @@ async fn kept_pages_are_dropped_by_a_save_on_any_server(pool: PgPool) {
     let reader_b = b.fresh_client();
     // Each server keeps pages once it listens for changes.
     for reader in [&reader_a, &reader_b] {
-        common::eventually(|| async {
+        crate::helpers::eventually(|| async {
             let response = reader.get("/dagtilbud/P10020").await;
             assert_eq!(response.status(), 200);
             (cache_state(&response).as_deref() == Some("hit")).then_some(())
@@ -367,7 +365,7 @@ async fn kept_pages_are_dropped_by_a_save_on_any_server(pool: PgPool) {
     assert_eq!(cache_state(&fresh).as_deref(), Some("miss"));
     assert!(fresh.text().await.unwrap().contains("Nyt om skoven"));
     // ... and the other hears of it from PostgreSQL.
-    common::eventually(|| async {
+    crate::helpers::eventually(|| async {
         let html = reader_b.get("/dagtilbud/P10020").await.text().await.unwrap();
         html.contains("Nyt om skoven").then_some(())
     })
@@ -379,7 +377,7 @@ async fn kept_pages_are_dropped_by_a_save_on_any_server(pool: PgPool) {
         .await
         .unwrap();
     for reader in [&reader_a, &reader_b] {
-        common::eventually(|| async {
+        crate::helpers::eventually(|| async {
             let html = reader.get("/dagtilbud/P10020").await.text().await.unwrap();
             html.contains("Omdøbt Børnehus").then_some(())
         })
@@ -394,7 +392,7 @@ async fn kept_pages_are_dropped_by_a_save_on_any_server(pool: PgPool) {
     .await
     .unwrap();
     for reader in [&reader_a, &reader_b] {
-        common::eventually(|| async {
+        crate::helpers::eventually(|| async {
             (reader.get("/dagtilbud/P10020").await.status() == 404).then_some(())
         })
         .await;
@@ -405,7 +403,7 @@ async fn kept_pages_are_dropped_by_a_save_on_any_server(pool: PgPool) {
 /// once per batch, and a batch that could not be sent is kept for the next try.
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn saved_pages_are_announced_once_per_batch_and_never_lost(pool: PgPool) {
-    use app::portal::cache::{PageCache, CHANNEL};
+    use app::published::cache::{PageCache, CHANNEL};
     use std::time::Duration;
     async fn heard(listener: &mut sqlx::postgres::PgListener) -> Option<String> {
         tokio::time::timeout(Duration::from_millis(500), listener.recv())
@@ -478,7 +476,7 @@ async fn every_page_has_a_fresh_script_nonce_even_from_the_cache(pool: PgPool) {
         seen.push(nonce);
     }
     // A kept page is answered with the nonce of the request it answers.
-    let hit = common::eventually(|| async {
+    let hit = crate::helpers::eventually(|| async {
         let response = reader.get("/dagtilbud/P10030").await;
         (cache_state(&response).as_deref() == Some("hit")).then_some(response)
     })
@@ -512,7 +510,7 @@ async fn the_csv_is_kept_until_a_change_and_a_client_that_has_it_gets_304(pool: 
         }
     };
     // Once the server listens for changes, a repeated download is the kept file.
-    let kept = common::eventually(|| async {
+    let kept = crate::helpers::eventually(|| async {
         let response = download(None).await;
         (cache_state(&response).as_deref() == Some("hit")).then_some(response)
     })
@@ -532,7 +530,7 @@ async fn the_csv_is_kept_until_a_change_and_a_client_that_has_it_gets_304(pool: 
         .execute(&app.pool)
         .await
         .unwrap();
-    let changed = common::eventually(|| async {
+    let changed = crate::helpers::eventually(|| async {
         let response = download(Some(tag.clone())).await;
         (response.status() == 200).then_some(response)
     })
@@ -547,7 +545,7 @@ async fn a_flood_of_searches_from_one_address_gets_429_with_retry_after(pool: Pg
         anonymous_requests_per_minute: 5,
         ..Default::default()
     };
-    let app = common::spawn_app_with(pool, settings).await;
+    let app = crate::helpers::spawn_app_with(pool, settings).await;
     for _ in 0..5 {
         assert_eq!(app.get("/api/v1/dagtilbud.csv").await.status(), 200);
     }

@@ -1,11 +1,11 @@
 //! Log-in, sessions and authorization over real HTTP against a real database.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::helpers::{
+    admin, app_error, institution_with_password, issue_code, session_cookie, spawn_app, TestApp,
+};
 use app::error::AppError;
-use common::{admin, app_error, institution_with_password, issue_code, session_cookie, spawn_app, TestApp};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";

@@ -1,0 +1,22 @@
+//! The HTTP and database tests: each starts the real server on port 0 with
+//! its own fresh database (`#[sqlx::test]`) and talks to it over HTTP.
+//! One binary, so the suite links once; the tests that start processes
+//! (the CLI, backups, kill -9) are in `tests/process`.
+
+#[path = "../helpers/mod.rs"]
+mod helpers;
+
+mod auth;
+mod bad_input;
+mod key_figures;
+mod kommune;
+mod kommune_api;
+mod kommune_register;
+mod portal;
+mod register_import;
+mod second_factor;
+mod secrets;
+mod sections;
+mod seed;
+mod shell;
+mod support;
