@@ -72,6 +72,55 @@ impl FromServerFnError for AppError {
             _ => AppError::Internal,
         }
     }
+
+    /// The error as a server function answers it. On the server this is also
+    /// where the answer gets the error's status (server functions answer
+    /// errors with 500 unless told otherwise), unless a plain form post is
+    /// being sent back to its page.
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        self.set_answer_status();
+        serde_json::to_vec(self)
+            .map(Into::into)
+            .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(br#""Internal""#))
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The status as an HTTP type.
+    pub fn status(&self) -> axum::http::StatusCode {
+        axum::http::StatusCode::from_u16(self.status_code())
+            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    /// Give the server function's answer this error's status, unless the
+    /// answer already has one (a plain form post sent back with 303, see
+    /// `ssr::flash::finish`) or will be a redirect to the form's page.
+    fn set_answer_status(&self) {
+        use leptos::prelude::use_context;
+        let Some(options) = use_context::<leptos_axum::ResponseOptions>() else {
+            return;
+        };
+        // leptos_axum sends a plain form post with a Referer back there (302).
+        let sent_back = crate::ssr::flash::is_plain_form_post()
+            && use_context::<axum::http::request::Parts>()
+                .is_some_and(|request| request.headers.contains_key(axum::http::header::REFERER));
+        let mut parts = options.0.write().unwrap_or_else(|e| e.into_inner());
+        if parts.status.is_none() && !sent_back {
+            parts.status = Some(self.status());
+        }
+    }
+}
+
+/// The error as JSON with its status: how a server function answers, and how
+/// a request to one that fails before reaching it is answered.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = self.status();
+        (status, axum::Json(self)).into_response()
+    }
 }
 
 #[cfg(feature = "ssr")]

@@ -5,6 +5,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -19,10 +20,12 @@ pub mod institution;
 pub mod kommune;
 pub mod pages;
 pub mod portal;
+pub mod published;
 pub mod register;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod support;
+pub mod workspace;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -31,25 +34,13 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::auth::{
-    AdminLoginPage, ChangePasswordPage, ChoosePasswordPage, InstitutionLoginPage, SecondFactorPage,
-    SecondFactorSetupPage,
-};
+use crate::auth::AuthRoutes;
 use crate::components::layout::Layout;
-use crate::institution::closing::LukkedagePage;
-use crate::institution::forms::{AabningstiderPage, KontaktPage, MadordningPage, ProfilPage};
-use crate::institution::overview::HistoryPage;
-use crate::institution::{InstitutionStart, PreviewPage};
-use crate::kommune::institutions::{AdminInstitutionPage, NewInstitutionPage};
-use crate::kommune::KommuneStart;
+use crate::institution::InstitutionRoutes;
+use crate::kommune::KommuneRoutes;
 use crate::pages::{Accessibility, Cookies, NotFound};
-use crate::portal::compare::ComparePage;
-use crate::portal::kommune::KommunePortalPage;
-use crate::portal::{InstitutionPage, Landing};
-use crate::support::accounts::{AccountPage, AccountsPage};
-use crate::support::api_keys::ApiKeysPage;
-use crate::support::audit_log::AuditLogPage;
-use crate::support::SupportStart;
+use crate::portal::PortalRoutes;
+use crate::support::SupportRoutes;
 
 /// The service name shown in the header and every page title.
 pub const SERVICE_NAME: &str = "Dagtilbudsportalen";
@@ -106,50 +97,13 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("") view=Landing ssr=SsrMode::Async />
-                    <Route path=path!("dagtilbud/:nummer") view=InstitutionPage ssr=SsrMode::Async />
-                    <Route path=path!("sammenlign") view=ComparePage ssr=SsrMode::Async />
-                    <Route path=path!("kommuner/:kode") view=KommunePortalPage ssr=SsrMode::Async />
+                    <PortalRoutes />
                     <Route path=path!("tilgaengelighed") view=Accessibility ssr=SsrMode::Async />
                     <Route path=path!("cookies") view=Cookies ssr=SsrMode::Async />
-                    <Route path=path!("log-ind") view=InstitutionLoginPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/log-ind") view=AdminLoginPage ssr=SsrMode::Async />
-                    <Route path=path!("vaelg-adgangskode") view=ChoosePasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("skift-adgangskode") view=ChangePasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/totrin") view=SecondFactorPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/totrin/opsaet") view=SecondFactorSetupPage ssr=SsrMode::Async />
-                    <Route path=path!("indberetning") view=InstitutionStart ssr=SsrMode::Async />
-                    <Route path=path!("indberetning/profil") view=ProfilPage ssr=SsrMode::Async />
-                    <Route path=path!("indberetning/madordning") view=MadordningPage ssr=SsrMode::Async />
-                    <Route path=path!("indberetning/lukkedage") view=LukkedagePage ssr=SsrMode::Async />
-                    <Route path=path!("indberetning/aabningstider") view=AabningstiderPage ssr=SsrMode::Async />
-                    <Route path=path!("indberetning/kontakt") view=KontaktPage ssr=SsrMode::Async />
-                    <Route path=path!("indberetning/historik") view=HistoryPage ssr=SsrMode::Async />
-                    <Route path=path!("indberetning/forhaandsvisning") view=PreviewPage ssr=SsrMode::Async />
-                    <Route path=path!("kommune") view=KommuneStart ssr=SsrMode::Async />
-                    <Route path=path!("kommune/nyt-dagtilbud") view=NewInstitutionPage ssr=SsrMode::Async />
-                    <Route path=path!("kommune/dagtilbud/:nummer") view=AdminInstitutionPage ssr=SsrMode::Async />
-                    <Route path=path!("kommune/dagtilbud/:nummer/profil") view=ProfilPage ssr=SsrMode::Async />
-                    <Route path=path!("kommune/dagtilbud/:nummer/madordning") view=MadordningPage ssr=SsrMode::Async />
-                    <Route path=path!("kommune/dagtilbud/:nummer/lukkedage") view=LukkedagePage ssr=SsrMode::Async />
-                    <Route path=path!("kommune/dagtilbud/:nummer/aabningstider") view=AabningstiderPage ssr=SsrMode::Async />
-                    <Route path=path!("kommune/dagtilbud/:nummer/kontakt") view=KontaktPage ssr=SsrMode::Async />
-                    <Route path=path!("kommune/dagtilbud/:nummer/historik") view=HistoryPage ssr=SsrMode::Async />
-                    <Route path=path!("kommune/dagtilbud/:nummer/forhaandsvisning") view=PreviewPage ssr=SsrMode::Async />
-                    <Route path=path!("support") view=SupportStart ssr=SsrMode::Async />
-                    <Route path=path!("support/nyt-dagtilbud") view=NewInstitutionPage ssr=SsrMode::Async />
-                    <Route path=path!("support/dagtilbud/:nummer") view=AdminInstitutionPage ssr=SsrMode::Async />
-                    <Route path=path!("support/dagtilbud/:nummer/profil") view=ProfilPage ssr=SsrMode::Async />
-                    <Route path=path!("support/dagtilbud/:nummer/madordning") view=MadordningPage ssr=SsrMode::Async />
-                    <Route path=path!("support/dagtilbud/:nummer/lukkedage") view=LukkedagePage ssr=SsrMode::Async />
-                    <Route path=path!("support/dagtilbud/:nummer/aabningstider") view=AabningstiderPage ssr=SsrMode::Async />
-                    <Route path=path!("support/dagtilbud/:nummer/kontakt") view=KontaktPage ssr=SsrMode::Async />
-                    <Route path=path!("support/dagtilbud/:nummer/historik") view=HistoryPage ssr=SsrMode::Async />
-                    <Route path=path!("support/dagtilbud/:nummer/forhaandsvisning") view=PreviewPage ssr=SsrMode::Async />
-                    <Route path=path!("support/konti") view=AccountsPage ssr=SsrMode::Async />
-                    <Route path=path!("support/konti/:id") view=AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("support/log") view=AuditLogPage ssr=SsrMode::Async />
-                    <Route path=path!("support/api-noegler") view=ApiKeysPage ssr=SsrMode::Async />
+                    <AuthRoutes />
+                    <InstitutionRoutes />
+                    <KommuneRoutes />
+                    <SupportRoutes />
                 </Routes>
             </Layout>
         </Router>

@@ -4,7 +4,7 @@
 pub mod accounts;
 pub mod config;
 pub mod db;
-pub mod fn_status;
+pub mod fn_requests;
 pub mod health;
 pub mod import;
 pub mod retention;
@@ -91,26 +91,9 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(health::routes())
-        // Documents rather than data: plain endpoints behind the same guard.
+        // Documents and the APIs: plain endpoints behind the same guard, each
+        // area's routes from the area.
         .route("/api/v1/openapi.json", axum::routing::get(app::openapi_json))
-        .route("/api/v1/dagtilbud", axum::routing::get(app::portal::api::list))
-        .route("/api/v1/dagtilbud.csv", axum::routing::get(app::portal::api::csv))
-        .route(
-            "/api/v1/dagtilbud/{nummer}",
-            axum::routing::get(app::portal::api::one),
-        )
-        .route(
-            "/api/v1/kommune/dagtilbud",
-            axum::routing::get(app::kommune::api::kommune_list).post(app::kommune::api::kommune_create),
-        )
-        .route(
-            "/api/v1/kommune/dagtilbud/{nummer}",
-            axum::routing::get(app::kommune::api::kommune_one).put(app::kommune::api::kommune_update),
-        )
-        .route(
-            "/api/v1/kommune/dagtilbud/{nummer}/luk",
-            axum::routing::post(app::kommune::api::kommune_close),
-        )
         .route(
             app::documents::letters::LETTER_CSS_PATH,
             axum::routing::get(app::documents::letters::letter_css),
@@ -119,34 +102,9 @@ pub fn router(state: AppState) -> Router {
             app::auth::CONFIRM_PATH,
             axum::routing::post(app::auth::factor::confirm_setup),
         )
-        .route(
-            "/kommune/breve",
-            axum::routing::post(app::kommune::documents::letters),
-        )
-        .route(
-            "/kommune/breve/{id}",
-            axum::routing::get(app::kommune::documents::letter_job),
-        )
-        .route(
-            "/kommune/eksport.csv",
-            axum::routing::get(app::kommune::documents::export),
-        )
-        .route(
-            "/support/dagtilbud/{nummer}/kode",
-            axum::routing::post(app::support::documents::institution_code),
-        )
-        .route(
-            "/support/konti/{id}/adgangskode",
-            axum::routing::post(app::support::documents::account_password),
-        )
-        .route(
-            "/support/log.csv",
-            axum::routing::get(app::support::documents::audit_csv),
-        )
-        .route(
-            "/support/api-noegler/ny",
-            axum::routing::post(app::support::documents::create_api_key),
-        )
+        .merge(app::portal::api::router())
+        .merge(app::kommune::router())
+        .merge(app::support::router())
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = options.clone();
@@ -156,15 +114,14 @@ pub fn router(state: AppState) -> Router {
             provide_state,
             shell,
         ))
-        .layer(axum::middleware::from_fn(fn_status::error_status))
-        .layer(axum::middleware::from_fn(fn_status::form_bodies_only))
+        .layer(axum::middleware::from_fn(fn_requests::form_bodies_only))
         .layer(guard)
         .layer(sessions)
         .layer(axum::middleware::from_fn(session_store_down))
         // Outside the sessions: an anonymous page read from the cache costs no lookup.
         .layer(axum::middleware::from_fn_with_state(
             state.page_cache.clone(),
-            app::portal::cache::serve,
+            app::published::cache::serve,
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
@@ -263,11 +220,11 @@ pub async fn serve(
             std::time::Duration::from_secs(60),
         ),
     );
-    let follower = tokio::spawn(app::portal::cache::follow_changes(
+    let follower = tokio::spawn(app::published::cache::follow_changes(
         state.page_cache.clone(),
         state.pool.clone(),
     ));
-    let announcer = tokio::spawn(app::portal::cache::announce_changes(
+    let announcer = tokio::spawn(app::published::cache::announce_changes(
         state.page_cache.clone(),
         state.pool.clone(),
     ));

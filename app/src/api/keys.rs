@@ -5,7 +5,16 @@ use std::num::NonZeroU32;
 
 use sha2::{Digest, Sha256};
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::{error, Failure};
+use crate::audit::Actor;
 use crate::auth::codes::generate_code;
+use crate::error::AppError;
+use crate::ssr::AppState;
 
 /// Requests per key and process, counted per minute.
 pub type KeyLimiter = governor::DefaultKeyedRateLimiter<i64>;
@@ -33,6 +42,99 @@ pub fn key_hash(key: &str) -> String {
 /// How a key is shown in lists: its first characters.
 pub fn key_prefix(key: &str) -> String {
     format!("{}…", key.chars().take(12).collect::<String>())
+}
+
+/// The kommune system calling, from its key: an extractor that admits a
+/// request only with a known, unrevoked key within its budget.
+pub struct KommuneKey {
+    pub kommunekode: i16,
+    pub actor: Actor,
+}
+
+fn unauthorized(message: &str) -> Response {
+    let mut response = error(StatusCode::UNAUTHORIZED, message, Default::default());
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+/// The caller's key, checked: known, not revoked, within its budget.
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<KommuneKey, Box<Response>> {
+    let Some(key) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    else {
+        return Err(Box::new(unauthorized(
+            "Send kommunens API-nøgle i headeren Authorization: Bearer <nøgle>. STIL's support udsteder nøgler.",
+        )));
+    };
+    let found = sqlx::query!(
+        "SELECT id, kommunekode, label, prefix FROM kommune_api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+        key_hash(key)
+    )
+    .fetch_optional(&state.pool)
+    .await
+    .map_err(|e| {
+        Box::new(
+            Failure {
+                error: AppError::from(e),
+                wording: &super::GENERIC,
+            }
+            .into_response(),
+        )
+    })?;
+    let Some(found) = found else {
+        return Err(Box::new(unauthorized(
+            "API-nøglen er ukendt eller spærret. Bed STIL's support om en ny nøgle.",
+        )));
+    };
+    if let Err(not_until) = state.api_limiter.check_key(&found.id) {
+        let wait = not_until.wait_time_from(governor::clock::Clock::now(
+            &governor::clock::DefaultClock::default(),
+        ));
+        let mut response = error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "For mange forespørgsler med denne nøgle. Vent lidt og prøv igen.",
+            Default::default(),
+        );
+        if let Ok(value) = HeaderValue::from_str(&(wait.as_secs() + 1).to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return Err(Box::new(response));
+    }
+    // Written at most once a minute per key.
+    if let Err(e) = sqlx::query!(
+        "UPDATE kommune_api_keys SET last_used_at = now()
+         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
+        found.id
+    )
+    .execute(&state.pool)
+    .await
+    {
+        tracing::warn!(error = %e, "api key last use not recorded");
+    }
+    Ok(KommuneKey {
+        kommunekode: found.kommunekode,
+        actor: Actor {
+            role: "kommunesystem",
+            id: Some(found.id),
+            label: format!("{} ({})", found.label, found.prefix),
+        },
+    })
+}
+
+impl FromRequestParts<AppState> for KommuneKey {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        authenticate(state, &parts.headers)
+            .await
+            .map_err(|response| *response)
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+use crate::error::{AppError, FieldErrors};
+
 /// How long clients and proxies may reuse an answer.
 const MAX_AGE: &str = "public, max-age=60";
 
@@ -21,6 +23,103 @@ pub struct ApiError {
     fejl: String,
     #[schema(value_type = Object)]
     felter: std::collections::BTreeMap<String, String>,
+}
+
+/// What an API's generic errors mean for the endpoints of one surface.
+#[derive(Debug)]
+pub struct Wording {
+    pub not_found: &'static str,
+    pub invalid: &'static str,
+    pub forbidden: &'static str,
+}
+
+/// An error of an `/api/v1` endpoint: [`ApiError`] as JSON with the error's
+/// status, never cached. Internal causes were logged where they happened.
+#[derive(Debug)]
+pub struct Failure {
+    pub error: AppError,
+    pub wording: &'static Wording,
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let status = self.error.status();
+        let none = Default::default;
+        match self.error {
+            AppError::NotFound => error(status, self.wording.not_found, none()),
+            AppError::Validation(fields) => error(status, self.wording.invalid, fields),
+            AppError::Forbidden => error(status, self.wording.forbidden, none()),
+            AppError::StaleVersion {
+                message,
+                current_version,
+            } => error(
+                status,
+                &message,
+                FieldErrors::from([(
+                    "version".to_string(),
+                    format!("Dagtilbuddets nuværende version er {current_version}."),
+                )]),
+            ),
+            AppError::Conflict(message) | AppError::TooManyRequests(message) => {
+                error(status, &message, none())
+            }
+            AppError::Unauthenticated => error(status, "Angiv en gyldig API-nøgle.", none()),
+            AppError::Unavailable => error(
+                status,
+                "Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt.",
+                none(),
+            ),
+            AppError::Internal => error(status, "Der skete en fejl hos os. Prøv igen senere.", none()),
+        }
+    }
+}
+
+/// Words for errors no endpoint explains further.
+pub const GENERIC: Wording = Wording {
+    not_found: "Det, du leder efter, findes ikke.",
+    invalid: "Forespørgslen kan ikke bruges.",
+    forbidden: "Du har ikke adgang til dette.",
+};
+
+/// A JSON body, or the answer that says what is wrong with it.
+fn json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, Box<Response>> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        return Err(Box::new(error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send kroppen som JSON med Content-Type: application/json.",
+            Default::default(),
+        )));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        Box::new(error(
+            StatusCode::BAD_REQUEST,
+            &format!("Kroppen kan ikke læses som JSON: {e}."),
+            Default::default(),
+        ))
+    })
+}
+
+/// A JSON request body, refused with a Danish message (415 or 400) when it
+/// is not JSON or cannot be read as `T`.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for JsonBody<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = request.headers().clone();
+        let body = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        json_body(&headers, &body)
+            .map(JsonBody)
+            .map_err(|response| *response)
+    }
 }
 
 /// The document's frame: title, version and what the API is for. The areas'

@@ -42,7 +42,7 @@ use crate::components::form::FormFlash;
 use crate::error::AppError;
 
 pub use pages::{
-    AdminLoginPage, ChangePasswordPage, ChoosePasswordPage, InstitutionLoginPage, LogoutForm,
+    AdminLoginPage, AuthRoutes, ChangePasswordPage, ChoosePasswordPage, InstitutionLoginPage, LogoutForm,
     SecondFactorPage, SecondFactorSetupPage,
 };
 

@@ -31,6 +31,22 @@ where
     });
 }
 
+/// The log-in pages of every role, and the steps after a password.
+#[component(transparent)]
+pub fn AuthRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::Route;
+    use leptos_router::{path, SsrMode};
+    view! {
+        <Route path=path!("log-ind") view=InstitutionLoginPage ssr=SsrMode::Async />
+        <Route path=path!("admin/log-ind") view=AdminLoginPage ssr=SsrMode::Async />
+        <Route path=path!("vaelg-adgangskode") view=ChoosePasswordPage ssr=SsrMode::Async />
+        <Route path=path!("skift-adgangskode") view=ChangePasswordPage ssr=SsrMode::Async />
+        <Route path=path!("admin/totrin") view=SecondFactorPage ssr=SsrMode::Async />
+        <Route path=path!("admin/totrin/opsaet") view=SecondFactorSetupPage ssr=SsrMode::Async />
+    }
+    .into_inner()
+}
+
 #[component]
 pub fn InstitutionLoginPage() -> impl IntoView {
     let action = ServerAction::<LoginInstitution>::new();

@@ -1,5 +1,6 @@
 //! UI pieces shared by every area of the product.
 
+pub mod figure;
 pub mod form;
 pub mod instant;
 pub mod layout;

@@ -3,6 +3,7 @@
 //! letters (`letters.rs`), CSV the way Danish Excel opens it, and answers
 //! that must never be kept in a cache.
 
+pub mod jobs;
 pub mod letters;
 pub mod plain;
 

@@ -1,8 +1,11 @@
-//! Small complete HTML pages the request guard answers with before the Leptos
-//! app runs (403, 503, 500). Same header, footer and stylesheet; no script.
+//! Small complete HTML pages for answers outside the Leptos app: the request
+//! guard's refusals, the document endpoints' own pages and their errors
+//! ([`ErrorPage`]). Same header, footer and stylesheet; no script.
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
 
 /// Text made safe to put into HTML.
 pub fn escape(text: &str) -> String {
@@ -62,29 +65,71 @@ pub fn unavailable() -> Response {
     response
 }
 
-/// An error as a server function answers it: the `AppError` as JSON with its
-/// status, for the WASM (and API clients) to read.
-pub fn server_fn_error(error: &crate::error::AppError, status: StatusCode) -> Response {
-    let body = serde_json::to_vec(error).unwrap_or_default();
-    let mut response = (status, body).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/json"),
-    );
-    response
+/// An error of a document endpoint (or of a page request refused before the
+/// app runs) as its page, with the error's status. The message says what to
+/// do next and never more than the error's own Danish text.
+#[derive(Debug)]
+pub struct ErrorPage {
+    pub error: AppError,
+    /// What "not found" means for this endpoint, if the generic text is too vague.
+    pub not_found: Option<&'static str>,
+}
+
+impl ErrorPage {
+    pub fn new(error: AppError) -> Self {
+        ErrorPage {
+            error,
+            not_found: None,
+        }
+    }
+
+    pub fn not_found(mut self, message: &'static str) -> Self {
+        self.not_found = Some(message);
+        self
+    }
+}
+
+impl From<AppError> for ErrorPage {
+    fn from(error: AppError) -> Self {
+        ErrorPage::new(error)
+    }
+}
+
+impl IntoResponse for ErrorPage {
+    fn into_response(self) -> Response {
+        let status = self.error.status();
+        match self.error {
+            AppError::Unavailable => unavailable(),
+            AppError::Internal => internal_error(),
+            AppError::NotFound => page(
+                status,
+                "Ikke fundet",
+                self.not_found
+                    .unwrap_or("Det, du leder efter, findes ikke. Gå tilbage, genindlæs siden og prøv igen."),
+            ),
+            AppError::Validation(errors) => page(
+                status,
+                "Forespørgslen kan ikke bruges",
+                &errors.into_values().collect::<Vec<_>>().join(" "),
+            ),
+            AppError::Unauthenticated => page(status, "Log ind", "Du skal logge ind for at se denne side."),
+            AppError::Forbidden => page(status, "Ingen adgang", "Du har ikke adgang til dette."),
+            AppError::Conflict(message)
+            | AppError::StaleVersion { message, .. }
+            | AppError::TooManyRequests(message) => {
+                page(status, "Det kan ikke lade sig gøre lige nu", &message)
+            }
+        }
+    }
 }
 
 /// A request that failed before reaching its handler: server functions get
-/// the error as JSON with its status, pages the Danish "prøv igen om lidt"
-/// page while the database is away and the generic error page otherwise.
-pub fn failed_request(path: &str, error: &crate::error::AppError) -> Response {
+/// the error as JSON with its status, everything else the error's page.
+pub fn failed_request(path: &str, error: &AppError) -> Response {
     if path.starts_with("/api/fn/") {
-        let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        return server_fn_error(error, status);
-    }
-    match error {
-        crate::error::AppError::Unavailable => unavailable(),
-        _ => internal_error(),
+        error.clone().into_response()
+    } else {
+        ErrorPage::new(error.clone()).into_response()
     }
 }
 

@@ -1,17 +1,13 @@
-//! The institution's own pages: start page (and, next, the five sections).
-
-pub mod closing;
-#[cfg(feature = "ssr")]
-pub mod db;
-pub mod forms;
-pub mod overview;
-pub mod workspace;
+//! The institution's own area: its start page under `/indberetning`. The
+//! section pages it shares with the administrators live in `workspace`.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::error::AppError;
 use crate::register::MasterData;
+use crate::workspace::overview::SectionTable;
+use crate::workspace::Workspace;
 
 /// The calling institution's own master data.
 #[server(prefix = "/api/fn", endpoint = "institution_stamdata")]
@@ -21,39 +17,18 @@ pub async fn own_master_data() -> Result<MasterData, AppError> {
     crate::register::db::master_data(&pool, institution_id).await
 }
 
-/// The calling institution's page (or, for an administrator, `nummer`'s)
-/// exactly as parents will see it.
-#[server(prefix = "/api/fn", endpoint = "forhaandsvisning")]
-pub async fn preview(
-    nummer: Option<String>,
-) -> Result<crate::portal::institution_view::PublicInstitution, AppError> {
-    let principal = crate::auth::context::require_principal()?;
-    let pool = crate::ssr::pool()?;
-    // Reading only: the kommune may preview a private institution it cannot edit.
-    let target = db::readable_target(&pool, principal, nummer.as_deref()).await?;
-    crate::portal::institution_view::load_public(&pool, target.institution_id, crate::ssr::today()?.year())
-        .await
-}
-
-#[component]
-pub fn PreviewPage() -> impl IntoView {
-    let workspace = workspace::Workspace::current();
-    let nummer = workspace.nummer.clone();
-    let data = Resource::new_blocking(|| (), move |_| preview(nummer.clone()));
+/// The institution's area: `/indberetning` and its section pages.
+#[component(transparent)]
+pub fn InstitutionRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::{Outlet, ParentRoute, Route};
+    use leptos_router::{path, SsrMode};
     view! {
-        <Title text="Forhåndsvisning" />
-        <div class="alert no-print">
-            <p>"Sådan ser forældrene siden på Dagtilbudsportalen. "<a href=workspace.base()>"Tilbage til oversigten"</a></p>
-        </div>
-        <Suspense fallback=|| view! { <p>"Henter …"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(data) => view! { <crate::portal::institution_view::PublicInstitutionView data /> }.into_any(),
-                    Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <ParentRoute path=path!("indberetning") view=Outlet ssr=SsrMode::Async>
+            <Route path=path!("") view=InstitutionStart ssr=SsrMode::Async />
+            <crate::workspace::routes::SectionRoutes />
+        </ParentRoute>
     }
+    .into_inner()
 }
 
 #[component]
@@ -79,7 +54,7 @@ pub fn InstitutionStart() -> impl IntoView {
                         </section>
                         <section aria-labelledby="afsnit">
                             <h2 id="afsnit">"Jeres indberetning"</h2>
-                            <overview::SectionTable workspace=workspace::Workspace::default() />
+                            <SectionTable workspace=Workspace::default() />
                             <p class="button-row">
                                 <a class="button" href="/indberetning/forhaandsvisning">"Se siden som forældre ser den"</a>
                                 <a href="/indberetning/historik">"Se alle ændringer (historik)"</a>

@@ -7,22 +7,20 @@
 //! reads every one's reporting status. Errors are JSON with a Danish message
 //! and, per field, what to fix. Each key has a request budget per minute.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::institutions::KOMMUNE_EJERFORMER;
-use crate::api::keys::key_hash;
-use crate::api::{error, ApiError};
-use crate::audit::Actor;
+use crate::api::keys::KommuneKey;
+use crate::api::{ApiError, Failure, JsonBody, Wording};
 use crate::auth::session::ClientIp;
 use crate::domain::register::{CloseForm, NewInstitutionForm};
 use crate::domain::Ejerform;
-use crate::error::{AppError, FieldErrors};
+use crate::error::AppError;
+use crate::register::KOMMUNE_EJERFORMER;
 use crate::ssr::AppState;
 
 /// The kommune API's part of the OpenAPI document (merged in [`crate::api_document`]).
@@ -56,143 +54,20 @@ impl utoipa::Modify for KommuneKeyScheme {
     }
 }
 
-/// The kommune system calling, from its key.
-pub struct KeyCaller {
-    pub kommunekode: i16,
-    pub actor: Actor,
-}
-
-fn unauthorized(message: &str) -> Response {
-    let mut response = error(StatusCode::UNAUTHORIZED, message, Default::default());
-    response
-        .headers_mut()
-        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    response
-}
-
-/// The caller's key, checked: known, not revoked, within its budget.
-pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<KeyCaller, Box<Response>> {
-    let Some(key) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-    else {
-        return Err(Box::new(unauthorized(
-            "Send kommunens API-nøgle i headeren Authorization: Bearer <nøgle>. STIL's support udsteder nøgler.",
-        )));
-    };
-    let found = sqlx::query!(
-        "SELECT id, kommunekode, label, prefix FROM kommune_api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
-        key_hash(key)
-    )
-    .fetch_optional(&state.pool)
-    .await
-    .map_err(|e| Box::new(failed(AppError::from(e))))?;
-    let Some(found) = found else {
-        return Err(Box::new(unauthorized(
-            "API-nøglen er ukendt eller spærret. Bed STIL's support om en ny nøgle.",
-        )));
-    };
-    if let Err(not_until) = state.api_limiter.check_key(&found.id) {
-        let wait = not_until.wait_time_from(governor::clock::Clock::now(
-            &governor::clock::DefaultClock::default(),
-        ));
-        let mut response = error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "For mange forespørgsler med denne nøgle. Vent lidt og prøv igen.",
-            Default::default(),
-        );
-        if let Ok(value) = HeaderValue::from_str(&(wait.as_secs() + 1).to_string()) {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        return Err(Box::new(response));
-    }
-    // Written at most once a minute per key.
-    if let Err(e) = sqlx::query!(
-        "UPDATE kommune_api_keys SET last_used_at = now()
-         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
-        found.id
-    )
-    .execute(&state.pool)
-    .await
-    {
-        tracing::warn!(error = %e, "api key last use not recorded");
-    }
-    Ok(KeyCaller {
-        kommunekode: found.kommunekode,
-        actor: Actor {
-            role: "kommunesystem",
-            id: Some(found.id),
-            label: format!("{} ({})", found.label, found.prefix),
-        },
-    })
-}
+/// What this API's generic errors mean.
+const WORDING: Wording = Wording {
+    not_found: "Kommunen har intet dagtilbud med det nummer.",
+    invalid: "Der er fejl i et eller flere felter. Ret dem og send igen.",
+    forbidden: "Private dagtilbud vedligeholdes af STIL's support, ikke af kommunen.",
+};
 
 /// An error of this API as JSON with its status.
-fn failed(app_error: AppError) -> Response {
-    match app_error {
-        AppError::NotFound => error(
-            StatusCode::NOT_FOUND,
-            "Kommunen har intet dagtilbud med det nummer.",
-            Default::default(),
-        ),
-        AppError::Validation(fields) => error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Der er fejl i et eller flere felter. Ret dem og send igen.",
-            fields,
-        ),
-        AppError::StaleVersion {
-            message,
-            current_version,
-        } => error(
-            StatusCode::CONFLICT,
-            &message,
-            FieldErrors::from([(
-                "version".to_string(),
-                format!("Dagtilbuddets nuværende version er {current_version}."),
-            )]),
-        ),
-        AppError::Conflict(message) => error(StatusCode::CONFLICT, &message, Default::default()),
-        AppError::Forbidden => error(
-            StatusCode::FORBIDDEN,
-            "Private dagtilbud vedligeholdes af STIL's support, ikke af kommunen.",
-            Default::default(),
-        ),
-        AppError::Unavailable => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt.",
-            Default::default(),
-        ),
-        _ => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Der skete en fejl hos os. Prøv igen senere.",
-            Default::default(),
-        ),
+fn failed(error: AppError) -> Response {
+    Failure {
+        error,
+        wording: &WORDING,
     }
-}
-
-/// A JSON body, or the answer that says what is wrong with it.
-fn json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Box<Response>> {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !is_json {
-        return Err(Box::new(error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Send kroppen som JSON med Content-Type: application/json.",
-            Default::default(),
-        )));
-    }
-    serde_json::from_slice(body).map_err(|e| {
-        Box::new(error(
-            StatusCode::BAD_REQUEST,
-            &format!("Kroppen kan ikke læses som JSON: {e}."),
-            Default::default(),
-        ))
-    })
+    .into_response()
 }
 
 /// Master data as a kommune system sends it.
@@ -356,16 +231,6 @@ async fn maintained(
     Ok(found)
 }
 
-/// The caller's key and the request's JSON body, or the answer refusing them.
-async fn caller_with<T: serde::de::DeserializeOwned>(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> Result<(KeyCaller, T), Box<Response>> {
-    let caller = authenticate(state, headers).await?;
-    Ok((caller, json_body(headers, body)?))
-}
-
 /// `result` as this API answers it: the body with `status`, or the error.
 fn answer<T: Serialize>(status: StatusCode, result: Result<T, AppError>) -> Response {
     match result {
@@ -394,11 +259,7 @@ fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
         (status = 429, body = ApiError, description = "For mange forespørgsler")
     )
 )]
-pub async fn kommune_list(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let caller = match authenticate(&state, &headers).await {
-        Ok(caller) => caller,
-        Err(response) => return *response,
-    };
+pub async fn kommune_list(State(state): State<AppState>, caller: KommuneKey) -> Response {
     let result = async {
         let kommune = sqlx::query_scalar!("SELECT navn FROM kommuner WHERE kode = $1", caller.kommunekode)
             .fetch_one(&state.pool)
@@ -427,13 +288,9 @@ pub async fn kommune_list(State(state): State<AppState>, headers: HeaderMap) -> 
 )]
 pub async fn kommune_one(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    caller: KommuneKey,
     Path(nummer): Path<String>,
 ) -> Response {
-    let caller = match authenticate(&state, &headers).await {
-        Ok(caller) => caller,
-        Err(response) => return *response,
-    };
     answer(StatusCode::OK, one_of(&state, caller.kommunekode, &nummer).await)
 }
 
@@ -452,13 +309,9 @@ pub async fn kommune_one(
 pub async fn kommune_create(
     State(state): State<AppState>,
     axum::Extension(ClientIp(ip)): axum::Extension<ClientIp>,
-    headers: HeaderMap,
-    body: Bytes,
+    caller: KommuneKey,
+    JsonBody(data): JsonBody<ApiMasterData>,
 ) -> Response {
-    let (caller, data): (_, ApiMasterData) = match caller_with(&state, &headers, &body).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
     let result = async {
         let new = data
             .into_form()
@@ -502,14 +355,10 @@ pub async fn kommune_create(
 pub async fn kommune_update(
     State(state): State<AppState>,
     axum::Extension(ClientIp(ip)): axum::Extension<ClientIp>,
-    headers: HeaderMap,
+    caller: KommuneKey,
     Path(nummer): Path<String>,
-    body: Bytes,
+    JsonBody(update): JsonBody<ApiUpdate>,
 ) -> Response {
-    let (caller, update): (_, ApiUpdate) = match caller_with(&state, &headers, &body).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
     let result = async {
         let current = maintained(&state, caller.kommunekode, &nummer).await?;
         if current.status != "aktiv" {
@@ -557,14 +406,10 @@ pub async fn kommune_update(
 pub async fn kommune_close(
     State(state): State<AppState>,
     axum::Extension(ClientIp(ip)): axum::Extension<ClientIp>,
-    headers: HeaderMap,
+    caller: KommuneKey,
     Path(nummer): Path<String>,
-    body: Bytes,
+    JsonBody(close): JsonBody<ApiClose>,
 ) -> Response {
-    let (caller, close): (_, ApiClose) = match caller_with(&state, &headers, &body).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
     let result = async {
         let current = maintained(&state, caller.kommunekode, &nummer).await?;
         let today = crate::domain::calendar::danish_time(state.now()).date();

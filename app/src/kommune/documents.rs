@@ -12,13 +12,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
 use super::db::{export_csv, find_targets, issue_codes};
-use super::jobs::{JobState, KEEP_FOR};
 use crate::audit::Actor;
 use crate::auth::extract::KommuneAdmin;
 use crate::auth::session::ClientIp;
+use crate::documents::jobs::{JobState, KEEP_FOR};
 use crate::documents::letters::{letters_csv, letters_html, letters_pdf, LETTER_CSS_PATH};
 use crate::documents::no_store_document;
-use crate::documents::plain;
+use crate::documents::plain::{self, ErrorPage};
 use crate::error::AppError;
 use crate::ssr::AppState;
 
@@ -105,7 +105,7 @@ pub async fn letters(
         .iter()
         .any(|n| crate::domain::InstitutionNumber::parse(n).is_err())
     {
-        return AppError::NotFound.into_plain();
+        return failed(AppError::NotFound);
     }
     let (kommune_name, targets) = match find_targets(
         &state.pool,
@@ -116,7 +116,7 @@ pub async fn letters(
     .await
     {
         Ok(found) => found,
-        Err(error) => return error.into_plain(),
+        Err(error) => return failed(error),
     };
     if targets.is_empty() {
         return plain::page(
@@ -177,7 +177,7 @@ pub async fn letter_job(
     };
     let letters = match job.state_within(WAIT_FOR_JOB).await {
         JobState::Running { done, total } => return progress_page(done, total),
-        JobState::Failed(error) => return error.into_plain(),
+        JobState::Failed(error) => return failed(error),
         JobState::Finished(letters) => letters,
     };
     // Every fetch of the finished letters (which hold the codes) is audited.
@@ -196,7 +196,7 @@ pub async fn letter_job(
     )
     .await;
     if let Err(error) = fetched {
-        return error.into_plain();
+        return failed(error);
     }
     let login_url = format!("{}/log-ind", state.settings.public_url);
     let (content_type, disposition, body) = match query.get("format").map(String::as_str) {
@@ -211,7 +211,7 @@ pub async fn letter_job(
                 Some("attachment; filename=\"log-in-breve.csv\""),
                 csv,
             ),
-            Err(error) => return error.into_plain(),
+            Err(error) => return failed(error),
         },
         _ => (
             "text/html; charset=utf-8",
@@ -254,24 +254,14 @@ pub fn progress_page(done: usize, total: usize) -> Response {
     response
 }
 
-impl AppError {
-    /// The plain page for an error of a document endpoint.
-    fn into_plain(self) -> Response {
-        match self {
-            AppError::NotFound => plain::page(
-                StatusCode::NOT_FOUND,
-                "Dagtilbud ikke fundet",
-                "Et eller flere af de valgte dagtilbud findes ikke blandt kommunens aktive dagtilbud. Gå tilbage til oversigten, genindlæs den og prøv igen.",
-            ),
-            AppError::Unavailable => plain::unavailable(),
-            AppError::Validation(errors) => plain::page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Forespørgslen kan ikke bruges",
-                &errors.into_values().collect::<Vec<_>>().join(" "),
-            ),
-            _ => plain::internal_error(),
-        }
-    }
+/// An error of the kommune's document endpoints as its page.
+fn failed(error: AppError) -> Response {
+    ErrorPage::new(error)
+        .not_found(
+            "Et eller flere af de valgte dagtilbud findes ikke blandt kommunens aktive dagtilbud. \
+             Gå tilbage til oversigten, genindlæs den og prøv igen.",
+        )
+        .into_response()
 }
 
 /// GET /kommune/eksport.csv: every institution of the caller's kommune with
@@ -319,7 +309,7 @@ pub async fn export(
             );
             response
         }
-        Err(error) => error.into_plain(),
+        Err(error) => failed(error),
     }
 }
 

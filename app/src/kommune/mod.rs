@@ -7,10 +7,27 @@ pub mod api;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod documents;
-pub mod institutions;
-#[cfg(feature = "ssr")]
-pub mod jobs;
 pub mod overview;
+
+/// The kommune's plain endpoints: log-in letters, the CSV export and the
+/// kommune API (`/api/v1/kommune/…`).
+#[cfg(feature = "ssr")]
+pub fn router() -> axum::Router<crate::ssr::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/kommune/breve", post(documents::letters))
+        .route("/kommune/breve/{id}", get(documents::letter_job))
+        .route("/kommune/eksport.csv", get(documents::export))
+        .route(
+            "/api/v1/kommune/dagtilbud",
+            get(api::kommune_list).post(api::kommune_create),
+        )
+        .route(
+            "/api/v1/kommune/dagtilbud/{nummer}",
+            get(api::kommune_one).put(api::kommune_update),
+        )
+        .route("/api/v1/kommune/dagtilbud/{nummer}/luk", post(api::kommune_close))
+}
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -28,6 +45,21 @@ pub async fn kommune_overview(#[server(default)] filter: OverviewFilter) -> Resu
     let pool = crate::ssr::pool()?;
     let (kommune, rows) = db::overview_rows(&pool, kommunekode).await?;
     Ok(overview::build_page(kommune, rows, &filter))
+}
+
+/// The kommune administrator's area: `/kommune`, the institution pages and
+/// their section pages.
+#[component(transparent)]
+pub fn KommuneRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::{Outlet, ParentRoute, Route};
+    use leptos_router::{path, SsrMode};
+    view! {
+        <ParentRoute path=path!("kommune") view=Outlet ssr=SsrMode::Async>
+            <Route path=path!("") view=KommuneStart ssr=SsrMode::Async />
+            <crate::admin::AdminInstitutionRoutes />
+        </ParentRoute>
+    }
+    .into_inner()
 }
 
 #[component]

@@ -4,13 +4,13 @@
 //! what they saved; answers carry an ETag and may be cached for a minute.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::search::{self, SearchFilter, SearchHit};
-use crate::api::{cached, error, tagged, ApiError};
+use crate::api::{cached, tagged, ApiError, Failure, Wording};
 use crate::error::AppError;
 use crate::ssr::AppState;
 
@@ -143,29 +143,20 @@ pub struct ApiInstitution {
 )]
 pub struct OpenDataDoc;
 
-fn failed(app_error: AppError) -> Response {
-    match app_error {
-        AppError::NotFound => error(
-            StatusCode::NOT_FOUND,
-            "Der er intet aktivt dagtilbud med det nummer.",
-            Default::default(),
-        ),
-        AppError::Validation(fields) => error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Et eller flere filtre kan ikke læses.",
-            fields,
-        ),
-        AppError::Unavailable => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt.",
-            Default::default(),
-        ),
-        _ => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Der skete en fejl hos os. Prøv igen senere.",
-            Default::default(),
-        ),
+/// What this API's generic errors mean.
+const WORDING: Wording = Wording {
+    not_found: "Der er intet aktivt dagtilbud med det nummer.",
+    invalid: "Et eller flere filtre kan ikke læses.",
+    forbidden: "Du har ikke adgang til dette.",
+};
+
+/// An error of this API as JSON with its status.
+fn failed(error: AppError) -> Response {
+    Failure {
+        error,
+        wording: &WORDING,
     }
+    .into_response()
 }
 
 /// Active institutions matching the filters, 20 per page.
@@ -217,7 +208,7 @@ pub async fn list(
 )]
 pub async fn one(State(state): State<AppState>, headers: HeaderMap, Path(nummer): Path<String>) -> Response {
     let year = crate::domain::calendar::danish_time(state.now()).year();
-    let data = match super::institution_view::load_active(&state.pool, &nummer, year).await {
+    let data = match crate::published::load_active(&state.pool, &nummer, year).await {
         Ok(data) => data,
         Err(e) => return failed(e),
     };
@@ -261,7 +252,7 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response 
     if let Some(kept) = state.page_cache.kept_csv() {
         let mut response = tagged(&headers, CSV, &kept.tag, kept.body);
         response.headers_mut().insert(
-            crate::portal::cache::CACHE_HEADER,
+            crate::published::cache::CACHE_HEADER,
             HeaderValue::from_static("hit"),
         );
         return response;
@@ -316,6 +307,15 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response 
         }
         Err(e) => failed(e),
     }
+}
+
+/// The open-data API's routes (`/api/v1/dagtilbud…`).
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/api/v1/dagtilbud", get(list))
+        .route("/api/v1/dagtilbud.csv", get(csv))
+        .route("/api/v1/dagtilbud/{nummer}", get(one))
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::institution_view::PublicInstitution;
 use crate::domain::sections::Section;
 use crate::error::AppError;
+use crate::published::PublicInstitution;
 
 /// Most institutions compared at once.
 pub const MAX_COMPARED: usize = 4;
@@ -43,7 +43,7 @@ pub async fn compare(#[server(default)] numbers: Vec<String>) -> Result<Vec<Publ
     let mut out = Vec::new();
     for number in &numbers {
         if let Some(row) = ids.iter().find(|r| &r.nummer == number) {
-            out.push(super::institution_view::load_public(&pool, row.id, year).await?);
+            out.push(crate::published::load_public(&pool, row.id, year).await?);
         }
     }
     Ok(out)

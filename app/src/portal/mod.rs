@@ -2,11 +2,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod cache;
 pub mod compare;
-pub mod institution_view;
-pub mod key_figures;
 pub mod kommune;
 pub mod search;
 pub mod tray;
@@ -62,6 +58,20 @@ pub async fn search(#[server(default)] filter: SearchFilter) -> Result<SearchPag
     let checked = filter.check().map_err(AppError::Validation)?;
     let pool = crate::ssr::pool()?;
     search::search(&pool, &checked).await
+}
+
+/// The public portal's pages.
+#[component(transparent)]
+pub fn PortalRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::Route;
+    use leptos_router::{path, SsrMode};
+    view! {
+        <Route path=path!("") view=Landing ssr=SsrMode::Async />
+        <Route path=path!("dagtilbud/:nummer") view=InstitutionPage ssr=SsrMode::Async />
+        <Route path=path!("sammenlign") view=compare::ComparePage ssr=SsrMode::Async />
+        <Route path=path!("kommuner/:kode") view=kommune::KommunePortalPage ssr=SsrMode::Async />
+    }
+    .into_inner()
 }
 
 /// `/`: search with filters; without a search, the kommuner to browse.
@@ -337,11 +347,11 @@ fn KommuneList(stats: PortalSummary) -> impl IntoView {
 /// One active institution's public page data; closed and unknown numbers are
 /// "not found" alike.
 #[server(prefix = "/api/fn", endpoint = "dagtilbud")]
-pub async fn public_institution(nummer: String) -> Result<institution_view::PublicInstitution, AppError> {
+pub async fn public_institution(nummer: String) -> Result<crate::published::PublicInstitution, AppError> {
     // Public data: no principal needed; only what institutions saved is shown.
     let pool = crate::ssr::pool()?;
     let year = crate::ssr::today()?.year();
-    institution_view::load_active(&pool, &nummer, year).await
+    crate::published::load_active(&pool, &nummer, year).await
 }
 
 /// `/dagtilbud/{nummer}`: the page parents read.
@@ -373,7 +383,7 @@ pub fn InstitutionPage() -> impl IntoView {
                                 <a href=compare>"Sammenlign med andre dagtilbud"</a>
                                 <tray::AddToTray nummer navn />
                             </p>
-                            <institution_view::PublicInstitutionView data />
+                            <crate::published::PublicInstitutionView data />
                         }
                         .into_any()
                     }

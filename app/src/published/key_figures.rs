@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::kommune::{Figure, FigureChart};
+use crate::components::figure::{Figure, FigureChart};
 
 /// The kommune's newest key figures beside the median of all kommuner the same year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

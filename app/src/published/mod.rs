@@ -1,5 +1,12 @@
-//! The parent-facing page of one institution. The institution's preview shows
-//! exactly this, from exactly the saved data.
+//! What parents see of one institution: its published sections loaded from
+//! the saved data and rendered as the public page. Shared by the portal
+//! (`/dagtilbud/{nummer}`, comparisons, the open-data API) and the workspace's
+//! preview, which shows exactly this. The kommune key figures shown beside
+//! the sections and the cache of rendered public pages live here too.
+
+#[cfg(feature = "ssr")]
+pub mod cache;
+pub mod key_figures;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -18,7 +25,7 @@ pub struct PublicInstitution {
     pub aabningstider: Option<(OpeningHours, SectionMeta)>,
     pub kontakt: Option<(Kontakt, SectionMeta)>,
     /// The kommune's newest imported key figures.
-    pub key_figures: Option<super::key_figures::KommuneKeyFigures>,
+    pub key_figures: Option<crate::published::key_figures::KommuneKeyFigures>,
 }
 
 /// The public data of the active institution `nummer` (any case); closed and
@@ -77,7 +84,7 @@ pub async fn load_public(
             (r.section, r.data, meta)
         })
         .collect();
-    let key_figures = super::key_figures::for_kommune(pool, master.kommunekode).await?;
+    let key_figures = crate::published::key_figures::for_kommune(pool, master.kommunekode).await?;
     Ok(PublicInstitution {
         master,
         year,
@@ -148,7 +155,7 @@ pub fn PublicInstitutionView(data: PublicInstitution) -> impl IntoView {
             })}
             <PublicSection title="Madordning" section=data.madordning render=|m: &Madordning| view! { <Facts rows=m.describe() /> }.into_any() />
             <PublicSection title="Kontakt" section=data.kontakt render=|k: &Kontakt| view! { <Facts rows=k.describe() /> }.into_any() />
-            <super::key_figures::KeyFiguresSection figures=data.key_figures kommune=master.kommune.clone() />
+            <crate::published::key_figures::KeyFiguresSection figures=data.key_figures kommune=master.kommune.clone() />
         </article>
     }
 }

@@ -9,8 +9,23 @@ pub mod db;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::auth::Role;
 use crate::domain::{Ejerform, InstitutionType};
 use crate::error::AppError;
+
+/// The ejerformer a kommune creates and maintains; private ones are support's.
+pub const KOMMUNE_EJERFORMER: [Ejerform; 3] =
+    [Ejerform::Kommunal, Ejerform::Selvejende, Ejerform::Udliciteret];
+/// The ejerformer support creates and maintains.
+pub const SUPPORT_EJERFORMER: [Ejerform; 1] = [Ejerform::Privat];
+
+/// The ejerformer the caller of `role` creates, closes and maintains.
+pub fn maintained_ejerformer(role: Role) -> &'static [Ejerform] {
+    match role {
+        Role::Support => &SUPPORT_EJERFORMER,
+        _ => &KOMMUNE_EJERFORMER,
+    }
+}
 
 /// An institution's master data from the register (read-only for the institution).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

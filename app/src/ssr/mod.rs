@@ -95,12 +95,12 @@ pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
     pub clock: Clock,
-    /// Log-in letter jobs of this process (see `kommune::jobs`).
-    pub letter_jobs: Arc<crate::kommune::jobs::LetterJobs>,
-    /// Rendered public institution pages (see `portal::cache`).
-    pub page_cache: Arc<crate::portal::cache::PageCache>,
-    /// Section rows this process last saw (see `institution::db`).
-    pub known_sections: Arc<crate::institution::db::KnownSections>,
+    /// Log-in letter jobs of this process (see `documents::jobs`).
+    pub letter_jobs: Arc<crate::documents::jobs::LetterJobs>,
+    /// Rendered public institution pages (see `published::cache`).
+    pub page_cache: Arc<crate::published::cache::PageCache>,
+    /// Section rows this process last saw (see `workspace::db`).
+    pub known_sections: Arc<crate::workspace::db::KnownSections>,
     /// The kommune API's request budget per key (see `kommune::api`).
     pub api_limiter: Arc<crate::api::keys::KeyLimiter>,
     /// The costly public requests' budget per address (see [`budget`]).
@@ -109,8 +109,8 @@ pub struct Shared {
     pub known_logins: crate::auth::known_logins::KnownLogins,
     /// Confirmations of remembered log-ins, batched (see `auth::ssr`).
     pub login_checks: batch::Batcher<crate::auth::known_logins::LoginChecks>,
-    /// Section saves, batched (see `institution::db`).
-    pub section_writes: Arc<batch::Batcher<crate::institution::db::SectionWrites>>,
+    /// Section saves, batched (see `workspace::db`).
+    pub section_writes: Arc<batch::Batcher<crate::workspace::db::SectionWrites>>,
 }
 
 impl AppState {

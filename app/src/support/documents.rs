@@ -18,7 +18,7 @@ use crate::auth::codes::format_code;
 use crate::auth::extract::SupportUser;
 use crate::auth::session::ClientIp;
 use crate::documents::letters::{letters_html, Letter};
-use crate::documents::plain::{self, escape};
+use crate::documents::plain::{self, escape, ErrorPage};
 use crate::documents::{danish_csv, no_store_document};
 use crate::error::{AppError, FieldErrors};
 use crate::register::db::existing_kommune;
@@ -90,10 +90,10 @@ pub async fn account_password(
                     "Kontoen er spærret, så der kan ikke laves en adgangskode til den. Åbn kontoen igen først.",
                 ),
                 Ok(_) => not_found(),
-                Err(error) => plain::failed_request("/support/konti", &AppError::from(error)),
+                Err(error) => ErrorPage::new(AppError::from(error)).into_response(),
             };
         }
-        Err(error) => return plain::failed_request("/support/konti", &AppError::from(error)),
+        Err(error) => return ErrorPage::new(AppError::from(error)).into_response(),
     };
     let content = format!(
         "<p>{intro}</p>\
@@ -145,14 +145,14 @@ pub async fn institution_code(
     let institution = match found {
         Ok(Some(institution)) => institution,
         Ok(None) => return not_found(),
-        Err(error) => return plain::failed_request("/support", &AppError::from(error)),
+        Err(error) => return ErrorPage::new(AppError::from(error)).into_response(),
     };
     let actor = Actor::from_principal(&principal);
     let code = match crate::auth::codes::issue_institution_code(&state.pool, institution.id, &actor, ip).await
     {
         Ok(code) => code,
         Err(AppError::NotFound) => return not_found(),
-        Err(error) => return plain::failed_request("/support", &error),
+        Err(error) => return ErrorPage::new(error).into_response(),
     };
     let letter = Letter {
         nummer: nummer.to_string(),
@@ -191,7 +191,7 @@ pub async fn audit_csv(
     };
     let (entries, ..) = match audit_entries(&state.pool, &checked, MAX_EXPORT_ROWS, 0).await {
         Ok(found) => found,
-        Err(error) => return plain::failed_request("/support/log.csv", &error),
+        Err(error) => return ErrorPage::new(error).into_response(),
     };
     // The log holds e-mail and IP addresses: who took an extract of it is kept.
     let exported = crate::audit::record(
@@ -205,7 +205,7 @@ pub async fn audit_csv(
     )
     .await;
     if let Err(error) = exported {
-        return plain::failed_request("/support/log.csv", &error);
+        return ErrorPage::new(error).into_response();
     }
     let header = [
         "tidspunkt",
@@ -238,7 +238,7 @@ pub async fn audit_csv(
             Some("attachment; filename=\"haendelseslog.csv\""),
             csv,
         ),
-        Err(error) => plain::failed_request("/support/log.csv", &error),
+        Err(error) => ErrorPage::new(error).into_response(),
     }
 }
 
@@ -301,11 +301,11 @@ pub async fn create_api_key(
                 errors,
             };
             if let Err(error) = crate::ssr::flash::keep(&session, &flash).await {
-                return plain::failed_request("/support/api-noegler", &error);
+                return ErrorPage::new(error).into_response();
             }
             return axum::response::Redirect::to("/support/api-noegler").into_response();
         }
-        Err(error) => return plain::failed_request("/support/api-noegler", &error),
+        Err(error) => return ErrorPage::new(error).into_response(),
     };
     let key = crate::api::keys::generate_key();
     let prefix = crate::api::keys::key_prefix(&key);
@@ -334,7 +334,7 @@ pub async fn create_api_key(
     .fetch_one(&state.pool)
     .await;
     if let Err(error) = created {
-        return plain::failed_request("/support/api-noegler", &AppError::from(error));
+        return ErrorPage::new(AppError::from(error)).into_response();
     }
     let content = format!(
         "<p>{intro}</p>\

@@ -10,6 +10,24 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod documents;
 
+/// Support's plain endpoints: new codes and passwords as documents, the audit
+/// log as CSV and new API keys.
+#[cfg(feature = "ssr")]
+pub fn router() -> axum::Router<crate::ssr::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route(
+            "/support/dagtilbud/{nummer}/kode",
+            post(documents::institution_code),
+        )
+        .route(
+            "/support/konti/{id}/adgangskode",
+            post(documents::account_password),
+        )
+        .route("/support/log.csv", get(documents::audit_csv))
+        .route("/support/api-noegler/ny", post(documents::create_api_key))
+}
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -233,6 +251,25 @@ pub async fn search(#[server(default)] filter: SupportFilter) -> Result<SupportS
         page: checked.page,
         pages: crate::components::paging::page_count(matching, PAGE_SIZE),
     })
+}
+
+/// Support's area: `/support`, the institution pages, accounts, the audit
+/// log and the API keys.
+#[component(transparent)]
+pub fn SupportRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::{Outlet, ParentRoute, Route};
+    use leptos_router::{path, SsrMode};
+    view! {
+        <ParentRoute path=path!("support") view=Outlet ssr=SsrMode::Async>
+            <Route path=path!("") view=SupportStart ssr=SsrMode::Async />
+            <crate::admin::AdminInstitutionRoutes />
+            <Route path=path!("konti") view=accounts::AccountsPage ssr=SsrMode::Async />
+            <Route path=path!("konti/:id") view=accounts::AccountPage ssr=SsrMode::Async />
+            <Route path=path!("log") view=audit_log::AuditLogPage ssr=SsrMode::Async />
+            <Route path=path!("api-noegler") view=api_keys::ApiKeysPage ssr=SsrMode::Async />
+        </ParentRoute>
+    }
+    .into_inner()
 }
 
 /// `/support`: national figures, the search over every institution, and the

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use super::workspace::NummerField;
+use super::NummerField;
 use crate::components::form::{errors_from, Checkbox, ErrorSummary, FormErrors, TextField};
 use crate::domain::sections::lukkedage::SUGGESTED_REASONS;
 use crate::domain::sections::{ClosingPeriodForm, Lukkedage};
@@ -74,7 +74,7 @@ async fn change(nummer: Option<String>, version: i32, change: Change) -> Result<
 #[cfg(feature = "ssr")]
 fn page_for(nummer: Option<&str>) -> Result<String, AppError> {
     let principal = crate::auth::context::require_principal()?;
-    Ok(super::workspace::section_page(
+    Ok(super::section_page(
         principal.role(),
         nummer,
         SectionKind::Lukkedage,
@@ -145,7 +145,7 @@ pub async fn remove_closing_period(
 
 #[component]
 pub fn LukkedagePage() -> impl IntoView {
-    let workspace = super::workspace::Workspace::current();
+    let workspace = super::Workspace::current();
     let nummer = workspace.nummer.clone();
     let page = workspace.section(SectionKind::Lukkedage);
     let add = ServerAction::<AddClosingPeriod>::new();

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::workspace::{NummerField, Workspace};
+use super::{NummerField, Workspace};
 use crate::auth::take_form_flash;
 use crate::components::form::{
     errors_from, Checkbox, ErrorSummary, FormErrors, FormFlash, Radio, TextArea, TextField,
@@ -43,7 +43,7 @@ macro_rules! one_form_section {
             #[server(flatten)] form: $form,
         ) -> Result<SectionMeta, AppError> {
             let principal = crate::auth::context::require_principal()?;
-            let page = super::workspace::section_page(principal.role(), nummer.as_deref(), $kind);
+            let page = super::section_page(principal.role(), nummer.as_deref(), $kind);
             let values = crate::ssr::flash::form_values(&form);
             let result = async {
                 let pool = crate::ssr::pool()?;

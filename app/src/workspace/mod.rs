@@ -5,6 +5,14 @@
 //! and rules. The server decides access from the session; the
 //! number here only says which institution the caller asks for.
 
+pub mod closing;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod forms;
+pub mod overview;
+pub mod preview;
+pub mod routes;
+
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map};
 

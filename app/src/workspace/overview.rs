@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
-use super::workspace::Workspace;
+use super::Workspace;
 use crate::domain::sections::{FieldChange, SectionKind};
 use crate::error::AppError;
 
