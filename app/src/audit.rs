@@ -5,6 +5,23 @@ use std::net::IpAddr;
 use crate::auth::Principal;
 use crate::error::AppError;
 
+/// Who did something and from which address: what every audited change
+/// writes beside what it did.
+#[derive(Debug, Clone)]
+pub struct AuditContext {
+    pub actor: Actor,
+    pub ip: Option<IpAddr>,
+}
+
+impl AuditContext {
+    pub fn of(principal: &Principal, ip: Option<IpAddr>) -> Self {
+        AuditContext {
+            actor: Actor::from_principal(principal),
+            ip,
+        }
+    }
+}
+
 /// Who did it.
 #[derive(Debug, Clone)]
 pub struct Actor {

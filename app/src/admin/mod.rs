@@ -14,6 +14,10 @@ pub mod pages;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use crate::audit::AuditContext;
+#[cfg(feature = "ssr")]
+use crate::auth::Scope;
 use crate::domain::register::{CloseForm, NewInstitutionForm};
 #[cfg(feature = "ssr")]
 use crate::domain::{Ejerform, InstitutionType};
@@ -82,7 +86,7 @@ pub async fn institution_detail(nummer: String) -> Result<InstitutionFacts, AppE
            LEFT JOIN institution_accounts a ON a.institution_id = i.id
            WHERE i.nummer = $1 AND ($2::smallint IS NULL OR i.kommunekode = $2)"#,
         nummer.trim().to_uppercase(),
-        scope
+        scope.kommunekode()
     )
     .fetch_optional(&pool)
     .await?
@@ -118,7 +122,7 @@ pub async fn institution_detail(nummer: String) -> Result<InstitutionFacts, AppE
         ),
         logged_in: row.logged_in,
         maintained_by_caller: ejerform.is_some_and(|e| maintained_ejerformer(principal.role()).contains(&e)),
-        support: scope.is_none(),
+        support: scope == Scope::National,
         version: row.version,
     })
 }
@@ -138,8 +142,8 @@ pub async fn create_institution(
     let result = async {
         let pool = crate::ssr::pool()?;
         let chosen = match scope {
-            Some(own) => Ok(own),
-            None => {
+            Scope::Kommune(own) => Ok(own),
+            Scope::National => {
                 crate::register::db::existing_kommune(
                     &pool,
                     &kommunekode,
@@ -157,15 +161,8 @@ pub async fn create_institution(
                 return Err(AppError::Validation(errors));
             }
         };
-        let actor = crate::audit::Actor::from_principal(&principal);
-        crate::register::db::create_institution(
-            &pool,
-            kommunekode,
-            &new,
-            &actor,
-            crate::auth::context::client_ip(),
-        )
-        .await
+        let audit = AuditContext::of(&principal, crate::auth::context::client_ip());
+        crate::register::db::create_institution(&pool, kommunekode, &new, &audit).await
     }
     .await;
     if let Ok(nummer) = &result {
@@ -198,18 +195,10 @@ pub async fn update_institution(
             .parse(maintained_ejerformer(principal.role()))
             .map_err(AppError::Validation)?;
         let pool = crate::ssr::pool()?;
-        let actor = crate::audit::Actor::from_principal(&principal);
-        crate::register::db::update_institution(
-            &pool,
-            scope,
-            &nummer,
-            version,
-            &new,
-            &actor,
-            crate::auth::context::client_ip(),
-        )
-        .await
-        .map(|_| ())
+        let audit = AuditContext::of(&principal, crate::auth::context::client_ip());
+        crate::register::db::update_institution(&pool, scope, &nummer, version, &new, &audit)
+            .await
+            .map(|_| ())
     }
     .await;
     if result.is_ok() {
@@ -232,7 +221,7 @@ pub async fn close_institution(
     let values = crate::ssr::flash::form_values(&form);
     let result = async {
         let pool = crate::ssr::pool()?;
-        let actor = crate::audit::Actor::from_principal(&principal);
+        let audit = AuditContext::of(&principal, crate::auth::context::client_ip());
         let today = crate::ssr::today()?;
         crate::register::db::close_institution(
             &pool,
@@ -240,8 +229,7 @@ pub async fn close_institution(
             &nummer,
             version,
             |created| form.parse(today, created),
-            &actor,
-            crate::auth::context::client_ip(),
+            &audit,
         )
         .await
     }

@@ -11,7 +11,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::{error, Failure};
-use crate::audit::Actor;
+use crate::audit::{Actor, AuditContext};
 use crate::auth::codes::generate_code;
 use crate::error::AppError;
 use crate::ssr::AppState;
@@ -125,6 +125,16 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<KommuneKe
             label: format!("{} ({})", found.label, found.prefix),
         },
     })
+}
+
+impl KommuneKey {
+    /// The audit context of a change this key makes from `ip`.
+    pub fn audit(&self, ip: Option<std::net::IpAddr>) -> AuditContext {
+        AuditContext {
+            actor: self.actor.clone(),
+            ip,
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for KommuneKey {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use tower_sessions::Session;
 
 use super::session::{ClientIp, CurrentAuth, SessionAuth};
-use super::Principal;
+use super::{Principal, Scope};
 use crate::error::AppError;
 use crate::ssr::AppState;
 
@@ -89,13 +89,13 @@ pub fn require_support() -> Result<i64, AppError> {
     }
 }
 
-/// A kommune administrator or support: the principal and the kommune the
-/// caller is limited to (`None` for support, who works on every kommune).
-pub fn require_admin() -> Result<(Principal, Option<i16>), AppError> {
+/// A kommune administrator or support: the principal and the institutions
+/// the caller works on.
+pub fn require_admin() -> Result<(Principal, Scope), AppError> {
     let principal = require_principal()?;
     let scope = match &principal {
-        Principal::Kommune { kommunekode, .. } => Some(*kommunekode),
-        Principal::Support { .. } => None,
+        Principal::Kommune { kommunekode, .. } => Scope::Kommune(*kommunekode),
+        Principal::Support { .. } => Scope::National,
         Principal::Institution { .. } => return Err(AppError::Forbidden),
     };
     Ok((principal, scope))

@@ -65,6 +65,24 @@ pub enum Principal {
     },
 }
 
+/// Which institutions an administrator works on: one kommune's, or
+/// (support) those of every kommune.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Kommune(i16),
+    National,
+}
+
+impl Scope {
+    /// The kommune to bind in SQL, where `NULL` means every kommune.
+    pub fn kommunekode(self) -> Option<i16> {
+        match self {
+            Scope::Kommune(kode) => Some(kode),
+            Scope::National => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Role {
     Institution,

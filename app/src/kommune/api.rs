@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 use crate::api::keys::KommuneKey;
 use crate::api::{ApiError, Failure, JsonBody, Wording};
 use crate::auth::session::ClientIp;
+use crate::auth::Scope;
 use crate::domain::register::{CloseForm, NewInstitutionForm};
 use crate::domain::Ejerform;
 use crate::error::AppError;
@@ -318,7 +319,7 @@ pub async fn kommune_create(
             .parse(&KOMMUNE_EJERFORMER)
             .map_err(AppError::Validation)?;
         let nummer =
-            crate::register::db::create_institution(&state.pool, caller.kommunekode, &new, &caller.actor, ip)
+            crate::register::db::create_institution(&state.pool, caller.kommunekode, &new, &caller.audit(ip))
                 .await?;
         one_of(&state, caller.kommunekode, &nummer).await
     }
@@ -373,12 +374,11 @@ pub async fn kommune_update(
             .map_err(AppError::Validation)?;
         crate::register::db::update_institution(
             &state.pool,
-            Some(caller.kommunekode),
+            Scope::Kommune(caller.kommunekode),
             &current.nummer,
             update.version,
             &new,
-            &caller.actor,
-            ip,
+            &caller.audit(ip),
         )
         .await?;
         state.page_cache.invalidate(&current.nummer);
@@ -419,12 +419,11 @@ pub async fn kommune_close(
         };
         crate::register::db::close_institution(
             &state.pool,
-            Some(caller.kommunekode),
+            Scope::Kommune(caller.kommunekode),
             &current.nummer,
             close.version,
             |created| form.parse(today, created),
-            &caller.actor,
-            ip,
+            &caller.audit(ip),
         )
         .await?;
         state.page_cache.invalidate(&current.nummer);

@@ -4,7 +4,8 @@
 use sqlx::PgPool;
 
 use super::MasterData;
-use crate::audit::Actor;
+use crate::audit::AuditContext;
+use crate::auth::Scope;
 use crate::error::AppError;
 
 /// Master data of one institution (callers check access first).
@@ -71,19 +72,17 @@ async fn known_postnummer(pool: &PgPool, postnummer: i16) -> Result<(), AppError
 }
 
 /// Change the master data of an active institution that the caller loaded at
-/// `version`; answers with its new version. With `scope` a kommune's
+/// `version`; answers with its new version. In a kommune's scope its
 /// administrator (or system) changes one of its non-private institutions;
-/// without it support changes a private one. The audit row names the fields
+/// in the national scope support changes a private one. The audit row names the fields
 /// that changed.
-#[allow(clippy::too_many_arguments)]
 pub async fn update_institution(
     pool: &PgPool,
-    scope: Option<i16>,
+    scope: Scope,
     nummer: &str,
     version: i32,
     new: &crate::domain::register::NewInstitution,
-    actor: &Actor,
-    ip: Option<std::net::IpAddr>,
+    audit: &AuditContext,
 ) -> Result<i32, AppError> {
     let postnummer = new.postnummer.get();
     known_postnummer(pool, postnummer).await?;
@@ -115,7 +114,7 @@ pub async fn update_institution(
            SELECT (SELECT version FROM updated) AS "new_version?",
                   (SELECT version FROM institutions WHERE id = (SELECT id FROM target)) AS "current_version?""#,
         nummer,
-        scope,
+        scope.kommunekode(),
         version,
         new.navn,
         new.institution_type.as_str(),
@@ -125,10 +124,10 @@ pub async fn update_institution(
         postnummer,
         new.p_nummer.as_ref().map(|p| p.as_str()),
         new.cvr.as_ref().map(|c| c.as_str()),
-        actor.role,
-        actor.id,
-        actor.label,
-        ip.map(|ip| ip.to_string()),
+        audit.actor.role,
+        audit.actor.id,
+        audit.actor.label,
+        audit.ip.map(|ip| ip.to_string()),
     )
     .fetch_one(pool)
     .await?;
@@ -151,8 +150,7 @@ pub async fn create_institution(
     pool: &PgPool,
     kommunekode: i16,
     new: &crate::domain::register::NewInstitution,
-    actor: &Actor,
-    ip: Option<std::net::IpAddr>,
+    audit: &AuditContext,
 ) -> Result<String, AppError> {
     let postnummer = new.postnummer.get();
     known_postnummer(pool, postnummer).await?;
@@ -181,10 +179,10 @@ pub async fn create_institution(
             postnummer,
             new.p_nummer.as_ref().map(|p| p.as_str()),
             new.cvr.as_ref().map(|c| c.as_str()),
-            actor.role,
-            actor.id,
-            actor.label,
-            ip.map(|ip| ip.to_string()),
+            audit.actor.role,
+            audit.actor.id,
+            audit.actor.label,
+            audit.ip.map(|ip| ip.to_string()),
         )
         .fetch_optional(pool)
         .await?;
@@ -198,16 +196,15 @@ pub async fn create_institution(
 
 /// Close an active institution that the caller loaded at `version`, on the
 /// date `parse` accepts (given the day it was created). Its account's sessions
-/// end at once. With `scope` a kommune's administrator closes one of its
-/// non-private institutions; without it support closes a private one.
+/// end at once. In a kommune's scope its administrator closes one of its
+/// non-private institutions; in the national scope support closes a private one.
 pub async fn close_institution(
     pool: &PgPool,
-    scope: Option<i16>,
+    scope: Scope,
     nummer: &str,
     version: i32,
     parse: impl FnOnce(time::Date) -> Result<time::Date, crate::error::FieldErrors>,
-    actor: &Actor,
-    ip: Option<std::net::IpAddr>,
+    audit: &AuditContext,
 ) -> Result<(), AppError> {
     let row = sqlx::query!(
         r#"SELECT id, version, status, kommunekode, created_at FROM institutions
@@ -215,7 +212,7 @@ pub async fn close_institution(
              AND CASE WHEN $2::smallint IS NULL THEN ejerform = 'privat'
                       ELSE kommunekode = $2 AND ejerform <> 'privat' END"#,
         nummer,
-        scope
+        scope.kommunekode()
     )
     .fetch_optional(pool)
     .await?
@@ -243,11 +240,11 @@ pub async fn close_institution(
         row.id,
         version,
         closed_on,
-        actor.role,
-        actor.id,
-        actor.label,
+        audit.actor.role,
+        audit.actor.id,
+        audit.actor.label,
         row.kommunekode,
-        ip.map(|ip| ip.to_string()),
+        audit.ip.map(|ip| ip.to_string()),
     )
     .fetch_optional(pool)
     .await?;
