@@ -156,10 +156,12 @@ pub fn public_page_changed(nummer: &str) {
     with_context(|state: &AppState| state.page_cache.invalidate(nummer));
 }
 
-/// A section of institution `nummer` was saved: its public page is dropped
-/// here at once and on the other servers as soon as the change is announced.
-pub fn section_published(nummer: &str) {
-    with_context(|state: &AppState| state.page_cache.announce(nummer));
+/// The running server's state (from the Leptos context).
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
 }
 
 /// Today's date in Denmark (the server's clock; tests can move it).

@@ -8,7 +8,7 @@ use sqlx::PgPool;
 
 use super::accounts::NewAccountForm;
 use super::audit_log::{action_label, AuditEntry, CheckedAuditFilter};
-use crate::audit::Actor;
+use crate::audit::{Actor, AuditContext};
 use crate::auth::Principal;
 use crate::components::form::FORM;
 use crate::error::{AppError, FieldErrors};
@@ -409,4 +409,128 @@ pub async fn audit_entries(
         })
         .collect();
     Ok((entries, matching.min(counted_at_most - 1), more))
+}
+
+/// An account's new single-use password, as set.
+#[derive(Debug)]
+pub struct OneTimePassword {
+    pub email: String,
+    /// The account had no password before (it is new).
+    pub first: bool,
+}
+
+/// Give account `id` the single-use password `hash`, valid for
+/// `ONE_TIME_PASSWORD_HOURS` and to be replaced at the next log-in; its
+/// sessions end. Written with its audit row. `NotFound` for no such account,
+/// `Conflict` for a disabled one.
+pub async fn set_one_time_password(
+    pool: &PgPool,
+    audit: &AuditContext,
+    id: i64,
+    hash: &str,
+) -> Result<OneTimePassword, AppError> {
+    let changed = sqlx::query!(
+        r#"WITH account AS (
+             SELECT id, password_hash IS NULL AS first FROM admin_accounts WHERE id = $1 AND NOT disabled
+           ), changed AS (
+             UPDATE admin_accounts a SET password_hash = $2, must_change_password = true, epoch = a.epoch + 1,
+                    one_time_until = now() + make_interval(hours => $7)
+             FROM account WHERE a.id = account.id
+             RETURNING a.id, a.email, a.kommunekode, account.first
+           ), audited AS (
+             INSERT INTO audit_log (actor_role, actor_id, actor_label, action, kommunekode, client_ip, details)
+             SELECT $3, $4, $5, 'adgangskode_nulstillet', kommunekode, $6::text::inet,
+                    jsonb_build_object('konto', id, 'email', email, 'foerste', first)
+             FROM changed
+           )
+           SELECT email, first AS "first!" FROM changed"#,
+        id,
+        hash,
+        audit.actor.role,
+        audit.actor.id,
+        audit.actor.label,
+        audit.ip.map(|ip| ip.to_string()),
+        crate::auth::login::ONE_TIME_PASSWORD_HOURS as i32,
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some(changed) = changed {
+        return Ok(OneTimePassword {
+            email: changed.email,
+            first: changed.first,
+        });
+    }
+    let disabled = sqlx::query_scalar!("SELECT disabled FROM admin_accounts WHERE id = $1", id)
+        .fetch_optional(pool)
+        .await?;
+    match disabled {
+        Some(true) => Err(AppError::Conflict(
+            "Kontoen er spærret, så der kan ikke laves en adgangskode til den. Åbn kontoen igen først."
+                .into(),
+        )),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// An active institution for its code letter.
+#[derive(Debug)]
+pub struct LetterAddress {
+    pub id: i64,
+    pub navn: String,
+    pub vejnavn: String,
+    pub husnummer: String,
+    pub postnummer: i16,
+    pub postby: String,
+    pub kommune: String,
+}
+
+/// The active institution `nummer`, if there is one, with its address.
+pub async fn active_institution(
+    pool: &PgPool,
+    nummer: &crate::domain::InstitutionNumber,
+) -> Result<Option<LetterAddress>, AppError> {
+    Ok(sqlx::query_as!(
+        LetterAddress,
+        r#"SELECT i.id, i.navn, i.vejnavn, i.husnummer, i.postnummer, i.postby, k.navn AS kommune
+           FROM institutions i JOIN kommuner k ON k.kode = i.kommunekode
+           WHERE i.nummer = $1 AND i.status = 'aktiv'"#,
+        nummer.as_str()
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Store a new API key of kommune `kommunekode` (only its hash and first
+/// characters), with its audit row.
+pub async fn create_api_key(
+    pool: &PgPool,
+    audit: &AuditContext,
+    kommunekode: i16,
+    label: &str,
+    prefix: &str,
+    hash: &str,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"WITH created AS (
+             INSERT INTO kommune_api_keys (kommunekode, label, prefix, key_hash, created_by)
+             VALUES ($1, $2, $3, $4, $5)
+             RETURNING id
+           ), audited AS (
+             INSERT INTO audit_log (actor_role, actor_id, actor_label, action, kommunekode, client_ip, details)
+             SELECT $6, $5, $7, 'api_noegle_oprettet', $1, $8::text::inet,
+                    jsonb_build_object('noegle', id, 'navn', $2::text, 'begynder_med', $3::text)
+             FROM created
+           )
+           SELECT id FROM created"#,
+        kommunekode,
+        label,
+        prefix,
+        hash,
+        audit.actor.id,
+        audit.actor.role,
+        audit.actor.label,
+        audit.ip.map(|ip| ip.to_string()),
+    )
+    .fetch_one(pool)
+    .await?)
 }

@@ -13,7 +13,7 @@ use secrecy::ExposeSecret;
 
 use super::audit_log::AuditFilter;
 use super::db::audit_entries;
-use crate::audit::Actor;
+use crate::audit::{Actor, AuditContext};
 use crate::auth::codes::format_code;
 use crate::auth::extract::SupportUser;
 use crate::auth::session::ClientIp;
@@ -51,49 +51,14 @@ pub async fn account_password(
         Ok(hash) => hash,
         Err(_) => return plain::internal_error(),
     };
-    let actor = Actor::from_principal(&principal);
-    let changed = sqlx::query!(
-        r#"WITH account AS (
-             SELECT id, password_hash IS NULL AS first FROM admin_accounts WHERE id = $1 AND NOT disabled
-           ), changed AS (
-             UPDATE admin_accounts a SET password_hash = $2, must_change_password = true, epoch = a.epoch + 1,
-                    one_time_until = now() + make_interval(hours => $7)
-             FROM account WHERE a.id = account.id
-             RETURNING a.id, a.email, a.kommunekode, account.first
-           ), audited AS (
-             INSERT INTO audit_log (actor_role, actor_id, actor_label, action, kommunekode, client_ip, details)
-             SELECT $3, $4, $5, 'adgangskode_nulstillet', kommunekode, $6::text::inet,
-                    jsonb_build_object('konto', id, 'email', email, 'foerste', first)
-             FROM changed
-           )
-           SELECT email, first AS "first!" FROM changed"#,
-        id,
-        hash,
-        actor.role,
-        actor.id,
-        actor.label,
-        ip.map(|ip| ip.to_string()),
-        crate::auth::login::ONE_TIME_PASSWORD_HOURS as i32,
-    )
-    .fetch_optional(&state.pool)
-    .await;
-    let changed = match changed {
-        Ok(Some(changed)) => changed,
-        Ok(None) => {
-            let disabled = sqlx::query_scalar!("SELECT disabled FROM admin_accounts WHERE id = $1", id)
-                .fetch_optional(&state.pool)
-                .await;
-            return match disabled {
-                Ok(Some(true)) => plain::page(
-                    StatusCode::CONFLICT,
-                    "Kontoen er spærret",
-                    "Kontoen er spærret, så der kan ikke laves en adgangskode til den. Åbn kontoen igen først.",
-                ),
-                Ok(_) => not_found(),
-                Err(error) => ErrorPage::new(AppError::from(error)).into_response(),
-            };
+    let audit = AuditContext::of(&principal, ip);
+    let changed = match super::db::set_one_time_password(&state.pool, &audit, id, &hash).await {
+        Ok(changed) => changed,
+        Err(AppError::NotFound) => return not_found(),
+        Err(AppError::Conflict(message)) => {
+            return plain::page(StatusCode::CONFLICT, "Kontoen er spærret", &message)
         }
-        Err(error) => return ErrorPage::new(AppError::from(error)).into_response(),
+        Err(error) => return ErrorPage::new(error).into_response(),
     };
     let content = format!(
         "<p>{intro}</p>\
@@ -134,18 +99,10 @@ pub async fn institution_code(
     let Ok(nummer) = crate::domain::InstitutionNumber::parse(&nummer) else {
         return not_found();
     };
-    let found = sqlx::query!(
-        r#"SELECT i.id, i.navn, i.vejnavn, i.husnummer, i.postnummer, i.postby, k.navn AS kommune
-           FROM institutions i JOIN kommuner k ON k.kode = i.kommunekode
-           WHERE i.nummer = $1 AND i.status = 'aktiv'"#,
-        nummer.as_str()
-    )
-    .fetch_optional(&state.pool)
-    .await;
-    let institution = match found {
+    let institution = match super::db::active_institution(&state.pool, &nummer).await {
         Ok(Some(institution)) => institution,
         Ok(None) => return not_found(),
-        Err(error) => return ErrorPage::new(AppError::from(error)).into_response(),
+        Err(error) => return ErrorPage::new(error).into_response(),
     };
     let actor = Actor::from_principal(&principal);
     let code = match crate::auth::codes::issue_institution_code(&state.pool, institution.id, &actor, ip).await
@@ -309,32 +266,10 @@ pub async fn create_api_key(
     };
     let key = crate::api::keys::generate_key();
     let prefix = crate::api::keys::key_prefix(&key);
-    let actor = Actor::from_principal(&principal);
-    let created = sqlx::query_scalar!(
-        r#"WITH created AS (
-             INSERT INTO kommune_api_keys (kommunekode, label, prefix, key_hash, created_by)
-             VALUES ($1, $2, $3, $4, $5)
-             RETURNING id
-           ), audited AS (
-             INSERT INTO audit_log (actor_role, actor_id, actor_label, action, kommunekode, client_ip, details)
-             SELECT $6, $5, $7, 'api_noegle_oprettet', $1, $8::text::inet,
-                    jsonb_build_object('noegle', id, 'navn', $2::text, 'begynder_med', $3::text)
-             FROM created
-           )
-           SELECT id FROM created"#,
-        kode,
-        label,
-        prefix,
-        crate::api::keys::key_hash(&key),
-        actor.id,
-        actor.role,
-        actor.label,
-        ip.map(|ip| ip.to_string()),
-    )
-    .fetch_one(&state.pool)
-    .await;
-    if let Err(error) = created {
-        return ErrorPage::new(AppError::from(error)).into_response();
+    let audit = AuditContext::of(&principal, ip);
+    let hash = crate::api::keys::key_hash(&key);
+    if let Err(error) = super::db::create_api_key(&state.pool, &audit, kode, &label, &prefix, &hash).await {
+        return ErrorPage::new(error).into_response();
     }
     let content = format!(
         "<p>{intro}</p>\

@@ -24,9 +24,15 @@ pub struct ClosingData {
 #[server(prefix = "/api/fn", endpoint = "lukkedage_hent")]
 pub async fn load_lukkedage(nummer: Option<String>) -> Result<ClosingData, AppError> {
     let principal = crate::auth::context::require_principal()?;
-    let pool = crate::ssr::pool()?;
-    let target = super::db::target(&pool, principal, nummer.as_deref()).await?;
-    let loaded = super::db::load::<Lukkedage>(&pool, target.institution_id).await?;
+    let state = crate::ssr::state()?;
+    let target = super::db::target(
+        &state.pool,
+        principal,
+        nummer.as_deref(),
+        crate::auth::context::client_ip(),
+    )
+    .await?;
+    let loaded = super::db::load::<Lukkedage>(super::db::Sections::of(&state), target.institution_id).await?;
     Ok(ClosingData {
         loaded,
         year: crate::ssr::today()?.year(),
@@ -44,10 +50,17 @@ enum Change {
 #[cfg(feature = "ssr")]
 async fn change(nummer: Option<String>, version: i32, change: Change) -> Result<SectionMeta, AppError> {
     let principal = crate::auth::context::require_principal()?;
-    let pool = crate::ssr::pool()?;
-    let target = super::db::target(&pool, principal, nummer.as_deref()).await?;
+    let state = crate::ssr::state()?;
+    let sections = super::db::Sections::of(&state);
+    let target = super::db::target(
+        &state.pool,
+        principal,
+        nummer.as_deref(),
+        crate::auth::context::client_ip(),
+    )
+    .await?;
     let today = crate::ssr::today()?;
-    let mut list = super::db::load::<Lukkedage>(&pool, target.institution_id)
+    let mut list = super::db::load::<Lukkedage>(sections, target.institution_id)
         .await?
         .value
         .unwrap_or_default();
@@ -67,7 +80,14 @@ async fn change(nummer: Option<String>, version: i32, change: Change) -> Result<
             })?;
         }
     }
-    super::db::save(&pool, &target, version, &list, crate::auth::context::client_ip()).await
+    super::db::save(
+        sections,
+        &target,
+        version,
+        &list,
+        crate::auth::context::client_ip(),
+    )
+    .await
 }
 
 /// The lukkedage page of the caller's institution, or of `nummer` for an administrator.

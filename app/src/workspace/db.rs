@@ -2,13 +2,14 @@
 //! institution, optimistic concurrency, and the history and audit rows written
 //! in the same transaction as the data.
 
+use std::net::IpAddr;
+
 use sqlx::PgPool;
 
 use crate::audit::Actor;
 use crate::auth::Principal;
 use crate::domain::sections::{diff, Loaded, Section, SectionMeta};
 use crate::error::AppError;
-use crate::ssr::batch::BatchKind;
 
 /// The institution a request is about.
 #[derive(Debug, Clone)]
@@ -25,8 +26,13 @@ pub struct Target {
 /// kommune (a private one is refused with `Forbidden`); support on any active
 /// institution. Anything else is "not found", so that the
 /// existence of other kommuners' institutions does not leak.
-pub async fn target(pool: &PgPool, principal: Principal, nummer: Option<&str>) -> Result<Target, AppError> {
-    resolve(pool, principal, nummer, true).await
+pub async fn target(
+    pool: &PgPool,
+    principal: Principal,
+    nummer: Option<&str>,
+    ip: Option<IpAddr>,
+) -> Result<Target, AppError> {
+    resolve(pool, principal, nummer, ip, true).await
 }
 
 /// Like [`target`], but an administrator may also read a closed institution
@@ -35,14 +41,16 @@ pub async fn readable_target(
     pool: &PgPool,
     principal: Principal,
     nummer: Option<&str>,
+    ip: Option<IpAddr>,
 ) -> Result<Target, AppError> {
-    resolve(pool, principal, nummer, false).await
+    resolve(pool, principal, nummer, ip, false).await
 }
 
 async fn resolve(
     pool: &PgPool,
     principal: Principal,
     nummer: Option<&str>,
+    ip: Option<IpAddr>,
     active_only: bool,
 ) -> Result<Target, AppError> {
     let requested = nummer
@@ -79,7 +87,7 @@ async fn resolve(
         crate::audit::refused(
             pool,
             Some(&principal),
-            crate::auth::context::client_ip(),
+            ip,
             "et dagtilbud uden for kontoens område",
             serde_json::json!({ "dagtilbud": nummer }),
         )
@@ -93,7 +101,7 @@ async fn resolve(
         crate::audit::refused(
             pool,
             Some(&principal),
-            crate::auth::context::client_ip(),
+            ip,
             "et privat dagtilbuds afsnit",
             serde_json::json!({ "dagtilbud": nummer }),
         )
@@ -113,9 +121,31 @@ fn meta(version: i32, at: time::OffsetDateTime, role: &str) -> SectionMeta {
     SectionMeta::saved(version, at, crate::auth::Role::of_stored(role).label())
 }
 
+/// Where sections are read and saved: the pool, this process's memory of
+/// current rows ([`KnownSections`]) and batch of writes ([`SectionWrites`]),
+/// and the cache of public pages a save makes old.
+#[derive(Clone, Copy)]
+pub struct Sections<'a> {
+    pub pool: &'a PgPool,
+    pub known: &'a KnownSections,
+    pub writes: &'a crate::ssr::batch::Batcher<SectionWrites>,
+    pub published: &'a crate::published::cache::PageCache,
+}
+
+impl<'a> Sections<'a> {
+    pub fn of(state: &'a crate::ssr::AppState) -> Self {
+        Sections {
+            pool: &state.pool,
+            known: &state.known_sections,
+            writes: &state.section_writes,
+            published: &state.page_cache,
+        }
+    }
+}
+
 /// The saved section (or none yet) with its version.
-pub async fn load<T: Section>(pool: &PgPool, institution_id: i64) -> Result<Loaded<T>, AppError> {
-    match read_current(pool, institution_id, T::KIND.as_str()).await? {
+pub async fn load<T: Section>(sections: Sections<'_>, institution_id: i64) -> Result<Loaded<T>, AppError> {
+    match read_current(sections.pool, institution_id, T::KIND.as_str()).await? {
         None => Ok(Loaded {
             value: None,
             meta: SectionMeta::default(),
@@ -123,9 +153,7 @@ pub async fn load<T: Section>(pool: &PgPool, institution_id: i64) -> Result<Load
         Some(row) => {
             let value = T::deserialize(&row.data).map_err(|e| AppError::internal("section data", &e))?;
             let meta = meta(row.version, row.updated_at, &row.updated_by_role);
-            if let Some(known) = known_sections() {
-                known.remember(institution_id, T::KIND, row);
-            }
+            sections.known.remember(institution_id, T::KIND, row);
             Ok(Loaded {
                 value: Some(value),
                 meta,
@@ -177,10 +205,6 @@ impl KnownSections {
     }
 }
 
-fn known_sections() -> Option<std::sync::Arc<KnownSections>> {
-    leptos::prelude::with_context(|state: &crate::ssr::AppState| state.known_sections.clone())
-}
-
 async fn read_current(
     pool: &PgPool,
     institution_id: i64,
@@ -208,19 +232,18 @@ async fn read_current(
 /// lost a race reads again and reports the conflict. Saves that arrive
 /// together share that statement ([`SectionWrites`]).
 pub async fn save<T: Section>(
-    pool: &PgPool,
+    sections: Sections<'_>,
     target: &Target,
     expected_version: i32,
     new: &T,
-    ip: Option<std::net::IpAddr>,
+    ip: Option<IpAddr>,
 ) -> Result<SectionMeta, AppError> {
     let kind = T::KIND.as_str();
     let actor = Actor::from_principal(&target.principal);
     let role = target.principal.role().as_str();
-    let known = known_sections();
+    let known = sections.known;
     let mut remembered = known
-        .as_ref()
-        .and_then(|k| k.get(target.institution_id, T::KIND))
+        .get(target.institution_id, T::KIND)
         .filter(|row| row.version == expected_version);
     // The remembered row may be old, and a lost race means another save landed
     // in between; the next read then sees its version and reports the
@@ -229,8 +252,8 @@ pub async fn save<T: Section>(
         let (current, from_memory) = match remembered.take() {
             Some(row) => (Some(row), true),
             None => {
-                let row = read_current(pool, target.institution_id, kind).await?;
-                if let (Some(known), Some(row)) = (&known, &row) {
+                let row = read_current(sections.pool, target.institution_id, kind).await?;
+                if let Some(row) = &row {
                     known.remember(target.institution_id, T::KIND, row.clone());
                 }
                 (row, false)
@@ -288,27 +311,19 @@ pub async fn save<T: Section>(
             details,
             known_at,
         };
-        let saved = match section_writes() {
-            Some(writes) => writes.call(write).await?,
-            None => SectionWrites::run(pool, std::slice::from_ref(&write))
-                .await?
-                .pop()
-                .flatten(),
-        };
+        let saved = sections.writes.call(write).await?;
         if let Some((version, updated_at)) = saved {
-            if let Some(known) = &known {
-                known.remember(
-                    target.institution_id,
-                    T::KIND,
-                    CurrentRow {
-                        data,
-                        version,
-                        updated_at,
-                        updated_by_role: role.to_string(),
-                    },
-                );
-            }
-            crate::ssr::section_published(&target.nummer);
+            known.remember(
+                target.institution_id,
+                T::KIND,
+                CurrentRow {
+                    data,
+                    version,
+                    updated_at,
+                    updated_by_role: role.to_string(),
+                },
+            );
+            sections.published.announce(&target.nummer);
             return Ok(meta(version, updated_at, role));
         }
     }
@@ -426,10 +441,6 @@ impl crate::ssr::batch::BatchKind for SectionWrites {
                 .map(|row| (row.n, Some((row.version, row.updated_at)))),
         ))
     }
-}
-
-fn section_writes() -> Option<std::sync::Arc<crate::ssr::batch::Batcher<SectionWrites>>> {
-    leptos::prelude::with_context(|state: &crate::ssr::AppState| state.section_writes.clone())
 }
 
 /// The conflict message: who saved when, and each field that differs.

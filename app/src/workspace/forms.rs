@@ -30,9 +30,15 @@ macro_rules! one_form_section {
         #[server(prefix = "/api/fn", endpoint = $load_ep)]
         pub async fn $load(nummer: Option<String>) -> Result<Loaded<$value>, AppError> {
             let principal = crate::auth::context::require_principal()?;
-            let pool = crate::ssr::pool()?;
-            let target = super::db::target(&pool, principal, nummer.as_deref()).await?;
-            super::db::load::<$value>(&pool, target.institution_id).await
+            let state = crate::ssr::state()?;
+            let target = super::db::target(
+                &state.pool,
+                principal,
+                nummer.as_deref(),
+                crate::auth::context::client_ip(),
+            )
+            .await?;
+            super::db::load::<$value>(super::db::Sections::of(&state), target.institution_id).await
         }
 
         /// Validate and save the section over `version`; publishes at once.
@@ -46,13 +52,19 @@ macro_rules! one_form_section {
             let page = super::section_page(principal.role(), nummer.as_deref(), $kind);
             let values = crate::ssr::flash::form_values(&form);
             let result = async {
-                let pool = crate::ssr::pool()?;
-                let target = super::db::target(&pool, principal, nummer.as_deref()).await?;
+                let state = crate::ssr::state()?;
+                let target = super::db::target(
+                    &state.pool,
+                    principal,
+                    nummer.as_deref(),
+                    crate::auth::context::client_ip(),
+                )
+                .await?;
                 let value = form
                     .parse(crate::ssr::today()?)
                     .map_err(AppError::Validation)?;
                 super::db::save(
-                    &pool,
+                    super::db::Sections::of(&state),
                     &target,
                     version,
                     &value,

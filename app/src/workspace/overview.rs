@@ -30,9 +30,14 @@ pub struct HistoryEntry {
 pub async fn section_statuses(nummer: Option<String>) -> Result<Vec<SectionStatus>, AppError> {
     let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
-    let institution_id = super::db::readable_target(&pool, principal, nummer.as_deref())
-        .await?
-        .institution_id;
+    let institution_id = super::db::readable_target(
+        &pool,
+        principal,
+        nummer.as_deref(),
+        crate::auth::context::client_ip(),
+    )
+    .await?
+    .institution_id;
     let rows = sqlx::query!(
         "SELECT section, updated_at, updated_by_role FROM institution_sections WHERE institution_id = $1",
         institution_id
@@ -63,9 +68,14 @@ pub async fn section_statuses(nummer: Option<String>) -> Result<Vec<SectionStatu
 pub async fn history(nummer: Option<String>) -> Result<Vec<HistoryEntry>, AppError> {
     let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
-    let institution_id = super::db::readable_target(&pool, principal, nummer.as_deref())
-        .await?
-        .institution_id;
+    let institution_id = super::db::readable_target(
+        &pool,
+        principal,
+        nummer.as_deref(),
+        crate::auth::context::client_ip(),
+    )
+    .await?
+    .institution_id;
     let rows = sqlx::query!(
         r#"SELECT section, changed_at, actor_role, changes FROM section_history
            WHERE institution_id = $1 ORDER BY changed_at DESC, id DESC LIMIT 500"#,

@@ -13,7 +13,13 @@ pub async fn preview(nummer: Option<String>) -> Result<crate::published::PublicI
     let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
     // Reading only: the kommune may preview a private institution it cannot edit.
-    let target = super::db::readable_target(&pool, principal, nummer.as_deref()).await?;
+    let target = super::db::readable_target(
+        &pool,
+        principal,
+        nummer.as_deref(),
+        crate::auth::context::client_ip(),
+    )
+    .await?;
     crate::published::load_public(&pool, target.institution_id, crate::ssr::today()?.year()).await
 }
 
