@@ -24,8 +24,13 @@ use crate::domain::sections::{
 use crate::domain::sections::{Loaded, Section, SectionKind, SectionMeta};
 use crate::error::{AppError, FieldErrors};
 
+/// A one-form section's two server functions (load, save) and its page.
 macro_rules! one_form_section {
-    ($value:ty, $form:ty, $kind:expr, $load:ident, $load_ep:literal, $save:ident, $save_ep:literal) => {
+    (
+        $value:ty, $form:ty, $kind:expr,
+        $load:ident, $load_ep:literal, $save:ident, $save_ep:literal,
+        $page:ident, $action:ident, $fields:ident
+    ) => {
         /// Load the section for its form. `nummer` is only used by kommune and support.
         #[server(prefix = "/api/fn", endpoint = $load_ep)]
         pub async fn $load(nummer: Option<String>) -> Result<Loaded<$value>, AppError> {
@@ -76,6 +81,23 @@ macro_rules! one_form_section {
             let saved = format!("{page}?gemt=1");
             crate::ssr::flash::finish($kind.as_str(), &page, values, Some(&saved), result).await
         }
+
+        /// The section's page, for the institution or an administrator on its behalf.
+        #[component]
+        pub fn $page() -> impl IntoView {
+            let workspace = Workspace::current();
+            let nummer = workspace.nummer.clone();
+            let action = ServerAction::<$action>::new();
+            let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
+            let loaded = Resource::new_blocking(
+                move || saves.get(),
+                move |saved| with_flash($kind.as_str(), !saved, $load(nummer.clone())),
+            );
+            let to_form = <$value>::to_form;
+            let parse = |f: &$form| f.parse(browser_today());
+            let kind = $kind;
+            view! { <OneFormSection kind workspace action loaded to_form parse fields=$fields /> }
+        }
     };
 }
 
@@ -86,7 +108,10 @@ one_form_section!(
     load_profil,
     "profil_hent",
     save_profil,
-    "profil_gem"
+    "profil_gem",
+    ProfilPage,
+    SaveProfil,
+    profil_fields
 );
 one_form_section!(
     Madordning,
@@ -95,7 +120,10 @@ one_form_section!(
     load_madordning,
     "madordning_hent",
     save_madordning,
-    "madordning_gem"
+    "madordning_gem",
+    MadordningPage,
+    SaveMadordning,
+    madordning_fields
 );
 one_form_section!(
     OpeningHours,
@@ -104,7 +132,10 @@ one_form_section!(
     load_aabningstider,
     "aabningstider_hent",
     save_aabningstider,
-    "aabningstider_gem"
+    "aabningstider_gem",
+    AabningstiderPage,
+    SaveAabningstider,
+    aabningstider_fields
 );
 one_form_section!(
     Kontakt,
@@ -113,7 +144,10 @@ one_form_section!(
     load_kontakt,
     "kontakt_hent",
     save_kontakt,
-    "kontakt_gem"
+    "kontakt_gem",
+    KontaktPage,
+    SaveKontakt,
+    kontakt_fields
 );
 
 /// A form's fields as name → text (unticked checkboxes are empty).
@@ -327,29 +361,6 @@ fn browser_today() -> time::Date {
     crate::domain::calendar::danish_time(time::OffsetDateTime::now_utc()).date()
 }
 
-#[component]
-pub fn ProfilPage() -> impl IntoView {
-    let workspace = Workspace::current();
-    let nummer = workspace.nummer.clone();
-    let action = ServerAction::<SaveProfil>::new();
-    let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
-    let loaded = Resource::new_blocking(
-        move || saves.get(),
-        move |saved| with_flash(SectionKind::Profil.as_str(), !saved, load_profil(nummer.clone())),
-    );
-    view! {
-        <OneFormSection
-            kind=SectionKind::Profil
-            workspace
-            action
-            loaded
-            to_form=Profil::to_form
-            parse=|f: &ProfilForm| f.parse(browser_today())
-            fields=profil_fields
-        />
-    }
-}
-
 fn profil_fields(values: Values, errors: FormErrors) -> impl IntoView {
     let ages = Aldersgruppe::ALL
         .iter()
@@ -377,35 +388,6 @@ fn profil_fields(values: Values, errors: FormErrors) -> impl IntoView {
         <TextField name="pladser" label="Antal pladser" class="input-char-8" value=values.get("pladser") errors hint="Et helt tal, fx 60." />
         <TextField name="udeareal_m2" label="Udeareal i m² (valgfrit)" class="input-char-8" value=values.get("udeareal_m2") errors />
         <TextField name="hjemmeside" label="Hjemmeside (valgfrit)" input_type="url" value=values.get("hjemmeside") errors hint="Skal begynde med https://, fx https://solsikken.dk" />
-    }
-}
-
-#[component]
-pub fn MadordningPage() -> impl IntoView {
-    let workspace = Workspace::current();
-    let nummer = workspace.nummer.clone();
-    let action = ServerAction::<SaveMadordning>::new();
-    let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
-    let loaded = Resource::new_blocking(
-        move || saves.get(),
-        move |saved| {
-            with_flash(
-                SectionKind::Madordning.as_str(),
-                !saved,
-                load_madordning(nummer.clone()),
-            )
-        },
-    );
-    view! {
-        <OneFormSection
-            kind=SectionKind::Madordning
-            workspace
-            action
-            loaded
-            to_form=Madordning::to_form
-            parse=|f: &MadordningForm| f.parse(browser_today())
-            fields=madordning_fields
-        />
     }
 }
 
@@ -454,35 +436,6 @@ fn madordning_fields(values: Values, errors: FormErrors) -> impl IntoView {
     }
 }
 
-#[component]
-pub fn AabningstiderPage() -> impl IntoView {
-    let workspace = Workspace::current();
-    let nummer = workspace.nummer.clone();
-    let action = ServerAction::<SaveAabningstider>::new();
-    let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
-    let loaded = Resource::new_blocking(
-        move || saves.get(),
-        move |saved| {
-            with_flash(
-                SectionKind::Aabningstider.as_str(),
-                !saved,
-                load_aabningstider(nummer.clone()),
-            )
-        },
-    );
-    view! {
-        <OneFormSection
-            kind=SectionKind::Aabningstider
-            workspace
-            action
-            loaded
-            to_form=OpeningHours::to_form
-            parse=|f: &OpeningHoursForm| f.parse(browser_today())
-            fields=aabningstider_fields
-        />
-    }
-}
-
 fn aabningstider_fields(values: Values, errors: FormErrors) -> impl IntoView {
     // The weekly hours of what the form holds now (saved or just typed).
     let form: OpeningHoursForm = serde_json::to_value(&values.0)
@@ -510,35 +463,6 @@ fn aabningstider_fields(values: Values, errors: FormErrors) -> impl IntoView {
             }
         }).collect_view()}
         <TextArea name="bemaerkning" label="Bemærkning (valgfrit)" value=values.get("bemaerkning") max_chars=500 rows=3 errors />
-    }
-}
-
-#[component]
-pub fn KontaktPage() -> impl IntoView {
-    let workspace = Workspace::current();
-    let nummer = workspace.nummer.clone();
-    let action = ServerAction::<SaveKontakt>::new();
-    let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
-    let loaded = Resource::new_blocking(
-        move || saves.get(),
-        move |saved| {
-            with_flash(
-                SectionKind::Kontakt.as_str(),
-                !saved,
-                load_kontakt(nummer.clone()),
-            )
-        },
-    );
-    view! {
-        <OneFormSection
-            kind=SectionKind::Kontakt
-            workspace
-            action
-            loaded
-            to_form=Kontakt::to_form
-            parse=|f: &KontaktForm| f.parse(browser_today())
-            fields=kontakt_fields
-        />
     }
 }
 

@@ -54,6 +54,19 @@ async fn secret_of(pool: &PgPool, email: &str) -> TotpSecret {
     TotpSecret::from_bytes(bytes)
 }
 
+/// The kommune administrator most tests log in as, with a confirmed factor.
+async fn kommune_account(app: &TestApp) -> i64 {
+    admin(
+        &app.pool,
+        KOMMUNE_EMAIL,
+        "kommune",
+        Some(SKANDERBORG),
+        PASSWORD,
+        false,
+    )
+    .await
+}
+
 fn field_error(error: AppError, field: &str) -> String {
     match error {
         AppError::Validation(errors) => errors
@@ -211,15 +224,7 @@ async fn the_first_log_in_sets_up_the_factor_and_every_later_one_asks_for_a_code
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_code_works_once(pool: PgPool) {
     let app = spawn_app(pool).await;
-    admin(
-        &app.pool,
-        KOMMUNE_EMAIL,
-        "kommune",
-        Some(SKANDERBORG),
-        PASSWORD,
-        false,
-    )
-    .await;
+    kommune_account(&app).await;
 
     let first = app.fresh_client();
     first.admin_password_step(KOMMUNE_EMAIL, PASSWORD).await;
@@ -315,15 +320,7 @@ async fn a_recovery_code_works_once_instead_of_the_app(pool: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn wrong_codes_count_in_the_password_throttle(pool: PgPool) {
     let app = spawn_app(pool).await;
-    admin(
-        &app.pool,
-        KOMMUNE_EMAIL,
-        "kommune",
-        Some(SKANDERBORG),
-        PASSWORD,
-        false,
-    )
-    .await;
+    kommune_account(&app).await;
     let right = app.totp_code(KOMMUNE_EMAIL).await;
     let secret = secret_of(&app.pool, KOMMUNE_EMAIL).await;
     let mut wrong_codes = wrong_codes(&secret, &app);
@@ -388,15 +385,7 @@ async fn wrong_codes_count_in_the_password_throttle(pool: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn the_code_step_ends_ten_minutes_after_the_password(pool: PgPool) {
     let app = spawn_app(pool).await;
-    admin(
-        &app.pool,
-        KOMMUNE_EMAIL,
-        "kommune",
-        Some(SKANDERBORG),
-        PASSWORD,
-        false,
-    )
-    .await;
+    kommune_account(&app).await;
     app.admin_password_step(KOMMUNE_EMAIL, PASSWORD).await;
     app.clock.advance(Duration::from_secs(11 * 60));
     let code = app.totp_code(KOMMUNE_EMAIL).await;
@@ -484,15 +473,7 @@ async fn the_code_comes_before_a_new_password_and_the_set_up_after_it(pool: PgPo
 async fn the_new_endpoints_refuse_everyone_but_their_step(pool: PgPool) {
     let app = spawn_app(pool).await;
     institution_with_password(&app.pool, "T10001", SKANDERBORG, PASSWORD).await;
-    admin(
-        &app.pool,
-        KOMMUNE_EMAIL,
-        "kommune",
-        Some(SKANDERBORG),
-        PASSWORD,
-        false,
-    )
-    .await;
+    kommune_account(&app).await;
     let anonymous = app.fresh_client();
     let institution = app.fresh_client();
     assert_eq!(
@@ -608,15 +589,7 @@ async fn the_new_endpoints_refuse_everyone_but_their_step(pool: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn support_resets_another_administrators_factor(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let kommune_id = admin(
-        &app.pool,
-        KOMMUNE_EMAIL,
-        "kommune",
-        Some(SKANDERBORG),
-        PASSWORD,
-        false,
-    )
-    .await;
+    let kommune_id = kommune_account(&app).await;
     let support_id = admin(&app.pool, SUPPORT_EMAIL, "support", None, PASSWORD, false).await;
     sqlx::query("INSERT INTO admin_recovery_codes (admin_id, code_hash) VALUES ($1, sha256('x'::bytea))")
         .bind(kommune_id)
@@ -710,15 +683,7 @@ async fn support_resets_another_administrators_factor(pool: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn the_code_step_works_without_javascript(pool: PgPool) {
     let app = spawn_app(pool).await;
-    admin(
-        &app.pool,
-        KOMMUNE_EMAIL,
-        "kommune",
-        Some(SKANDERBORG),
-        PASSWORD,
-        false,
-    )
-    .await;
+    kommune_account(&app).await;
     app.admin_password_step(KOMMUNE_EMAIL, PASSWORD).await;
     let wrong = app
         .post_plain("admin_totrin", &[("kode", "12")], "/admin/totrin")
