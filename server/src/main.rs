@@ -98,6 +98,8 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
         Command::Seed { force } => {
             let added = seed::register(&pool, force).await?;
             tracing::info!(added, "demo register seeded");
+            let reported = seed::demo_reports(&pool, time::OffsetDateTime::now_utc()).await?;
+            tracing::info!(reported, "demo reports seeded");
             seed::demo_key_figures(&pool).await?;
             Ok(())
         }
@@ -142,6 +144,10 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
                 }
                 seed::demo_accounts(&pool).await?;
                 seed::demo_key_figures(&pool).await?;
+                let reported = seed::demo_reports(&pool, time::OffsetDateTime::now_utc()).await?;
+                if reported > 0 {
+                    tracing::info!(reported, "generated the demo institutions' reports");
+                }
                 print_demo_logins(&config);
             } else {
                 let disabled = seed::disable_demo_accounts(&pool).await?;

@@ -36,6 +36,22 @@ fn HeaderNav() -> impl IntoView {
     }
 }
 
+/// Demo mode: everything the service shows is invented (`Settings::demo`).
+/// The server decides; the browser reads the decision from the page it
+/// hydrates, so both render the same and no request is needed.
+fn demo_mode() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::ssr::AppState>().is_some_and(|state| state.settings.demo)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document().get_element_by_id(DEMO_NOTICE).is_some()
+    }
+}
+
+const DEMO_NOTICE: &str = "demo-notice";
+
 /// Header, main landmark and footer around every page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -50,6 +66,13 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <HeaderNav />
             </div>
         </header>
+        {demo_mode().then(|| view! {
+            <div id=DEMO_NOTICE class="demo-notice" role="note">
+                <p class="container">
+                    "Demonstration: dagtilbuddene, alt hvad de har indberettet, og alle tal er opdigtede."
+                </p>
+            </div>
+        })}
         <main id="indhold" class="container" tabindex="-1">
             {children()}
         </main>

@@ -34,10 +34,10 @@ pub struct Settings {
     /// A request that has not produced its response by then is answered with
     /// 503 and logged, so that nothing waits forever on a stuck render or query.
     pub request_timeout: Duration,
-    /// Demo mode: the register and every figure are invented. The kommune
-    /// page labels the figures computed from the demo institutions; imported
-    /// key figures carry their own `opdigtet` label. (No layout-wide notice: a
-    /// third resource in the layout made SSR renders stall now and then.)
+    /// Demo mode: the register, the reports and every figure are invented,
+    /// and every page says so (`components::layout`). The kommune page also
+    /// labels the figures computed from the demo institutions; imported key
+    /// figures carry their own `opdigtet` label.
     pub demo: bool,
     /// Requests a kommune system may make per minute with one API key (per server process).
     pub api_requests_per_minute: u32,

@@ -251,3 +251,36 @@ async fn every_answer_names_its_request_id(pool: PgPool) {
         .unwrap();
     assert_eq!(id(&from_proxy), "lb-4711");
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn every_page_says_when_it_is_a_demonstration(pool: PgPool) {
+    server::seed::reference_data(&pool).await.unwrap();
+    server::seed::register(&pool, false).await.unwrap();
+    server::seed::demo_accounts(&pool).await.unwrap();
+    let demo = crate::helpers::spawn_app_with(
+        pool.clone(),
+        app::ssr::Settings {
+            demo: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let notice = "Demonstration: dagtilbuddene, alt hvad de har indberettet, og alle tal er opdigtede.";
+    for path in [
+        "/",
+        "/dagtilbud/G10234",
+        "/kommuner/746",
+        "/log-ind",
+        "/tilgaengelighed",
+        "/findes-ikke",
+    ] {
+        let body = demo.get(path).await.text().await.unwrap();
+        assert!(body.contains(notice), "{path} says it is a demonstration");
+    }
+    let real = spawn_app(pool).await;
+    let body = real.get("/").await.text().await.unwrap();
+    assert!(
+        !body.contains("Demonstration:"),
+        "the real service says nothing of the kind"
+    );
+}

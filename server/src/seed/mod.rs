@@ -4,6 +4,11 @@
 //! over the kommuner in proportion to their population, with Danish-looking
 //! names, every type and ejerform, and real postnumre of each kommune. A
 //! fixed seed makes it the same on every machine; inserting is idempotent.
+//! The institutions' invented reports are in `reports.rs`.
+
+pub mod reports;
+
+pub use reports::demo_reports;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -13,9 +18,9 @@ use rand_chacha::ChaCha8Rng;
 use secrecy::SecretString;
 use sqlx::PgPool;
 
-const KOMMUNER_CSV: &str = include_str!("../../data/kommuner.csv");
-const POSTNUMRE_CSV: &str = include_str!("../../data/postnumre.csv");
-const BEFOLKNING_CSV: &str = include_str!("../../data/kommune_befolkning.csv");
+const KOMMUNER_CSV: &str = include_str!("../../../data/kommuner.csv");
+const POSTNUMRE_CSV: &str = include_str!("../../../data/postnumre.csv");
+const BEFOLKNING_CSV: &str = include_str!("../../../data/kommune_befolkning.csv");
 
 /// How many institutions the demo register holds in all (before rounding per kommune).
 pub const REGISTER_SIZE: usize = 2_500;
@@ -29,6 +34,8 @@ pub enum SeedError {
     Database(#[from] sqlx::Error),
     #[error("hashing a demo password failed")]
     Hash,
+    #[error("generating the demo reports failed: {0}")]
+    Generate(String),
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
