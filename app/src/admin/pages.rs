@@ -91,7 +91,7 @@ pub fn NewInstitutionPage() -> impl IntoView {
                             <SelectField name="kommunekode" label="Kommune" options=kommune_options value=value("kommunekode") placeholder="Vælg kommune" errors />
                         })}
                         <MasterDataFields values errors role />
-                        <button type="submit" class="button" disabled=move || action.pending().get()>"Opret dagtilbud"</button>
+                        <crate::components::form::SubmitButton pending=action.pending() class="button" label="Opret dagtilbud" />
                     </ActionForm>
                 }.into_any()
             })}}
@@ -315,7 +315,7 @@ fn EditMasterDataForm(
                     <input type="hidden" name="nummer" value=detail.nummer.clone() />
                     <input type="hidden" name="version" value=detail.version />
                     <MasterDataFields values errors role />
-                    <button type="submit" class="button" disabled=move || action.pending().get()>"Gem stamdata"</button>
+                    <crate::components::form::SubmitButton pending=action.pending() class="button" label="Gem stamdata" />
                 </ActionForm>
             </details>
         </section>
@@ -351,7 +351,7 @@ fn CloseInstitutionForm(
                 <crate::components::form::Fieldset name="bekraeftelse" legend="Bekræft" errors>
                     <Checkbox name="bekraeft" label=format!("Ja, luk {} ({})", detail.navn, detail.nummer) checked=false />
                 </crate::components::form::Fieldset>
-                <button type="submit" class="button button-danger" disabled=move || action.pending().get()>"Luk dagtilbuddet"</button>
+                <crate::components::form::SubmitButton pending=action.pending() class="button button-danger" label="Luk dagtilbuddet" />
             </ActionForm>
         </section>
     }

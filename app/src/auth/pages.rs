@@ -96,7 +96,7 @@ pub fn InstitutionLoginPage() -> impl IntoView {
                             required=true
                             check=code_check
                         />
-                        <button type="submit" class="button" disabled=move || action.pending().get()>"Log ind"</button>
+                        <crate::components::form::SubmitButton pending=action.pending() class="button" label="Log ind" />
                     </ActionForm>
                 }
             })}
@@ -163,7 +163,7 @@ pub fn AdminLoginPage() -> impl IntoView {
                             required=true
                             check=password_check
                         />
-                        <button type="submit" class="button" disabled=move || action.pending().get()>"Log ind"</button>
+                        <crate::components::form::SubmitButton pending=action.pending() class="button" label="Log ind" />
                     </ActionForm>
                 }
             })}
@@ -204,7 +204,7 @@ pub fn ChoosePasswordPage() -> impl IntoView {
                     <ErrorSummary errors fields=vec!["ny_adgangskode".into(), "gentag_adgangskode".into()] />
                     <ActionForm action=action attr:novalidate=true attr:class="form">
                         <NewPasswordFields user_name=user_name.clone() errors />
-                        <button type="submit" class="button" disabled=move || action.pending().get()>"Gem adgangskode"</button>
+                        <crate::components::form::SubmitButton pending=action.pending() class="button" label="Gem adgangskode" />
                     </ActionForm>
                 }
             })}
@@ -309,7 +309,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                             required=true
                         />
                         <NewPasswordFields user_name=user_name.clone() errors />
-                        <button type="submit" class="button" disabled=move || action.pending().get()>"Skift adgangskode"</button>
+                        <crate::components::form::SubmitButton pending=action.pending() class="button" label="Skift adgangskode" />
                     </ActionForm>
                 }.into_any()
                 })
@@ -388,7 +388,7 @@ pub fn SecondFactorPage() -> impl IntoView {
                             required=true
                             check=code_check
                         />
-                        <button type="submit" class="button" disabled=move || code_action.pending().get()>"Fortsæt"</button>
+                        <crate::components::form::SubmitButton pending=code_action.pending() class="button" label="Fortsæt" />
                     </ActionForm>
                     <section aria-labelledby="gendannelse">
                         <h2 id="gendannelse">"Har du ikke telefonen ved hånden?"</h2>
@@ -405,7 +405,7 @@ pub fn SecondFactorPage() -> impl IntoView {
                                 required=true
                                 check=recovery_check
                             />
-                            <button type="submit" class="button button-secondary" disabled=move || recovery_action.pending().get()>"Log ind med gendannelseskode"</button>
+                            <crate::components::form::SubmitButton pending=recovery_action.pending() class="button button-secondary" label="Log ind med gendannelseskode" />
                         </ActionForm>
                     </section>
                 }

@@ -36,13 +36,14 @@ pub fn errors_from(error: &AppError) -> FieldErrors {
     }
 }
 
-/// The state of one form's errors.
+/// The state of one form's errors, and how many submits have been answered
+/// (the error summary takes focus after a submit, never after an instant check).
 #[derive(Clone, Copy)]
-pub struct FormErrors(pub RwSignal<FieldErrors>);
+pub struct FormErrors(pub RwSignal<FieldErrors>, RwSignal<u32>);
 
 impl FormErrors {
     pub fn new(initial: FieldErrors) -> Self {
-        FormErrors(RwSignal::new(initial))
+        FormErrors(RwSignal::new(initial), RwSignal::new(0))
     }
 
     pub fn get(&self, field: &'static str) -> Signal<Option<String>> {
@@ -62,8 +63,10 @@ impl FormErrors {
         });
     }
 
+    /// The errors of an answered submit.
     pub fn replace(&self, errors: FieldErrors) {
         self.0.set(errors);
+        self.1.update(|n| *n += 1);
     }
 }
 
@@ -94,14 +97,19 @@ pub fn ErrorSummary(errors: FormErrors, fields: Vec<String>) -> impl IntoView {
         })
     });
     let summary_ref = NodeRef::<leptos::html::Div>::new();
-    // With JavaScript, move focus to the summary whenever a submit produced errors.
+    // With JavaScript, move focus to the summary when a submit is answered
+    // with errors (DKFDS, GOV.UK); instant checks on leaving a field only show
+    // their message inline, so focus goes on to the next field. The summary
+    // appears in the same update, so focus moves once it is in the page.
     Effect::watch(
-        move || errors.0.with(|e| e.len()),
-        move |count, previous, _| {
-            if *count > 0 && previous.is_none_or(|p| p < count) {
-                if let Some(element) = summary_ref.get() {
-                    let _ = element.focus();
-                }
+        move || errors.1.get(),
+        move |_, _, _| {
+            if errors.0.with_untracked(|e| !e.is_empty()) {
+                request_animation_frame(move || {
+                    if let Some(element) = summary_ref.get_untracked() {
+                        let _ = element.focus();
+                    }
+                });
             }
         },
         false,
@@ -118,6 +126,31 @@ pub fn ErrorSummary(errors: FormErrors, fields: Vec<String>) -> impl IntoView {
                 </ul>
             </div>
         </Show>
+    }
+}
+
+/// A form's submit button. While the submit is being answered it is
+/// `aria-disabled` and ignores further clicks, but keeps keyboard focus
+/// (a `disabled` button would drop focus to the page).
+#[component]
+pub fn SubmitButton(
+    pending: Memo<bool>,
+    label: &'static str,
+    #[prop(default = "button")] class: &'static str,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class=class
+            aria-disabled=move || pending.get().to_string()
+            on:click=move |ev| {
+                if pending.get_untracked() {
+                    ev.prevent_default();
+                }
+            }
+        >
+            {label}
+        </button>
     }
 }
 

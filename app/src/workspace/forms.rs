@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::{NummerField, Workspace};
 use crate::auth::take_form_flash;
 use crate::components::form::{
-    errors_from, Checkbox, ErrorSummary, FormErrors, FormFlash, Radio, TextArea, TextField,
+    errors_from, Checkbox, ErrorSummary, FormErrors, FormFlash, Radio, SubmitButton, TextArea, TextField,
 };
 use crate::components::instant::InstantCheck;
 use crate::domain::sections::aabningstider::{DAY_FIELDS, DAY_LABELS};
@@ -88,10 +88,11 @@ macro_rules! one_form_section {
             let workspace = Workspace::current();
             let nummer = workspace.nummer.clone();
             let action = ServerAction::<$action>::new();
-            let saves = Memo::new(move |_| action.value().with(|v| matches!(v, Some(Ok(_)))));
+            // Loaded once: a save updates the page in place (version, "Sidst
+            // opdateret", "Gemt."), so the form and keyboard focus stay put.
             let loaded = Resource::new_blocking(
-                move || saves.get(),
-                move |saved| with_flash($kind.as_str(), !saved, $load(nummer.clone())),
+                || (),
+                move |_| with_flash($kind.as_str(), true, $load(nummer.clone())),
             );
             let to_form = <$value>::to_form;
             let parse = |f: &$form| f.parse(browser_today());
@@ -209,7 +210,7 @@ fn page_state<T: Section, F: Serialize + Default>(
 #[component]
 pub(super) fn SectionHeader(
     kind: SectionKind,
-    meta: SectionMeta,
+    #[prop(into)] meta: Signal<SectionMeta>,
     saved: Signal<bool>,
     workspace: Workspace,
 ) -> impl IntoView {
@@ -217,27 +218,34 @@ pub(super) fn SectionHeader(
         <p><a href=workspace.base()>"Tilbage til oversigten"</a></p>
         <h1>{kind.label()}</h1>
         <p class="section-meta">
-            {match (meta.updated, meta.updated_by) {
+            {move || meta.with(|meta| match (&meta.updated, &meta.updated_by) {
                 (Some(when), Some(who)) => format!("Sidst opdateret {when} af {}.", who.to_lowercase()),
                 _ => "Ikke udfyldt endnu.".to_string(),
-            }}
+            })}
         </p>
-        <Show when=move || saved.get()>
-            <div class="alert alert-success" role="status">
-                <p>"Gemt. Forældrene kan nu se de nye oplysninger på Dagtilbudsportalen."</p>
-            </div>
-        </Show>
+        // Always in the page, so that screen readers announce "Gemt." when it appears.
+        <div role="status" aria-live="polite">
+            <Show when=move || saved.get()>
+                <div class="alert alert-success">
+                    <p>"Gemt. Forældrene kan nu se de nye oplysninger på Dagtilbudsportalen."</p>
+                </div>
+            </Show>
+        </div>
     }
 }
 
 /// Wire a section's save action to its page: errors, conflicts and the version.
-fn follow_save<A>(action: ServerAction<A>, errors: FormErrors, version: RwSignal<i32>, saved: RwSignal<bool>)
-where
+fn follow_save<A>(
+    action: ServerAction<A>,
+    errors: FormErrors,
+    meta: RwSignal<SectionMeta>,
+    saved: RwSignal<bool>,
+) where
     A: leptos::server_fn::ServerFn<Output = SectionMeta, Error = AppError> + Clone + Send + Sync + 'static,
 {
     Effect::new(move |_| match action.value().get() {
-        Some(Ok(meta)) => {
-            version.set(meta.version);
+        Some(Ok(saved_meta)) => {
+            meta.set(saved_meta);
             errors.replace(FieldErrors::new());
             saved.set(true);
         }
@@ -245,7 +253,7 @@ where
             saved.set(false);
             if let AppError::StaleVersion { current_version, .. } = &error {
                 // Pressing "Gem" again now saves this version on top of the saved one.
-                version.set(*current_version);
+                meta.update(|meta| meta.version = *current_version);
             }
             errors.replace(errors_from(&error));
         }
@@ -330,9 +338,10 @@ where
                     Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 };
                 let PageState { values, errors, meta } = page_state(loaded, flash, to_form);
-                let version = RwSignal::new(meta.version);
+                let meta = RwSignal::new(meta);
+                let version = move || meta.with(|meta| meta.version).to_string();
                 let saved = RwSignal::new(saved_query.get_untracked());
-                follow_save(action, errors, version, saved);
+                follow_save(action, errors, meta, saved);
                 let check = InstantCheck::new();
                 let on_leave = check.on_leave::<F, T>(errors, parse);
                 let order = field_order::<F>();
@@ -341,11 +350,11 @@ where
                     <SectionHeader kind meta saved=saved.into() workspace=workspace.clone() />
                     <ErrorSummary errors fields=order />
                     <ActionForm action=action attr:novalidate=true attr:class="form" on:focusout=on_leave>
-                        <input type="hidden" name="version" prop:value=move || version.get().to_string() value=version.get_untracked().to_string() />
+                        <input type="hidden" name="version" prop:value=version value=version() />
                         <NummerField workspace=workspace.clone() />
                         {fields(values, errors)}
                         <div class="button-row">
-                            <button type="submit" class="button" disabled=move || action.pending().get()>"Gem og offentliggør"</button>
+                            <SubmitButton pending=action.pending() label="Gem og offentliggør" />
                             <a href=preview>"Se siden som forældre ser den"</a>
                         </div>
                     </ActionForm>

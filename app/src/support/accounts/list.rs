@@ -154,7 +154,7 @@ fn NewAccount(
                 <TextField name="navn" label="Navn" value=value("navn") errors hint="Fornavn og efternavn. Højst 100 tegn." />
                 <SelectField name="rolle" label="Rolle" options=roles value=value("rolle") placeholder="Vælg rolle" errors />
                 <SelectField name="kommunekode" label="Kommune (kun kommuneadministratorer)" options=kommune_options(&kommuner) value=value("kommunekode") placeholder="Ingen kommune" errors />
-                <button type="submit" class="button" disabled=move || action.pending().get()>"Opret konto"</button>
+                <crate::components::form::SubmitButton pending=action.pending() class="button" label="Opret konto" />
             </ActionForm>
         </section>
     }

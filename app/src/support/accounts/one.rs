@@ -161,7 +161,7 @@ fn MoveForm(
                 <input type="hidden" name="id" value=facts.id />
                 <input type="hidden" name="fra" value=facts.kommunekode.unwrap_or_default() />
                 <SelectField name="kommunekode" label="Ny kommune" options=kommune_options(&kommuner) value=chosen placeholder="Vælg kommune" errors />
-                <button type="submit" class="button button-secondary" disabled=move || action.pending().get()>"Flyt kontoen"</button>
+                <crate::components::form::SubmitButton pending=action.pending() class="button button-secondary" label="Flyt kontoen" />
             </ActionForm>
         </section>
     }
@@ -195,9 +195,7 @@ fn ResetSecondFactorForm(
                     </p>
                     <ActionForm action=action attr:class="form">
                         <input type="hidden" name="id" value=facts.id />
-                        <button type="submit" class="button button-secondary" disabled=move || action.pending().get()>
-                            "Nulstil totrinsbekræftelse"
-                        </button>
+                        <crate::components::form::SubmitButton pending=action.pending() class="button button-secondary" label="Nulstil totrinsbekræftelse" />
                     </ActionForm>
                 }.into_any()
             }}
@@ -235,9 +233,11 @@ fn DisableForm(
                     <ActionForm action=action attr:class="form">
                         <input type="hidden" name="id" value=facts.id />
                         <input type="hidden" name="spaer" value=if facts.disabled { "0" } else { "1" } />
-                        <button type="submit" class=if facts.disabled { "button button-secondary" } else { "button button-danger" } disabled=move || action.pending().get()>
-                            {if facts.disabled { "Åbn kontoen" } else { "Spær kontoen" }}
-                        </button>
+                        <crate::components::form::SubmitButton
+                            pending=action.pending()
+                            class=if facts.disabled { "button button-secondary" } else { "button button-danger" }
+                            label=if facts.disabled { "Åbn kontoen" } else { "Spær kontoen" }
+                        />
                     </ActionForm>
                 }.into_any()
             }}
