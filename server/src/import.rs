@@ -89,8 +89,12 @@ pub struct KeyFigureRow {
     pub kilde: String,
 }
 
-/// Split a file into its header check and numbered records.
-fn records(text: &str, columns: &[&str]) -> Result<Vec<(usize, csv::StringRecord)>, ImportError> {
+/// A file's numbered records, and how many columns its header has.
+type Records = (Vec<(usize, csv::StringRecord)>, usize);
+
+/// Split a file into its header check and numbered records. The header is
+/// `columns`, optionally followed by all of `optional`.
+fn records(text: &str, columns: &[&str], optional: &[&str]) -> Result<Records, ImportError> {
     // csv counts a record's line before the "\n" of a "\r\n" ending: with
     // Windows line endings every number would be one too low.
     let text = text
@@ -107,11 +111,20 @@ fn records(text: &str, columns: &[&str]) -> Result<Vec<(usize, csv::StringRecord
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
-    if header != columns {
-        return Err(ImportError::Header {
-            expected: columns.join(";"),
-        });
+    let with_optional: Vec<&str> = columns.iter().chain(optional).copied().collect();
+    if header != columns && (optional.is_empty() || header != with_optional) {
+        let expected = if optional.is_empty() {
+            columns.join(";")
+        } else {
+            format!(
+                "{} (eventuelt efterfulgt af ;{})",
+                columns.join(";"),
+                optional.join(";")
+            )
+        };
+        return Err(ImportError::Header { expected });
     }
+    let width = header.len();
     let mut out = Vec::new();
     for record in reader.records() {
         let record = record?;
@@ -121,18 +134,17 @@ fn records(text: &str, columns: &[&str]) -> Result<Vec<(usize, csv::StringRecord
         }
         out.push((line, record));
     }
-    Ok(out)
+    Ok((out, width))
 }
 
-/// A line must have exactly the file's columns.
-fn check_columns(record: &csv::StringRecord, columns: &[&str]) -> Result<(), String> {
-    if record.len() == columns.len() {
+/// A line must have exactly the file's `width` columns.
+fn check_columns(record: &csv::StringRecord, width: usize) -> Result<(), String> {
+    if record.len() == width {
         Ok(())
     } else {
         Err(format!(
-            "linjen har {} kolonner, men skal have {}",
-            record.len(),
-            columns.len()
+            "linjen har {} kolonner, men skal have {width}",
+            record.len()
         ))
     }
 }
@@ -178,7 +190,7 @@ pub fn parse_key_figure_line(
     record: &csv::StringRecord,
     kommuner: &HashSet<i16>,
 ) -> Result<KeyFigureRow, String> {
-    check_columns(record, &KEY_FIGURE_COLUMNS)?;
+    check_columns(record, KEY_FIGURE_COLUMNS.len())?;
     let field = |i: usize| record.get(i).unwrap_or("").trim();
     let kommunekode = known_kommune(field(0), kommuner)?;
     let aar: i16 = field(1)
@@ -234,7 +246,7 @@ pub async fn key_figures(
     text: &str,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<ImportReport, ImportError> {
-    let records = records(text, &KEY_FIGURE_COLUMNS)?;
+    let (records, _) = records(text, &KEY_FIGURE_COLUMNS, &[])?;
     let kommuner = kommune_codes(pool).await?;
     let mut report = ImportReport {
         lines: records.len(),
@@ -322,6 +334,10 @@ pub const REGISTER_COLUMNS: [&str; 13] = [
     "nedlagt_dato",
 ];
 
+/// Optional last columns of a register file: where the institution lies
+/// (WGS 84 degrees, decimal comma). Without them, positions are left as they are.
+pub const REGISTER_POSITION_COLUMNS: [&str; 2] = ["breddegrad", "laengdegrad"];
+
 /// One checked line of a register file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegisterRow {
@@ -338,6 +354,8 @@ pub struct RegisterRow {
     pub p_nummer: Option<String>,
     /// `Some(date)` when the register says the institution is closed.
     pub closed_on: Option<time::Date>,
+    /// Where it lies, when the file says (empty position columns say "unknown").
+    pub position: Option<app::domain::position::Position>,
 }
 
 fn text_field(name: &str, value: &str, max: usize) -> Result<String, String> {
@@ -356,15 +374,20 @@ fn text_field(name: &str, value: &str, max: usize) -> Result<String, String> {
     Ok(value.to_string())
 }
 
-/// Check one line of a register file against the known kommuner and postnumre.
+/// Check one line of a register file against the known kommuner and
+/// postnumre. A line of a file with the position columns has 15 fields.
 pub fn parse_register_line(
     record: &csv::StringRecord,
     kommuner: &HashSet<i16>,
     postnumre: &HashSet<i16>,
 ) -> Result<RegisterRow, String> {
+    use app::domain::position::Position;
     use app::domain::register::{Cvr, PNummer};
     use app::domain::{Ejerform, InstitutionNumber, InstitutionType, Postnummer};
-    check_columns(record, &REGISTER_COLUMNS)?;
+    let with_position = record.len() == REGISTER_COLUMNS.len() + REGISTER_POSITION_COLUMNS.len();
+    if !with_position {
+        check_columns(record, REGISTER_COLUMNS.len())?;
+    }
     let field = |i: usize| record.get(i).unwrap_or("").trim();
     let nummer = InstitutionNumber::parse(field(0)).map_err(|e| format!("institutionsnummer: {e}"))?;
     let navn = text_field("navn", field(1), 132)?;
@@ -414,6 +437,17 @@ pub fn parse_register_line(
         ),
         (other, _) => return Err(format!("status skal være aktiv eller nedlagt (ikke «{other}»)")),
     };
+    let position = if with_position {
+        Position::parse_optional(field(13), field(14), ("breddegrad", "laengdegrad")).map_err(|errors| {
+            errors
+                .iter()
+                .map(|(column, message)| format!("{column}: {message}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?
+    } else {
+        None
+    };
     Ok(RegisterRow {
         nummer: nummer.as_str().to_string(),
         navn,
@@ -427,6 +461,7 @@ pub fn parse_register_line(
         cvr,
         p_nummer,
         closed_on,
+        position,
     })
 }
 
@@ -438,7 +473,8 @@ pub async fn register(
     text: &str,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<ImportReport, ImportError> {
-    let records = records(text, &REGISTER_COLUMNS)?;
+    let (records, width) = records(text, &REGISTER_COLUMNS, &REGISTER_POSITION_COLUMNS)?;
+    let with_position = width > REGISTER_COLUMNS.len();
     let kommuner = kommune_codes(pool).await?;
     let postnumre: HashSet<i16> = sqlx::query_scalar!("SELECT postnummer FROM postnumre")
         .fetch_all(pool)
@@ -453,7 +489,9 @@ pub async fn register(
     let mut tx = pool.begin().await?;
     for (i, (line, record)) in records.iter().enumerate() {
         progress(i + 1, records.len());
-        let row = match parse_register_line(record, &kommuner, &postnumre) {
+        let parsed =
+            check_columns(record, width).and_then(|()| parse_register_line(record, &kommuner, &postnumre));
+        let row = match parsed {
             Ok(row) => row,
             Err(reason) => {
                 report.rejected.push(Rejection { line: *line, reason });
@@ -477,14 +515,16 @@ pub async fn register(
                up AS (
                  INSERT INTO institutions AS i
                    (nummer, navn, institution_type, ejerform, kommunekode, vejnavn, husnummer,
-                    postnummer, postby, cvr, p_nummer, status, closed_on)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                    postnummer, postby, cvr, p_nummer, status, closed_on, breddegrad, laengdegrad)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $16)
                  ON CONFLICT (nummer) DO UPDATE SET
                    navn = EXCLUDED.navn, institution_type = EXCLUDED.institution_type,
                    ejerform = EXCLUDED.ejerform, kommunekode = EXCLUDED.kommunekode,
                    vejnavn = EXCLUDED.vejnavn, husnummer = EXCLUDED.husnummer,
                    postnummer = EXCLUDED.postnummer, postby = EXCLUDED.postby, cvr = EXCLUDED.cvr,
                    p_nummer = EXCLUDED.p_nummer, status = EXCLUDED.status, closed_on = EXCLUDED.closed_on,
+                   breddegrad = CASE WHEN $14 THEN EXCLUDED.breddegrad ELSE i.breddegrad END,
+                   laengdegrad = CASE WHEN $14 THEN EXCLUDED.laengdegrad ELSE i.laengdegrad END,
                    version = i.version + 1, updated_at = now()
                  WHERE (i.navn, i.institution_type, i.ejerform, i.kommunekode, i.vejnavn, i.husnummer,
                         i.postnummer, i.postby, i.cvr, i.p_nummer, i.status, i.closed_on)
@@ -492,6 +532,8 @@ pub async fn register(
                        (EXCLUDED.navn, EXCLUDED.institution_type, EXCLUDED.ejerform, EXCLUDED.kommunekode,
                         EXCLUDED.vejnavn, EXCLUDED.husnummer, EXCLUDED.postnummer, EXCLUDED.postby,
                         EXCLUDED.cvr, EXCLUDED.p_nummer, EXCLUDED.status, EXCLUDED.closed_on)
+                   OR $14 AND (i.breddegrad, i.laengdegrad)
+                              IS DISTINCT FROM (EXCLUDED.breddegrad, EXCLUDED.laengdegrad)
                  RETURNING i.id, i.kommunekode, i.status
                ),
                ended AS (
@@ -523,6 +565,9 @@ pub async fn register(
             row.p_nummer,
             status,
             row.closed_on,
+            with_position,
+            row.position.map(|p| p.breddegrad),
+            row.position.map(|p| p.laengdegrad),
         )
         .fetch_one(&mut *tx)
         .await?;
@@ -586,13 +631,13 @@ mod tests {
             "\u{feff}{}\n101;2025;3;6;4;58;1;12;ja;x\n\n",
             KEY_FIGURE_COLUMNS.join(";")
         );
-        let lines = records(&good, &KEY_FIGURE_COLUMNS).unwrap();
+        let (lines, _) = records(&good, &KEY_FIGURE_COLUMNS, &[]).unwrap();
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].0, 2);
         let windows = good.replace('\n', "\r\n");
-        assert_eq!(records(&windows, &KEY_FIGURE_COLUMNS).unwrap()[0].0, 2);
+        assert_eq!(records(&windows, &KEY_FIGURE_COLUMNS, &[]).unwrap().0[0].0, 2);
         assert!(matches!(
-            records("kode;aar\n101;2025\n", &KEY_FIGURE_COLUMNS),
+            records("kode;aar\n101;2025\n", &KEY_FIGURE_COLUMNS, &[]),
             Err(ImportError::Header { .. })
         ));
     }

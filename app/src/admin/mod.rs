@@ -78,7 +78,7 @@ pub async fn institution_detail(nummer: String) -> Result<InstitutionFacts, AppE
     let row = sqlx::query!(
         r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, i.status = 'aktiv' AS "active!",
                   i.closed_on, i.created_at, i.p_nummer, i.cvr, i.version, k.navn AS kommune,
-                  i.vejnavn, i.husnummer, i.postnummer,
+                  i.vejnavn, i.husnummer, i.postnummer, i.breddegrad, i.laengdegrad,
                   i.vejnavn || ' ' || i.husnummer || ', ' || i.postnummer || ' ' || i.postby AS "adresse!",
                   a.last_login_at IS NOT NULL AS "logged_in!"
            FROM institutions i
@@ -92,6 +92,12 @@ pub async fn institution_detail(nummer: String) -> Result<InstitutionFacts, AppE
     .await?
     .ok_or(AppError::NotFound)?;
     let ejerform = Ejerform::parse(&row.ejerform);
+    use crate::domain::position::Position;
+    let position = Position::form_values(
+        row.breddegrad
+            .zip(row.laengdegrad)
+            .and_then(|(lat, lon)| Position::new(lat, lon)),
+    );
     let form = NewInstitutionForm {
         navn: row.navn.clone(),
         institution_type: row.institution_type.clone(),
@@ -101,6 +107,8 @@ pub async fn institution_detail(nummer: String) -> Result<InstitutionFacts, AppE
         postnummer: row.postnummer.to_string(),
         p_nummer: row.p_nummer.clone().unwrap_or_default(),
         cvr: row.cvr.clone().unwrap_or_default(),
+        breddegrad: position.0,
+        laengdegrad: position.1,
     };
     Ok(InstitutionFacts {
         form,

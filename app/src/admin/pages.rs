@@ -122,6 +122,12 @@ fn MasterDataFields(
         <TextField name="postnummer" label="Postnummer" class="input-char-4" value=value("postnummer") errors autocomplete="postal-code" hint="Fire cifre. Byen findes ud fra postnummeret." />
         <TextField name="p_nummer" label="P-nummer (valgfrit)" class="input-char-12" value=value("p_nummer") errors hint="Ti cifre." />
         <TextField name="cvr" label="CVR-nummer (valgfrit)" class="input-char-8" value=value("cvr") errors hint="Otte cifre." />
+        <fieldset class="fieldset">
+            <legend>"Placering (valgfri)"</legend>
+            <p class="form-hint">"Bruges til at vise forældre afstanden til dagtilbuddet. Grader med decimaler (WGS 84), fx fra et kort. Tøm begge felter for at fjerne placeringen."</p>
+            <TextField name="breddegrad" label="Breddegrad" class="input-char-12" inputmode="decimal" value=value("breddegrad") errors hint="Mellem 54,5 og 57,8, fx 56,0392." />
+            <TextField name="laengdegrad" label="Længdegrad" class="input-char-12" inputmode="decimal" value=value("laengdegrad") errors hint="Mellem 8,0 og 15,3, fx 9,9285." />
+        </fieldset>
     }
 }
 
@@ -254,6 +260,12 @@ fn MasterFacts(detail: InstitutionFacts) -> impl IntoView {
             <dt>"Kommune"</dt><dd>{format!("{} Kommune", detail.kommune)}</dd>
             <dt>"P-nummer"</dt><dd>{detail.p_nummer.unwrap_or_else(|| "Ikke oplyst".into())}</dd>
             <dt>"CVR-nummer"</dt><dd>{detail.cvr.unwrap_or_else(|| "Ikke oplyst".into())}</dd>
+            <dt>"Placering"</dt>
+            <dd>{if detail.form.breddegrad.is_empty() {
+                "Ikke oplyst".to_string()
+            } else {
+                format!("{} N, {} Ø", detail.form.breddegrad, detail.form.laengdegrad)
+            }}</dd>
             <dt>"Oprettet"</dt><dd>{detail.created}</dd>
             <dt>"Har logget ind"</dt><dd>{if detail.logged_in { "Ja" } else { "Nej" }}</dd>
         </dl>

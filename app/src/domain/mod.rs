@@ -8,6 +8,7 @@ pub use institution::{Ejerform, InstitutionNumber, InstitutionType, Postnummer};
 pub use kommune::Kommunekode;
 pub mod calendar;
 pub mod password;
+pub mod position;
 pub mod register;
 pub mod sections;
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::calendar::{format_date, parse_date};
+use super::position::Position;
 use super::sections::kontakt::{parse_husnummer, parse_required_postnummer};
 use super::sections::{collect, optional_line, required_line};
 use super::{Ejerform, InstitutionType, Postnummer};
@@ -86,10 +87,13 @@ pub struct NewInstitutionForm {
     pub postnummer: String,
     pub p_nummer: String,
     pub cvr: String,
+    /// Optional position, degrees with a decimal comma (or point).
+    pub breddegrad: String,
+    pub laengdegrad: String,
 }
 
 /// A checked new institution. The number is given by the system when it is saved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewInstitution {
     pub navn: String,
     pub institution_type: InstitutionType,
@@ -99,6 +103,7 @@ pub struct NewInstitution {
     pub postnummer: Postnummer,
     pub p_nummer: Option<PNummer>,
     pub cvr: Option<Cvr>,
+    pub position: Option<Position>,
 }
 
 impl NewInstitutionForm {
@@ -113,6 +118,8 @@ impl NewInstitutionForm {
             ("postnummer", &self.postnummer),
             ("p_nummer", &self.p_nummer),
             ("cvr", &self.cvr),
+            ("breddegrad", &self.breddegrad),
+            ("laengdegrad", &self.laengdegrad),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
@@ -120,7 +127,7 @@ impl NewInstitutionForm {
     }
 
     /// The form's field names in the order they appear (for the error summary).
-    pub const FIELDS: [&'static str; 8] = [
+    pub const FIELDS: [&'static str; 10] = [
         "navn",
         "institution_type",
         "ejerform",
@@ -129,6 +136,8 @@ impl NewInstitutionForm {
         "postnummer",
         "p_nummer",
         "cvr",
+        "breddegrad",
+        "laengdegrad",
     ];
 
     /// Every field error at once. `ejerformer` are the ones the caller may
@@ -191,6 +200,10 @@ impl NewInstitutionForm {
             optional_line(&self.cvr, 20, "CVR-nummeret")
                 .and_then(|c| c.as_deref().map(Cvr::parse).transpose()),
         );
+        let position =
+            Position::parse_optional(&self.breddegrad, &self.laengdegrad, ("breddegrad", "laengdegrad"))
+                .map_err(|e| errors.extend(e))
+                .ok();
         match (
             navn,
             institution_type,
@@ -200,6 +213,7 @@ impl NewInstitutionForm {
             postnummer,
             p_nummer,
             cvr,
+            position,
         ) {
             (
                 Some(navn),
@@ -210,6 +224,7 @@ impl NewInstitutionForm {
                 Some(postnummer),
                 Some(p_nummer),
                 Some(cvr),
+                Some(position),
             ) if errors.is_empty() => Ok(NewInstitution {
                 navn,
                 institution_type,
@@ -219,6 +234,7 @@ impl NewInstitutionForm {
                 postnummer,
                 p_nummer,
                 cvr,
+                position,
             }),
             _ => Err(errors),
         }
@@ -294,6 +310,8 @@ mod tests {
             postnummer: "8660".into(),
             p_nummer: "".into(),
             cvr: "29 19 09 25".into(),
+            breddegrad: "56,0392".into(),
+            laengdegrad: "9.9285".into(),
         }
     }
 
@@ -318,6 +336,13 @@ mod tests {
         assert_eq!(new.institution_type, InstitutionType::Integreret);
         assert_eq!(new.cvr.unwrap().as_str(), "29190925");
         assert_eq!(new.p_nummer, None);
+        assert_eq!(new.position.map(|p| p.laengdegrad), Some(9.9285));
+        let without = NewInstitutionForm {
+            breddegrad: String::new(),
+            laengdegrad: " ".into(),
+            ..valid()
+        };
+        assert_eq!(without.parse(&KOMMUNE).unwrap().position, None);
     }
 
     #[test]
@@ -331,6 +356,8 @@ mod tests {
             postnummer: "86600".into(),
             p_nummer: "12".into(),
             cvr: "12345678".into(),
+            breddegrad: "60".into(),
+            laengdegrad: "øst".into(),
         };
         let errors = form.parse(&KOMMUNE).unwrap_err();
         for field in NewInstitutionForm::FIELDS {

@@ -93,6 +93,13 @@ pub struct ApiMasterData {
     /// Otte cifre.
     #[serde(default)]
     cvr: Option<String>,
+    /// Breddegrad i grader (WGS 84), fx 56.0392; inden for Danmark (54,5–57,8).
+    /// Udelades begge, har dagtilbuddet ingen placering.
+    #[serde(default)]
+    breddegrad: Option<f64>,
+    /// Længdegrad i grader (WGS 84), fx 9.9285; inden for Danmark (8,0–15,3).
+    #[serde(default)]
+    laengdegrad: Option<f64>,
 }
 
 impl ApiMasterData {
@@ -106,6 +113,8 @@ impl ApiMasterData {
             postnummer: self.postnummer,
             p_nummer: self.p_nummer.unwrap_or_default(),
             cvr: self.cvr.unwrap_or_default(),
+            breddegrad: self.breddegrad.map(|v| v.to_string()).unwrap_or_default(),
+            laengdegrad: self.laengdegrad.map(|v| v.to_string()).unwrap_or_default(),
         }
     }
 }
@@ -142,6 +151,9 @@ pub struct ApiKommuneInstitution {
     postby: String,
     p_nummer: Option<String>,
     cvr: Option<String>,
+    /// Degrees (WGS 84); null when the register has no position.
+    breddegrad: Option<f64>,
+    laengdegrad: Option<f64>,
     /// aktiv eller nedlagt
     status: String,
     /// ISO date, when closed.
@@ -170,7 +182,7 @@ async fn institutions(
 ) -> Result<Vec<ApiKommuneInstitution>, AppError> {
     let rows = sqlx::query!(
         r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, i.vejnavn, i.husnummer, i.postnummer,
-                  i.postby, i.p_nummer, i.cvr, i.status, i.closed_on, i.version,
+                  i.postby, i.p_nummer, i.cvr, i.status, i.closed_on, i.version, i.breddegrad, i.laengdegrad,
                   a.last_login_at IS NOT NULL AS "logged_in!",
                   COALESCE(array_agg(s.section ORDER BY s.section) FILTER (WHERE s.section IS NOT NULL), '{}') AS "filled!",
                   max(s.updated_at) AS updated
@@ -198,6 +210,8 @@ async fn institutions(
             postby: r.postby,
             p_nummer: r.p_nummer,
             cvr: r.cvr,
+            breddegrad: r.breddegrad,
+            laengdegrad: r.laengdegrad,
             status: r.status,
             lukket_den: r.closed_on.map(crate::domain::calendar::format_iso_date),
             version: r.version,

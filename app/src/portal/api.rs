@@ -39,6 +39,16 @@ pub struct ApiFilter {
     aabner: Option<String>,
     /// Closes at this time or later on some weekday, hh:mm
     lukker: Option<String>,
+    /// Starting point for distances: a postnummer (four digits)
+    fra: Option<String>,
+    /// Starting point for distances: latitude in degrees (with `laengdegrad`)
+    breddegrad: Option<String>,
+    /// Starting point for distances: longitude in degrees (with `breddegrad`)
+    laengdegrad: Option<String>,
+    /// Only institutions within this many kilometres of the starting point: 1, 2, 5, 10, 25
+    maks_km: Option<String>,
+    /// navn (default) or afstand (nearest first; needs a starting point)
+    sortering: Option<String>,
     /// Page, from 1
     side: Option<usize>,
 }
@@ -55,6 +65,11 @@ impl From<ApiFilter> for SearchFilter {
             hensyn: f.hensyn.unwrap_or_default(),
             aabner: f.aabner.unwrap_or_default(),
             lukker: f.lukker.unwrap_or_default(),
+            fra: f.fra.unwrap_or_default(),
+            breddegrad: f.breddegrad.unwrap_or_default(),
+            laengdegrad: f.laengdegrad.unwrap_or_default(),
+            maks_km: f.maks_km.unwrap_or_default(),
+            sortering: f.sortering.unwrap_or_default(),
             side: f.side.unwrap_or(1),
         }
     }
@@ -72,6 +87,12 @@ pub struct ApiListItem {
     kommune: String,
     kommunekode: i16,
     aldersgrupper: Vec<String>,
+    /// Degrees (WGS 84); null when the register has no position.
+    breddegrad: Option<f64>,
+    laengdegrad: Option<f64>,
+    /// Straight-line distance in metres from the search's starting point
+    /// (`fra` or `breddegrad`/`laengdegrad`), when one was given.
+    afstand_m: Option<u32>,
     /// The page for people.
     url: String,
     /// This API's record of the institution.
@@ -91,6 +112,9 @@ impl From<SearchHit> for ApiListItem {
             kommune: hit.kommune,
             kommunekode: hit.kommunekode,
             aldersgrupper: hit.aldersgrupper,
+            breddegrad: hit.position.map(|p| p.breddegrad),
+            laengdegrad: hit.position.map(|p| p.laengdegrad),
+            afstand_m: hit.distance_m.map(|m| m.round() as u32),
         }
     }
 }
@@ -125,6 +149,9 @@ pub struct ApiInstitution {
     ejerform: String,
     adresse: String,
     kommune: String,
+    /// Where it lies (degrees, WGS 84); null when the register has no position.
+    breddegrad: Option<f64>,
+    laengdegrad: Option<f64>,
     profil: Option<ApiSection>,
     madordning: Option<ApiSection>,
     lukkedage: Option<ApiSection>,
@@ -225,6 +252,8 @@ pub async fn one(State(state): State<AppState>, headers: HeaderMap, Path(nummer)
         ejerform: data.master.ejerform_label().to_string(),
         adresse: data.master.adresse.clone(),
         kommune: data.master.kommune.clone(),
+        breddegrad: data.master.breddegrad,
+        laengdegrad: data.master.laengdegrad,
         profil: section(&data.profil),
         madordning: section(&data.madordning),
         lukkedage: section(&data.lukkedage),
@@ -260,7 +289,7 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response 
     let generation = state.page_cache.generation();
     let rows = match sqlx::query!(
         r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, i.vejnavn, i.husnummer, i.postnummer, i.postby,
-                  k.kode, k.navn AS kommune,
+                  k.kode, k.navn AS kommune, i.breddegrad, i.laengdegrad,
                   (SELECT COUNT(*) FROM institution_sections s WHERE s.institution_id = i.id) AS "afsnit!"
            FROM institutions i JOIN kommuner k ON k.kode = i.kommunekode
            WHERE i.status = 'aktiv' ORDER BY i.nummer"#
@@ -272,6 +301,7 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response 
         Err(e) => return failed(e.into()),
     };
     use crate::documents::csv_safe;
+    use crate::domain::position::danish_decimal;
     let header = [
         "institutionsnummer",
         "navn",
@@ -282,6 +312,8 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response 
         "by",
         "kommunekode",
         "kommune",
+        "breddegrad",
+        "laengdegrad",
         "indberettede afsnit",
     ]
     .map(String::from)
@@ -297,6 +329,8 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response 
             csv_safe(&r.postby),
             r.kode.to_string(),
             r.kommune,
+            r.breddegrad.map(|v| danish_decimal(v, 6)).unwrap_or_default(),
+            r.laengdegrad.map(|v| danish_decimal(v, 6)).unwrap_or_default(),
             r.afsnit.to_string(),
         ]
     });

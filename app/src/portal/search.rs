@@ -5,8 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::calendar::{format_time, parse_time};
+use crate::domain::position::Position;
 use crate::domain::sections::{Aldersgruppe, Hensyn, Oekologi, ProfilTag};
-use crate::domain::{Ejerform, InstitutionType};
+use crate::domain::{Ejerform, InstitutionType, Postnummer};
 use crate::error::FieldErrors;
 
 /// Results per page.
@@ -31,12 +32,33 @@ pub struct SearchFilter {
     pub aabner: String,
     /// Closes at this time or later on some weekday ("hh:mm").
     pub lukker: String,
+    /// Starting point for distances: a postnummer …
+    pub fra: String,
+    /// … or a point (the browser's location, filled in by "Brug min placering").
+    pub breddegrad: String,
+    pub laengdegrad: String,
+    /// Only institutions within this many kilometres (one of [`MAX_KM`]).
+    pub maks_km: String,
+    /// "navn" or "afstand"; empty is by distance when there is a starting point.
+    pub sortering: String,
     pub side: usize,
+}
+
+/// The distances a search can be limited to, in kilometres.
+pub const MAX_KM: [u32; 5] = [1, 2, 5, 10, 25];
+
+/// Where distances are measured from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Origin {
+    /// The middle of a postal district's institutions.
+    Postnummer(Postnummer),
+    /// A point the browser gave.
+    Point(Position),
 }
 
 /// A filter checked against the known choices; unknown choices are ignored
 /// (old links keep working), bad times are errors.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CheckedFilter {
     pub text: String,
     pub institution_type: Option<InstitutionType>,
@@ -48,6 +70,11 @@ pub struct CheckedFilter {
     pub hensyn: Option<Hensyn>,
     pub aabner: Option<String>,
     pub lukker: Option<String>,
+    pub origin: Option<Origin>,
+    /// The largest distance wanted, in metres.
+    pub max_m: Option<f64>,
+    /// Nearest first (else by name).
+    pub by_distance: bool,
     pub page: usize,
 }
 
@@ -64,12 +91,26 @@ impl SearchFilter {
             hensyn: text("hensyn"),
             aabner: text("aabner"),
             lukker: text("lukker"),
+            fra: text("fra"),
+            breddegrad: text("breddegrad"),
+            laengdegrad: text("laengdegrad"),
+            maks_km: text("maks_km"),
+            sortering: text("sortering"),
             side: get("side").and_then(|s| s.parse().ok()).unwrap_or(1),
         }
     }
 
     /// The query string of this search on page `side` (`?…`, empty for none).
     pub fn query(&self, side: usize) -> String {
+        // A postnummer, once typed, is the starting point.
+        let point = |value: &String| {
+            if self.fra.trim().is_empty() {
+                value.clone()
+            } else {
+                String::new()
+            }
+        };
+        let (breddegrad, laengdegrad) = (point(&self.breddegrad), point(&self.laengdegrad));
         let mut pairs: Vec<(&str, String)> = [
             ("q", &self.q),
             ("type", &self.institution_type),
@@ -80,6 +121,11 @@ impl SearchFilter {
             ("hensyn", &self.hensyn),
             ("aabner", &self.aabner),
             ("lukker", &self.lukker),
+            ("fra", &self.fra),
+            ("breddegrad", &breddegrad),
+            ("laengdegrad", &laengdegrad),
+            ("maks_km", &self.maks_km),
+            ("sortering", &self.sortering),
         ]
         .into_iter()
         .filter(|(_, v)| !v.trim().is_empty())
@@ -163,6 +209,41 @@ impl SearchFilter {
             &self.hensyn,
             Hensyn::parse(&self.hensyn).is_some(),
         );
+        let origin = self.origin(&mut errors);
+        let max_km = match self.maks_km.trim() {
+            "" => None,
+            text => match text.parse::<u32>().ok().filter(|km| MAX_KM.contains(km)) {
+                Some(km) => Some(km),
+                None => {
+                    errors.insert(
+                        "maks_km".into(),
+                        "Afstanden kender vi ikke. Vælg en af afstandene på listen.".into(),
+                    );
+                    None
+                }
+            },
+        };
+        let by_distance = match self.sortering.trim() {
+            "" => origin.is_some(),
+            "afstand" => true,
+            "navn" => false,
+            _ => {
+                errors.insert(
+                    "sortering".into(),
+                    "Sorteringen kender vi ikke. Vælg navn eller afstand.".into(),
+                );
+                false
+            }
+        };
+        if origin.is_none()
+            && !errors.contains_key("fra")
+            && (max_km.is_some() || self.sortering.trim() == "afstand")
+        {
+            errors.insert(
+                "fra".into(),
+                "Skriv dit postnummer, fx 8660, eller brug din placering, for at søge efter afstand.".into(),
+            );
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -184,8 +265,36 @@ impl SearchFilter {
             hensyn: Hensyn::parse(&self.hensyn),
             aabner,
             lukker,
+            origin,
+            max_m: max_km.map(|km| f64::from(km) * 1000.0),
+            by_distance,
             page: self.side.clamp(1, 10_000),
         })
+    }
+
+    /// The starting point: a typed postnummer first, else the browser's point.
+    fn origin(&self, errors: &mut FieldErrors) -> Option<Origin> {
+        if !self.fra.trim().is_empty() {
+            return match Postnummer::parse(&self.fra) {
+                Ok(postnummer) => Some(Origin::Postnummer(postnummer)),
+                Err(_) => {
+                    errors.insert("fra".into(), "Skriv postnummeret med fire cifre, fx 8660.".into());
+                    None
+                }
+            };
+        }
+        match Position::parse_optional(&self.breddegrad, &self.laengdegrad, ("breddegrad", "laengdegrad")) {
+            Ok(point) => point.map(Origin::Point),
+            Err(_) => {
+                // The point came from the browser (or an edited link); the
+                // parent can only fix it by giving a postnummer instead.
+                errors.insert(
+                    "fra".into(),
+                    "Din placering kan ikke bruges: den ligger ikke i Danmark. Skriv i stedet dit postnummer, fx 8660.".into(),
+                );
+                None
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -208,6 +317,9 @@ pub struct SearchHit {
     /// e.g. "06:30–17:00" on Mondays, if reported.
     pub mandag: Option<String>,
     pub oekologi: Option<String>,
+    pub position: Option<Position>,
+    /// Straight-line metres from the search's starting point.
+    pub distance_m: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -216,6 +328,84 @@ pub struct SearchPage {
     pub total: i64,
     pub page: usize,
     pub pages: usize,
+    /// Where distances were measured from, e.g. "8660 Skanderborg" or "din placering".
+    pub origin: Option<String>,
+    /// Why the starting point is not quite the one asked for, if it is not.
+    pub origin_note: Option<String>,
+}
+
+/// A starting point resolved to a place: where it is and how it is named.
+#[cfg(feature = "ssr")]
+struct Resolved {
+    position: Position,
+    label: String,
+    note: Option<String>,
+}
+
+/// Where a postal district lies: the middle of its institutions that have a
+/// position, or, with none, the middle of its kommune's. An unknown postnummer
+/// is an error on the field `fra`.
+#[cfg(feature = "ssr")]
+async fn resolve(pool: &sqlx::PgPool, origin: Origin) -> Result<Resolved, crate::error::AppError> {
+    use crate::error::AppError;
+    let postnummer = match origin {
+        Origin::Point(position) => {
+            return Ok(Resolved {
+                position,
+                label: "din placering".into(),
+                note: None,
+            })
+        }
+        Origin::Postnummer(postnummer) => postnummer,
+    };
+    let field_error =
+        |message: String| AppError::Validation([("fra".to_string(), message)].into_iter().collect());
+    let row = sqlx::query!(
+        r#"SELECT p.navn, k.navn AS kommune,
+                  own.lat AS own_lat, own.lon AS own_lon, wide.lat AS wide_lat, wide.lon AS wide_lon
+           FROM postnumre p
+           JOIN kommuner k ON k.kode = p.kommunekode
+           CROSS JOIN LATERAL (SELECT avg(breddegrad) AS lat, avg(laengdegrad) AS lon FROM institutions
+                               WHERE postnummer = p.postnummer AND breddegrad IS NOT NULL) own
+           CROSS JOIN LATERAL (SELECT avg(breddegrad) AS lat, avg(laengdegrad) AS lon FROM institutions
+                               WHERE kommunekode = p.kommunekode AND breddegrad IS NOT NULL) wide
+           WHERE p.postnummer = $1"#,
+        postnummer.get()
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| {
+        field_error(format!(
+            "Postnummeret {postnummer} findes ikke. Skriv et dansk postnummer, fx 8660."
+        ))
+    })?;
+    let label = format!("{postnummer} {}", row.navn);
+    let own = row
+        .own_lat
+        .zip(row.own_lon)
+        .and_then(|(lat, lon)| Position::new(lat, lon));
+    let wide = row
+        .wide_lat
+        .zip(row.wide_lon)
+        .and_then(|(lat, lon)| Position::new(lat, lon));
+    match (own, wide) {
+        (Some(position), _) => Ok(Resolved {
+            position,
+            label,
+            note: None,
+        }),
+        (None, Some(position)) => Ok(Resolved {
+            position,
+            note: Some(format!(
+                "Vi kender ikke placeringen af dagtilbud i {label}, så afstanden regnes fra midten af {} Kommunes dagtilbud.",
+                row.kommune
+            )),
+            label,
+        }),
+        (None, None) => Err(field_error(format!(
+            "Vi kender endnu ikke placeringen af dagtilbud i {label}. Skriv et nabopostnummer, eller brug din placering."
+        ))),
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -229,13 +419,23 @@ pub async fn search(
     // and cheaper than ILIKE over every active institution.
     let text = &filter.text;
     let offset = (filter.page as i64 - 1) * PAGE_SIZE;
+    let origin = match filter.origin {
+        Some(origin) => Some(resolve(pool, origin).await?),
+        None => None,
+    };
+    let from = origin.as_ref().map(|o| o.position);
     let rows = sqlx::query!(
         // Filter and count on the register first (each section filter an
         // EXISTS on its own row), then fetch the sections for one page only.
         r#"WITH matching AS (
-             SELECT i.id, i.navn, i.nummer
+             SELECT i.id, i.navn, i.nummer,
+                    CASE WHEN i.breddegrad IS NOT NULL
+                         THEN earth_distance(ll_to_earth($12, $13), ll_to_earth(i.breddegrad, i.laengdegrad)) END AS afstand
              FROM institutions i JOIN kommuner k ON k.kode = i.kommunekode
              WHERE i.status = 'aktiv'
+               AND ($14::float8 IS NULL OR
+                    earth_box(ll_to_earth($12, $13), $14) @> ll_to_earth(i.breddegrad, i.laengdegrad)
+                    AND earth_distance(ll_to_earth($12, $13), ll_to_earth(i.breddegrad, i.laengdegrad)) <= $14)
                AND ($1 = '' OR strpos(lower(i.navn), lower($1)) > 0 OR i.nummer = upper($1)
                     OR i.postnummer::text = $1 OR starts_with(lower(i.postby), lower($1))
                     OR starts_with(lower(k.navn), lower($1)))
@@ -258,9 +458,11 @@ pub async fn search(
                              SELECT 1 FROM jsonb_array_elements(a.data->'days') d
                              WHERE jsonb_typeof(d) = 'object' AND d->>'closes' >= $9))))
            ), page AS (
-             SELECT id, navn, nummer FROM matching ORDER BY navn, nummer LIMIT $10 OFFSET $11
+             SELECT id, navn, nummer, afstand FROM matching
+             ORDER BY CASE WHEN $15 THEN afstand END NULLS LAST, navn, nummer LIMIT $10 OFFSET $11
            )
            SELECT i.nummer, i.navn, i.institution_type, i.ejerform, k.navn AS kommune, i.kommunekode,
+                  i.breddegrad, i.laengdegrad, page.afstand,
                   i.vejnavn || ' ' || i.husnummer || ', ' || i.postnummer || ' ' || i.postby AS "adresse!",
                   p.data AS "profil?", m.data->>'oekologi' AS oekologi, a.data AS "aabning?",
                   (SELECT COUNT(*) FROM matching) AS "total!"
@@ -270,7 +472,7 @@ pub async fn search(
            LEFT JOIN institution_sections p ON p.institution_id = i.id AND p.section = 'profil'
            LEFT JOIN institution_sections m ON m.institution_id = i.id AND m.section = 'madordning'
            LEFT JOIN institution_sections a ON a.institution_id = i.id AND a.section = 'aabningstider'
-           ORDER BY page.navn, page.nummer"#,
+           ORDER BY CASE WHEN $15 THEN page.afstand END NULLS LAST, page.navn, page.nummer"#,
         text,
         filter.institution_type.map(|t| t.as_str()),
         filter.ejerform.map(|e| e.as_str()),
@@ -282,6 +484,10 @@ pub async fn search(
         filter.lukker.as_deref(),
         PAGE_SIZE,
         offset,
+        from.map(|p| p.breddegrad),
+        from.map(|p| p.laengdegrad),
+        filter.max_m,
+        filter.by_distance,
     )
     .fetch_all(pool)
     .await?;
@@ -312,6 +518,11 @@ pub async fn search(
                     .oekologi
                     .and_then(|o| Oekologi::parse(&o))
                     .map(|o| o.label().to_string()),
+                position: r
+                    .breddegrad
+                    .zip(r.laengdegrad)
+                    .and_then(|(lat, lon)| Position::new(lat, lon)),
+                distance_m: r.afstand,
                 nummer: r.nummer,
                 navn: r.navn,
                 adresse: r.adresse,
@@ -326,6 +537,8 @@ pub async fn search(
         total,
         page: filter.page,
         pages,
+        origin_note: origin.as_ref().and_then(|o| o.note.clone()),
+        origin: origin.map(|o| o.label),
     })
 }
 
@@ -376,5 +589,56 @@ mod tests {
             ..SearchFilter::default()
         };
         assert!(bad.check().unwrap_err()["lukker"].contains("tt:mm"));
+    }
+
+    #[test]
+    fn a_starting_point_is_a_postnummer_or_a_point_in_denmark() {
+        let from_postnummer = SearchFilter {
+            fra: " 8660 ".into(),
+            breddegrad: "55,0".into(),
+            laengdegrad: "10,0".into(),
+            maks_km: "5".into(),
+            ..SearchFilter::default()
+        };
+        let checked = from_postnummer.check().unwrap();
+        assert!(matches!(checked.origin, Some(Origin::Postnummer(p)) if p.get() == 8660));
+        assert_eq!(checked.max_m, Some(5_000.0));
+        assert!(checked.by_distance, "a starting point sorts nearest first");
+        assert!(
+            !from_postnummer.query(1).contains("breddegrad"),
+            "the typed postnummer wins"
+        );
+
+        let from_point = SearchFilter {
+            breddegrad: "56.039".into(),
+            laengdegrad: "9.929".into(),
+            sortering: "navn".into(),
+            ..SearchFilter::default()
+        };
+        let checked = from_point.check().unwrap();
+        assert!(matches!(checked.origin, Some(Origin::Point(p)) if p.breddegrad == 56.039));
+        assert!(!checked.by_distance);
+
+        let abroad = SearchFilter {
+            breddegrad: "52.52".into(),
+            laengdegrad: "13.40".into(),
+            ..SearchFilter::default()
+        };
+        assert!(abroad.check().unwrap_err()["fra"].contains("ligger ikke i Danmark"));
+        let no_start = SearchFilter {
+            maks_km: "2".into(),
+            ..SearchFilter::default()
+        };
+        assert!(no_start.check().unwrap_err()["fra"].contains("Skriv dit postnummer"));
+        let odd = SearchFilter {
+            fra: "86".into(),
+            maks_km: "3".into(),
+            sortering: "pris".into(),
+            ..SearchFilter::default()
+        };
+        let errors = odd.check().unwrap_err();
+        assert!(errors["fra"].contains("fire cifre"));
+        assert!(errors["maks_km"].contains("Vælg en af afstandene"));
+        assert!(errors["sortering"].contains("navn eller afstand"));
     }
 }

@@ -13,7 +13,8 @@ pub async fn master_data(pool: &sqlx::PgPool, institution_id: i64) -> Result<Mas
     sqlx::query_as!(
         MasterData,
         r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, k.navn AS kommune, i.kommunekode,
-                  i.vejnavn || ' ' || i.husnummer || ', ' || i.postnummer || ' ' || i.postby AS "adresse!"
+                  i.vejnavn || ' ' || i.husnummer || ', ' || i.postnummer || ' ' || i.postby AS "adresse!",
+                  i.breddegrad, i.laengdegrad
            FROM institutions i JOIN kommuner k ON k.kode = i.kommunekode
            WHERE i.id = $1"#,
         institution_id
@@ -96,6 +97,7 @@ pub async fn update_institution(
              UPDATE institutions i
              SET navn = $4, institution_type = $5, ejerform = $6, vejnavn = $7, husnummer = $8,
                  postnummer = $9, postby = p.navn, p_nummer = $10, cvr = $11,
+                 breddegrad = $16, laengdegrad = $17,
                  version = i.version + 1, updated_at = now()
              FROM target t, postnumre p
              WHERE i.id = t.id AND i.version = $3 AND p.postnummer = $9
@@ -107,7 +109,7 @@ pub async fn update_institution(
                       SELECT COALESCE(jsonb_agg(key ORDER BY key), '[]'::jsonb)
                       FROM jsonb_each(after) a
                       WHERE key IN ('navn', 'institution_type', 'ejerform', 'vejnavn', 'husnummer',
-                                    'postnummer', 'p_nummer', 'cvr')
+                                    'postnummer', 'p_nummer', 'cvr', 'breddegrad', 'laengdegrad')
                         AND a.value IS DISTINCT FROM before -> key))
              FROM updated
            )
@@ -128,6 +130,8 @@ pub async fn update_institution(
         audit.actor.id,
         audit.actor.label,
         audit.ip.map(|ip| ip.to_string()),
+        new.position.map(|p| p.breddegrad),
+        new.position.map(|p| p.laengdegrad),
     )
     .fetch_one(pool)
     .await?;
@@ -159,8 +163,10 @@ pub async fn create_institution(
         let created = sqlx::query_scalar!(
             r#"WITH created AS (
                  INSERT INTO institutions (nummer, navn, institution_type, ejerform, kommunekode,
-                                           vejnavn, husnummer, postnummer, postby, p_nummer, cvr)
-                 SELECT 'D' || lpad(nextval('institution_number_seq')::text, 5, '0'), $1, $2, $3, $4, $5, $6, $7, p.navn, $8, $9
+                                           vejnavn, husnummer, postnummer, postby, p_nummer, cvr,
+                                           breddegrad, laengdegrad)
+                 SELECT 'D' || lpad(nextval('institution_number_seq')::text, 5, '0'), $1, $2, $3, $4, $5, $6, $7, p.navn, $8, $9,
+                        $14, $15
                  FROM postnumre p WHERE p.postnummer = $7
                  ON CONFLICT (nummer) DO NOTHING
                  RETURNING id, nummer
@@ -183,6 +189,8 @@ pub async fn create_institution(
             audit.actor.id,
             audit.actor.label,
             audit.ip.map(|ip| ip.to_string()),
+            new.position.map(|p| p.breddegrad),
+            new.position.map(|p| p.laengdegrad),
         )
         .fetch_optional(pool)
         .await?;

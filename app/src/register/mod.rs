@@ -37,9 +37,15 @@ pub struct MasterData {
     pub kommune: String,
     pub kommunekode: i16,
     pub adresse: String,
+    /// Where it lies, if the register knows (degrees, WGS 84).
+    pub breddegrad: Option<f64>,
+    pub laengdegrad: Option<f64>,
 }
 
 impl MasterData {
+    pub fn position(&self) -> Option<crate::domain::position::Position> {
+        crate::domain::position::Position::new(self.breddegrad?, self.laengdegrad?)
+    }
     pub fn type_label(&self) -> &'static str {
         InstitutionType::parse(&self.institution_type)
             .map(|t| t.label())

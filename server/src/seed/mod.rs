@@ -18,9 +18,14 @@ use rand_chacha::ChaCha8Rng;
 use secrecy::SecretString;
 use sqlx::PgPool;
 
+use app::domain::position::Position;
+
 const KOMMUNER_CSV: &str = include_str!("../../../data/kommuner.csv");
 const POSTNUMRE_CSV: &str = include_str!("../../../data/postnumre.csv");
 const BEFOLKNING_CSV: &str = include_str!("../../../data/kommune_befolkning.csv");
+/// Roughly where each kommune's main town lies; the demo places its
+/// institutions around it.
+const PLACERING_CSV: &str = include_str!("../../../data/kommune_placering.csv");
 
 /// How many institutions the demo register holds in all (before rounding per kommune).
 pub const REGISTER_SIZE: usize = 2_500;
@@ -50,6 +55,58 @@ struct PostnummerRow {
     postnummer: i16,
     by: String,
     kommunekode: i16,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+struct PlaceringRow {
+    kode: i16,
+    breddegrad: f64,
+    laengdegrad: f64,
+}
+
+/// A point `north_km` and `east_km` from `from`, kept inside Denmark.
+fn moved(from: Position, north_km: f64, east_km: f64) -> Position {
+    const KM_PER_DEGREE: f64 = 111.32;
+    let lat = from.breddegrad + north_km / KM_PER_DEGREE;
+    let lon = from.laengdegrad + east_km / (KM_PER_DEGREE * from.breddegrad.to_radians().cos());
+    Position::new(lat, lon).unwrap_or(from)
+}
+
+/// A random offset of at most `radius_km`, evenly spread over the disc.
+fn scatter(rng: &mut ChaCha8Rng, from: Position, radius_km: f64) -> Position {
+    let angle = rng.random_range(0.0..std::f64::consts::TAU);
+    let distance = radius_km * rng.random_range(0.0f64..1.0).sqrt();
+    moved(from, distance * angle.sin(), distance * angle.cos())
+}
+
+/// How far a demo postal district's centre lies from its kommune's main
+/// town, and how far an institution from its district's centre.
+const DISTRICT_RADIUS_KM: f64 = 2.5;
+const INSTITUTION_RADIUS_KM: f64 = 0.8;
+
+/// Invented but plausible centres of each kommune's postal districts: around
+/// the kommune's main town, the same on every run.
+fn district_centres(
+    placering: &BTreeMap<i16, Position>,
+    postnumre: &BTreeMap<i16, Vec<PostnummerRow>>,
+) -> Result<BTreeMap<(i16, i16), Position>, SeedError> {
+    let mut centres = BTreeMap::new();
+    for (kode, districts) in postnumre {
+        let town = *placering.get(kode).ok_or_else(|| SeedError::Data {
+            file: "kommune_placering.csv",
+            reason: format!("no position for kommune {kode}"),
+        })?;
+        for district in districts {
+            let mut rng = ChaCha8Rng::seed_from_u64(
+                SEED ^ (u64::from(district.postnummer as u16) << 16 | u64::from(*kode as u16)),
+            );
+            centres.insert(
+                (*kode, district.postnummer),
+                scatter(&mut rng, town, DISTRICT_RADIUS_KM),
+            );
+        }
+    }
+    Ok(centres)
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -290,7 +347,24 @@ pub fn generate_register() -> Result<Vec<GeneratedInstitution>, SeedError> {
         });
     }
 
+    let placering: BTreeMap<i16, Position> =
+        read_csv::<PlaceringRow>("kommune_placering.csv", PLACERING_CSV)?
+            .into_iter()
+            .map(|row| {
+                Position::new(row.breddegrad, row.laengdegrad)
+                    .map(|p| (row.kode, p))
+                    .ok_or_else(|| SeedError::Data {
+                        file: "kommune_placering.csv",
+                        reason: format!("kommune {} lies outside Denmark", row.kode),
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+    let centres = district_centres(&placering, &postnumre)?;
+
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
+    // Positions come from their own stream, so the rest of the register
+    // stays as it was before institutions had positions.
+    let mut position_rng = ChaCha8Rng::seed_from_u64(SEED + 1);
     let mut used_numbers: HashSet<String> = HashSet::from([DEMO_INSTITUTION.to_string()]);
     let mut register = Vec::with_capacity(REGISTER_SIZE + 100);
     let closed_base = time::macros::date!(2024 - 01 - 01);
@@ -338,6 +412,9 @@ pub fn generate_register() -> Result<Vec<GeneratedInstitution>, SeedError> {
                 closed_on: rng
                     .random_bool(0.02)
                     .then(|| closed_base + time::Duration::days(rng.random_range(0..700))),
+                position: centres
+                    .get(&(kommune.kode, district.postnummer))
+                    .map(|centre| scatter(&mut position_rng, *centre, INSTITUTION_RADIUS_KM)),
             });
         }
     }
@@ -360,12 +437,13 @@ pub async fn register(pool: &PgPool, force: bool) -> Result<u64, SeedError> {
         let result = sqlx::query!(
             r#"INSERT INTO institutions
                  (nummer, navn, institution_type, ejerform, kommunekode, vejnavn, husnummer,
-                  postnummer, postby, p_nummer, cvr, status, closed_on)
+                  postnummer, postby, p_nummer, cvr, status, closed_on, breddegrad, laengdegrad)
                SELECT n, na, t, e, k, v, h, p, pb, pn, c,
-                      CASE WHEN cl IS NULL THEN 'aktiv' ELSE 'nedlagt' END, cl
+                      CASE WHEN cl IS NULL THEN 'aktiv' ELSE 'nedlagt' END, cl, lat, lon
                FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[],
-                           $7::text[], $8::smallint[], $9::text[], $10::text[], $11::text[], $12::date[])
-                    AS u(n, na, t, e, k, v, h, p, pb, pn, c, cl)
+                           $7::text[], $8::smallint[], $9::text[], $10::text[], $11::text[], $12::date[],
+                           $13::float8[], $14::float8[])
+                    AS u(n, na, t, e, k, v, h, p, pb, pn, c, cl, lat, lon)
                ON CONFLICT (nummer) DO NOTHING"#,
             &chunk.iter().map(|i| i.nummer.clone()).collect::<Vec<_>>(),
             &chunk.iter().map(|i| i.navn.clone()).collect::<Vec<_>>(),
@@ -382,6 +460,14 @@ pub async fn register(pool: &PgPool, force: bool) -> Result<u64, SeedError> {
             &chunk.iter().map(|i| i.p_nummer.clone()).collect::<Vec<_>>() as &[Option<String>],
             &chunk.iter().map(|i| i.cvr.clone()).collect::<Vec<_>>() as &[Option<String>],
             &chunk.iter().map(|i| i.closed_on).collect::<Vec<_>>() as &[Option<time::Date>],
+            &chunk
+                .iter()
+                .map(|i| i.position.map(|p| p.breddegrad))
+                .collect::<Vec<_>>() as &[Option<f64>],
+            &chunk
+                .iter()
+                .map(|i| i.position.map(|p| p.laengdegrad))
+                .collect::<Vec<_>>() as &[Option<f64>],
         )
         .execute(&mut *tx)
         .await?;
@@ -449,8 +535,10 @@ pub async fn demo_accounts(pool: &PgPool) -> Result<(), SeedError> {
     let mut tx = pool.begin().await?;
     let institution_id = sqlx::query_scalar!(
         r#"INSERT INTO institutions
-             (nummer, navn, institution_type, ejerform, kommunekode, vejnavn, husnummer, postnummer, postby)
-           VALUES ($1, 'Børnehuset Solsikken', 'integreret', 'kommunal', $2, 'Adelgade', '12', 8660, 'Skanderborg')
+             (nummer, navn, institution_type, ejerform, kommunekode, vejnavn, husnummer, postnummer, postby,
+              breddegrad, laengdegrad)
+           VALUES ($1, 'Børnehuset Solsikken', 'integreret', 'kommunal', $2, 'Adelgade', '12', 8660, 'Skanderborg',
+                   56.0392, 9.9285)
            ON CONFLICT (nummer) DO UPDATE SET status = 'aktiv', closed_on = NULL
            RETURNING id"#,
         DEMO_INSTITUTION,
@@ -596,6 +684,32 @@ mod tests {
             "proportional to size: København {kobenhavn}, Læsø {laeso}"
         );
         assert!(first.iter().all(|i| i.navn.chars().count() <= 132));
+    }
+
+    #[test]
+    fn every_demo_institution_lies_near_its_own_kommunes_main_town() {
+        let towns: BTreeMap<i16, Position> = read_csv::<PlaceringRow>("p", PLACERING_CSV)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.kode, Position::new(r.breddegrad, r.laengdegrad).unwrap()))
+            .collect();
+        assert_eq!(towns.len(), 98, "every kommune has a main town");
+        let register = generate_register().unwrap();
+        let limit = (DISTRICT_RADIUS_KM + INSTITUTION_RADIUS_KM) * 1000.0 + 1.0;
+        for i in &register {
+            let position = i
+                .position
+                .unwrap_or_else(|| panic!("{} has a position", i.nummer));
+            let distance = position.distance_m(&towns[&i.kommunekode]);
+            assert!(distance <= limit, "{} lies {distance} m from its town", i.nummer);
+        }
+        // Spread out, not stacked: institutions of one postal district differ.
+        let aarhus: HashSet<String> = register
+            .iter()
+            .filter(|i| i.postnummer == 8000)
+            .map(|i| format!("{:?}", i.position))
+            .collect();
+        assert!(aarhus.len() > 5, "{aarhus:?}");
     }
 
     #[test]

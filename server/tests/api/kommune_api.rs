@@ -66,7 +66,9 @@ fn new_institution() -> Value {
         "vejnavn": "Systemvej",
         "husnummer": "7",
         "postnummer": "8660",
-        "cvr": "29190925"
+        "cvr": "29190925",
+        "breddegrad": 56.0401,
+        "laengdegrad": 9.9312
     })
 }
 
@@ -171,6 +173,11 @@ async fn a_key_maintains_its_own_kommunes_institutions_with_the_pages_rules(pool
         (created["postby"].as_str(), created["version"].as_i64()),
         (Some("Skanderborg"), Some(1))
     );
+    assert_eq!(
+        (created["breddegrad"].as_f64(), created["laengdegrad"].as_f64()),
+        (Some(56.0401), Some(9.9312)),
+        "the position is kept as sent"
+    );
     let (role, label): (String, String) =
         sqlx::query_as("SELECT actor_role, actor_label FROM audit_log WHERE action = 'dagtilbud_oprettet'")
             .fetch_one(&app.pool)
@@ -184,6 +191,7 @@ async fn a_key_maintains_its_own_kommunes_institutions_with_the_pages_rules(pool
     bad["ejerform"] = json!("privat");
     bad["postnummer"] = json!("86");
     bad["navn"] = json!("");
+    bad["breddegrad"] = json!(61.2);
     let refused = api(
         &machine,
         reqwest::Method::POST,
@@ -194,7 +202,7 @@ async fn a_key_maintains_its_own_kommunes_institutions_with_the_pages_rules(pool
     .await;
     assert_eq!(refused.status(), 422);
     let refused: Value = refused.json().await.unwrap();
-    for field in ["ejerform", "postnummer", "navn"] {
+    for field in ["ejerform", "postnummer", "navn", "breddegrad"] {
         assert!(refused["felter"][field].is_string(), "{field}: {refused}");
     }
     let not_json = machine

@@ -75,6 +75,24 @@ async fn a_kommune_creates_institutions_with_numbers_never_given_twice(pool: PgP
     let html = page.text().await.unwrap();
     assert!(html.contains("Børnehuset Åbakken") && html.contains("Luk dagtilbuddet"));
     assert!(html.contains("href=\"/kommune/dagtilbud/D00001/profil\""));
+    assert!(html.contains("<dt>Placering</dt><dd>Ikke oplyst</dd>"), "{html}");
+
+    // An optional position, typed with a decimal comma or point.
+    let mut placed = NEW.to_vec();
+    placed.extend([("breddegrad", "56,0401"), ("laengdegrad", "9.9312")]);
+    let with_position = kommune.call("kommune_opret_dagtilbud", &placed).await;
+    assert_eq!(with_position.json::<String>().await.unwrap(), "D00004");
+    let html = kommune
+        .get("/kommune/dagtilbud/D00004")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("56,040100 N, 9,931200 Ø"), "{html}");
+    assert!(
+        html.contains("value=\"56,040100\""),
+        "the edit form shows it: {html}"
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -88,6 +106,8 @@ async fn bad_input_names_each_field_and_a_private_institution_is_refused(pool: P
         ("ejerform", "privat"),
         ("postnummer", "1001"),
         ("cvr", "12345678"),
+        ("breddegrad", "60,1"),
+        ("laengdegrad", "9,93"),
     ]);
 
     let refused = kommune.call("kommune_opret_dagtilbud", &form).await;
@@ -98,6 +118,7 @@ async fn bad_input_names_each_field_and_a_private_institution_is_refused(pool: P
     assert!(errors["navn"].contains("navn"));
     assert!(errors["ejerform"].contains("kommunal, selvejende, udliciteret"));
     assert!(errors["cvr"].contains("kontrolcifferet"));
+    assert!(errors["breddegrad"].contains("Breddegraden skal ligge i Danmark"));
 
     // An unknown postal code is caught once the rest is valid.
     let mut unknown = NEW.to_vec();
@@ -119,6 +140,7 @@ async fn bad_input_names_each_field_and_a_private_institution_is_refused(pool: P
     let page = kommune.get("/kommune/nyt-dagtilbud").await.text().await.unwrap();
     assert!(page.contains("Der er problemer med formularen"));
     assert!(page.contains("value=\"12345678\""), "the CVR typed is kept");
+    assert!(page.contains("value=\"60,1\""), "the position typed is kept");
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM institutions")
         .fetch_one(&app.pool)
         .await

@@ -139,3 +139,78 @@ async fn markup_in_a_register_field_rejects_the_line(pool: PgPool) {
     assert!(reasons[0].starts_with("navn indeholder < eller >"), "{report}");
     assert!(reasons[1].starts_with("vejnavn indeholder < eller >"), "{report}");
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn optional_position_columns_are_read_checked_and_kept_when_absent(pool: PgPool) {
+    use server::import::REGISTER_POSITION_COLUMNS;
+    reference(&pool).await;
+    let with_positions = |lines: &[&str]| {
+        format!(
+            "{};{}\n{}\n",
+            REGISTER_COLUMNS.join(";"),
+            REGISTER_POSITION_COLUMNS.join(";"),
+            lines.join("\n")
+        )
+    };
+    let base = "boernehave;kommunal;746;Adelgade;1;8660;Skanderborg;;;aktiv;";
+    let text = with_positions(&[
+        &format!("Z00001;Placeret;{base};56,0392;9,9285"),
+        &format!("Z00002;Uden placering;{base};;"),
+        &format!("Z00003;I Berlin;{base};52,52;13,40"),
+        &format!("Z00004;Halv placering;{base};56,0392;"),
+        &format!("Z00005;Ikke tal;{base};nord;øst"),
+        &format!("Z00006;For få kolonner;{base}"),
+    ]);
+    let report = import::register(&pool, &text, |_, _| ()).await.unwrap();
+    assert_eq!(report.written, 2, "{report}");
+    let reasons: Vec<(usize, &str)> = report
+        .rejected
+        .iter()
+        .map(|r| (r.line, r.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 4, "{report}");
+    assert!(
+        reasons[0].0 == 4
+            && reasons[0]
+                .1
+                .contains("breddegrad: Breddegraden skal ligge i Danmark"),
+        "{report}"
+    );
+    assert!(
+        reasons[1].1.contains("laengdegrad: Skriv også længdegraden"),
+        "{report}"
+    );
+    assert!(reasons[2].1.contains("decimaltal"), "{report}");
+    assert!(reasons[3].1.contains("skal have 15"), "{report}");
+    let position = |nummer: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_as::<_, (Option<f64>, Option<f64>)>(
+                "SELECT breddegrad, laengdegrad FROM institutions WHERE nummer = $1",
+            )
+            .bind(nummer)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(position("Z00001").await, (Some(56.0392), Some(9.9285)));
+    assert_eq!(position("Z00002").await, (None, None));
+
+    // A file without the columns leaves positions as they are…
+    let plain = file(&[&format!("Z00001;Placeret;{base}")]);
+    let again = import::register(&pool, &plain, |_, _| ()).await.unwrap();
+    assert_eq!((again.written, again.unchanged), (0, 1), "{again}");
+    assert_eq!(position("Z00001").await, (Some(56.0392), Some(9.9285)));
+    // …and one with them empty removes it.
+    let cleared = with_positions(&[&format!("Z00001;Placeret;{base};;")]);
+    let report = import::register(&pool, &cleared, |_, _| ()).await.unwrap();
+    assert_eq!(report.written, 1, "{report}");
+    assert_eq!(position("Z00001").await, (None, None));
+    // A header with only one of the two is refused as a whole.
+    let half = format!("{};breddegrad\n", REGISTER_COLUMNS.join(";"));
+    assert!(matches!(
+        import::register(&pool, &half, |_, _| ()).await,
+        Err(import::ImportError::Header { .. })
+    ));
+}
