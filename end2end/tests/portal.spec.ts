@@ -13,7 +13,8 @@ test("a parent searches, opens an institution, compares two and sees a new save"
 
   // Choose the demo institution and one more for comparison.
   const other = sql(
-    "SELECT nummer FROM institutions WHERE kommunekode = 746 AND status = 'aktiv' AND nummer <> 'G10234' ORDER BY navn LIMIT 1",
+    "SELECT nummer FROM institutions WHERE kommunekode = 746 AND status = 'aktiv' AND nummer <> 'G10234' " +
+      "AND institution_type <> 'dagpleje' ORDER BY navn LIMIT 1",
   );
   await page.goto(`/?q=${DEMO.institution.nummer}`);
   await page.getByRole("link", { name: "Børnehuset Solsikken" }).click();

@@ -392,8 +392,14 @@ pub fn parse_register_line(
     let nummer = InstitutionNumber::parse(field(0)).map_err(|e| format!("institutionsnummer: {e}"))?;
     let navn = text_field("navn", field(1), 132)?;
     let institution_type = InstitutionType::parse(&field(2).to_lowercase())
+        .filter(|t| *t != InstitutionType::Dagpleje)
         .ok_or_else(|| {
-            let known: Vec<&str> = InstitutionType::ALL.iter().map(|t| t.as_str()).collect();
+            // Dagpleje is not in Dagtilbudsregisteret: the kommune reports it.
+            let known: Vec<&str> = InstitutionType::ALL
+                .iter()
+                .filter(|t| **t != InstitutionType::Dagpleje)
+                .map(|t| t.as_str())
+                .collect();
             format!("type «{}» kendes ikke; brug en af {}", field(2), known.join(", "))
         })?
         .as_str();

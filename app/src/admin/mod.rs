@@ -79,6 +79,7 @@ pub async fn institution_detail(nummer: String) -> Result<InstitutionFacts, AppE
         r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, i.status = 'aktiv' AS "active!",
                   i.closed_on, i.created_at, i.p_nummer, i.cvr, i.version, k.navn AS kommune,
                   i.vejnavn, i.husnummer, i.postnummer, i.breddegrad, i.laengdegrad,
+                  i.omraade_postnumre, i.dagplejere,
                   i.vejnavn || ' ' || i.husnummer || ', ' || i.postnummer || ' ' || i.postby AS "adresse!",
                   a.last_login_at IS NOT NULL AS "logged_in!"
            FROM institutions i
@@ -109,6 +110,14 @@ pub async fn institution_detail(nummer: String) -> Result<InstitutionFacts, AppE
         cvr: row.cvr.clone().unwrap_or_default(),
         breddegrad: position.0,
         laengdegrad: position.1,
+        omraade_postnumre: row
+            .omraade_postnumre
+            .iter()
+            .flatten()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        dagplejere: row.dagplejere.map(|n| n.to_string()).unwrap_or_default(),
     };
     Ok(InstitutionFacts {
         form,

@@ -128,6 +128,12 @@ fn MasterDataFields(
             <TextField name="breddegrad" label="Breddegrad" class="input-char-12" inputmode="decimal" value=value("breddegrad") errors hint="Mellem 54,5 og 57,8, fx 56,0392." />
             <TextField name="laengdegrad" label="Længdegrad" class="input-char-12" inputmode="decimal" value=value("laengdegrad") errors hint="Mellem 8,0 og 15,3, fx 9,9285." />
         </fieldset>
+        <fieldset class="fieldset">
+            <legend>"Kun for en kommunal dagpleje"</legend>
+            <p class="form-hint">"Et dagplejeområde indberettes af kommunen og har intet log-in. Adressen ovenfor er dagplejekontorets. Skriv aldrig dagplejeres navne eller hjemmeadresser."</p>
+            <TextField name="omraade_postnumre" label="Postnumre området dækker" value=value("omraade_postnumre") errors hint="Adskilt af komma, fx 8660, 8680." />
+            <TextField name="dagplejere" label="Antal dagplejere (cirka)" class="input-char-4" inputmode="numeric" value=value("dagplejere") errors hint="Et helt tal, fx 25." />
+        </fieldset>
     }
 }
 
@@ -173,7 +179,7 @@ pub fn AdminInstitutionPage() -> impl IntoView {
     let notice = move || {
         let query = query.read();
         if query.get("oprettet").is_some() {
-            Some("Dagtilbuddet er oprettet. Lav et log-in-brev til det, så det kan begynde at indberette.")
+            Some("Dagtilbuddet er oprettet.")
         } else if query.get("rettet").is_some() {
             Some("Stamdata er gemt. Dagtilbudsportalen viser dem med det samme.")
         } else if query.get("lukket").is_some() {
@@ -219,7 +225,13 @@ pub fn AdminInstitutionPage() -> impl IntoView {
                                     <a href=workspace.page("historik")>"Se alle ændringer (historik)"</a>
                                 </p>
                             </section>
-                            <ResetCode detail=detail.clone() />
+                            {if detail.form.institution_type == "dagpleje" {
+                                view! {
+                                    <p>"En kommunal dagpleje har intet log-in: kommunen indberetter for den, og support kan hjælpe."</p>
+                                }.into_any()
+                            } else {
+                                view! { <ResetCode detail=detail.clone() /> }.into_any()
+                            }}
                             {detail.maintained_by_caller.then(|| view! {
                                 <EditMasterDataForm detail=detail.clone() action=edit flash=edit_flash.clone() role />
                                 <CloseInstitutionForm detail=detail.clone() action=close flash=flash.clone() />
@@ -266,8 +278,14 @@ fn MasterFacts(detail: InstitutionFacts) -> impl IntoView {
             } else {
                 format!("{} N, {} Ø", detail.form.breddegrad, detail.form.laengdegrad)
             }}</dd>
+            {(detail.form.institution_type == "dagpleje").then(|| view! {
+                <dt>"Postnumre området dækker"</dt><dd>{detail.form.omraade_postnumre.clone()}</dd>
+                <dt>"Dagplejere (cirka)"</dt><dd>{detail.form.dagplejere.clone()}</dd>
+            })}
             <dt>"Oprettet"</dt><dd>{detail.created}</dd>
-            <dt>"Har logget ind"</dt><dd>{if detail.logged_in { "Ja" } else { "Nej" }}</dd>
+            {(detail.form.institution_type != "dagpleje").then(|| view! {
+                <dt>"Har logget ind"</dt><dd>{if detail.logged_in { "Ja" } else { "Nej" }}</dd>
+            })}
         </dl>
     }
 }

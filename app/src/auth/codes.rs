@@ -47,7 +47,8 @@ pub fn code_valid_until(state: &AppState) -> String {
 }
 
 /// Issue a new single-use code for an institution's account: the old code and
-/// password stop working and every session of the account ends. Returns the code,
+/// password stop working and every session of the account ends. A dagpleje
+/// has no log-in (its kommune reports for it): that is a conflict. Returns the code,
 /// which exists nowhere else (only its hash is stored).
 pub async fn issue_institution_code(
     pool: &sqlx::PgPool,
@@ -55,14 +56,17 @@ pub async fn issue_institution_code(
     actor: &Actor,
     ip: Option<IpAddr>,
 ) -> Result<String, AppError> {
-    let active = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM institutions WHERE id = $1 AND status = 'aktiv') AS "active!""#,
+    let found = sqlx::query!(
+        r#"SELECT institution_type = 'dagpleje' AS "dagpleje!" FROM institutions WHERE id = $1 AND status = 'aktiv'"#,
         institution_id
     )
-    .fetch_one(pool)
-    .await?;
-    if !active {
-        return Err(AppError::NotFound);
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if found.dagpleje {
+        return Err(AppError::Conflict(
+            "En kommunal dagpleje har intet log-in: kommunen indberetter for den.".into(),
+        ));
     }
     let code = generate_code();
     let hash = password::hash(SecretString::from(code.clone())).await?;

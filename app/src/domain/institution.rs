@@ -131,7 +131,9 @@ macro_rules! db_enum {
 }
 
 db_enum! {
-    /// The kinds of dagtilbud in scope (dagplejere are persons and not registered one by one).
+    /// The kinds of dagtilbud in scope. Dagplejere are persons and not
+    /// registered one by one: a dagpleje is a kommune's dagplejeområde,
+    /// reported by the kommune.
     InstitutionType {
         Vuggestue => "vuggestue", "Vuggestue (0–2 år)";
         Boernehave => "boernehave", "Børnehave (3–5 år)";
@@ -139,6 +141,7 @@ db_enum! {
         Fritidshjem => "fritidshjem", "Fritidshjem (0.–3. klasse)";
         Fritidsklub => "fritidsklub", "Fritidsklub (fra 5. klasse)";
         Landsbyordning => "landsbyordning", "Landsbyordning";
+        Dagpleje => "dagpleje", "Kommunal dagpleje (0–2 år)";
     }
 }
 
@@ -156,6 +159,7 @@ impl InstitutionType {
     /// The legal basis in Dagtilbudsloven for this type and ownership.
     pub fn lovgrundlag(self, ejerform: Ejerform) -> &'static str {
         match (self, ejerform) {
+            (InstitutionType::Dagpleje, _) => "Dagtilbudsloven § 21",
             (InstitutionType::Fritidshjem, _) => "Dagtilbudsloven § 52",
             (InstitutionType::Fritidsklub, _) => "Dagtilbudsloven § 66",
             (InstitutionType::Landsbyordning, _) => {
@@ -208,7 +212,7 @@ mod tests {
         for owner in Ejerform::ALL {
             assert_eq!(Ejerform::parse(owner.as_str()), Some(*owner));
         }
-        assert_eq!(InstitutionType::parse("dagpleje"), None);
+        assert_eq!(InstitutionType::parse("dagplejer"), None);
     }
 
     #[test]

@@ -90,6 +90,71 @@ pub struct NewInstitutionForm {
     /// Optional position, degrees with a decimal comma (or point).
     pub breddegrad: String,
     pub laengdegrad: String,
+    /// Only for a dagpleje: the postnumre its area covers, and roughly how
+    /// many dagplejere work there.
+    pub omraade_postnumre: String,
+    pub dagplejere: String,
+}
+
+/// What a kommune's dagplejeområde covers (never who: dagplejere are persons).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DagplejeOmraade {
+    pub postnumre: Vec<Postnummer>,
+    pub dagplejere: i32,
+}
+
+/// The most postnumre one dagplejeområde lists.
+pub const OMRAADE_MAX_POSTNUMRE: usize = 40;
+/// The most dagplejere one area counts.
+pub const DAGPLEJERE_MAX: i32 = 1_000;
+
+impl DagplejeOmraade {
+    /// `8660, 8680`, as shown and typed.
+    pub fn postnumre_text(&self) -> String {
+        self.postnumre
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Postnumre typed with commas, spaces or semicolons between them: each
+/// four digits, in the order typed, without repeats.
+fn parse_postnumre(input: &str) -> Result<Vec<Postnummer>, String> {
+    let mut postnumre: Vec<Postnummer> = Vec::new();
+    for part in input
+        .split([',', ';', ' ', '\n', '\t'])
+        .filter(|p| !p.trim().is_empty())
+    {
+        let postnummer = Postnummer::parse(part.trim())
+            .map_err(|_| format!("«{}» er ikke et postnummer. Skriv postnumrene med fire cifre, adskilt af komma, fx 8660, 8680.", part.trim()))?;
+        if !postnumre.contains(&postnummer) {
+            postnumre.push(postnummer);
+        }
+    }
+    if postnumre.is_empty() {
+        return Err("Skriv de postnumre, dagplejeområdet dækker, adskilt af komma, fx 8660, 8680.".into());
+    }
+    if postnumre.len() > OMRAADE_MAX_POSTNUMRE {
+        return Err(format!("Et dagplejeområde kan højst dække {OMRAADE_MAX_POSTNUMRE} postnumre. Del det op i flere områder."));
+    }
+    Ok(postnumre)
+}
+
+/// Roughly how many dagplejere an area has: a whole number, 1 or more.
+fn parse_dagplejere(input: &str) -> Result<i32, String> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err("Skriv cirka hvor mange dagplejere, området har, fx 25.".into());
+    }
+    match text.parse::<i32>() {
+        Ok(n) if (1..=DAGPLEJERE_MAX).contains(&n) => Ok(n),
+        Ok(_) => Err(format!(
+            "Antallet af dagplejere skal være mellem 1 og {DAGPLEJERE_MAX}."
+        )),
+        Err(_) => Err("Skriv antallet af dagplejere som et helt tal, fx 25.".into()),
+    }
 }
 
 /// A checked new institution. The number is given by the system when it is saved.
@@ -104,6 +169,8 @@ pub struct NewInstitution {
     pub p_nummer: Option<PNummer>,
     pub cvr: Option<Cvr>,
     pub position: Option<Position>,
+    /// Set exactly when the type is dagpleje.
+    pub dagpleje: Option<DagplejeOmraade>,
 }
 
 impl NewInstitutionForm {
@@ -120,6 +187,8 @@ impl NewInstitutionForm {
             ("cvr", &self.cvr),
             ("breddegrad", &self.breddegrad),
             ("laengdegrad", &self.laengdegrad),
+            ("omraade_postnumre", &self.omraade_postnumre),
+            ("dagplejere", &self.dagplejere),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
@@ -127,7 +196,7 @@ impl NewInstitutionForm {
     }
 
     /// The form's field names in the order they appear (for the error summary).
-    pub const FIELDS: [&'static str; 10] = [
+    pub const FIELDS: [&'static str; 12] = [
         "navn",
         "institution_type",
         "ejerform",
@@ -138,7 +207,51 @@ impl NewInstitutionForm {
         "cvr",
         "breddegrad",
         "laengdegrad",
+        "omraade_postnumre",
+        "dagplejere",
     ];
+
+    /// The dagpleje's area fields: required for a dagpleje (which is always
+    /// kommunal), and empty for every other type. `None` on an error.
+    fn dagpleje_fields(
+        &self,
+        errors: &mut FieldErrors,
+        institution_type: Option<InstitutionType>,
+        ejerform: Option<Ejerform>,
+    ) -> Option<Option<DagplejeOmraade>> {
+        if institution_type != Some(InstitutionType::Dagpleje) {
+            for field in ["omraade_postnumre", "dagplejere"] {
+                let value = if field == "dagplejere" {
+                    &self.dagplejere
+                } else {
+                    &self.omraade_postnumre
+                };
+                if !value.trim().is_empty() {
+                    errors.insert(
+                        field.to_string(),
+                        "Udfyldes kun for en kommunal dagpleje. Tøm feltet, eller vælg typen Kommunal dagpleje.".into(),
+                    );
+                }
+            }
+            return Some(None);
+        }
+        if ejerform.is_some_and(|e| e != Ejerform::Kommunal) {
+            errors.insert(
+                "ejerform".into(),
+                "En kommunal dagpleje er altid kommunal. Vælg ejerformen Kommunal.".into(),
+            );
+        }
+        let postnumre = collect(
+            errors,
+            "omraade_postnumre",
+            parse_postnumre(&self.omraade_postnumre),
+        );
+        let dagplejere = collect(errors, "dagplejere", parse_dagplejere(&self.dagplejere));
+        Some(Some(DagplejeOmraade {
+            postnumre: postnumre?,
+            dagplejere: dagplejere?,
+        }))
+    }
 
     /// Every field error at once. `ejerformer` are the ones the caller may
     /// create (a kommune: kommunal, selvejende, udliciteret).
@@ -204,6 +317,7 @@ impl NewInstitutionForm {
             Position::parse_optional(&self.breddegrad, &self.laengdegrad, ("breddegrad", "laengdegrad"))
                 .map_err(|e| errors.extend(e))
                 .ok();
+        let dagpleje = self.dagpleje_fields(&mut errors, institution_type, ejerform);
         match (
             navn,
             institution_type,
@@ -214,6 +328,7 @@ impl NewInstitutionForm {
             p_nummer,
             cvr,
             position,
+            dagpleje,
         ) {
             (
                 Some(navn),
@@ -225,6 +340,7 @@ impl NewInstitutionForm {
                 Some(p_nummer),
                 Some(cvr),
                 Some(position),
+                Some(dagpleje),
             ) if errors.is_empty() => Ok(NewInstitution {
                 navn,
                 institution_type,
@@ -235,6 +351,7 @@ impl NewInstitutionForm {
                 p_nummer,
                 cvr,
                 position,
+                dagpleje,
             }),
             _ => Err(errors),
         }
@@ -312,6 +429,8 @@ mod tests {
             cvr: "29 19 09 25".into(),
             breddegrad: "56,0392".into(),
             laengdegrad: "9.9285".into(),
+            omraade_postnumre: "".into(),
+            dagplejere: "".into(),
         }
     }
 
@@ -358,6 +477,8 @@ mod tests {
             cvr: "12345678".into(),
             breddegrad: "60".into(),
             laengdegrad: "øst".into(),
+            omraade_postnumre: "8660".into(),
+            dagplejere: "12".into(),
         };
         let errors = form.parse(&KOMMUNE).unwrap_err();
         for field in NewInstitutionForm::FIELDS {
@@ -367,6 +488,51 @@ mod tests {
             );
         }
         assert!(errors["ejerform"].contains("kommunal, selvejende, udliciteret"));
+    }
+
+    #[test]
+    fn a_dagpleje_is_kommunal_and_names_its_area_never_its_people() {
+        let dagpleje = NewInstitutionForm {
+            institution_type: "dagpleje".into(),
+            ejerform: "kommunal".into(),
+            cvr: "".into(),
+            omraade_postnumre: "8660, 8680 8680;8670".into(),
+            dagplejere: " 24 ".into(),
+            ..valid()
+        };
+        let new = dagpleje.parse(&KOMMUNE).unwrap();
+        let area = new.dagpleje.unwrap();
+        assert_eq!(area.postnumre_text(), "8660, 8680, 8670");
+        assert_eq!(area.dagplejere, 24);
+
+        let wrong = NewInstitutionForm {
+            ejerform: "selvejende".into(),
+            omraade_postnumre: "8660, 86".into(),
+            dagplejere: "mange".into(),
+            ..dagpleje.clone()
+        };
+        let errors = wrong.parse(&KOMMUNE).unwrap_err();
+        assert!(errors["ejerform"].contains("altid kommunal"));
+        assert!(errors["omraade_postnumre"].contains("«86» er ikke et postnummer"));
+        assert!(errors["dagplejere"].contains("helt tal"));
+        let missing = NewInstitutionForm {
+            omraade_postnumre: " ".into(),
+            dagplejere: "0".into(),
+            ..dagpleje
+        };
+        let errors = missing.parse(&KOMMUNE).unwrap_err();
+        assert!(errors["omraade_postnumre"].contains("Skriv de postnumre"));
+        assert!(errors["dagplejere"].contains("mellem 1 og"));
+
+        // Other types leave the area fields empty.
+        let institution = NewInstitutionForm {
+            dagplejere: "3".into(),
+            ..valid()
+        };
+        assert!(
+            institution.parse(&KOMMUNE).unwrap_err()["dagplejere"].contains("kun for en kommunal dagpleje")
+        );
+        assert_eq!(valid().parse(&KOMMUNE).unwrap().dagpleje, None);
     }
 
     #[test]

@@ -100,6 +100,12 @@ pub struct ApiMasterData {
     /// Længdegrad i grader (WGS 84), fx 9.9285; inden for Danmark (8,0–15,3).
     #[serde(default)]
     laengdegrad: Option<f64>,
+    /// Kun for type "dagpleje": de postnumre, dagplejeområdet dækker, fx [8660, 8680].
+    #[serde(default)]
+    omraade_postnumre: Option<Vec<u16>>,
+    /// Kun for type "dagpleje": cirka hvor mange dagplejere området har.
+    #[serde(default)]
+    dagplejere: Option<u32>,
 }
 
 impl ApiMasterData {
@@ -115,6 +121,14 @@ impl ApiMasterData {
             cvr: self.cvr.unwrap_or_default(),
             breddegrad: self.breddegrad.map(|v| v.to_string()).unwrap_or_default(),
             laengdegrad: self.laengdegrad.map(|v| v.to_string()).unwrap_or_default(),
+            omraade_postnumre: self
+                .omraade_postnumre
+                .unwrap_or_default()
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            dagplejere: self.dagplejere.map(|n| n.to_string()).unwrap_or_default(),
         }
     }
 }
@@ -154,6 +168,9 @@ pub struct ApiKommuneInstitution {
     /// Degrees (WGS 84); null when the register has no position.
     breddegrad: Option<f64>,
     laengdegrad: Option<f64>,
+    /// A dagpleje's area: the postnumre it covers and roughly how many dagplejere.
+    omraade_postnumre: Option<Vec<i16>>,
+    dagplejere: Option<i32>,
     /// aktiv eller nedlagt
     status: String,
     /// ISO date, when closed.
@@ -183,6 +200,7 @@ async fn institutions(
     let rows = sqlx::query!(
         r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, i.vejnavn, i.husnummer, i.postnummer,
                   i.postby, i.p_nummer, i.cvr, i.status, i.closed_on, i.version, i.breddegrad, i.laengdegrad,
+                  i.omraade_postnumre, i.dagplejere,
                   a.last_login_at IS NOT NULL AS "logged_in!",
                   COALESCE(array_agg(s.section ORDER BY s.section) FILTER (WHERE s.section IS NOT NULL), '{}') AS "filled!",
                   max(s.updated_at) AS updated
@@ -212,6 +230,8 @@ async fn institutions(
             cvr: r.cvr,
             breddegrad: r.breddegrad,
             laengdegrad: r.laengdegrad,
+            omraade_postnumre: r.omraade_postnumre,
+            dagplejere: r.dagplejere,
             status: r.status,
             lukket_den: r.closed_on.map(crate::domain::calendar::format_iso_date),
             version: r.version,

@@ -17,7 +17,8 @@ use crate::domain::sections::SectionKind;
 use crate::domain::{Ejerform, InstitutionType};
 use crate::error::AppError;
 
-/// The kommune's name and every one of its institutions with reporting status.
+/// The kommune's name and every one of its institutions with reporting
+/// status (its dagpleje is listed apart: `dagpleje.rs`).
 pub async fn overview_rows(pool: &PgPool, kommunekode: i16) -> Result<(String, Vec<OverviewRow>), AppError> {
     let kommune = sqlx::query_scalar!("SELECT navn FROM kommuner WHERE kode = $1", kommunekode)
         .fetch_one(pool)
@@ -30,7 +31,7 @@ pub async fn overview_rows(pool: &PgPool, kommunekode: i16) -> Result<(String, V
            FROM institutions i
            LEFT JOIN institution_accounts a ON a.institution_id = i.id
            LEFT JOIN institution_sections s ON s.institution_id = i.id
-           WHERE i.kommunekode = $1
+           WHERE i.kommunekode = $1 AND i.institution_type <> 'dagpleje'
            GROUP BY i.id, a.last_login_at"#,
         kommunekode
     )
@@ -64,7 +65,8 @@ pub struct LetterTarget {
 }
 
 /// The kommune's name and the institutions the request names: the chosen
-/// numbers and/or every active one that never logged in. A number outside the
+/// numbers and/or every active one that never logged in (never a dagpleje,
+/// which has no log-in). A number outside the
 /// kommune's active institutions fails the whole request with "not found".
 pub async fn find_targets(
     pool: &PgPool,
@@ -79,7 +81,7 @@ pub async fn find_targets(
         r#"SELECT i.id, i.nummer, i.navn, i.vejnavn, i.husnummer, i.postnummer, i.postby
            FROM institutions i
            LEFT JOIN institution_accounts a ON a.institution_id = i.id
-           WHERE i.kommunekode = $1 AND i.status = 'aktiv'
+           WHERE i.kommunekode = $1 AND i.status = 'aktiv' AND i.institution_type <> 'dagpleje'
              AND (i.nummer = ANY($2) OR ($3 AND a.last_login_at IS NULL))
            ORDER BY i.postnummer, i.navn"#,
         kommunekode,
@@ -151,7 +153,7 @@ pub async fn issue_codes(
 /// and each reported field, as Danish CSV.
 pub async fn export_csv(pool: &PgPool, kommunekode: i16) -> Result<Vec<u8>, AppError> {
     use crate::domain::sections::Section;
-    use crate::domain::sections::{Kontakt, Lukkedage, Madordning, OpeningHours, Profil};
+    use crate::domain::sections::{Gaestedagpleje, Kontakt, Lukkedage, Madordning, OpeningHours, Profil};
 
     let institutions = sqlx::query!(
         r#"SELECT i.id, i.nummer, i.navn, i.institution_type, i.ejerform, i.status, i.closed_on,
@@ -188,6 +190,7 @@ pub async fn export_csv(pool: &PgPool, kommunekode: i16) -> Result<Vec<u8>, AppE
             SectionKind::Lukkedage => described::<Lukkedage>(&row.data),
             SectionKind::Aabningstider => described::<OpeningHours>(&row.data),
             SectionKind::Kontakt => described::<Kontakt>(&row.data),
+            SectionKind::Gaestedagpleje => described::<Gaestedagpleje>(&row.data),
         };
         for (label, value) in fields {
             let column = format!("{}: {label}", kind.label());
@@ -198,10 +201,10 @@ pub async fn export_csv(pool: &PgPool, kommunekode: i16) -> Result<Vec<u8>, AppE
         }
     }
     columns.sort_by_key(|c| {
-        SectionKind::ALL
+        SectionKind::DAGPLEJE
             .iter()
             .position(|k| c.starts_with(&format!("{}:", k.label())))
-            .unwrap_or(5)
+            .unwrap_or(SectionKind::DAGPLEJE.len())
     });
 
     {

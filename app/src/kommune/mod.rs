@@ -3,6 +3,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod api;
+pub mod dagpleje;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
@@ -77,6 +78,7 @@ pub fn KommuneStart() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <dagpleje::DagplejeOverview />
     }
 }
 

@@ -157,6 +157,13 @@ pub struct ApiInstitution {
     lukkedage: Option<ApiSection>,
     aabningstider: Option<ApiSection>,
     kontakt: Option<ApiSection>,
+    /// Only a kommunal dagpleje has it: how children are cared for when
+    /// their dagplejer is ill or on holiday.
+    gaestedagpleje: Option<ApiSection>,
+    /// A dagpleje's area: the postnumre it covers (null for an institution).
+    omraade_postnumre: Option<Vec<i16>>,
+    /// A dagpleje's rough number of dagplejere (never who they are).
+    dagplejere: Option<i32>,
     /// Weekdays closed this year and next, holidays not counted.
     lukkedage_i_aar: Option<u32>,
     lukkedage_naeste_aar: Option<u32>,
@@ -259,6 +266,9 @@ pub async fn one(State(state): State<AppState>, headers: HeaderMap, Path(nummer)
         lukkedage: section(&data.lukkedage),
         aabningstider: section(&data.aabningstider),
         kontakt: section(&data.kontakt),
+        gaestedagpleje: section(&data.gaestedagpleje),
+        omraade_postnumre: data.master.omraade_postnumre.clone(),
+        dagplejere: data.master.dagplejere,
         lukkedage_i_aar: data.lukkedage.as_ref().map(|(l, _)| l.closing_days(year)),
         lukkedage_naeste_aar: data.lukkedage.as_ref().map(|(l, _)| l.closing_days(year + 1)),
     };

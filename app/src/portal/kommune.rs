@@ -39,7 +39,8 @@ pub async fn kommune_figures(kode: i16) -> Result<KommunePage, AppError> {
         .fetch_optional(&pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    // Per active institution: weekly opening hours, places, sections reported.
+    // Per active institution (not dagpleje, which has a sixth section and
+    // places in homes): weekly opening hours, places, sections reported.
     let figures = sqlx::query!(
         r#"WITH per AS (
              SELECT i.kommunekode,
@@ -50,7 +51,7 @@ pub async fn kommune_figures(kode: i16) -> Result<KommunePage, AppError> {
              FROM institutions i
              LEFT JOIN institution_sections a ON a.institution_id = i.id AND a.section = 'aabningstider'
              LEFT JOIN institution_sections p ON p.institution_id = i.id AND p.section = 'profil'
-             WHERE i.status = 'aktiv'
+             WHERE i.status = 'aktiv' AND i.institution_type <> 'dagpleje'
            ), medians AS (
              SELECT kommunekode = $1 AS own,
                     percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS hours,

@@ -3,6 +3,7 @@
 #[cfg(feature = "ssr")]
 pub mod api;
 pub mod compare;
+pub mod distance;
 pub mod kommune;
 pub mod search;
 pub mod tray;
@@ -241,124 +242,12 @@ fn SearchForm(filter: Memo<SearchFilter>) -> impl IntoView {
                     </div>
                 </div>
             </details>
-            <DistanceFields memo filter=filter.clone() />
+            <distance::DistanceFields memo filter=filter.clone() />
             <div class="button-row">
                 <button type="submit" class="button">"Søg"</button>
                 <a href="/" rel="external">"Nulstil"</a>
             </div>
         </form>
-    }
-}
-
-/// Where distances are measured from (a postnummer, or with JavaScript the
-/// browser's location, asked for only on a click), how far, and the order.
-#[component]
-fn DistanceFields(memo: Memo<SearchFilter>, filter: SearchFilter) -> impl IntoView {
-    let no_point = move || memo.read().breddegrad.trim().is_empty();
-    let effective_sort = move || {
-        let f = memo.read();
-        match f.sortering.as_str() {
-            "" if !f.fra.trim().is_empty() || !f.breddegrad.trim().is_empty() => "afstand".to_string(),
-            "" => "navn".to_string(),
-            other => other.to_string(),
-        }
-    };
-    let initial_sort = effective_sort();
-    let max_choices = search::MAX_KM
-        .iter()
-        .map(|km| (km.to_string(), format!("{km} km")))
-        .collect::<Vec<_>>();
-    let locating = RwSignal::new(None::<&'static str>);
-    // The button exists only where it works: after hydration.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let navigate = leptos_router::hooks::use_navigate();
-    let use_location = move |ev: leptos::ev::MouseEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::wasm_bindgen::{closure::Closure, JsCast};
-            let Some(form) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|e| e.closest("form").ok().flatten())
-                .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok())
-            else {
-                return;
-            };
-            let Ok(geolocation) = window().navigator().geolocation() else {
-                locating.set(Some(
-                    "Din browser kan ikke give din placering. Skriv i stedet dit postnummer.",
-                ));
-                return;
-            };
-            locating.set(Some("Finder din placering …"));
-            let navigate = navigate.clone();
-            let found = Closure::once_into_js(move |position: web_sys::Position| {
-                let coords = position.coords();
-                let mut filter = web_sys::FormData::new_with_form(&form)
-                    .map(|data| SearchFilter::from_query(|key| data.get(key).as_string()))
-                    .unwrap_or_default();
-                // About 100 m is precise enough for "1,2 km" and tells less.
-                filter.breddegrad = format!("{:.3}", coords.latitude());
-                filter.laengdegrad = format!("{:.3}", coords.longitude());
-                filter.fra.clear();
-                locating.set(None);
-                navigate(&format!("/{}", filter.query(1)), Default::default());
-            });
-            let failed = Closure::once_into_js(move |_error: leptos::wasm_bindgen::JsValue| {
-                locating.set(Some(
-                    "Vi fik ikke din placering (måske sagde browseren nej). Skriv i stedet dit postnummer.",
-                ));
-            });
-            if geolocation
-                .get_current_position_with_error_callback(found.unchecked_ref(), Some(failed.unchecked_ref()))
-                .is_err()
-            {
-                locating.set(Some(
-                    "Din browser kan ikke give din placering. Skriv i stedet dit postnummer.",
-                ));
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, &navigate);
-    };
-    view! {
-        <fieldset class="distance">
-            <legend>"Afstand"</legend>
-            <div class="filter-row">
-                <div class="form-group">
-                    <label class="form-label" for="fra">"Fra postnummer"</label>
-                    <span class="form-hint" id="fra-hjaelp">"Fire cifre, fx 8660"</span>
-                    <input type="text" id="fra" name="fra" class="input input-char-4" inputmode="numeric" autocomplete="postal-code" value=filter.fra.clone() prop:value=move || memo.read().fra.clone() aria-describedby="fra-hjaelp" />
-                </div>
-                <input type="hidden" name="breddegrad" value=filter.breddegrad.clone() prop:value=move || memo.read().breddegrad.clone() disabled=filter.breddegrad.is_empty() prop:disabled=no_point />
-                <input type="hidden" name="laengdegrad" value=filter.laengdegrad.clone() prop:value=move || memo.read().laengdegrad.clone() disabled=filter.laengdegrad.is_empty() prop:disabled=no_point />
-                <Show when=move || hydrated.get()>
-                    <div class="form-group form-group-button">
-                        <button type="button" class="button button-secondary" on:click=use_location.clone()>"Brug min placering"</button>
-                    </div>
-                </Show>
-                <div class="form-group">
-                    <label class="form-label" for="maks_km">"Højst"</label>
-                    <select id="maks_km" name="maks_km" class="form-select" prop:value=move || memo.read().maks_km.clone()>
-                        <option value="">"Ligegyldigt"</option>
-                        {max_choices.into_iter().map(|(value, label)| {
-                            let selected = filter.maks_km == value;
-                            view! { <option value=value selected=selected>{label}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="form-group">
-                    <label class="form-label" for="sortering">"Sortér efter"</label>
-                    <select id="sortering" name="sortering" class="form-select" prop:value=effective_sort>
-                        <option value="navn" selected=initial_sort == "navn">"Navn"</option>
-                        <option value="afstand" selected=initial_sort == "afstand">"Afstand (nærmeste først)"</option>
-                    </select>
-                </div>
-            </div>
-            <p class="form-hint" role="status">{move || locating.get().unwrap_or("")}</p>
-            <p class="form-hint">"Afstanden måles i lige linje. Din placering bruges kun til denne søgning og gemmes ikke."</p>
-        </fieldset>
     }
 }
 

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::distance::{Origin, MAX_KM};
 use crate::domain::calendar::{format_time, parse_time};
 use crate::domain::position::Position;
 use crate::domain::sections::{Aldersgruppe, Hensyn, Oekologi, ProfilTag};
@@ -42,18 +43,6 @@ pub struct SearchFilter {
     /// "navn" or "afstand"; empty is by distance when there is a starting point.
     pub sortering: String,
     pub side: usize,
-}
-
-/// The distances a search can be limited to, in kilometres.
-pub const MAX_KM: [u32; 5] = [1, 2, 5, 10, 25];
-
-/// Where distances are measured from.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Origin {
-    /// The middle of a postal district's institutions.
-    Postnummer(Postnummer),
-    /// A point the browser gave.
-    Point(Position),
 }
 
 /// A filter checked against the known choices; unknown choices are ignored
@@ -334,80 +323,6 @@ pub struct SearchPage {
     pub origin_note: Option<String>,
 }
 
-/// A starting point resolved to a place: where it is and how it is named.
-#[cfg(feature = "ssr")]
-struct Resolved {
-    position: Position,
-    label: String,
-    note: Option<String>,
-}
-
-/// Where a postal district lies: the middle of its institutions that have a
-/// position, or, with none, the middle of its kommune's. An unknown postnummer
-/// is an error on the field `fra`.
-#[cfg(feature = "ssr")]
-async fn resolve(pool: &sqlx::PgPool, origin: Origin) -> Result<Resolved, crate::error::AppError> {
-    use crate::error::AppError;
-    let postnummer = match origin {
-        Origin::Point(position) => {
-            return Ok(Resolved {
-                position,
-                label: "din placering".into(),
-                note: None,
-            })
-        }
-        Origin::Postnummer(postnummer) => postnummer,
-    };
-    let field_error =
-        |message: String| AppError::Validation([("fra".to_string(), message)].into_iter().collect());
-    let row = sqlx::query!(
-        r#"SELECT p.navn, k.navn AS kommune,
-                  own.lat AS own_lat, own.lon AS own_lon, wide.lat AS wide_lat, wide.lon AS wide_lon
-           FROM postnumre p
-           JOIN kommuner k ON k.kode = p.kommunekode
-           CROSS JOIN LATERAL (SELECT avg(breddegrad) AS lat, avg(laengdegrad) AS lon FROM institutions
-                               WHERE postnummer = p.postnummer AND breddegrad IS NOT NULL) own
-           CROSS JOIN LATERAL (SELECT avg(breddegrad) AS lat, avg(laengdegrad) AS lon FROM institutions
-                               WHERE kommunekode = p.kommunekode AND breddegrad IS NOT NULL) wide
-           WHERE p.postnummer = $1"#,
-        postnummer.get()
-    )
-    .fetch_optional(pool)
-    .await?
-    .ok_or_else(|| {
-        field_error(format!(
-            "Postnummeret {postnummer} findes ikke. Skriv et dansk postnummer, fx 8660."
-        ))
-    })?;
-    let label = format!("{postnummer} {}", row.navn);
-    let own = row
-        .own_lat
-        .zip(row.own_lon)
-        .and_then(|(lat, lon)| Position::new(lat, lon));
-    let wide = row
-        .wide_lat
-        .zip(row.wide_lon)
-        .and_then(|(lat, lon)| Position::new(lat, lon));
-    match (own, wide) {
-        (Some(position), _) => Ok(Resolved {
-            position,
-            label,
-            note: None,
-        }),
-        (None, Some(position)) => Ok(Resolved {
-            position,
-            note: Some(format!(
-                "Vi kender ikke placeringen af dagtilbud i {label}, så afstanden regnes fra midten af {} Kommunes dagtilbud.",
-                row.kommune
-            )),
-            label,
-        }),
-        (None, None) => Err(field_error(format!(
-            "Vi kender endnu ikke placeringen af dagtilbud i {label}. Skriv et nabopostnummer, eller brug din placering."
-        ))),
-    }
-}
-
 #[cfg(feature = "ssr")]
 pub async fn search(
     pool: &sqlx::PgPool,
@@ -420,7 +335,7 @@ pub async fn search(
     let text = &filter.text;
     let offset = (filter.page as i64 - 1) * PAGE_SIZE;
     let origin = match filter.origin {
-        Some(origin) => Some(resolve(pool, origin).await?),
+        Some(origin) => Some(super::distance::resolve(pool, origin).await?),
         None => None,
     };
     let from = origin.as_ref().map(|o| o.position);
@@ -437,7 +352,8 @@ pub async fn search(
                     earth_box(ll_to_earth($12, $13), $14) @> ll_to_earth(i.breddegrad, i.laengdegrad)
                     AND earth_distance(ll_to_earth($12, $13), ll_to_earth(i.breddegrad, i.laengdegrad)) <= $14)
                AND ($1 = '' OR strpos(lower(i.navn), lower($1)) > 0 OR i.nummer = upper($1)
-                    OR i.postnummer::text = $1 OR starts_with(lower(i.postby), lower($1))
+                    OR i.postnummer::text = $1 OR $1 = ANY(i.omraade_postnumre::text[])
+                    OR starts_with(lower(i.postby), lower($1))
                     OR starts_with(lower(k.navn), lower($1)))
                AND ($2::text IS NULL OR i.institution_type = $2)
                AND ($3::text IS NULL OR i.ejerform = $3)

@@ -11,7 +11,9 @@ pub mod key_figures;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::sections::{Kontakt, Lukkedage, Madordning, OpeningHours, Profil, Section, SectionMeta};
+use crate::domain::sections::{
+    Gaestedagpleje, Kontakt, Lukkedage, Madordning, OpeningHours, Profil, Section, SectionMeta,
+};
 use crate::register::MasterData;
 
 /// Everything the public page shows about an institution.
@@ -24,6 +26,8 @@ pub struct PublicInstitution {
     pub lukkedage: Option<(Lukkedage, SectionMeta)>,
     pub aabningstider: Option<(OpeningHours, SectionMeta)>,
     pub kontakt: Option<(Kontakt, SectionMeta)>,
+    /// Only a dagpleje has it.
+    pub gaestedagpleje: Option<(Gaestedagpleje, SectionMeta)>,
     /// The kommune's newest imported key figures.
     pub key_figures: Option<crate::published::key_figures::KommuneKeyFigures>,
 }
@@ -93,6 +97,7 @@ pub async fn load_public(
         lukkedage: pick(&rows)?,
         aabningstider: pick(&rows)?,
         kontakt: pick(&rows)?,
+        gaestedagpleje: pick(&rows)?,
         key_figures,
     })
 }
@@ -111,6 +116,9 @@ fn PublicSection<T: Clone + Send + Sync + 'static>(
     title: &'static str,
     section: Option<(T, SectionMeta)>,
     render: fn(&T) -> AnyView,
+    /// Who reports it: a dagpleje's kommune, or the institution.
+    #[prop(default = false)]
+    by_kommune: bool,
 ) -> impl IntoView {
     view! {
         <section class="public-section">
@@ -120,6 +128,7 @@ fn PublicSection<T: Clone + Send + Sync + 'static>(
                     {render(&value)}
                     <p class="section-meta">{format!("Sidst opdateret {}", meta.updated.unwrap_or_default())}</p>
                 }.into_any(),
+                None if by_kommune => view! { <p class="muted">"Kommunen har ikke indberettet dette endnu."</p> }.into_any(),
                 None => view! { <p class="muted">"Institutionen har ikke indberettet dette endnu."</p> }.into_any(),
             }}
         </section>
@@ -131,6 +140,7 @@ fn PublicSection<T: Clone + Send + Sync + 'static>(
 pub fn PublicInstitutionView(data: PublicInstitution) -> impl IntoView {
     let year = data.year;
     let master = data.master.clone();
+    let dagpleje = master.is_dagpleje();
     view! {
         <article class="public-institution">
             <h1>{master.navn.clone()}</h1>
@@ -138,23 +148,33 @@ pub fn PublicInstitutionView(data: PublicInstitution) -> impl IntoView {
                 {format!("{} · {} · ", master.type_label(), master.ejerform_label())}
                 <a href=format!("/kommuner/{}", master.kommunekode)>{format!("{} Kommune", master.kommune)}</a>
             </p>
-            <p>{master.adresse.clone()}</p>
-            <PublicSection title="Pædagogisk profil" section=data.profil render=|p: &Profil| view! {
+            <p>{if dagpleje { format!("Dagplejekontoret: {}", master.adresse) } else { master.adresse.clone() }}</p>
+            {dagpleje.then(|| view! {
+                <dl class="facts" data-testid="dagpleje-omraade">
+                    <dt>"Området dækker postnumrene"</dt><dd>{master.omraade_postnumre_text()}</dd>
+                    <dt>"Dagplejere"</dt><dd>{format!("Cirka {}", master.dagplejere.unwrap_or_default())}</dd>
+                </dl>
+                <p class="muted">"Dagplejen passer børnene i dagplejernes egne hjem. Kommunen anviser pladsen og fortæller her om området som helhed."</p>
+            })}
+            <PublicSection title="Pædagogisk profil" by_kommune=dagpleje section=data.profil render=|p: &Profil| view! {
                 <p class="pre profile-text">{p.paedagogisk_profil.clone()}</p>
                 <Facts rows=p.describe().into_iter().skip(1).collect() />
             }.into_any() />
-            <PublicSection title="Åbningstider" section=data.aabningstider render=|h: &OpeningHours| view! {
+            <PublicSection title="Åbningstider" by_kommune=dagpleje section=data.aabningstider render=|h: &OpeningHours| view! {
                 <Facts rows=h.describe() />
                 <p>{format!("Åbent {} om ugen.", h.weekly_hours_text())}</p>
             }.into_any() />
-            <PublicSection title="Lukkedage" section=data.lukkedage.clone() render=|l: &Lukkedage| view! {
+            <PublicSection title="Lukkedage" by_kommune=dagpleje section=data.lukkedage.clone() render=|l: &Lukkedage| view! {
                 <Facts rows=l.describe() />
             }.into_any() />
             {data.lukkedage.as_ref().map(|(l, _)| view! {
                 <p data-testid="public-lukkedage">{format!("{} lukkedage i {year} og {} i {}.", l.closing_days(year), l.closing_days(year + 1), year + 1)}</p>
             })}
-            <PublicSection title="Madordning" section=data.madordning render=|m: &Madordning| view! { <Facts rows=m.describe() /> }.into_any() />
-            <PublicSection title="Kontakt" section=data.kontakt render=|k: &Kontakt| view! { <Facts rows=k.describe() /> }.into_any() />
+            {dagpleje.then(|| view! {
+                <PublicSection title="Gæstedagpleje" by_kommune=true section=data.gaestedagpleje.clone() render=|g: &Gaestedagpleje| view! { <Facts rows=g.describe() /> }.into_any() />
+            })}
+            <PublicSection title="Madordning" by_kommune=dagpleje section=data.madordning render=|m: &Madordning| view! { <Facts rows=m.describe() /> }.into_any() />
+            <PublicSection title="Kontakt" by_kommune=dagpleje section=data.kontakt render=|k: &Kontakt| view! { <Facts rows=k.describe() /> }.into_any() />
             <crate::published::key_figures::KeyFiguresSection figures=data.key_figures kommune=master.kommune.clone() />
         </article>
     }

@@ -14,7 +14,7 @@ pub async fn master_data(pool: &sqlx::PgPool, institution_id: i64) -> Result<Mas
         MasterData,
         r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, k.navn AS kommune, i.kommunekode,
                   i.vejnavn || ' ' || i.husnummer || ', ' || i.postnummer || ' ' || i.postby AS "adresse!",
-                  i.breddegrad, i.laengdegrad
+                  i.breddegrad, i.laengdegrad, i.omraade_postnumre, i.dagplejere
            FROM institutions i JOIN kommuner k ON k.kode = i.kommunekode
            WHERE i.id = $1"#,
         institution_id
@@ -72,6 +72,38 @@ async fn known_postnummer(pool: &PgPool, postnummer: i16) -> Result<(), AppError
     }
 }
 
+/// A dagpleje area's postnumre as stored.
+fn area_postnumre(new: &crate::domain::register::NewInstitution) -> Option<Vec<i16>> {
+    new.dagpleje
+        .as_ref()
+        .map(|a| a.postnumre.iter().map(|p| p.get()).collect())
+}
+
+/// A field error unless every postnummer a dagpleje area lists exists.
+async fn known_area(pool: &PgPool, new: &crate::domain::register::NewInstitution) -> Result<(), AppError> {
+    let Some(listed) = area_postnumre(new) else {
+        return Ok(());
+    };
+    let unknown = sqlx::query_scalar!(
+        r#"SELECT p AS "p!" FROM UNNEST($1::smallint[]) p
+           WHERE NOT EXISTS (SELECT 1 FROM postnumre WHERE postnummer = p)"#,
+        &listed
+    )
+    .fetch_all(pool)
+    .await?;
+    match unknown.first() {
+        None => Ok(()),
+        Some(p) => Err(AppError::Validation(
+            [(
+                "omraade_postnumre".to_string(),
+                format!("Postnummeret {p} findes ikke. Tjek det, fx på postnord.dk."),
+            )]
+            .into_iter()
+            .collect(),
+        )),
+    }
+}
+
 /// Change the master data of an active institution that the caller loaded at
 /// `version`; answers with its new version. In a kommune's scope its
 /// administrator (or system) changes one of its non-private institutions;
@@ -87,6 +119,33 @@ pub async fn update_institution(
 ) -> Result<i32, AppError> {
     let postnummer = new.postnummer.get();
     known_postnummer(pool, postnummer).await?;
+    known_area(pool, new).await?;
+    let area = area_postnumre(new);
+    // A dagpleje has no log-in and an institution has one: the type never
+    // crosses that line.
+    let was_dagpleje = sqlx::query_scalar!(
+        r#"SELECT institution_type = 'dagpleje' AS "dagpleje!" FROM institutions
+           WHERE nummer = $1 AND status = 'aktiv'
+             AND CASE WHEN $2::smallint IS NULL THEN ejerform = 'privat'
+                      ELSE kommunekode = $2 AND ejerform <> 'privat' END"#,
+        nummer,
+        scope.kommunekode()
+    )
+    .fetch_optional(pool)
+    .await?;
+    if was_dagpleje
+        .is_some_and(|was| was != (new.institution_type == crate::domain::InstitutionType::Dagpleje))
+    {
+        return Err(AppError::Validation(
+            [(
+                "institution_type".to_string(),
+                "Typen kan ikke skiftes til eller fra kommunal dagpleje. Opret i stedet et nyt dagtilbud, og luk det gamle."
+                    .to_string(),
+            )]
+            .into_iter()
+            .collect(),
+        ));
+    }
     let updated = sqlx::query!(
         r#"WITH target AS (
              SELECT id, kommunekode, to_jsonb(i) AS before FROM institutions i
@@ -97,7 +156,7 @@ pub async fn update_institution(
              UPDATE institutions i
              SET navn = $4, institution_type = $5, ejerform = $6, vejnavn = $7, husnummer = $8,
                  postnummer = $9, postby = p.navn, p_nummer = $10, cvr = $11,
-                 breddegrad = $16, laengdegrad = $17,
+                 breddegrad = $16, laengdegrad = $17, omraade_postnumre = $18, dagplejere = $19,
                  version = i.version + 1, updated_at = now()
              FROM target t, postnumre p
              WHERE i.id = t.id AND i.version = $3 AND p.postnummer = $9
@@ -109,7 +168,8 @@ pub async fn update_institution(
                       SELECT COALESCE(jsonb_agg(key ORDER BY key), '[]'::jsonb)
                       FROM jsonb_each(after) a
                       WHERE key IN ('navn', 'institution_type', 'ejerform', 'vejnavn', 'husnummer',
-                                    'postnummer', 'p_nummer', 'cvr', 'breddegrad', 'laengdegrad')
+                                    'postnummer', 'p_nummer', 'cvr', 'breddegrad', 'laengdegrad',
+                                    'omraade_postnumre', 'dagplejere')
                         AND a.value IS DISTINCT FROM before -> key))
              FROM updated
            )
@@ -132,6 +192,8 @@ pub async fn update_institution(
         audit.ip.map(|ip| ip.to_string()),
         new.position.map(|p| p.breddegrad),
         new.position.map(|p| p.laengdegrad),
+        area.as_deref(),
+        new.dagpleje.as_ref().map(|a| a.dagplejere),
     )
     .fetch_one(pool)
     .await?;
@@ -158,15 +220,17 @@ pub async fn create_institution(
 ) -> Result<String, AppError> {
     let postnummer = new.postnummer.get();
     known_postnummer(pool, postnummer).await?;
+    known_area(pool, new).await?;
+    let area = area_postnumre(new);
     // A number taken already (say, by an imported register row) is skipped.
     for _ in 0..20 {
         let created = sqlx::query_scalar!(
             r#"WITH created AS (
                  INSERT INTO institutions (nummer, navn, institution_type, ejerform, kommunekode,
                                            vejnavn, husnummer, postnummer, postby, p_nummer, cvr,
-                                           breddegrad, laengdegrad)
+                                           breddegrad, laengdegrad, omraade_postnumre, dagplejere)
                  SELECT 'D' || lpad(nextval('institution_number_seq')::text, 5, '0'), $1, $2, $3, $4, $5, $6, $7, p.navn, $8, $9,
-                        $14, $15
+                        $14, $15, $16, $17
                  FROM postnumre p WHERE p.postnummer = $7
                  ON CONFLICT (nummer) DO NOTHING
                  RETURNING id, nummer
@@ -191,6 +255,8 @@ pub async fn create_institution(
             audit.ip.map(|ip| ip.to_string()),
             new.position.map(|p| p.breddegrad),
             new.position.map(|p| p.laengdegrad),
+            area.as_deref(),
+            new.dagpleje.as_ref().map(|a| a.dagplejere),
         )
         .fetch_optional(pool)
         .await?;

@@ -40,9 +40,26 @@ pub struct MasterData {
     /// Where it lies, if the register knows (degrees, WGS 84).
     pub breddegrad: Option<f64>,
     pub laengdegrad: Option<f64>,
+    /// A dagpleje's area: the postnumre it covers and roughly how many dagplejere.
+    pub omraade_postnumre: Option<Vec<i16>>,
+    pub dagplejere: Option<i32>,
 }
 
 impl MasterData {
+    pub fn is_dagpleje(&self) -> bool {
+        self.institution_type == InstitutionType::Dagpleje.as_str()
+    }
+
+    /// `8660, 8680`.
+    pub fn omraade_postnumre_text(&self) -> String {
+        self.omraade_postnumre
+            .iter()
+            .flatten()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn position(&self) -> Option<crate::domain::position::Position> {
         crate::domain::position::Position::new(self.breddegrad?, self.laengdegrad?)
     }

@@ -18,6 +18,25 @@ pub struct Target {
     pub institution_id: i64,
     pub kommunekode: i16,
     pub nummer: String,
+    /// A kommune's dagpleje (reported by the kommune; it has gæstedagpleje).
+    pub dagpleje: bool,
+}
+
+impl Target {
+    /// The sections this dagtilbud reports.
+    pub fn sections(&self) -> &'static [crate::domain::sections::SectionKind] {
+        crate::domain::sections::SectionKind::offered(self.dagpleje)
+    }
+
+    /// `NotFound` for a section this dagtilbud does not have (gæstedagpleje
+    /// of an institution).
+    pub fn offers(&self, kind: crate::domain::sections::SectionKind) -> Result<(), AppError> {
+        if self.sections().contains(&kind) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
 }
 
 /// Resolve which institution the caller works on. An institution always works
@@ -69,20 +88,22 @@ async fn resolve(
             requested,
         ) => match requested {
             Some(requested) if &requested != nummer => return Err(AppError::NotFound),
-            _ => Some((*institution_id, *kommunekode, nummer.clone(), false)),
+            // An institution that logs in is never a dagpleje (no log-in).
+            _ => Some((*institution_id, *kommunekode, nummer.clone(), false, false)),
         },
         (_, None) => return Err(AppError::NotFound),
         (_, Some(requested)) => sqlx::query!(
-            r#"SELECT id, kommunekode, nummer, ejerform = 'privat' AS "private!"
+            r#"SELECT id, kommunekode, nummer, ejerform = 'privat' AS "private!",
+                      institution_type = 'dagpleje' AS "dagpleje!"
                FROM institutions WHERE nummer = $1 AND (status = 'aktiv' OR NOT $2)"#,
             requested,
             active_only
         )
         .fetch_optional(pool)
         .await?
-        .map(|r| (r.id, r.kommunekode, r.nummer, r.private)),
+        .map(|r| (r.id, r.kommunekode, r.nummer, r.private, r.dagpleje)),
     };
-    let (institution_id, kommunekode, nummer, private) = row.ok_or(AppError::NotFound)?;
+    let (institution_id, kommunekode, nummer, private, dagpleje) = row.ok_or(AppError::NotFound)?;
     if !principal.can_edit_institution(institution_id, kommunekode) {
         crate::audit::refused(
             pool,
@@ -113,6 +134,7 @@ async fn resolve(
         institution_id,
         kommunekode,
         nummer,
+        dagpleje,
     })
 }
 
@@ -238,6 +260,7 @@ pub async fn save<T: Section>(
     new: &T,
     ip: Option<IpAddr>,
 ) -> Result<SectionMeta, AppError> {
+    target.offers(T::KIND)?;
     let kind = T::KIND.as_str();
     let actor = Actor::from_principal(&target.principal);
     let role = target.principal.role().as_str();

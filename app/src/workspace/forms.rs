@@ -43,6 +43,7 @@ macro_rules! one_form_section {
                 crate::auth::context::client_ip(),
             )
             .await?;
+            target.offers($kind)?;
             super::db::load::<$value>(super::db::Sections::of(&state), target.institution_id).await
         }
 
@@ -101,6 +102,9 @@ macro_rules! one_form_section {
         }
     };
 }
+
+/// Used by the dagpleje's own section (`gaestedagpleje.rs`).
+pub(super) use one_form_section;
 
 one_form_section!(
     Profil,
@@ -297,7 +301,7 @@ pub(super) async fn with_flash<T>(
 
 /// The common shape of the four one-form section pages.
 #[component]
-fn OneFormSection<A, T, F, V, OutputProtocol>(
+pub(super) fn OneFormSection<A, T, F, V, OutputProtocol>(
     kind: SectionKind,
     workspace: Workspace,
     action: ServerAction<A>,
@@ -366,7 +370,7 @@ where
 }
 
 /// Today's Danish date in the browser for instant checks (the server's decides).
-fn browser_today() -> time::Date {
+pub(super) fn browser_today() -> time::Date {
     crate::domain::calendar::danish_time(time::OffsetDateTime::now_utc()).date()
 }
 

@@ -9,6 +9,7 @@ pub mod closing;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod forms;
+pub mod gaestedagpleje;
 pub mod overview;
 pub mod preview;
 pub mod routes;

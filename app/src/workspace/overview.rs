@@ -24,28 +24,29 @@ pub struct HistoryEntry {
     pub changes: Vec<FieldChange>,
 }
 
-/// The five sections of the calling institution (or, for an administrator,
-/// of `nummer`) with their status.
+/// The sections of the calling institution (or, for an administrator, of
+/// `nummer`: a dagpleje has six) with their status.
 #[server(prefix = "/api/fn", endpoint = "afsnit_status")]
 pub async fn section_statuses(nummer: Option<String>) -> Result<Vec<SectionStatus>, AppError> {
     let principal = crate::auth::context::require_principal()?;
     let pool = crate::ssr::pool()?;
-    let institution_id = super::db::readable_target(
+    let target = super::db::readable_target(
         &pool,
         principal,
         nummer.as_deref(),
         crate::auth::context::client_ip(),
     )
-    .await?
-    .institution_id;
+    .await?;
     let rows = sqlx::query!(
         "SELECT section, updated_at, updated_by_role FROM institution_sections WHERE institution_id = $1",
-        institution_id
+        target.institution_id
     )
     .fetch_all(&pool)
     .await?;
-    Ok(SectionKind::ALL
-        .into_iter()
+    Ok(target
+        .sections()
+        .iter()
+        .copied()
         .map(|kind| {
             let row = rows.iter().find(|r| r.section == kind.as_str());
             SectionStatus {

@@ -8,10 +8,11 @@ use leptos_router::{path, MatchNestedRoutes, SsrMode};
 
 use super::closing::LukkedagePage;
 use super::forms::{AabningstiderPage, KontaktPage, MadordningPage, ProfilPage};
+use super::gaestedagpleje::GaestedagplejePage;
 use super::overview::HistoryPage;
 use super::preview::PreviewPage;
 
-/// The five sections, the history and the preview, relative to the
+/// The sections (gæstedagpleje only answers for a dagpleje), the history and the preview, relative to the
 /// institution's base path. Every page renders completely before it is sent
 /// (`SsrMode::Async`, see `App`).
 #[component(transparent)]
@@ -22,6 +23,7 @@ pub fn SectionRoutes() -> impl MatchNestedRoutes + Clone {
         <Route path=path!("lukkedage") view=LukkedagePage ssr=SsrMode::Async />
         <Route path=path!("aabningstider") view=AabningstiderPage ssr=SsrMode::Async />
         <Route path=path!("kontakt") view=KontaktPage ssr=SsrMode::Async />
+        <Route path=path!("gaestedagpleje") view=GaestedagplejePage ssr=SsrMode::Async />
         <Route path=path!("historik") view=HistoryPage ssr=SsrMode::Async />
         <Route path=path!("forhaandsvisning") view=PreviewPage ssr=SsrMode::Async />
     }

@@ -6,6 +6,7 @@
 //! fixed seed makes it the same on every machine; inserting is idempotent.
 //! The institutions' invented reports are in `reports.rs`.
 
+pub mod dagpleje;
 pub mod reports;
 
 pub use reports::demo_reports;
@@ -51,10 +52,10 @@ struct KommuneRow {
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
-struct PostnummerRow {
-    postnummer: i16,
-    by: String,
-    kommunekode: i16,
+pub struct PostnummerRow {
+    pub postnummer: i16,
+    pub by: String,
+    pub kommunekode: i16,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -347,19 +348,7 @@ pub fn generate_register() -> Result<Vec<GeneratedInstitution>, SeedError> {
         });
     }
 
-    let placering: BTreeMap<i16, Position> =
-        read_csv::<PlaceringRow>("kommune_placering.csv", PLACERING_CSV)?
-            .into_iter()
-            .map(|row| {
-                Position::new(row.breddegrad, row.laengdegrad)
-                    .map(|p| (row.kode, p))
-                    .ok_or_else(|| SeedError::Data {
-                        file: "kommune_placering.csv",
-                        reason: format!("kommune {} lies outside Denmark", row.kode),
-                    })
-            })
-            .collect::<Result<_, _>>()?;
-    let centres = district_centres(&placering, &postnumre)?;
+    let centres = district_centres(&kommune_towns()?, &postnumre)?;
 
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
     // Positions come from their own stream, so the rest of the register
@@ -473,8 +462,60 @@ pub async fn register(pool: &PgPool, force: bool) -> Result<u64, SeedError> {
         .await?;
         added += result.rows_affected();
     }
+    for area in demo_dagpleje()? {
+        let result = sqlx::query!(
+            r#"INSERT INTO institutions
+                 (nummer, navn, institution_type, ejerform, kommunekode, vejnavn, husnummer,
+                  postnummer, postby, omraade_postnumre, dagplejere, breddegrad, laengdegrad)
+               VALUES ($1, $2, 'dagpleje', 'kommunal', $3, $4, $5, $6, $7, $8, $9, $10, $11)
+               ON CONFLICT (nummer) DO NOTHING"#,
+            area.nummer,
+            area.navn,
+            area.kommunekode,
+            area.vejnavn,
+            area.husnummer,
+            area.postnummer,
+            area.postby,
+            &area.omraade_postnumre,
+            area.dagplejere,
+            area.position.map(|p| p.breddegrad),
+            area.position.map(|p| p.laengdegrad),
+        )
+        .execute(&mut *tx)
+        .await?;
+        added += result.rows_affected();
+    }
     tx.commit().await?;
     Ok(added)
+}
+
+/// The demo's kommunal dagpleje (`dagpleje.rs`), placed like the register.
+pub fn demo_dagpleje() -> Result<Vec<dagpleje::DemoArea>, SeedError> {
+    let kommuner: Vec<i16> = read_csv::<KommuneRow>("kommuner.csv", KOMMUNER_CSV)?
+        .into_iter()
+        .map(|k| k.kode)
+        .collect();
+    let mut postnumre: BTreeMap<i16, Vec<PostnummerRow>> = BTreeMap::new();
+    for row in read_csv::<PostnummerRow>("postnumre.csv", POSTNUMRE_CSV)? {
+        postnumre.entry(row.kommunekode).or_default().push(row);
+    }
+    let centres = district_centres(&kommune_towns()?, &postnumre)?;
+    Ok(dagpleje::generate(&kommuner, &postnumre, &centres, DEMO_KOMMUNE))
+}
+
+/// Each kommune's main town (`kommune_placering.csv`).
+fn kommune_towns() -> Result<BTreeMap<i16, Position>, SeedError> {
+    read_csv::<PlaceringRow>("kommune_placering.csv", PLACERING_CSV)?
+        .into_iter()
+        .map(|row| {
+            Position::new(row.breddegrad, row.laengdegrad)
+                .map(|p| (row.kode, p))
+                .ok_or_else(|| SeedError::Data {
+                    file: "kommune_placering.csv",
+                    reason: format!("kommune {} lies outside Denmark", row.kode),
+                })
+        })
+        .collect()
 }
 
 /// A demo log-in, printed at start and listed in the README.

@@ -20,8 +20,8 @@ use time::{Date, Duration, OffsetDateTime, Weekday};
 
 use app::domain::calendar::{easter_sunday, format_iso_date};
 use app::domain::sections::{
-    diff, ClosingPeriodForm, KontaktForm, Lukkedage, MadordningForm, OpeningHoursForm, ProfilForm, Section,
-    SectionKind,
+    diff, ClosingPeriodForm, GaestedagplejeForm, KontaktForm, Lukkedage, MadordningForm, OpeningHoursForm,
+    ProfilForm, Section, SectionKind,
 };
 
 use super::{SeedError, DEMO_INSTITUTION};
@@ -95,7 +95,10 @@ fn slug(text: &str) -> String {
 }
 
 fn is_daycare(kind: &str) -> bool {
-    matches!(kind, "vuggestue" | "boernehave" | "integreret" | "landsbyordning")
+    matches!(
+        kind,
+        "vuggestue" | "boernehave" | "integreret" | "landsbyordning" | "dagpleje"
+    )
 }
 
 const OPENINGS: &[&str] = &[
@@ -206,6 +209,7 @@ fn profil(rng: &mut ChaCha8Rng, inst: &Institution) -> ProfilForm {
     let has = |t: &str| on(chosen.contains(&t));
     let (small, big, ages): (u32, u32, &[&str]) = match kind {
         "vuggestue" => (24, 60, &["0_2"]),
+        "dagpleje" => (20, 160, &["0_2"]),
         "boernehave" => (40, 120, &["3_5"]),
         "integreret" => (60, 160, &["0_2", "3_5"]),
         "fritidshjem" => (40, 150, &["6_9"]),
@@ -439,7 +443,8 @@ pub fn reports_for(inst: &Institution, today: Date, now: OffsetDateTime) -> Resu
     let (all, some) = pace(inst.kommunekode);
     let mut rng = rng_for(&inst.nummer);
     let roll = rng.random_range(0..100);
-    let mut kinds: Vec<SectionKind> = SectionKind::ALL.to_vec();
+    let dagpleje = inst.institution_type == "dagpleje";
+    let mut kinds: Vec<SectionKind> = SectionKind::offered(dagpleje).to_vec();
     if roll >= all + some {
         return Ok(Vec::new());
     }
@@ -521,9 +526,53 @@ pub fn reports_for(inst: &Institution, today: Date, now: OffsetDateTime) -> Resu
                 }
                 saves_of(&mut rng, now, values, &mut out)?;
             }
+            SectionKind::Gaestedagpleje => {
+                let mut form = gaestedagpleje(&mut rng, inst);
+                let mut values = vec![parsed(form.parse(today), "gæstedagpleje")?];
+                while values.len() < count {
+                    // A longer notice to parents.
+                    form.beskrivelse = format!(
+                        "{} Ved planlagt ferie får I besked senest en uge før.",
+                        form.beskrivelse
+                    );
+                    values.push(parsed(form.parse(today), "gæstedagpleje")?);
+                }
+                saves_of(&mut rng, now, values, &mut out)?;
+            }
         }
     }
+    // A dagpleje has no log-in: its kommune saves every section.
+    if dagpleje {
+        out.iter_mut().for_each(|save| save.by_kommune = true);
+    }
     Ok(out)
+}
+
+const GUEST_NOTES: &[&str] = &[
+    "Når dagplejeren er syg, ringer dagplejekontoret til jer inden kl. 7.",
+    "Ved sygdom får I en sms fra dagplejekontoret om morgenen med besked om, hvor barnet skal passes.",
+    "Dagplejepædagogen aftaler gæstepladsen med jer, og barnet besøger stedet nogle gange, før det skal passes der.",
+];
+
+fn gaestedagpleje(rng: &mut ChaCha8Rng, inst: &Institution) -> GaestedagplejeForm {
+    let ordning = *["gaestehus", "legegruppe", "begge"]
+        .choose(rng)
+        .unwrap_or(&"gaestehus");
+    let sted = if ordning == "legegruppe" {
+        String::new()
+    } else {
+        format!(
+            "Gæstehuset i {}, {} {}",
+            inst.postby, inst.vejnavn, inst.husnummer
+        )
+    };
+    let mut notes: Vec<&str> = GUEST_NOTES.to_vec();
+    notes.shuffle(rng);
+    GaestedagplejeForm {
+        ordning: ordning.to_string(),
+        sted,
+        beskrivelse: notes[..rng.random_range(1..=2)].join(" "),
+    }
 }
 
 /// Give every active institution of the register that has reported nothing

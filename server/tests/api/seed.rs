@@ -24,8 +24,29 @@ async fn reference_data_loads_all_kommuner_and_is_idempotent(pool: PgPool) {
 async fn register_seeds_only_an_empty_database_and_never_twice(pool: PgPool) {
     server::seed::reference_data(&pool).await.unwrap();
     let added = server::seed::register(&pool, false).await.unwrap();
-    let expected = server::seed::generate_register().unwrap().len() as u64;
+    let areas = server::seed::demo_dagpleje().unwrap();
+    let expected = (server::seed::generate_register().unwrap().len() + areas.len()) as u64;
     assert_eq!(added, expected);
+    // The demo kommune and about half the others have kommunal dagpleje,
+    // placed and covering postnumre of their own kommune only.
+    assert!(areas.iter().any(|a| a.kommunekode == 746));
+    let kommuner: std::collections::HashSet<i16> = areas.iter().map(|a| a.kommunekode).collect();
+    assert!((30..=70).contains(&kommuner.len()), "{} kommuner", kommuner.len());
+    let foreign: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM institutions i, unnest(i.omraade_postnumre) p
+         WHERE NOT EXISTS (SELECT 1 FROM postnumre WHERE postnummer = p AND kommunekode = i.kommunekode)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(foreign, 0);
+    let unplaced: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM institutions WHERE institution_type = 'dagpleje' AND breddegrad IS NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(unplaced, 0);
     assert_eq!(
         server::seed::register(&pool, false).await.unwrap(),
         0,

@@ -1,4 +1,4 @@
-//! The five sections as kinds, the trait every section's value implements,
+//! The sections as kinds (five for every institution, a sixth for dagpleje), the trait every section's value implements,
 //! and what a form loads with a section: its version and last change.
 
 use serde::de::DeserializeOwned;
@@ -12,9 +12,12 @@ pub enum SectionKind {
     Lukkedage,
     Aabningstider,
     Kontakt,
+    /// Only for a kommune's dagpleje.
+    Gaestedagpleje,
 }
 
 impl SectionKind {
+    /// The five sections every institution reports.
     pub const ALL: [SectionKind; 5] = [
         SectionKind::Profil,
         SectionKind::Madordning,
@@ -23,6 +26,26 @@ impl SectionKind {
         SectionKind::Kontakt,
     ];
 
+    /// The sections of a kommune's dagpleje: the five, with gæstedagpleje
+    /// before the contact details.
+    pub const DAGPLEJE: [SectionKind; 6] = [
+        SectionKind::Profil,
+        SectionKind::Madordning,
+        SectionKind::Lukkedage,
+        SectionKind::Aabningstider,
+        SectionKind::Gaestedagpleje,
+        SectionKind::Kontakt,
+    ];
+
+    /// The sections reported for a dagtilbud (a dagpleje or not).
+    pub fn offered(dagpleje: bool) -> &'static [SectionKind] {
+        if dagpleje {
+            &Self::DAGPLEJE
+        } else {
+            &Self::ALL
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             SectionKind::Profil => "profil",
@@ -30,11 +53,12 @@ impl SectionKind {
             SectionKind::Lukkedage => "lukkedage",
             SectionKind::Aabningstider => "aabningstider",
             SectionKind::Kontakt => "kontakt",
+            SectionKind::Gaestedagpleje => "gaestedagpleje",
         }
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == value)
+        Self::DAGPLEJE.into_iter().find(|k| k.as_str() == value)
     }
 
     pub fn label(self) -> &'static str {
@@ -44,6 +68,7 @@ impl SectionKind {
             SectionKind::Lukkedage => "Lukkedage",
             SectionKind::Aabningstider => "Åbningstider",
             SectionKind::Kontakt => "Kontaktoplysninger",
+            SectionKind::Gaestedagpleje => "Gæstedagpleje",
         }
     }
 }

@@ -77,6 +77,7 @@ macro_rules! choice_enum {
 mod fields;
 
 pub mod aabningstider;
+pub mod gaestedagpleje;
 mod kind;
 pub mod kontakt;
 pub mod lukkedage;
@@ -88,6 +89,7 @@ pub use fields::{
     format_kroner, format_thousands, parse_kroner, parse_whole_number, Email, HttpsUrl, NumberProblem,
     PhoneNumber,
 };
+pub use gaestedagpleje::{Gaestedagpleje, GaestedagplejeForm, Gaesteordning};
 pub use kind::{diff, FieldChange, Loaded, Section, SectionKind, SectionMeta};
 pub use kontakt::{Kontakt, KontaktForm};
 pub use lukkedage::{

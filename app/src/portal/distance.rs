@@ -1,0 +1,207 @@
+//! Afstand til dagtilbud on the search: where distances are measured from
+//! (a postnummer, or the browser's location asked for on a click), how a
+//! postnummer becomes a point, and the search form's distance fields.
+
+use leptos::prelude::*;
+
+use super::search::SearchFilter;
+use crate::domain::position::Position;
+use crate::domain::Postnummer;
+
+/// The distances a search can be limited to, in kilometres.
+pub const MAX_KM: [u32; 5] = [1, 2, 5, 10, 25];
+
+/// Where distances are measured from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Origin {
+    /// The middle of a postal district's institutions.
+    Postnummer(Postnummer),
+    /// A point the browser gave.
+    Point(Position),
+}
+
+/// A starting point resolved to a place: where it is and how it is named.
+#[cfg(feature = "ssr")]
+pub struct Resolved {
+    pub position: Position,
+    pub label: String,
+    pub note: Option<String>,
+}
+
+/// Where a postal district lies: the middle of its institutions that have a
+/// position, or, with none, the middle of its kommune's. An unknown postnummer
+/// is an error on the field `fra`.
+#[cfg(feature = "ssr")]
+pub async fn resolve(pool: &sqlx::PgPool, origin: Origin) -> Result<Resolved, crate::error::AppError> {
+    use crate::error::AppError;
+    let postnummer = match origin {
+        Origin::Point(position) => {
+            return Ok(Resolved {
+                position,
+                label: "din placering".into(),
+                note: None,
+            })
+        }
+        Origin::Postnummer(postnummer) => postnummer,
+    };
+    let field_error =
+        |message: String| AppError::Validation([("fra".to_string(), message)].into_iter().collect());
+    let row = sqlx::query!(
+        r#"SELECT p.navn, k.navn AS kommune,
+                  own.lat AS own_lat, own.lon AS own_lon, wide.lat AS wide_lat, wide.lon AS wide_lon
+           FROM postnumre p
+           JOIN kommuner k ON k.kode = p.kommunekode
+           CROSS JOIN LATERAL (SELECT avg(breddegrad) AS lat, avg(laengdegrad) AS lon FROM institutions
+                               WHERE postnummer = p.postnummer AND breddegrad IS NOT NULL) own
+           CROSS JOIN LATERAL (SELECT avg(breddegrad) AS lat, avg(laengdegrad) AS lon FROM institutions
+                               WHERE kommunekode = p.kommunekode AND breddegrad IS NOT NULL) wide
+           WHERE p.postnummer = $1"#,
+        postnummer.get()
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| {
+        field_error(format!(
+            "Postnummeret {postnummer} findes ikke. Skriv et dansk postnummer, fx 8660."
+        ))
+    })?;
+    let label = format!("{postnummer} {}", row.navn);
+    let own = row
+        .own_lat
+        .zip(row.own_lon)
+        .and_then(|(lat, lon)| Position::new(lat, lon));
+    let wide = row
+        .wide_lat
+        .zip(row.wide_lon)
+        .and_then(|(lat, lon)| Position::new(lat, lon));
+    match (own, wide) {
+        (Some(position), _) => Ok(Resolved {
+            position,
+            label,
+            note: None,
+        }),
+        (None, Some(position)) => Ok(Resolved {
+            position,
+            note: Some(format!(
+                "Vi kender ikke placeringen af dagtilbud i {label}, så afstanden regnes fra midten af {} Kommunes dagtilbud.",
+                row.kommune
+            )),
+            label,
+        }),
+        (None, None) => Err(field_error(format!(
+            "Vi kender endnu ikke placeringen af dagtilbud i {label}. Skriv et nabopostnummer, eller brug din placering."
+        ))),
+    }
+}
+
+/// Where distances are measured from (a postnummer, or with JavaScript the
+/// browser's location, asked for only on a click), how far, and the order.
+#[component]
+pub fn DistanceFields(memo: Memo<SearchFilter>, filter: SearchFilter) -> impl IntoView {
+    let no_point = move || memo.read().breddegrad.trim().is_empty();
+    let effective_sort = move || {
+        let f = memo.read();
+        match f.sortering.as_str() {
+            "" if !f.fra.trim().is_empty() || !f.breddegrad.trim().is_empty() => "afstand".to_string(),
+            "" => "navn".to_string(),
+            other => other.to_string(),
+        }
+    };
+    let initial_sort = effective_sort();
+    let max_choices = MAX_KM
+        .iter()
+        .map(|km| (km.to_string(), format!("{km} km")))
+        .collect::<Vec<_>>();
+    let locating = RwSignal::new(None::<&'static str>);
+    // The button exists only where it works: after hydration.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let navigate = leptos_router::hooks::use_navigate();
+    let use_location = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::{closure::Closure, JsCast};
+            let Some(form) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest("form").ok().flatten())
+                .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok())
+            else {
+                return;
+            };
+            let Ok(geolocation) = window().navigator().geolocation() else {
+                locating.set(Some(
+                    "Din browser kan ikke give din placering. Skriv i stedet dit postnummer.",
+                ));
+                return;
+            };
+            locating.set(Some("Finder din placering …"));
+            let navigate = navigate.clone();
+            let found = Closure::once_into_js(move |position: web_sys::Position| {
+                let coords = position.coords();
+                let mut filter = web_sys::FormData::new_with_form(&form)
+                    .map(|data| SearchFilter::from_query(|key| data.get(key).as_string()))
+                    .unwrap_or_default();
+                // About 100 m is precise enough for "1,2 km" and tells less.
+                filter.breddegrad = format!("{:.3}", coords.latitude());
+                filter.laengdegrad = format!("{:.3}", coords.longitude());
+                filter.fra.clear();
+                locating.set(None);
+                navigate(&format!("/{}", filter.query(1)), Default::default());
+            });
+            let failed = Closure::once_into_js(move |_error: leptos::wasm_bindgen::JsValue| {
+                locating.set(Some(
+                    "Vi fik ikke din placering (måske sagde browseren nej). Skriv i stedet dit postnummer.",
+                ));
+            });
+            if geolocation
+                .get_current_position_with_error_callback(found.unchecked_ref(), Some(failed.unchecked_ref()))
+                .is_err()
+            {
+                locating.set(Some(
+                    "Din browser kan ikke give din placering. Skriv i stedet dit postnummer.",
+                ));
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, &navigate);
+    };
+    view! {
+        <fieldset class="distance">
+            <legend>"Afstand"</legend>
+            <div class="filter-row">
+                <div class="form-group">
+                    <label class="form-label" for="fra">"Fra postnummer"</label>
+                    <span class="form-hint" id="fra-hjaelp">"Fire cifre, fx 8660"</span>
+                    <input type="text" id="fra" name="fra" class="input input-char-4" inputmode="numeric" autocomplete="postal-code" value=filter.fra.clone() prop:value=move || memo.read().fra.clone() aria-describedby="fra-hjaelp" />
+                </div>
+                <input type="hidden" name="breddegrad" value=filter.breddegrad.clone() prop:value=move || memo.read().breddegrad.clone() disabled=filter.breddegrad.is_empty() prop:disabled=no_point />
+                <input type="hidden" name="laengdegrad" value=filter.laengdegrad.clone() prop:value=move || memo.read().laengdegrad.clone() disabled=filter.laengdegrad.is_empty() prop:disabled=no_point />
+                <Show when=move || hydrated.get()>
+                    <div class="form-group form-group-button">
+                        <button type="button" class="button button-secondary" on:click=use_location.clone()>"Brug min placering"</button>
+                    </div>
+                </Show>
+                <div class="form-group">
+                    <label class="form-label" for="maks_km">"Højst"</label>
+                    <select id="maks_km" name="maks_km" class="form-select" prop:value=move || memo.read().maks_km.clone()>
+                        <option value="">"Ligegyldigt"</option>
+                        {max_choices.into_iter().map(|(value, label)| {
+                            let selected = filter.maks_km == value;
+                            view! { <option value=value selected=selected>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="form-group">
+                    <label class="form-label" for="sortering">"Sortér efter"</label>
+                    <select id="sortering" name="sortering" class="form-select" prop:value=effective_sort>
+                        <option value="navn" selected=initial_sort == "navn">"Navn"</option>
+                        <option value="afstand" selected=initial_sort == "afstand">"Afstand (nærmeste først)"</option>
+                    </select>
+                </div>
+            </div>
+            <p class="form-hint" role="status">{move || locating.get().unwrap_or("")}</p>
+            <p class="form-hint">"Afstanden måles i lige linje. Din placering bruges kun til denne søgning og gemmes ikke."</p>
+        </fieldset>
+    }
+}
