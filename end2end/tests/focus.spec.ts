@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { DEMO, waitForHydration } from "./helpers";
+import { DEMO, logInAsAdmin, sql, waitForHydration } from "./helpers";
 
 // Keyboard focus in the WASM forms (WCAG 2.4.3): where focus is after each step.
 const active = (page: import("@playwright/test").Page) =>
@@ -45,4 +45,83 @@ test("focus follows the keyboard through a section form with JavaScript", async 
   await expect(page.getByRole("status")).toContainText("Gemt.");
   expect(await active(page)).toMatch(/^button#\.button/);
   await expect(page.getByRole("status")).toHaveAttribute("aria-live", "polite");
+});
+
+/** One section form, worked on by the kommune: how to make the server refuse it, and how to fix it. */
+type FormCase = {
+  section: string;
+  refuse: (page: import("@playwright/test").Page) => Promise<void>;
+  fix: (page: import("@playwright/test").Page) => Promise<void>;
+};
+
+const FORMS: FormCase[] = [
+  {
+    section: "profil",
+    refuse: async (page) => {
+      await page.getByLabel("Pædagogisk profil").fill("Vi er mest ude, hele året.");
+      await page.getByLabel("Antal pladser").fill("mange");
+    },
+    fix: (page) => page.getByLabel("Antal pladser").fill("44"),
+  },
+  {
+    section: "madordning",
+    refuse: (page) => page.getByLabel(/^Forældrebetaling for mad/).fill("gratis"),
+    fix: (page) => page.getByLabel(/^Forældrebetaling for mad/).fill(""),
+  },
+  {
+    section: "aabningstider",
+    refuse: async (page) => {
+      await page.getByLabel("Åbent mandag").check();
+      await page.getByLabel("Mandag åbner").fill("25:00");
+      await page.getByLabel("Mandag lukker").fill("17:00");
+    },
+    fix: (page) => page.getByLabel("Mandag åbner").fill("06:30"),
+  },
+  {
+    section: "gaestedagpleje",
+    refuse: async (page) => {
+      await page.getByLabel("I kommunens gæstehus").check();
+      await page.getByLabel("Gæstehus (navn og adresse)").fill("");
+    },
+    fix: async (page) => {
+      await page.getByLabel("Gæstehus (navn og adresse)").fill("Gæstehuset Mejsen, Skolevej 4, 8680 Ry");
+      await page.getByLabel("Sådan foregår det").fill("Dagplejekontoret ringer til jer inden kl. 7.");
+    },
+  },
+];
+
+test("focus stays put in every one-form section, worked on by the kommune", async ({ page }) => {
+  // A fully reported, non-private demo institution of the demo kommune that no other test uses, and its dagpleje.
+  const institution = sql(
+    "SELECT i.nummer FROM institutions i WHERE i.kommunekode = 746 AND i.status = 'aktiv' AND i.ejerform <> 'privat' " +
+      "AND i.institution_type <> 'dagpleje' AND i.nummer <> 'G10234' " +
+      "AND (SELECT COUNT(*) FROM institution_sections s WHERE s.institution_id = i.id) = 5 ORDER BY i.nummer DESC LIMIT 1",
+  );
+  const dagpleje = sql(
+    "SELECT nummer FROM institutions WHERE kommunekode = 746 AND institution_type = 'dagpleje' ORDER BY nummer LIMIT 1",
+  );
+  expect(institution).toMatch(/^[A-Z]\d{5}$/);
+  expect(dagpleje).toMatch(/^J\d{5}$/);
+  await logInAsAdmin(page, DEMO.kommune);
+  await expect(page).toHaveURL(/\/kommune$/);
+  for (const form of FORMS) {
+    const nummer = form.section === "gaestedagpleje" ? dagpleje : institution;
+    await page.goto(`/kommune/dagtilbud/${nummer}/${form.section}`);
+    await waitForHydration(page);
+    const button = page.getByRole("button", { name: "Gem og offentliggør" });
+
+    // Refused by the server: focus on the error summary.
+    await form.refuse(page);
+    await button.focus();
+    await page.keyboard.press("Space");
+    await expect(page.locator(".error-summary"), form.section).toBeVisible();
+    await expect.poll(() => active(page), { message: form.section }).toMatch(/^div#\.error-summary/);
+
+    // Fixed and saved by keyboard: focus stays on the button, "Gemt." is announced.
+    await form.fix(page);
+    await button.focus();
+    await page.keyboard.press("Space");
+    await expect(page.getByRole("status").filter({ hasText: "Gemt." }), form.section).toBeVisible();
+    expect(await active(page), form.section).toMatch(/^button#\.button/);
+  }
 });

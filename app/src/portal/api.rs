@@ -299,7 +299,7 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response 
     let generation = state.page_cache.generation();
     let rows = match sqlx::query!(
         r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, i.vejnavn, i.husnummer, i.postnummer, i.postby,
-                  k.kode, k.navn AS kommune, i.breddegrad, i.laengdegrad,
+                  k.kode, k.navn AS kommune, i.breddegrad, i.laengdegrad, i.omraade_postnumre, i.dagplejere,
                   (SELECT COUNT(*) FROM institution_sections s WHERE s.institution_id = i.id) AS "afsnit!"
            FROM institutions i JOIN kommuner k ON k.kode = i.kommunekode
            WHERE i.status = 'aktiv' ORDER BY i.nummer"#
@@ -324,6 +324,8 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response 
         "kommune",
         "breddegrad",
         "laengdegrad",
+        "dagplejens postnumre",
+        "dagplejere",
         "indberettede afsnit",
     ]
     .map(String::from)
@@ -341,6 +343,13 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response 
             r.kommune,
             r.breddegrad.map(|v| danish_decimal(v, 6)).unwrap_or_default(),
             r.laengdegrad.map(|v| danish_decimal(v, 6)).unwrap_or_default(),
+            r.omraade_postnumre
+                .iter()
+                .flatten()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            r.dagplejere.map(|n| n.to_string()).unwrap_or_default(),
             r.afsnit.to_string(),
         ]
     });

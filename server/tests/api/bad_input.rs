@@ -11,13 +11,14 @@ const PASSWORD: &str = "en lang og god adgangskode";
 /// unknown or unreadable fields is the same as an empty one to them, so they
 /// answer; an institution's own reads ignore any number sent (it always works
 /// on itself).
-const READS_WITH_DEFAULTS: [&str; 16] = [
+const READS_WITH_DEFAULTS: [&str; 17] = [
     "current_viewer",
     "take_form_flash",
     "landing_stats",
     "soeg",
     "sammenlign",
     "kommune_oversigt",
+    "kommune_dagpleje",
     "support_oversigt",
     "institution_stamdata",
     "afsnit_status",

@@ -185,6 +185,13 @@ async fn a_kommune_reports_its_dagpleje_and_parents_find_it(pool: PgPool) {
     );
     let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
     assert!(doc["components"]["schemas"]["ApiInstitution"]["properties"]["gaestedagpleje"].is_object());
+    let csv = app.get("/api/v1/dagtilbud.csv").await.text().await.unwrap();
+    assert!(csv.contains("dagplejens postnumre;dagplejere"), "{csv}");
+    let line = csv.lines().find(|l| l.starts_with(&nummer)).unwrap();
+    assert!(
+        line.contains(";dagpleje;kommunal;") && line.contains(";8680 8670;18;"),
+        "{line}"
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
