@@ -344,13 +344,12 @@ pub async fn search(
         // EXISTS on its own row), then fetch the sections for one page only.
         r#"WITH matching AS (
              SELECT i.id, i.navn, i.nummer,
-                    CASE WHEN i.breddegrad IS NOT NULL
-                         THEN earth_distance(ll_to_earth($12, $13), ll_to_earth(i.breddegrad, i.laengdegrad)) END AS afstand
+                    earth_distance(ll_to_earth($12, $13), i.sted) AS afstand
              FROM institutions i JOIN kommuner k ON k.kode = i.kommunekode
              WHERE i.status = 'aktiv'
                AND ($14::float8 IS NULL OR
-                    earth_box(ll_to_earth($12, $13), $14) @> ll_to_earth(i.breddegrad, i.laengdegrad)
-                    AND earth_distance(ll_to_earth($12, $13), ll_to_earth(i.breddegrad, i.laengdegrad)) <= $14)
+                    earth_box(ll_to_earth($12, $13), $14) @> i.sted
+                    AND earth_distance(ll_to_earth($12, $13), i.sted) <= $14)
                AND ($1 = '' OR strpos(lower(i.navn), lower($1)) > 0 OR i.nummer = upper($1)
                     OR i.postnummer::text = $1 OR $1 = ANY(i.omraade_postnumre::text[])
                     OR starts_with(lower(i.postby), lower($1))
