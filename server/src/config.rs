@@ -108,6 +108,7 @@ impl Config {
             api_requests_per_minute: parsed("API_REQUESTS_PER_MINUTE", 600u32)?,
             code_valid_for: Duration::from_secs(24 * 3600 * parsed("CODE_VALID_DAYS", 90u64)?),
             anonymous_requests_per_minute: parsed("ANONYMOUS_REQUESTS_PER_MINUTE", 120u32)?,
+            stale_after: Duration::from_secs(24 * 3600 * parsed("STALE_AFTER_DAYS", 182u64)?),
         };
         Ok(Config {
             settings,

@@ -62,7 +62,7 @@ pub async fn load_public(
 
     let master = crate::register::db::master_data(pool, institution_id).await?;
     let rows = sqlx::query!(
-        r#"SELECT section, data, version, updated_at, updated_by_role
+        r#"SELECT section, data, version, updated_at, updated_by_role, confirmed_at
            FROM institution_sections WHERE institution_id = $1"#,
         institution_id
     )
@@ -84,7 +84,8 @@ pub async fn load_public(
         .into_iter()
         .map(|r| {
             let by = crate::auth::Role::of_stored(&r.updated_by_role).label();
-            let meta = SectionMeta::saved(r.version, r.updated_at, by);
+            let meta =
+                SectionMeta::saved(r.version, r.updated_at, by).confirmed_at(r.confirmed_at, r.updated_at);
             (r.section, r.data, meta)
         })
         .collect();
@@ -126,7 +127,7 @@ fn PublicSection<T: Clone + Send + Sync + 'static>(
             {match section {
                 Some((value, meta)) => view! {
                     {render(&value)}
-                    <p class="section-meta">{format!("Sidst opdateret {}", meta.updated.unwrap_or_default())}</p>
+                    <p class="section-meta">{meta.freshness()}</p>
                 }.into_any(),
                 None if by_kommune => view! { <p class="muted">"Kommunen har ikke indberettet dette endnu."</p> }.into_any(),
                 None => view! { <p class="muted">"Institutionen har ikke indberettet dette endnu."</p> }.into_any(),

@@ -46,6 +46,9 @@ pub struct Settings {
     /// Costly public requests (search, the CSV) one address may make per
     /// minute (per server process); see [`budget`].
     pub anonymous_requests_per_minute: u32,
+    /// A section neither changed nor confirmed for this long counts as
+    /// stale: its institution and kommune are asked to look at it again.
+    pub stale_after: Duration,
 }
 
 impl Default for Settings {
@@ -61,6 +64,7 @@ impl Default for Settings {
             api_requests_per_minute: 600,
             code_valid_for: Duration::from_secs(90 * 24 * 3600),
             anonymous_requests_per_minute: 120,
+            stale_after: Duration::from_secs(182 * 24 * 3600),
         }
     }
 }

@@ -174,7 +174,16 @@ pub async fn load<T: Section>(sections: Sections<'_>, institution_id: i64) -> Re
         }),
         Some(row) => {
             let value = T::deserialize(&row.data).map_err(|e| AppError::internal("section data", &e))?;
-            let meta = meta(row.version, row.updated_at, &row.updated_by_role);
+            let confirmed = sqlx::query_scalar!(
+                "SELECT confirmed_at FROM institution_sections WHERE institution_id = $1 AND section = $2",
+                institution_id,
+                T::KIND.as_str()
+            )
+            .fetch_optional(sections.pool)
+            .await?
+            .flatten();
+            let meta = meta(row.version, row.updated_at, &row.updated_by_role)
+                .confirmed_at(confirmed, row.updated_at);
             sections.known.remember(institution_id, T::KIND, row);
             Ok(Loaded {
                 value: Some(value),

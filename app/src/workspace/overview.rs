@@ -14,6 +14,10 @@ pub struct SectionStatus {
     pub filled: bool,
     pub updated: Option<String>,
     pub updated_by: Option<String>,
+    /// Confirmed as still correct after the last change, when.
+    pub confirmed: Option<String>,
+    /// Neither changed nor confirmed for `Settings::stale_after`.
+    pub stale: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,11 +42,13 @@ pub async fn section_statuses(nummer: Option<String>) -> Result<Vec<SectionStatu
     )
     .await?;
     let rows = sqlx::query!(
-        "SELECT section, updated_at, updated_by_role FROM institution_sections WHERE institution_id = $1",
+        "SELECT section, updated_at, updated_by_role, confirmed_at FROM institution_sections WHERE institution_id = $1",
         target.institution_id
     )
     .fetch_all(&pool)
     .await?;
+    let state = crate::ssr::state()?;
+    let stale_before = state.now() - state.settings.stale_after;
     Ok(target
         .sections()
         .iter()
@@ -58,6 +64,13 @@ pub async fn section_statuses(nummer: Option<String>) -> Result<Vec<SectionStatu
                         .label()
                         .to_string()
                 }),
+                confirmed: row.and_then(|r| {
+                    r.confirmed_at
+                        .filter(|c| *c > r.updated_at)
+                        .map(crate::domain::calendar::format_timestamp)
+                }),
+                stale: row
+                    .is_some_and(|r| r.confirmed_at.unwrap_or(r.updated_at).max(r.updated_at) < stale_before),
             }
         })
         .collect())
@@ -113,6 +126,15 @@ pub fn SectionTable(workspace: Workspace, #[prop(default = true)] editable: bool
                 Suspend::new(async move {
                 match statuses.await {
                     Ok(statuses) => view! {
+                        {statuses.iter().any(|s| s.stale).then(|| view! {
+                            <div class="alert" data-testid="stale-notice">
+                                <p>
+                                    "Nogle afsnit er hverken ændret eller bekræftet i over et halvt år. "
+                                    "Se dem igennem, så forældrene kan stole på dem: ret det, der er ændret, "
+                                    "eller tryk \"Bekræft at oplysningerne stadig er rigtige\" på afsnittets side."
+                                </p>
+                            </div>
+                        })}
                         <table class="table">
                             <caption>"Det, I fortæller forældrene"</caption>
                             <thead>
@@ -133,15 +155,18 @@ pub fn SectionTable(workspace: Workspace, #[prop(default = true)] editable: bool
                                             }}
                                         </th>
                                         <td>
-                                            {if s.filled {
-                                                view! { <span class="status status-ok">"Udfyldt"</span> }.into_any()
-                                            } else {
-                                                view! { <span class="status status-missing">"Mangler"</span> }.into_any()
+                                            {match (s.filled, s.stale) {
+                                                (true, false) => view! { <span class="status status-ok">"Udfyldt"</span> }.into_any(),
+                                                (true, true) => view! { <span class="status status-missing">"Bør ses efter"</span> }.into_any(),
+                                                _ => view! { <span class="status status-missing">"Mangler"</span> }.into_any(),
                                             }}
                                         </td>
                                         <td>
-                                            {match (s.updated, s.updated_by) {
-                                                (Some(when), Some(who)) => format!("{when} af {}", who.to_lowercase()),
+                                            {match (s.updated, s.updated_by, s.confirmed) {
+                                                (Some(when), Some(who), None) => format!("{when} af {}", who.to_lowercase()),
+                                                (Some(when), Some(who), Some(confirmed)) => {
+                                                    format!("{when} af {}, bekræftet {confirmed}", who.to_lowercase())
+                                                }
                                                 _ => "Aldrig".to_string(),
                                             }}
                                         </td>

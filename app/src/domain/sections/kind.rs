@@ -90,6 +90,10 @@ pub struct SectionMeta {
     pub updated: Option<String>,
     /// The role that saved it ("Institutionen", "Kommunen", …).
     pub updated_by: Option<String>,
+    /// When it was last confirmed as still correct without a change, if
+    /// that is later than the last save ("d.m.åååå kl. hh:mm").
+    #[serde(default)]
+    pub confirmed: Option<String>,
 }
 
 impl SectionMeta {
@@ -99,6 +103,29 @@ impl SectionMeta {
             version,
             updated: Some(crate::domain::calendar::format_timestamp(at)),
             updated_by: Some(by.to_string()),
+            confirmed: None,
+        }
+    }
+
+    /// With the newest confirmation, when it is later than the save.
+    pub fn confirmed_at(
+        mut self,
+        confirmed: Option<time::OffsetDateTime>,
+        saved: time::OffsetDateTime,
+    ) -> SectionMeta {
+        self.confirmed = confirmed
+            .filter(|c| *c > saved)
+            .map(crate::domain::calendar::format_timestamp);
+        self
+    }
+
+    /// "Sidst opdateret 3.2.2026 kl. 10:15" or, after a confirmation,
+    /// "Sidst opdateret 3.2.2026 kl. 10:15, bekræftet rigtig 1.9.2026 kl. 09:00".
+    pub fn freshness(&self) -> String {
+        let updated = self.updated.clone().unwrap_or_default();
+        match &self.confirmed {
+            Some(confirmed) => format!("Sidst opdateret {updated}, bekræftet rigtig {confirmed}"),
+            None => format!("Sidst opdateret {updated}"),
         }
     }
 }
