@@ -6,27 +6,28 @@
 //! fixed seed makes it the same on every machine; inserting is idempotent.
 //! The institutions' invented reports are in `reports.rs`.
 
+pub mod accounts;
 pub mod dagpleje;
+mod phrases;
+mod positions;
 pub mod reports;
+mod saving;
 
-pub use reports::demo_reports;
+use accounts::DEMO_KOMMUNE;
+pub use accounts::{demo_accounts, disable_demo_accounts, DemoLogin, DEMO_LOGINS, DEMO_TOTP_SECRET};
+use positions::{district_centres, kommune_towns, scatter, INSTITUTION_RADIUS_KM};
+pub use saving::demo_reports;
 
 use std::collections::{BTreeMap, HashSet};
 
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use secrecy::SecretString;
 use sqlx::PgPool;
-
-use app::domain::position::Position;
 
 const KOMMUNER_CSV: &str = include_str!("../../../data/kommuner.csv");
 const POSTNUMRE_CSV: &str = include_str!("../../../data/postnumre.csv");
 const BEFOLKNING_CSV: &str = include_str!("../../../data/kommune_befolkning.csv");
-/// Roughly where each kommune's main town lies; the demo places its
-/// institutions around it.
-const PLACERING_CSV: &str = include_str!("../../../data/kommune_placering.csv");
 
 /// How many institutions the demo register holds in all (before rounding per kommune).
 pub const REGISTER_SIZE: usize = 2_500;
@@ -56,58 +57,6 @@ pub struct PostnummerRow {
     pub postnummer: i16,
     pub by: String,
     pub kommunekode: i16,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-struct PlaceringRow {
-    kode: i16,
-    breddegrad: f64,
-    laengdegrad: f64,
-}
-
-/// A point `north_km` and `east_km` from `from`, kept inside Denmark.
-fn moved(from: Position, north_km: f64, east_km: f64) -> Position {
-    const KM_PER_DEGREE: f64 = 111.32;
-    let lat = from.breddegrad + north_km / KM_PER_DEGREE;
-    let lon = from.laengdegrad + east_km / (KM_PER_DEGREE * from.breddegrad.to_radians().cos());
-    Position::new(lat, lon).unwrap_or(from)
-}
-
-/// A random offset of at most `radius_km`, evenly spread over the disc.
-fn scatter(rng: &mut ChaCha8Rng, from: Position, radius_km: f64) -> Position {
-    let angle = rng.random_range(0.0..std::f64::consts::TAU);
-    let distance = radius_km * rng.random_range(0.0f64..1.0).sqrt();
-    moved(from, distance * angle.sin(), distance * angle.cos())
-}
-
-/// How far a demo postal district's centre lies from its kommune's main
-/// town, and how far an institution from its district's centre.
-const DISTRICT_RADIUS_KM: f64 = 2.5;
-const INSTITUTION_RADIUS_KM: f64 = 0.8;
-
-/// Invented but plausible centres of each kommune's postal districts: around
-/// the kommune's main town, the same on every run.
-fn district_centres(
-    placering: &BTreeMap<i16, Position>,
-    postnumre: &BTreeMap<i16, Vec<PostnummerRow>>,
-) -> Result<BTreeMap<(i16, i16), Position>, SeedError> {
-    let mut centres = BTreeMap::new();
-    for (kode, districts) in postnumre {
-        let town = *placering.get(kode).ok_or_else(|| SeedError::Data {
-            file: "kommune_placering.csv",
-            reason: format!("no position for kommune {kode}"),
-        })?;
-        for district in districts {
-            let mut rng = ChaCha8Rng::seed_from_u64(
-                SEED ^ (u64::from(district.postnummer as u16) << 16 | u64::from(*kode as u16)),
-            );
-            centres.insert(
-                (*kode, district.postnummer),
-                scatter(&mut rng, town, DISTRICT_RADIUS_KM),
-            );
-        }
-    }
-    Ok(centres)
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -503,157 +452,6 @@ pub fn demo_dagpleje() -> Result<Vec<dagpleje::DemoArea>, SeedError> {
     Ok(dagpleje::generate(&kommuner, &postnumre, &centres, DEMO_KOMMUNE))
 }
 
-/// Each kommune's main town (`kommune_placering.csv`).
-fn kommune_towns() -> Result<BTreeMap<i16, Position>, SeedError> {
-    read_csv::<PlaceringRow>("kommune_placering.csv", PLACERING_CSV)?
-        .into_iter()
-        .map(|row| {
-            Position::new(row.breddegrad, row.laengdegrad)
-                .map(|p| (row.kode, p))
-                .ok_or_else(|| SeedError::Data {
-                    file: "kommune_placering.csv",
-                    reason: format!("kommune {} lies outside Denmark", row.kode),
-                })
-        })
-        .collect()
-}
-
-/// A demo log-in, printed at start and listed in the README.
-#[derive(Debug, Clone)]
-pub struct DemoLogin {
-    pub role: &'static str,
-    pub login_page: &'static str,
-    pub username: &'static str,
-    pub password: &'static str,
-}
-
-/// The three demo log-ins. These passwords exist only in demo mode.
-pub const DEMO_LOGINS: [DemoLogin; 3] = [
-    DemoLogin {
-        role: "Institution (Børnehuset Solsikken, Skanderborg)",
-        login_page: "/log-ind",
-        username: DEMO_INSTITUTION,
-        password: "solsikke-demo-2026",
-    },
-    DemoLogin {
-        role: "Kommuneadministrator (Skanderborg Kommune)",
-        login_page: "/admin/log-ind",
-        username: "admin@skanderborg.example",
-        password: "kommune-demo-2026",
-    },
-    DemoLogin {
-        role: "Support (STIL)",
-        login_page: "/admin/log-ind",
-        username: "support@stil.example",
-        password: "support-demo-2026",
-    },
-];
-
-const DEMO_KOMMUNE: i16 = 746;
-
-/// The second factor (TOTP secret, base32) of both demo administrators:
-/// published like their passwords, and set only in demo mode, so that
-/// anyone trying the demo can add it to an authenticator app (or compute
-/// the codes, as the browser tests do).
-pub const DEMO_TOTP_SECRET: &str = "MRQWO5DJNRRHKZBNMRSW23ZNGJTGCIJB";
-
-/// Create (or restore) the demo institution and the three demo accounts with their known passwords.
-pub async fn demo_accounts(pool: &PgPool) -> Result<(), SeedError> {
-    let hash = |secret: &'static str| async move {
-        app::ssr::password::hash(SecretString::from(secret))
-            .await
-            .map_err(|_| SeedError::Hash)
-    };
-    let [institution, kommune, support] = &DEMO_LOGINS;
-    let institution_hash = hash(institution.password).await?;
-    let kommune_hash = hash(kommune.password).await?;
-    let support_hash = hash(support.password).await?;
-    let totp_secret = app::auth::totp::TotpSecret::from_base32(DEMO_TOTP_SECRET).ok_or(SeedError::Data {
-        file: "seed.rs",
-        reason: "the demo TOTP secret is not base32".into(),
-    })?;
-
-    let mut tx = pool.begin().await?;
-    let institution_id = sqlx::query_scalar!(
-        r#"INSERT INTO institutions
-             (nummer, navn, institution_type, ejerform, kommunekode, vejnavn, husnummer, postnummer, postby,
-              breddegrad, laengdegrad)
-           VALUES ($1, 'Børnehuset Solsikken', 'integreret', 'kommunal', $2, 'Adelgade', '12', 8660, 'Skanderborg',
-                   56.0392, 9.9285)
-           ON CONFLICT (nummer) DO UPDATE SET status = 'aktiv', closed_on = NULL
-           RETURNING id"#,
-        DEMO_INSTITUTION,
-        DEMO_KOMMUNE,
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query!(
-        r#"INSERT INTO institution_accounts (institution_id, password_hash, demo)
-           VALUES ($1, $2, true)
-           ON CONFLICT (institution_id) DO UPDATE
-             SET password_hash = EXCLUDED.password_hash, code_hash = NULL, disabled = false, demo = true"#,
-        institution_id,
-        institution_hash,
-    )
-    .execute(&mut *tx)
-    .await?;
-    for (login, role, kommunekode, navn, hash) in [
-        (
-            kommune,
-            "kommune",
-            Some(DEMO_KOMMUNE),
-            "Demo Kommuneadministrator",
-            kommune_hash,
-        ),
-        (support, "support", None, "Demo Supporter", support_hash),
-    ] {
-        sqlx::query!(
-            r#"INSERT INTO admin_accounts (email, navn, role, kommunekode, password_hash, must_change_password, demo,
-                                          totp_secret, totp_confirmed_at)
-               VALUES ($1, $2, $3, $4, $5, false, true, $6, now())
-               ON CONFLICT (email) DO UPDATE
-                 SET password_hash = EXCLUDED.password_hash, must_change_password = false,
-                     disabled = false, role = EXCLUDED.role, kommunekode = EXCLUDED.kommunekode, demo = true,
-                     totp_secret = EXCLUDED.totp_secret,
-                     totp_confirmed_at = COALESCE(admin_accounts.totp_confirmed_at, now())"#,
-            login.username,
-            navn,
-            role,
-            kommunekode,
-            hash,
-            totp_secret.as_bytes(),
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Outside demo mode the demo passwords must not work: disable every demo
-/// account and forget its hashes. The demo passwords are published, so a
-/// hash of one must not survive for a later re-enabling to bring back.
-pub async fn disable_demo_accounts(pool: &PgPool) -> Result<u64, SeedError> {
-    let mut tx = pool.begin().await?;
-    let institutions = sqlx::query!(
-        "UPDATE institution_accounts
-         SET disabled = true, epoch = epoch + 1, password_hash = NULL, code_hash = NULL, used_code_hash = NULL
-         WHERE demo AND (NOT disabled OR password_hash IS NOT NULL OR code_hash IS NOT NULL)"
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    let admins = sqlx::query!(
-        "UPDATE admin_accounts SET disabled = true, epoch = epoch + 1, password_hash = NULL, one_time_until = NULL
-         WHERE demo AND (NOT disabled OR password_hash IS NOT NULL)"
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    tx.commit().await?;
-    Ok(institutions + admins)
-}
-
 /// The invented example key figures for every kommune, when none were imported.
 pub async fn demo_key_figures(pool: &PgPool) -> Result<(), SeedError> {
     let any = sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM kommune_key_figures) AS "any!""#)
@@ -729,6 +527,8 @@ mod tests {
 
     #[test]
     fn every_demo_institution_lies_near_its_own_kommunes_main_town() {
+        use super::positions::{PlaceringRow, DISTRICT_RADIUS_KM, PLACERING_CSV};
+        use app::domain::position::Position;
         let towns: BTreeMap<i16, Position> = read_csv::<PlaceringRow>("p", PLACERING_CSV)
             .unwrap()
             .into_iter()

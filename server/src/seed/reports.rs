@@ -15,7 +15,6 @@
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sqlx::PgPool;
 use time::{Date, Duration, OffsetDateTime, Weekday};
 
 use app::domain::calendar::{easter_sunday, format_iso_date};
@@ -24,9 +23,11 @@ use app::domain::sections::{
     ProfilForm, Section, SectionKind,
 };
 
-use super::{SeedError, DEMO_INSTITUTION};
+use super::SeedError;
 
 const SEED: u64 = 2026;
+
+use super::phrases::{DAYS, FIRST_NAMES, FOCUS, GUEST_NOTES, LAST_NAMES, OPENINGS, PARENTS};
 
 /// One institution of the register as the generator needs it.
 #[derive(Debug, Clone)]
@@ -79,7 +80,7 @@ fn on(yes: bool) -> Option<String> {
     yes.then(|| "on".to_string())
 }
 
-fn slug(text: &str) -> String {
+pub(super) fn slug(text: &str) -> String {
     let mut out = String::new();
     for c in text.to_lowercase().chars() {
         match c {
@@ -100,86 +101,6 @@ fn is_daycare(kind: &str) -> bool {
         "vuggestue" | "boernehave" | "integreret" | "landsbyordning" | "dagpleje"
     )
 }
-
-const OPENINGS: &[&str] = &[
-    "{navn} er et hus med plads til leg, nærvær og fordybelse.",
-    "Hos {navn} tager vi udgangspunkt i det enkelte barn og i fællesskabet.",
-    "{navn} ligger i {by}, tæt på natur, skole og bibliotek.",
-    "Vi er et mellemstort dagtilbud i {by}, hvor børn og voksne kender hinanden godt.",
-    "{navn} er et dagtilbud, hvor hverdagen er rolig og forudsigelig.",
-];
-const FOCUS: &[(&str, &str)] = &[
-    (
-        "natur",
-        "Vi er ude hver dag, året rundt, og bruger skoven og stranden som læringsrum.",
-    ),
-    (
-        "idraet",
-        "Bevægelse er en fast del af dagen: motorikbaner, boldlege og ture i hallen.",
-    ),
-    (
-        "sprog",
-        "Vi arbejder med sprog i alt, vi gør: dialogisk læsning, rim og sange i små grupper.",
-    ),
-    (
-        "musik",
-        "Musik og rytmik fylder meget, og hver uge synger vi sammen med hele huset.",
-    ),
-    (
-        "kunst",
-        "Børnene maler, bygger og former i vores værksted, og vi besøger kunstmuseet.",
-    ),
-    (
-        "science",
-        "Vi undersøger verden sammen: vand, vejr, dyr og små eksperimenter i hverdagen.",
-    ),
-    (
-        "skov",
-        "Store dele af dagen foregår i vores skovbase med bål, shelter og værksted.",
-    ),
-    (
-        "flersproget",
-        "Mange børn er flersprogede, og vi bruger alle børnenes sprog som en styrke.",
-    ),
-];
-const DAYS: &[&str] = &[
-    "Dagen har en fast rytme med samling, måltider og tid til fri leg.",
-    "Vi arbejder i mindre grupper, så alle børn bliver set og hørt hver dag.",
-    "Om formiddagen er der planlagte aktiviteter, om eftermiddagen fri leg ude og inde.",
-    "Overgange, fx fra vuggestue til børnehave, planlægger vi sammen med forældrene.",
-];
-const PARENTS: &[&str] = &[
-    "Et tæt samarbejde med forældrene er vigtigt for os; vi holder samtaler mindst en gang om året.",
-    "Forældrebestyrelsen er aktiv og er med til at sætte retningen for huset.",
-    "I vores forældreapp kan I følge med i hverdagen med billeder og beskeder.",
-    "Vi lægger vægt på en god dialog ved aflevering og afhentning.",
-];
-const FIRST_NAMES: &[&str] = &[
-    "Anne", "Mette", "Lone", "Helle", "Susanne", "Camilla", "Louise", "Maria", "Sofie", "Ida", "Peter",
-    "Jens", "Mads", "Rasmus", "Thomas", "Lars", "Søren", "Kasper", "Jonas", "Mikkel", "Hanne", "Pia",
-    "Trine", "Nanna",
-];
-const LAST_NAMES: &[&str] = &[
-    "Jensen",
-    "Nielsen",
-    "Hansen",
-    "Pedersen",
-    "Andersen",
-    "Christensen",
-    "Larsen",
-    "Sørensen",
-    "Rasmussen",
-    "Jørgensen",
-    "Petersen",
-    "Madsen",
-    "Kristensen",
-    "Olsen",
-    "Thomsen",
-    "Poulsen",
-    "Holm",
-    "Lund",
-    "Dam",
-];
 
 fn person(rng: &mut ChaCha8Rng) -> String {
     format!(
@@ -548,12 +469,6 @@ pub fn reports_for(inst: &Institution, today: Date, now: OffsetDateTime) -> Resu
     Ok(out)
 }
 
-const GUEST_NOTES: &[&str] = &[
-    "Når dagplejeren er syg, ringer dagplejekontoret til jer inden kl. 7.",
-    "Ved sygdom får I en sms fra dagplejekontoret om morgenen med besked om, hvor barnet skal passes.",
-    "Dagplejepædagogen aftaler gæstepladsen med jer, og barnet besøger stedet nogle gange, før det skal passes der.",
-];
-
 fn gaestedagpleje(rng: &mut ChaCha8Rng, inst: &Institution) -> GaestedagplejeForm {
     let ordning = *["gaestehus", "legegruppe", "begge"]
         .choose(rng)
@@ -573,132 +488,6 @@ fn gaestedagpleje(rng: &mut ChaCha8Rng, inst: &Institution) -> GaestedagplejeFor
         sted,
         beskrivelse: notes[..rng.random_range(1..=2)].join(" "),
     }
-}
-
-/// Give every active institution of the register that has reported nothing
-/// its invented reports (the demo institution stays empty: it is the one a
-/// newcomer logs in to). Returns how many sections were added. Institutions
-/// with any section or history are left as they are, so running it again
-/// adds nothing, and whatever was saved through the app stays.
-pub async fn demo_reports(pool: &PgPool, now: OffsetDateTime) -> Result<u64, SeedError> {
-    let today = app::domain::calendar::danish_time(now).date();
-    let institutions = sqlx::query_as!(
-        Institution,
-        r#"SELECT i.id, i.nummer, i.navn, i.kommunekode, k.navn AS kommune, i.institution_type,
-                  i.vejnavn, i.husnummer, i.postnummer, i.postby
-           FROM institutions i JOIN kommuner k ON k.kode = i.kommunekode
-           WHERE i.status = 'aktiv' AND i.nummer <> $1
-             AND NOT EXISTS (SELECT 1 FROM institution_sections s WHERE s.institution_id = i.id)
-             AND NOT EXISTS (SELECT 1 FROM section_history h WHERE h.institution_id = i.id)
-           ORDER BY i.nummer"#,
-        DEMO_INSTITUTION
-    )
-    .fetch_all(pool)
-    .await?;
-
-    let mut rows = Rows::default();
-    for inst in &institutions {
-        let saves = reports_for(inst, today, now)?;
-        let last_of = |kind: SectionKind| saves.iter().filter(|s| s.kind == kind).max_by_key(|s| s.version);
-        for save in &saves {
-            let (role, label, actor_id) = if save.by_kommune {
-                (
-                    "kommune",
-                    format!("dagtilbud@{}.kommune.example", slug(&inst.kommune)),
-                    None,
-                )
-            } else {
-                ("institution", inst.nummer.clone(), Some(inst.id))
-            };
-            rows.history_institution.push(inst.id);
-            rows.history_section.push(save.kind.as_str());
-            rows.history_version.push(save.version);
-            rows.history_at.push(save.at);
-            rows.history_role.push(role);
-            rows.history_label.push(label.clone());
-            rows.history_changes.push(save.changes.clone());
-            rows.audit_actor_id.push(actor_id);
-            rows.audit_kommune.push(inst.kommunekode);
-            rows.audit_details.push(serde_json::json!({
-                "afsnit": save.kind.as_str(), "version": save.version, "felter": save.changed_fields
-            }));
-            if last_of(save.kind).is_some_and(|last| last.version == save.version) {
-                rows.current_institution.push(inst.id);
-                rows.current_section.push(save.kind.as_str());
-                rows.current_data.push(save.data.clone());
-                rows.current_version.push(save.version);
-                rows.current_at.push(save.at);
-                rows.current_role.push(role);
-                rows.current_label.push(label);
-            }
-        }
-    }
-    let added = rows.current_institution.len() as u64;
-    if added == 0 {
-        return Ok(0);
-    }
-    let mut tx = pool.begin().await?;
-    sqlx::query!(
-        r#"INSERT INTO institution_sections (institution_id, section, data, version, updated_at, updated_by_role, updated_by_label)
-           SELECT * FROM unnest($1::bigint[], $2::text[], $3::jsonb[], $4::integer[], $5::timestamptz[], $6::text[], $7::text[])"#,
-        &rows.current_institution,
-        &rows.current_section as &[&str],
-        &rows.current_data,
-        &rows.current_version,
-        &rows.current_at,
-        &rows.current_role as &[&str],
-        &rows.current_label,
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        r#"WITH input AS (
-             SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::timestamptz[], $5::text[], $6::text[],
-                                  $7::jsonb[], $8::bigint[], $9::smallint[], $10::jsonb[])
-               AS t(institution_id, section, version, at, role, label, changes, actor_id, kommunekode, details)
-           ), history AS (
-             INSERT INTO section_history (institution_id, section, version, changed_at, actor_role, actor_label, changes)
-             SELECT institution_id, section, version, at, role, label, changes FROM input
-           )
-           INSERT INTO audit_log (at, actor_role, actor_id, actor_label, action, institution_id, kommunekode, details)
-           SELECT at, role, actor_id, label, 'afsnit_gemt', institution_id, kommunekode, details FROM input"#,
-        &rows.history_institution,
-        &rows.history_section as &[&str],
-        &rows.history_version,
-        &rows.history_at,
-        &rows.history_role as &[&str],
-        &rows.history_label,
-        &rows.history_changes,
-        &rows.audit_actor_id as &[Option<i64>],
-        &rows.audit_kommune,
-        &rows.audit_details,
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(added)
-}
-
-/// The columns of the three inserts, one vector a column.
-#[derive(Default)]
-struct Rows {
-    current_institution: Vec<i64>,
-    current_section: Vec<&'static str>,
-    current_data: Vec<serde_json::Value>,
-    current_version: Vec<i32>,
-    current_at: Vec<OffsetDateTime>,
-    current_role: Vec<&'static str>,
-    current_label: Vec<String>,
-    history_institution: Vec<i64>,
-    history_section: Vec<&'static str>,
-    history_version: Vec<i32>,
-    history_at: Vec<OffsetDateTime>,
-    history_role: Vec<&'static str>,
-    history_label: Vec<String>,
-    history_changes: Vec<serde_json::Value>,
-    audit_actor_id: Vec<Option<i64>>,
-    audit_kommune: Vec<i16>,
-    audit_details: Vec<serde_json::Value>,
 }
 
 #[cfg(test)]
