@@ -96,15 +96,7 @@ fn DagplejeTable(areas: Vec<DagplejeStatus>) -> impl IntoView {
             </thead>
             <tbody>
                 {areas.into_iter().map(|area| {
-                    let cells = area.filled.iter().zip(SectionKind::DAGPLEJE).map(|(filled, kind)| {
-                        let text = if *filled { "udfyldt" } else { "mangler" };
-                        view! {
-                            <td class=if *filled { "cell-ok" } else { "cell-missing" }>
-                                <span aria-hidden="true">{if *filled { "✓" } else { "–" }}</span>
-                                <span class="visually-hidden">{format!("{}: {text}", kind.label())}</span>
-                            </td>
-                        }
-                    }).collect_view();
+                    let cells = super::section_cells(&area.filled, &SectionKind::DAGPLEJE);
                     view! {
                         <tr>
                             <td><a href=format!("/kommune/dagtilbud/{}", area.nummer)>{area.navn}</a></td>

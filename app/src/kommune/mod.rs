@@ -48,6 +48,24 @@ pub async fn kommune_overview(#[server(default)] filter: OverviewFilter) -> Resu
     Ok(overview::build_page(kommune, rows, &filter))
 }
 
+/// One table cell per section kind: ✓ for reported, – for missing, and the
+/// same in words for screen readers.
+pub(crate) fn section_cells(filled: &[bool], kinds: &[SectionKind]) -> impl IntoView {
+    filled
+        .iter()
+        .zip(kinds)
+        .map(|(filled, kind)| {
+            let text = if *filled { "udfyldt" } else { "mangler" };
+            view! {
+                <td class=if *filled { "cell-ok" } else { "cell-missing" }>
+                    <span aria-hidden="true">{if *filled { "✓" } else { "–" }}</span>
+                    <span class="visually-hidden">{format!("{}: {text}", kind.label())}</span>
+                </td>
+            }
+        })
+        .collect_view()
+}
+
 /// The kommune administrator's area: `/kommune`, the institution pages and
 /// their section pages.
 #[component(transparent)]
@@ -108,20 +126,7 @@ fn Overview(page: OverviewPage, filter: OverviewFilter) -> impl IntoView {
         .into_iter()
         .map(|row| {
             let select_label = format!("Vælg {} ({})", row.navn, row.nummer);
-            let cells = row
-                .filled
-                .iter()
-                .zip(SectionKind::ALL)
-                .map(|(filled, kind)| {
-                    let text = if *filled { "udfyldt" } else { "mangler" };
-                    view! {
-                        <td class=if *filled { "cell-ok" } else { "cell-missing" }>
-                            <span aria-hidden="true">{if *filled { "✓" } else { "–" }}</span>
-                            <span class="visually-hidden">{format!("{}: {text}", kind.label())}</span>
-                        </td>
-                    }
-                })
-                .collect_view();
+            let cells = section_cells(&row.filled, &SectionKind::ALL);
             view! {
                 <tr>
                     <td>

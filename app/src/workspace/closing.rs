@@ -281,7 +281,7 @@ pub fn LukkedagePage() -> impl IntoView {
                     <TextField name="alternativ_sted" label="Hvor er den alternative pasning? (hvis I tilbyder den)" value=form.alternativ_sted.clone() errors />
                 };
                 view! {
-                    <super::forms::SectionHeader kind=SectionKind::Lukkedage meta=Signal::stored(meta) saved=saved.into() workspace=workspace.clone() />
+                    <super::header::SectionHeader kind=SectionKind::Lukkedage meta=Signal::stored(meta) saved=saved.into() workspace=workspace.clone() />
                     <p class="stats" data-testid="lukkedage-antal">
                         {format!("Lukkedage i {year}: {this_year}. Lukkedage i {}: {next_year}.", year + 1)}
                     </p>

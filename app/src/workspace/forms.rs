@@ -10,6 +10,7 @@ use leptos_router::hooks::use_query_map;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::header::SectionHeader;
 use super::{NummerField, Workspace};
 use crate::auth::take_form_flash;
 use crate::components::form::{
@@ -207,60 +208,6 @@ fn page_state<T: Section, F: Serialize + Default>(
             errors: FormErrors::new(FieldErrors::new()),
             meta: loaded.meta,
         },
-    }
-}
-
-/// After a plain "Bekræft" post: the page says it was recorded.
-fn confirmed_notice() -> impl IntoView {
-    let query = use_query_map();
-    move || {
-        match query.read().get("bekraeftet").as_deref() {
-        Some("1") => Some(view! {
-            <div class="alert alert-success" role="status">
-                <p>"Tak. Oplysningerne er bekræftet rigtige."</p>
-            </div>
-        }.into_any()),
-        Some(_) => Some(view! {
-            <div class="alert alert-error" role="alert">
-                <p>"Bekræftelsen blev ikke gemt: afsnittet er ændret siden, eller det er ikke udfyldt endnu. Se oplysningerne igennem, og prøv igen."</p>
-            </div>
-        }.into_any()),
-        None => None,
-    }
-    }
-}
-
-/// Heading, last-updated line, the confirm button, saved notice and the back link.
-#[component]
-pub(super) fn SectionHeader(
-    kind: SectionKind,
-    #[prop(into)] meta: Signal<SectionMeta>,
-    saved: Signal<bool>,
-    workspace: Workspace,
-) -> impl IntoView {
-    view! {
-        <p><a href=workspace.base()>"Tilbage til oversigten"</a></p>
-        <h1>{kind.label()}</h1>
-        <p class="section-meta">
-            {move || meta.with(|meta| match (&meta.updated, &meta.updated_by, &meta.confirmed) {
-                (Some(when), Some(who), None) => format!("Sidst opdateret {when} af {}.", who.to_lowercase()),
-                (Some(when), Some(who), Some(confirmed)) => format!(
-                    "Sidst opdateret {when} af {}. Bekræftet rigtig {confirmed}.",
-                    who.to_lowercase()
-                ),
-                _ => "Ikke udfyldt endnu.".to_string(),
-            })}
-        </p>
-        {confirmed_notice()}
-        <super::confirm::ConfirmSection kind meta workspace=workspace.clone() />
-        // Always in the page, so that screen readers announce "Gemt." when it appears.
-        <div role="status" aria-live="polite">
-            <Show when=move || saved.get()>
-                <div class="alert alert-success">
-                    <p>"Gemt. Forældrene kan nu se de nye oplysninger på Dagtilbudsportalen."</p>
-                </div>
-            </Show>
-        </div>
     }
 }
 

@@ -11,6 +11,7 @@ pub mod confirm;
 pub mod db;
 pub mod forms;
 pub mod gaestedagpleje;
+pub mod header;
 pub mod overview;
 pub mod preview;
 pub mod routes;

@@ -3,7 +3,9 @@
 //! (gæstedagpleje), and parents find it on the portal. Only the area is
 //! described, never the dagplejere as persons.
 
-use crate::helpers::{admin, app_error, institution_with_password, kommune_admin, spawn_app, TestApp};
+use crate::helpers::{
+    app_error, institution_with_password, kommune_admin, spawn_app, support_admin, TestApp,
+};
 use app::error::AppError;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -44,16 +46,6 @@ async fn create_area(kommune: &TestApp) -> String {
     let created = kommune.call("kommune_opret_dagtilbud", &AREA).await;
     assert_eq!(created.status(), 200);
     created.json::<String>().await.unwrap()
-}
-
-async fn support(app: &TestApp) -> TestApp {
-    admin(&app.pool, "hjaelp@stil.example", "support", None, PASSWORD, false).await;
-    let client = app.fresh_client();
-    assert_eq!(
-        client.login_admin("hjaelp@stil.example", PASSWORD).await.status(),
-        200
-    );
-    client
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -218,7 +210,7 @@ async fn only_the_own_kommune_and_support_report_a_dagpleje_and_nobody_logs_in(p
     );
 
     // Support reports for any kommune's dagpleje.
-    let support = support(&app).await;
+    let support = support_admin(&app).await;
     assert_eq!(
         support
             .call("gaestedagpleje_gem", &on_behalf(&nummer, "0", &GUEST))

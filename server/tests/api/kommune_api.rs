@@ -2,23 +2,13 @@
 //! each reaching its own kommune's institutions only, with the pages' rules,
 //! JSON errors, audit rows and a request budget.
 
-use crate::helpers::{admin, institution_with_password, spawn_app, spawn_app_with, TestApp};
+use crate::helpers::{institution_with_password, spawn_app, spawn_app_with, support_admin, TestApp};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";
 const SKANDERBORG: i16 = 746;
 const AARHUS: i16 = 751;
-
-async fn support(app: &TestApp) -> TestApp {
-    admin(&app.pool, "hjaelp@stil.example", "support", None, PASSWORD, false).await;
-    let client = app.fresh_client();
-    assert_eq!(
-        client.login_admin("hjaelp@stil.example", PASSWORD).await.status(),
-        200
-    );
-    client
-}
 
 /// Support makes a key on its page, as a browser posts the form.
 async fn make_key(support: &TestApp, kommunekode: &str, navn: &str) -> reqwest::Response {
@@ -75,7 +65,7 @@ fn new_institution() -> Value {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn support_makes_a_key_shown_once_and_bad_input_comes_back_filled_in(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let support = support(&app).await;
+    let support = support_admin(&app).await;
 
     let refused = make_key(&support, "", "Et navn der bliver").await;
     assert_eq!(refused.status(), 303);
@@ -115,7 +105,7 @@ async fn a_key_maintains_its_own_kommunes_institutions_with_the_pages_rules(pool
         .execute(&app.pool)
         .await
         .unwrap();
-    let support = support(&app).await;
+    let support = support_admin(&app).await;
     let raw_key = key_for(&support, "746").await;
     let key = Some(raw_key.as_str());
     let machine = app.fresh_client();
@@ -313,7 +303,7 @@ async fn a_key_maintains_its_own_kommunes_institutions_with_the_pages_rules(pool
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn missing_unknown_and_revoked_keys_are_refused(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let support = support(&app).await;
+    let support = support_admin(&app).await;
     let key = key_for(&support, "751").await;
     let machine = app.fresh_client();
     let list = |key: Option<String>| {
@@ -408,7 +398,7 @@ async fn each_key_has_a_request_budget(pool: PgPool) {
         ..Default::default()
     };
     let app = spawn_app_with(pool, settings).await;
-    let support = support(&app).await;
+    let support = support_admin(&app).await;
     let first = key_for(&support, "746").await;
     let second = key_for(&support, "751").await;
     let machine = app.fresh_client();
@@ -472,7 +462,7 @@ async fn the_openapi_document_describes_the_kommune_api(pool: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn markup_in_a_name_or_address_is_refused(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let support = support(&app).await;
+    let support = support_admin(&app).await;
     let raw_key = key_for(&support, "746").await;
     let machine = app.fresh_client();
     let mut body = new_institution();

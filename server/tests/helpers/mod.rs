@@ -312,6 +312,28 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
 const ADMIN_PASSWORD: &str = "en lang og god adgangskode";
 
 /// A logged-in kommune administrator of `kommunekode`.
+/// A STIL support user (with a second factor), logged in.
+pub async fn support_admin(app: &TestApp) -> TestApp {
+    admin(
+        &app.pool,
+        "hjaelp@stil.example",
+        "support",
+        None,
+        ADMIN_PASSWORD,
+        false,
+    )
+    .await;
+    let client = app.fresh_client();
+    assert_eq!(
+        client
+            .login_admin("hjaelp@stil.example", ADMIN_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    client
+}
+
 pub async fn kommune_admin(app: &TestApp, kommunekode: i16) -> TestApp {
     let email = format!("admin{kommunekode}@kommune.example");
     admin(
