@@ -64,8 +64,8 @@ pub fn DagplejeOverview() -> impl IntoView {
             <h2 id="dagpleje-overskrift">"Dagpleje"</h2>
             <p>
                 "Kommunen indberetter selv for sin dagpleje, ét dagplejeområde ad gangen. "
-                "Opret et område med typen Kommunal dagpleje under "
-                <a href="/kommune/nyt-dagtilbud">"Opret dagtilbud"</a>"."
+                <a href="/kommune/nyt-dagtilbud">"Nyt dagplejeområde"</a>
+                ": opret det som et dagtilbud med typen Kommunal dagpleje."
             </p>
             <Suspense fallback=|| view! { <p>"Henter …"</p> }>
                 {move || Suspend::new(async move {

@@ -99,15 +99,6 @@ pub async fn resolve(pool: &sqlx::PgPool, origin: Origin) -> Result<Resolved, cr
 #[component]
 pub fn DistanceFields(memo: Memo<SearchFilter>, filter: SearchFilter) -> impl IntoView {
     let no_point = move || memo.read().breddegrad.trim().is_empty();
-    let effective_sort = move || {
-        let f = memo.read();
-        match f.sortering.as_str() {
-            "" if !f.fra.trim().is_empty() || !f.breddegrad.trim().is_empty() => "afstand".to_string(),
-            "" => "navn".to_string(),
-            other => other.to_string(),
-        }
-    };
-    let initial_sort = effective_sort();
     let max_choices = MAX_KM
         .iter()
         .map(|km| (km.to_string(), format!("{km} km")))
@@ -146,6 +137,7 @@ pub fn DistanceFields(memo: Memo<SearchFilter>, filter: SearchFilter) -> impl In
                 filter.breddegrad = format!("{:.3}", coords.latitude());
                 filter.laengdegrad = format!("{:.3}", coords.longitude());
                 filter.fra.clear();
+                filter.sortering.clear();
                 locating.set(None);
                 navigate(&format!("/{}", filter.query(1)), Default::default());
             });
@@ -194,13 +186,14 @@ pub fn DistanceFields(memo: Memo<SearchFilter>, filter: SearchFilter) -> impl In
                 </div>
                 <div class="form-group">
                     <label class="form-label" for="sortering">"Sortér efter"</label>
-                    <select id="sortering" name="sortering" class="form-select" prop:value=effective_sort>
-                        <option value="navn" selected=initial_sort == "navn">"Navn"</option>
-                        <option value="afstand" selected=initial_sort == "afstand">"Afstand (nærmeste først)"</option>
+                    <span class="form-hint" id="sortering-hjaelp">"Afstand kræver et postnummer eller din placering"</span>
+                    <select id="sortering" name="sortering" class="form-select" prop:value=move || memo.read().sortering.clone() aria-describedby="sortering-hjaelp">
+                        <option value="" selected=filter.sortering != "navn">"Nærmeste først"</option>
+                        <option value="navn" selected=filter.sortering == "navn">"Navn"</option>
                     </select>
                 </div>
             </div>
-            <p class="form-hint" role="status">{move || locating.get().unwrap_or("")}</p>
+            <p class="form-hint" aria-live="polite">{move || locating.get().unwrap_or("")}</p>
             <p class="form-hint">"Afstanden måles i lige linje. Din placering bruges kun til denne søgning og gemmes ikke."</p>
         </fieldset>
     }

@@ -133,8 +133,7 @@ pub fn ConfirmSection(
                 <SubmitButton pending=action.pending() label="Bekræft at oplysningerne stadig er rigtige" class="button button-secondary" />
             </ActionForm>
         </Show>
-        <div role="status" aria-live="polite">
-            {answer}
-        </div>
+        // Announced when it appears, without being a second "status" on the page.
+        <div aria-live="polite">{answer}</div>
     }
 }
