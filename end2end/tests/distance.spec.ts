@@ -34,7 +34,6 @@ test.describe("without JavaScript", () => {
     await page.getByRole("button", { name: "Søg", exact: true }).click();
     await expect(page.locator(".error-summary")).toContainText("Skriv postnummeret med fire cifre");
     await expect(page.getByLabel("Højst")).toHaveValue("5");
-    await expectNoAxeViolations(page);
   });
 });
 
@@ -52,6 +51,7 @@ test.describe("with the browser's location", () => {
     expect(km.length).toBeGreaterThan(2);
     expect(km).toEqual([...km].sort((a, b) => a - b));
     expect(km[0]).toBeLessThan(5);
+    await expectNoAxeViolations(page);
     expect(errors).toEqual([]);
   });
 });

@@ -125,7 +125,10 @@ pub fn SectionTable(workspace: Workspace, #[prop(default = true)] editable: bool
                 let workspace = workspace.clone();
                 Suspend::new(async move {
                 match statuses.await {
+                    // One element around the optional notice and the table: an
+                    // optional first child of a Suspense's content does not hydrate.
                     Ok(statuses) => view! {
+                        <div class="section-table">
                         {statuses.iter().any(|s| s.stale).then(|| view! {
                             <div class="alert" data-testid="stale-notice">
                                 <p>
@@ -174,6 +177,7 @@ pub fn SectionTable(workspace: Workspace, #[prop(default = true)] editable: bool
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     }
                     .into_any(),
                     Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
