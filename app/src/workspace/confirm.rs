@@ -123,16 +123,18 @@ pub fn ConfirmSection(
         None => None,
     };
     let version = move || meta.with(|m| m.version).to_string();
-    let workspace = StoredValue::new(workspace);
+    // Decided once, when the page loads: a reactive condition here outlived
+    // the page on client-side navigation (its signal was already disposed).
+    let saved = meta.with_untracked(|m| m.version > 0);
     view! {
-        <Show when=move || meta.with(|m| m.version > 0)>
+        {saved.then(|| view! {
             <ActionForm action=action attr:class="form confirm-form">
-                <NummerField workspace=workspace.get_value() />
+                <NummerField workspace=workspace />
                 <input type="hidden" name="afsnit" value=kind.as_str() />
                 <input type="hidden" name="version" prop:value=version value=version() />
                 <SubmitButton pending=action.pending() label="Bekræft at oplysningerne stadig er rigtige" class="button button-secondary" />
             </ActionForm>
-        </Show>
+        })}
         // Announced when it appears, without being a second "status" on the page.
         <div aria-live="polite">{answer}</div>
     }
