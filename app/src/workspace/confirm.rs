@@ -122,19 +122,19 @@ pub fn ConfirmSection(
         Some(Err(error)) => Some(view! { <crate::pages::ErrorAlert error /> }.into_any()),
         None => None,
     };
-    let version = move || meta.with(|m| m.version).to_string();
-    // Decided once, when the page loads: a reactive condition here outlived
-    // the page on client-side navigation (its signal was already disposed).
-    let saved = meta.with_untracked(|m| m.version > 0);
+    // `try_with`: after a client-side navigation the page's signal may be
+    // disposed before this view is; then there is nothing to show.
+    let version = move || meta.try_with(|m| m.version).unwrap_or_default().to_string();
+    let workspace = StoredValue::new(workspace);
     view! {
-        {saved.then(|| view! {
+        <Show when=move || meta.try_with(|m| m.version > 0).unwrap_or(false)>
             <ActionForm action=action attr:class="form confirm-form">
-                <NummerField workspace=workspace />
+                <NummerField workspace=workspace.try_get_value().unwrap_or_default() />
                 <input type="hidden" name="afsnit" value=kind.as_str() />
                 <input type="hidden" name="version" prop:value=version value=version() />
                 <SubmitButton pending=action.pending() label="Bekræft at oplysningerne stadig er rigtige" class="button button-secondary" />
             </ActionForm>
-        })}
+        </Show>
         // Announced when it appears, without being a second "status" on the page.
         <div aria-live="polite">{answer}</div>
     }
