@@ -258,6 +258,9 @@ pub fn AdminInstitutionPage() -> impl IntoView {
 
 #[component]
 fn MasterFacts(detail: InstitutionFacts) -> impl IntoView {
+    // No optional rows in this list (they stopped hydration): a dagpleje's
+    // area is said beside its type.
+    let dagpleje = detail.form.institution_type == "dagpleje";
     view! {
         <dl class="facts">
             <dt>"Institutionsnummer"</dt><dd>{detail.nummer}</dd>
@@ -266,7 +269,15 @@ fn MasterFacts(detail: InstitutionFacts) -> impl IntoView {
                 Some(date) => format!("Lukket den {date}"),
                 None => "Aktiv".to_string(),
             }}</dd>
-            <dt>"Type"</dt><dd>{detail.type_label}</dd>
+            <dt>"Type"</dt>
+            <dd>{if dagpleje {
+                format!(
+                    "{} · dækker {} · cirka {} dagplejere",
+                    detail.type_label, detail.form.omraade_postnumre, detail.form.dagplejere
+                )
+            } else {
+                detail.type_label.clone()
+            }}</dd>
             <dt>"Ejerform"</dt><dd>{detail.ejerform_label}</dd>
             <dt>"Adresse"</dt><dd>{detail.adresse}</dd>
             <dt>"Kommune"</dt><dd>{format!("{} Kommune", detail.kommune)}</dd>
@@ -278,14 +289,13 @@ fn MasterFacts(detail: InstitutionFacts) -> impl IntoView {
             } else {
                 format!("{} N, {} Ø", detail.form.breddegrad, detail.form.laengdegrad)
             }}</dd>
-            {(detail.form.institution_type == "dagpleje").then(|| view! {
-                <dt>"Postnumre området dækker"</dt><dd>{detail.form.omraade_postnumre.clone()}</dd>
-                <dt>"Dagplejere (cirka)"</dt><dd>{detail.form.dagplejere.clone()}</dd>
-            })}
             <dt>"Oprettet"</dt><dd>{detail.created}</dd>
-            {(detail.form.institution_type != "dagpleje").then(|| view! {
-                <dt>"Har logget ind"</dt><dd>{if detail.logged_in { "Ja" } else { "Nej" }}</dd>
-            })}
+            <dt>"Har logget ind"</dt>
+            <dd>{match (dagpleje, detail.logged_in) {
+                (true, _) => "Intet log-in: kommunen indberetter",
+                (false, true) => "Ja",
+                (false, false) => "Nej",
+            }}</dd>
         </dl>
     }
 }
