@@ -225,13 +225,7 @@ pub fn AdminInstitutionPage() -> impl IntoView {
                                     <a href=workspace.page("historik")>"Se alle ændringer (historik)"</a>
                                 </p>
                             </section>
-                            {if detail.form.institution_type == "dagpleje" {
-                                view! {
-                                    <p>"En kommunal dagpleje har intet log-in: kommunen indberetter for den, og support kan hjælpe."</p>
-                                }.into_any()
-                            } else {
-                                view! { <ResetCode detail=detail.clone() /> }.into_any()
-                            }}
+                            <ResetCode detail=detail.clone() />
                             {detail.maintained_by_caller.then(|| view! {
                                 <EditMasterDataForm detail=detail.clone() action=edit flash=edit_flash.clone() role />
                                 <CloseInstitutionForm detail=detail.clone() action=close flash=flash.clone() />
@@ -309,14 +303,19 @@ fn ResetCode(detail: InstitutionFacts) -> impl IntoView {
     } else {
         "/kommune/breve".to_string()
     };
+    // The same elements for every dagtilbud (varying structure stopped
+    // hydration); a dagpleje has no log-in, so its form is hidden.
+    let dagpleje = detail.form.institution_type == "dagpleje";
     view! {
         <section aria-labelledby="kode">
             <h2 id="kode">"Ny kode"</h2>
-            <p>
-                "Har dagtilbuddet mistet sit brev eller sin adgangskode, så lav en ny engangskode. "
-                "Den gamle kode og adgangskoden holder op med at virke, og alle, der er logget ind som dagtilbuddet, bliver logget ud."
-            </p>
-            <form method="post" action=action class="form">
+            <p>{if dagpleje {
+                "En kommunal dagpleje har intet log-in: kommunen indberetter for den, og support kan hjælpe."
+            } else {
+                "Har dagtilbuddet mistet sit brev eller sin adgangskode, så lav en ny engangskode. \
+                 Den gamle kode og adgangskoden holder op med at virke, og alle, der er logget ind som dagtilbuddet, bliver logget ud."
+            }}</p>
+            <form method="post" action=action class="form" hidden=dagpleje>
                 <input type="hidden" name="nummer" value=detail.nummer.clone() />
                 <input type="hidden" name="format" value="html" />
                 <button type="submit" class="button button-secondary">"Lav ny kode og vis brevet"</button>

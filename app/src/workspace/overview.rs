@@ -125,21 +125,17 @@ pub fn SectionTable(workspace: Workspace, #[prop(default = true)] editable: bool
                 let workspace = workspace.clone();
                 Suspend::new(async move {
                 match statuses.await {
-                    // One element around the optional notice and the table: an
-                    // optional first child of a Suspense's content does not hydrate.
+                    // A fixed structure (an optional notice stopped hydration): the
+                    // caption says when a section should be looked at.
                     Ok(statuses) => view! {
                         <div class="section-table">
-                        {statuses.iter().any(|s| s.stale).then(|| view! {
-                            <div class="alert" data-testid="stale-notice">
-                                <p>
-                                    "Nogle afsnit er hverken ændret eller bekræftet i over et halvt år. "
-                                    "Se dem igennem, så forældrene kan stole på dem: ret det, der er ændret, "
-                                    "eller tryk \"Bekræft at oplysningerne stadig er rigtige\" på afsnittets side."
-                                </p>
-                            </div>
-                        })}
                         <table class="table">
-                            <caption>"Det, I fortæller forældrene"</caption>
+                            <caption>{if statuses.iter().any(|s| s.stale) {
+                                "Det, I fortæller forældrene. Nogle afsnit er hverken ændret eller bekræftet i over et halvt år: \
+                                 se dem igennem, og ret dem eller bekræft, at de stadig er rigtige."
+                            } else {
+                                "Det, I fortæller forældrene"
+                            }}</caption>
                             <thead>
                                 <tr>
                                     <th scope="col">"Afsnit"</th>

@@ -158,7 +158,7 @@ async fn a_section_neither_changed_nor_confirmed_for_half_a_year_is_stale(pool: 
     let institution = save_monday_hours(&app, "C20001", PASSWORD, ("06:30", "17:00"), &[]).await;
     let start = institution.get("/indberetning").await.text().await.unwrap();
     assert!(
-        !start.contains("stale-notice") && !start.contains("Bør ses efter"),
+        !start.contains("hverken ændret eller bekræftet") && !start.contains("Bør ses efter"),
         "{start}"
     );
 
@@ -169,7 +169,7 @@ async fn a_section_neither_changed_nor_confirmed_for_half_a_year_is_stale(pool: 
         .unwrap();
     let start = institution.get("/indberetning").await.text().await.unwrap();
     assert!(
-        start.contains("data-testid=\"stale-notice\"") && start.contains("Bør ses efter"),
+        start.contains("hverken ændret eller bekræftet") && start.contains("Bør ses efter"),
         "{start}"
     );
     // The kommune sees it on the institution's page as well.
