@@ -116,6 +116,8 @@ test("the kommune administrator creates an institution, works on its behalf, res
   await page.getByLabel("Lukket den").fill(today);
   await page.getByRole("button", { name: "Luk dagtilbuddet" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Sæt kryds" })).toBeVisible();
+  // A failed close keeps what was typed (the page is not fetched again).
+  await expect(page.getByLabel("Lukket den")).toHaveValue(today);
   await page.getByLabel(/Ja, luk Børnehuset Bakketoppen/).check();
   await page.getByRole("button", { name: "Luk dagtilbuddet" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Dagtilbuddet er lukket" })).toBeVisible();

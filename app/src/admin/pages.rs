@@ -8,7 +8,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{institution_detail, CloseInstitution, CreateInstitution, InstitutionFacts, UpdateInstitution};
 use crate::auth::Role;
-use crate::components::form::{errors_from, Checkbox, ErrorSummary, FormErrors, SelectField, TextField};
+use crate::components::form::{
+    errors_from, successes, Checkbox, ErrorSummary, FormErrors, SelectField, TextField,
+};
 use crate::domain::register::NewInstitutionForm;
 use crate::domain::{Ejerform, InstitutionType};
 use crate::register::maintained_ejerformer;
@@ -151,8 +153,9 @@ pub fn AdminInstitutionPage() -> impl IntoView {
         .to_uppercase();
     let close = ServerAction::<CloseInstitution>::new();
     let edit = ServerAction::<UpdateInstitution>::new();
+    let (closed, edited) = (successes(close), successes(edit));
     let data = Resource::new_blocking(
-        move || (close.version().get(), edit.version().get()),
+        move || (closed.get(), edited.get()),
         move |(closes, edits)| {
             let nummer = nummer.clone();
             async move {

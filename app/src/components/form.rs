@@ -36,6 +36,24 @@ pub fn errors_from(error: &AppError) -> FieldErrors {
     }
 }
 
+/// How many times `action` has succeeded. A page's data keyed on this is
+/// fetched again after a successful submit only: a failed one keeps the page
+/// as it is, with the typed values and the errors the form shows.
+pub fn successes<A>(action: ServerAction<A>) -> Signal<u32>
+where
+    A: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    A::Output: Send + Sync + 'static,
+    A::Error: Send + Sync + 'static,
+{
+    let count = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
+            count.update(|n| *n += 1);
+        }
+    });
+    count.into()
+}
+
 /// The state of one form's errors, and how many submits have been answered
 /// (the error summary takes focus after a submit, never after an instant check).
 #[derive(Clone, Copy)]
@@ -105,8 +123,9 @@ pub fn ErrorSummary(errors: FormErrors, fields: Vec<String>) -> impl IntoView {
         move || errors.1.get(),
         move |_, _, _| {
             if errors.0.with_untracked(|e| !e.is_empty()) {
+                // The form may be gone by the next frame (a navigation).
                 request_animation_frame(move || {
-                    if let Some(element) = summary_ref.get_untracked() {
+                    if let Some(element) = summary_ref.try_get_untracked().flatten() {
                         let _ = element.focus();
                     }
                 });

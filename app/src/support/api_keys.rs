@@ -101,8 +101,9 @@ pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
 pub fn ApiKeysPage() -> impl IntoView {
     let query = use_query_map();
     let revoke = ServerAction::<RevokeApiKey>::new();
+    let revoked = crate::components::form::successes(revoke);
     let data = Resource::new_blocking(
-        move || revoke.version().get(),
+        move || revoked.get(),
         |_| async move {
             (
                 api_keys().await,

@@ -172,30 +172,16 @@ pub fn LukkedagePage() -> impl IntoView {
     let edit = ServerAction::<EditClosingPeriod>::new();
     let remove = ServerAction::<RemoveClosingPeriod>::new();
     let query = use_query_map();
-    // Reload the list after every successful change.
-    let changes = Memo::new(move |_| {
-        [
-            add.value().with(|v| matches!(v, Some(Ok(_)))),
-            edit.value().with(|v| matches!(v, Some(Ok(_)))),
-            remove.value().with(|v| matches!(v, Some(Ok(_)))),
-        ]
-    });
+    // Reload the list after every successful change; a failed one keeps the
+    // form as typed, with its errors.
+    let changes = [
+        crate::components::form::successes(add),
+        crate::components::form::successes(edit),
+        crate::components::form::successes(remove),
+    ];
     let data = Resource::new_blocking(
-        move || {
-            (
-                changes.get(),
-                add.version().get(),
-                edit.version().get(),
-                remove.version().get(),
-            )
-        },
-        move |(_, added, edited, removed)| {
-            super::forms::with_flash(
-                "lukkedage",
-                added + edited + removed == 0,
-                load_lukkedage(nummer.clone()),
-            )
-        },
+        move || changes.iter().map(|c| c.get()).sum::<u32>(),
+        move |changed| super::forms::with_flash("lukkedage", changed == 0, load_lukkedage(nummer.clone())),
     );
     let editing = move || query.read().get("ret").and_then(|i| i.parse::<usize>().ok());
     let saved_query = move || query.read().get("gemt").is_some();

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::*;
-use crate::components::form::{errors_from, ErrorSummary, FormErrors, FormFlash, SelectField};
+use crate::components::form::{errors_from, successes, ErrorSummary, FormErrors, FormFlash, SelectField};
 use crate::components::paging::encode_query_value;
 use crate::register::{kommune_choices, kommune_options, KommuneChoice};
 
@@ -24,14 +24,14 @@ pub fn AccountPage() -> impl IntoView {
     let move_action = ServerAction::<MoveAccount>::new();
     let disable_action = ServerAction::<SetDisabled>::new();
     let factor_action = ServerAction::<ResetSecondFactor>::new();
+    // Reload after a successful change only: a failed one keeps its form and errors.
+    let (moved, disabled, factor_reset) = (
+        successes(move_action),
+        successes(disable_action),
+        successes(factor_action),
+    );
     let data = Resource::new_blocking(
-        move || {
-            (
-                move_action.version().get(),
-                disable_action.version().get(),
-                factor_action.version().get(),
-            )
-        },
+        move || (moved.get(), disabled.get(), factor_reset.get()),
         move |_| async move {
             (
                 account(id).await,
