@@ -51,6 +51,21 @@ test("the kommune administrator issues letters for three institutions and one lo
   // The overview now counts it as logged in.
   await page.goto(`/kommune?soeg=${nummer}`);
   await expect(page.getByRole("row", { name: new RegExp(nummer) }).getByRole("cell").nth(5)).toHaveText("Ja");
+
+  // Sections nobody has changed or confirmed for half a year: the ones to ask about.
+  const stale = sql(
+    "SELECT count(DISTINCT i.id) FROM institutions i JOIN institution_sections s ON s.institution_id = i.id " +
+      "WHERE i.kommunekode = 746 AND i.status = 'aktiv' AND i.institution_type <> 'dagpleje' " +
+      "AND GREATEST(s.updated_at, s.confirmed_at) < now() - interval '182 days'",
+  );
+  expect(Number(stale)).toBeGreaterThan(0);
+  await page.goto("/kommune");
+  await expect(page.getByText(`${stale} dagtilbud har afsnit, der bør ses efter`)).toBeVisible();
+  await page.getByLabel(/Kun dagtilbud med afsnit, der bør ses efter/).check();
+  await page.getByLabel("Sortér efter").selectOption("bekraeftet");
+  await page.getByRole("button", { name: "Vis", exact: true }).click();
+  await expect(page).toHaveURL(/foraeldet=1/);
+  await expect(page.getByRole("status").filter({ hasText: "dagtilbud matcher" })).toContainText(`${stale} dagtilbud matcher`);
   expect(errors).toEqual([]);
 });
 

@@ -19,7 +19,13 @@ use crate::error::AppError;
 
 /// The kommune's name and every one of its institutions with reporting
 /// status (its dagpleje is listed apart: `dagpleje.rs`).
-pub async fn overview_rows(pool: &PgPool, kommunekode: i16) -> Result<(String, Vec<OverviewRow>), AppError> {
+/// The kommune's name and every institution of it (not the dagpleje areas). A
+/// section last changed or confirmed before `stale_before` counts as stale.
+pub async fn overview_rows(
+    pool: &PgPool,
+    kommunekode: i16,
+    stale_before: time::OffsetDateTime,
+) -> Result<(String, Vec<OverviewRow>), AppError> {
     let kommune = sqlx::query_scalar!("SELECT navn FROM kommuner WHERE kode = $1", kommunekode)
         .fetch_one(pool)
         .await?;
@@ -27,13 +33,16 @@ pub async fn overview_rows(pool: &PgPool, kommunekode: i16) -> Result<(String, V
         r#"SELECT i.nummer, i.navn, i.institution_type, i.ejerform, i.status = 'aktiv' AS "active!",
                   a.last_login_at IS NOT NULL AS "logged_in!",
                   COALESCE(array_agg(s.section) FILTER (WHERE s.section IS NOT NULL), '{}') AS "filled!",
-                  max(s.updated_at) AS updated
+                  max(s.updated_at) AS updated,
+                  count(*) FILTER (WHERE GREATEST(s.updated_at, s.confirmed_at) < $2) AS "stale!",
+                  min(GREATEST(s.updated_at, s.confirmed_at)) AS checked
            FROM institutions i
            LEFT JOIN institution_accounts a ON a.institution_id = i.id
            LEFT JOIN institution_sections s ON s.institution_id = i.id
            WHERE i.kommunekode = $1 AND i.institution_type <> 'dagpleje'
            GROUP BY i.id, a.last_login_at"#,
-        kommunekode
+        kommunekode,
+        stale_before
     )
     .fetch_all(pool)
     .await?;
@@ -48,6 +57,8 @@ pub async fn overview_rows(pool: &PgPool, kommunekode: i16) -> Result<(String, V
             filled: SectionKind::ALL.map(|k| r.filled.iter().any(|s| s == k.as_str())),
             updated: r.updated.map(format_timestamp),
             updated_key: r.updated.map(|t| t.unix_timestamp()),
+            stale: usize::try_from(r.stale).unwrap_or_default(),
+            checked_key: r.checked.map(|t| t.unix_timestamp()),
             nummer: r.nummer,
             navn: r.navn,
         })

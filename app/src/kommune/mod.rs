@@ -43,9 +43,15 @@ use overview::{OverviewFilter, OverviewPage, OverviewSummary};
 #[server(prefix = "/api/fn", endpoint = "kommune_oversigt")]
 pub async fn kommune_overview(#[server(default)] filter: OverviewFilter) -> Result<OverviewPage, AppError> {
     let (_, kommunekode) = crate::auth::context::require_kommune()?;
-    let pool = crate::ssr::pool()?;
-    let (kommune, rows) = db::overview_rows(&pool, kommunekode).await?;
-    Ok(overview::build_page(kommune, rows, &filter))
+    let state = crate::ssr::state()?;
+    let stale_after = state.settings.stale_after;
+    let (kommune, rows) = db::overview_rows(&state.pool, kommunekode, state.now() - stale_after).await?;
+    Ok(overview::build_page(
+        kommune,
+        rows,
+        &filter,
+        stale_after.as_secs() / 86_400,
+    ))
 }
 
 /// One table cell per section kind: ✓ for reported, – for missing, and the
@@ -110,7 +116,9 @@ fn Overview(page: OverviewPage, filter: OverviewFilter) -> impl IntoView {
         page: current,
         pages,
         never_logged_in,
+        stale_after_days,
     } = page;
+    let period = stale_period(stale_after_days);
     let sort_link = {
         let filter = filter.clone();
         move |key: &'static str, label: &'static str| {
@@ -144,6 +152,11 @@ fn Overview(page: OverviewPage, filter: OverviewFilter) -> impl IntoView {
                     <td>{if row.logged_in { "Ja" } else { "Nej" }}</td>
                     {cells}
                     <td>{row.updated.clone().unwrap_or_else(|| "Aldrig".into())}</td>
+                    <td>{match row.stale {
+                        0 => "–".to_string(),
+                        1 => "1 afsnit".to_string(),
+                        n => format!("{n} afsnit"),
+                    }}</td>
                 </tr>
             }
         })
@@ -154,8 +167,8 @@ fn Overview(page: OverviewPage, filter: OverviewFilter) -> impl IntoView {
     view! {
         <h1>{format!("{kommune} Kommune")}</h1>
         <p class="button-row"><a class="button button-secondary" href="/kommune/nyt-dagtilbud">"Opret dagtilbud"</a></p>
-        <Summary summary=summary.clone() />
-        <FilterForm filter=filter.clone() />
+        <Summary summary=summary.clone() period=period.clone() />
+        <FilterForm filter=filter.clone() period />
         <h2 id="institutioner">"Dagtilbud"</h2>
         <p role="status">{format!("{matching} dagtilbud matcher. Side {current} af {pages}.")}</p>
         <form method="post" action="/kommune/breve" class="form" target="_blank">
@@ -172,6 +185,7 @@ fn Overview(page: OverviewPage, filter: OverviewFilter) -> impl IntoView {
                             <th scope="col">"Logget ind"</th>
                             {SectionKind::ALL.iter().map(|k| view! { <th scope="col">{k.label()}</th> }).collect_view()}
                             <th scope="col">{sort_link("opdateret", "Senest opdateret")}</th>
+                            <th scope="col">{sort_link("bekraeftet", "Bør ses efter")}</th>
                         </tr>
                     </thead>
                     <tbody>{row_views}</tbody>
@@ -210,9 +224,18 @@ fn Overview(page: OverviewPage, filter: OverviewFilter) -> impl IntoView {
     }
 }
 
+/// "6 måneder" for `Settings::stale_after` in days.
+fn stale_period(days: u64) -> String {
+    if days >= 60 {
+        format!("{} måneder", (days + 15) / 30)
+    } else {
+        format!("{days} dage")
+    }
+}
+
 /// Progress in figures, bars and an SVG chart of each section.
 #[component]
-fn Summary(summary: OverviewSummary) -> impl IntoView {
+fn Summary(summary: OverviewSummary, period: String) -> impl IntoView {
     let active = summary.active.max(1);
     let percent = |n: usize| (n * 100 + active / 2) / active;
     let bar_width = |n: usize| n as f64 / active as f64 * 300.0;
@@ -234,6 +257,13 @@ fn Summary(summary: OverviewSummary) -> impl IntoView {
                     "{} aktive dagtilbud ({} nedlagte). {} har logget ind, og {} har udfyldt alle fem afsnit.",
                     summary.active, summary.closed, summary.logged_in, summary.all_filled
                 )}
+            </p>
+            <p>
+                {format!(
+                    "{} dagtilbud har afsnit, der bør ses efter: de er hverken ændret eller bekræftet i {period}. ",
+                    summary.stale
+                )}
+                <a href="/kommune?foraeldet=1&sorter=bekraeftet">"Vis dem, der har ventet længst, først"</a>
             </p>
             <div class="progress-list">
                 <label for="fremdrift-login">{format!("Har logget ind: {} %", percent(summary.logged_in))}</label>
@@ -259,7 +289,7 @@ fn Summary(summary: OverviewSummary) -> impl IntoView {
 
 /// The GET form behind every view of the overview.
 #[component]
-fn FilterForm(filter: OverviewFilter) -> impl IntoView {
+fn FilterForm(filter: OverviewFilter, period: String) -> impl IntoView {
     let option = |value: &'static str, label: &'static str, current: &str| {
         view! { <option value=value selected=current == value>{label}</option> }
     };
@@ -318,12 +348,17 @@ fn FilterForm(filter: OverviewFilter) -> impl IntoView {
                         {option("nummer", "Nummer", &filter.sorter)}
                         {option("udfyldt", "Færrest udfyldte afsnit", &filter.sorter)}
                         {option("opdateret", "Ældste opdatering", &filter.sorter)}
+                        {option("bekraeftet", "Længst siden set efter", &filter.sorter)}
                     </select>
                 </div>
             </div>
             <div class="form-group form-check">
                 <input type="checkbox" id="aldrig" name="aldrig" value="1" checked=filter.aldrig />
                 <label for="aldrig">"Kun dagtilbud, der aldrig har logget ind"</label>
+            </div>
+            <div class="form-group form-check">
+                <input type="checkbox" id="foraeldet" name="foraeldet" value="1" checked=filter.foraeldet />
+                <label for="foraeldet">{format!("Kun dagtilbud med afsnit, der bør ses efter (hverken ændret eller bekræftet i {period})")}</label>
             </div>
             <div class="button-row">
                 <button type="submit" class="button">"Vis"</button>

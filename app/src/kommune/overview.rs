@@ -27,6 +27,13 @@ pub struct OverviewRow {
     /// Last save of any section, "24.12.2026 kl. 14:05", and the same as a sortable key.
     pub updated: Option<String>,
     pub updated_key: Option<i64>,
+    /// Sections neither changed nor confirmed for `Settings::stale_after`.
+    #[serde(default)]
+    pub stale: usize,
+    /// The oldest of the sections' last change or confirmation, as a sortable
+    /// key: the section that has waited longest to be looked at.
+    #[serde(default)]
+    pub checked_key: Option<i64>,
 }
 
 impl OverviewRow {
@@ -52,10 +59,13 @@ pub struct OverviewFilter {
     /// Only institutions that have never logged in.
     #[serde(default)]
     pub aldrig: bool,
+    /// Only institutions with a section that should be looked at again.
+    #[serde(default)]
+    pub foraeldet: bool,
     /// `aktiv` (default), `nedlagt` or `alle`.
     #[serde(default)]
     pub status: String,
-    /// `nummer`, `navn` (default), `udfyldt` or `opdateret`.
+    /// `nummer`, `navn` (default), `udfyldt`, `opdateret` or `bekraeftet`.
     #[serde(default)]
     pub sorter: String,
     /// 1-based page.
@@ -72,6 +82,7 @@ impl OverviewFilter {
             ejerform: get("ejerform").unwrap_or_default(),
             mangler: get("mangler").unwrap_or_default(),
             aldrig: get("aldrig").is_some_and(|v| !v.is_empty()),
+            foraeldet: get("foraeldet").is_some_and(|v| !v.is_empty()),
             status: get("status").unwrap_or_default(),
             sorter: get("sorter").unwrap_or_default(),
             side: get("side").and_then(|s| s.parse().ok()).unwrap_or(1),
@@ -91,6 +102,7 @@ impl OverviewFilter {
         push("ejerform", &self.ejerform);
         push("mangler", &self.mangler);
         push("aldrig", if self.aldrig { "1" } else { "" });
+        push("foraeldet", if self.foraeldet { "1" } else { "" });
         push("status", &self.status);
         push("sorter", sorter.unwrap_or(&self.sorter));
         if side > 1 {
@@ -124,7 +136,13 @@ impl OverviewFilter {
             .iter()
             .position(|k| k.as_str() == self.mangler)
             .is_none_or(|i| !row.filled[i]);
-        status_ok && search_ok && type_ok && ejerform_ok && missing_ok && (!self.aldrig || !row.logged_in)
+        status_ok
+            && search_ok
+            && type_ok
+            && ejerform_ok
+            && missing_ok
+            && (!self.aldrig || !row.logged_in)
+            && (!self.foraeldet || row.stale > 0)
     }
 }
 
@@ -135,6 +153,9 @@ pub struct OverviewSummary {
     pub closed: usize,
     pub logged_in: usize,
     pub all_filled: usize,
+    /// Active institutions with at least one section that should be looked at again.
+    #[serde(default)]
+    pub stale: usize,
     /// Institutions with each section filled, in the order of `SectionKind::ALL`.
     pub per_section: [usize; 5],
 }
@@ -152,10 +173,18 @@ pub struct OverviewPage {
     /// Numbers of every matching active institution that has never logged in
     /// (for "letters to all of them").
     pub never_logged_in: usize,
+    /// After how many days without a change or confirmation a section should
+    /// be looked at again (`Settings::stale_after`).
+    pub stale_after_days: u64,
 }
 
 /// Filter, sort and page the kommune's institutions.
-pub fn build_page(kommune: String, all: Vec<OverviewRow>, filter: &OverviewFilter) -> OverviewPage {
+pub fn build_page(
+    kommune: String,
+    all: Vec<OverviewRow>,
+    filter: &OverviewFilter,
+    stale_after_days: u64,
+) -> OverviewPage {
     let mut summary = OverviewSummary::default();
     for row in &all {
         if !row.active {
@@ -165,6 +194,7 @@ pub fn build_page(kommune: String, all: Vec<OverviewRow>, filter: &OverviewFilte
         summary.active += 1;
         summary.logged_in += usize::from(row.logged_in);
         summary.all_filled += usize::from(row.filled_count() == 5);
+        summary.stale += usize::from(row.stale > 0);
         for (count, filled) in summary.per_section.iter_mut().zip(row.filled) {
             *count += usize::from(filled);
         }
@@ -181,6 +211,13 @@ pub fn build_page(kommune: String, all: Vec<OverviewRow>, filter: &OverviewFilte
         "opdateret" => rows.sort_by(|a, b| {
             a.updated_key
                 .cmp(&b.updated_key)
+                .then_with(|| a.navn.cmp(&b.navn))
+        }),
+        // The section that has waited longest to be looked at first; nothing
+        // reported (nothing to confirm) last.
+        "bekraeftet" => rows.sort_by(|a, b| {
+            (a.checked_key.is_none(), a.checked_key)
+                .cmp(&(b.checked_key.is_none(), b.checked_key))
                 .then_with(|| a.navn.cmp(&b.navn))
         }),
         _ => rows.sort_by(|a, b| {
@@ -206,6 +243,7 @@ pub fn build_page(kommune: String, all: Vec<OverviewRow>, filter: &OverviewFilte
         page,
         pages,
         never_logged_in,
+        stale_after_days,
     }
 }
 
@@ -237,6 +275,8 @@ mod tests {
             filled,
             updated: None,
             updated_key: filled.iter().any(|f| *f).then_some(nummer.len() as i64),
+            stale: 0,
+            checked_key: filled.iter().any(|f| *f).then_some(nummer.len() as i64),
         }
     }
 
@@ -258,7 +298,7 @@ mod tests {
 
     #[test]
     fn summary_counts_only_active_institutions() {
-        let page = build_page("Test".into(), sample(), &OverviewFilter::default());
+        let page = build_page("Test".into(), sample(), &OverviewFilter::default(), 182);
         assert_eq!(page.summary.active, 4);
         assert_eq!(page.summary.closed, 1);
         assert_eq!(page.summary.logged_in, 2);
@@ -268,7 +308,7 @@ mod tests {
 
     #[test]
     fn default_view_is_active_sorted_the_danish_way() {
-        let page = build_page("Test".into(), sample(), &OverviewFilter::default());
+        let page = build_page("Test".into(), sample(), &OverviewFilter::default(), 182);
         let names: Vec<&str> = page.rows.iter().map(|r| r.navn.as_str()).collect();
         assert_eq!(names, ["bikuben", "Zebraen", "Æblehaven", "Ørnereden"]);
         assert_eq!(page.never_logged_in, 2);
@@ -281,7 +321,7 @@ mod tests {
             aldrig: true,
             ..Default::default()
         };
-        let page = build_page("Test".into(), sample(), &filter);
+        let page = build_page("Test".into(), sample(), &filter, 182);
         let numbers: Vec<&str> = page.rows.iter().map(|r| r.nummer.as_str()).collect();
         assert_eq!(numbers, ["A00003", "A00005"]);
 
@@ -290,19 +330,19 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            build_page("T".into(), sample(), &search).rows[0].navn,
+            build_page("T".into(), sample(), &search, 182).rows[0].navn,
             "Æblehaven"
         );
         let closed = OverviewFilter {
             status: "nedlagt".into(),
             ..Default::default()
         };
-        assert_eq!(build_page("T".into(), sample(), &closed).matching, 1);
+        assert_eq!(build_page("T".into(), sample(), &closed, 182).matching, 1);
         let by_name = OverviewFilter {
             soeg: "BIKU".into(),
             ..Default::default()
         };
-        assert_eq!(build_page("T".into(), sample(), &by_name).matching, 1);
+        assert_eq!(build_page("T".into(), sample(), &by_name, 182).matching, 1);
     }
 
     #[test]
@@ -322,12 +362,12 @@ mod tests {
             side: 3,
             ..Default::default()
         };
-        let page = build_page("T".into(), many.clone(), &filter);
+        let page = build_page("T".into(), many.clone(), &filter, 182);
         assert_eq!((page.page, page.pages, page.rows.len()), (3, 3, 20));
         filter.side = 99;
-        assert_eq!(build_page("T".into(), many.clone(), &filter).page, 3);
+        assert_eq!(build_page("T".into(), many.clone(), &filter, 182).page, 3);
         filter.side = 0;
-        assert_eq!(build_page("T".into(), many, &filter).rows[0].navn, "Hus 000");
+        assert_eq!(build_page("T".into(), many, &filter, 182).rows[0].navn, "Hus 000");
     }
 
     #[test]
@@ -336,9 +376,42 @@ mod tests {
             sorter: "udfyldt".into(),
             ..Default::default()
         };
-        let page = build_page("T".into(), sample(), &filter);
+        let page = build_page("T".into(), sample(), &filter, 182);
         assert_eq!(page.rows[0].nummer, "A00003");
         assert_eq!(page.rows[3].nummer, "A00001");
+    }
+
+    #[test]
+    fn stale_sections_filter_count_and_sort() {
+        let mut rows = sample();
+        // Ørnereden: two stale sections, looked at longest ago; Zebraen: one.
+        rows[0].stale = 2;
+        rows[0].checked_key = Some(10);
+        rows[4].stale = 1;
+        rows[4].checked_key = Some(20);
+        rows[1].checked_key = Some(30);
+        let filter = OverviewFilter {
+            foraeldet: true,
+            ..Default::default()
+        };
+        let page = build_page("T".into(), rows.clone(), &filter, 182);
+        let numbers: Vec<&str> = page.rows.iter().map(|r| r.nummer.as_str()).collect();
+        assert_eq!(numbers, ["A00005", "A00001"]);
+        assert_eq!(page.summary.stale, 2);
+        assert_eq!(page.stale_after_days, 182);
+
+        let oldest_first = OverviewFilter {
+            sorter: "bekraeftet".into(),
+            ..Default::default()
+        };
+        let page = build_page("T".into(), rows, &oldest_first, 182);
+        let numbers: Vec<&str> = page.rows.iter().map(|r| r.nummer.as_str()).collect();
+        // Nothing reported, nothing to confirm: last.
+        assert_eq!(numbers, ["A00001", "A00005", "A00002", "A00003"]);
+        assert_eq!(
+            OverviewFilter::from_query(|k| (k == "foraeldet").then(|| "1".to_string())).query(1, None),
+            "?foraeldet=1"
+        );
     }
 
     #[test]

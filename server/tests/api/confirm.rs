@@ -195,3 +195,74 @@ async fn a_section_neither_changed_nor_confirmed_for_half_a_year_is_stale(pool: 
         "{start}"
     );
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_kommune_overview_filters_and_sorts_by_stale_sections(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    for nummer in ["C20001", "C20002"] {
+        institution_with_password(&app.pool, nummer, 746, PASSWORD).await;
+    }
+    let first = save_monday_hours(&app, "C20001", PASSWORD, ("06:30", "17:00"), &[]).await;
+    save_monday_hours(&app, "C20002", PASSWORD, ("07:00", "16:00"), &[]).await;
+    sqlx::query(
+        "UPDATE institution_sections SET updated_at = now() - interval '210 days' \
+         WHERE institution_id = (SELECT id FROM institutions WHERE nummer = 'C20001')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+
+    let kommune = kommune_admin(&app, 746).await;
+    let stale = |page: &serde_json::Value| -> Vec<String> {
+        page["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["nummer"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let page: serde_json::Value = kommune
+        .call("kommune_oversigt", &[("filter[foraeldet]", "true")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stale(&page), ["C20001"]);
+    assert_eq!(page["rows"][0]["stale"], 1);
+    assert_eq!(page["summary"]["stale"], 1);
+    assert_eq!(page["stale_after_days"], 182);
+
+    // Longest since looked at first.
+    let sorted: serde_json::Value = kommune
+        .call("kommune_oversigt", &[("filter[sorter]", "bekraeftet")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stale(&sorted), ["C20001", "C20002"]);
+
+    // The same view without JavaScript, as a bookmarkable address.
+    let html = kommune.get("/kommune?foraeldet=1").await.text().await.unwrap();
+    assert!(html.contains(">C20001<") && !html.contains(">C20002<"), "{html}");
+    assert!(
+        html.contains("1 dagtilbud har afsnit, der bør ses efter"),
+        "{html}"
+    );
+
+    // A confirmation takes it off the list.
+    let confirmed = first
+        .call(
+            "afsnit_bekraeft",
+            &[("afsnit", "aabningstider"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(confirmed.status(), 200);
+    let page: serde_json::Value = kommune
+        .call("kommune_oversigt", &[("filter[foraeldet]", "true")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["matching"], 0);
+    assert_eq!(page["summary"]["stale"], 0);
+}
