@@ -46,6 +46,16 @@ test("support finds an institution by name, resets its code, and the institution
   await institution.getByLabel("Kodeord").fill(code);
   await institution.getByRole("button", { name: "Log ind" }).click();
   await expect(institution).toHaveURL(/\/vaelg-adgangskode$/);
+
+  // Support's timeline tells the story without the raw log.
+  await page.goto(`/support/dagtilbud/${nummer}`);
+  await waitForHydration(page);
+  const timeline = page.getByRole("region", { name: "Log-in og hændelser" });
+  await expect(timeline).toContainText("Koden er brugt, men der er ikke valgt en adgangskode endnu.");
+  await expect(timeline.getByRole("row").filter({ hasText: "med engangskoden" })).toHaveCount(1);
+  await expect(timeline.getByRole("row").filter({ hasText: "Engangskode udstedt" }).first()).toContainText(DEMO.support.email);
+  await expect(timeline).not.toContainText(code);
+  await expectNoAxeViolations(page);
   expect(errors).toEqual([]);
 });
 

@@ -10,6 +10,7 @@
 //! `/support`). The server functions are here, the pages in `pages.rs`.
 
 pub mod pages;
+pub mod timeline;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

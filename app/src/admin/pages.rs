@@ -244,9 +244,7 @@ pub fn AdminInstitutionPage() -> impl IntoView {
                             </section>
                         }.into_any()
                     }}
-                    {detail.support.then(|| view! {
-                        <p><a href=format!("/support/log?dagtilbud={}", detail.nummer)>"Se dagtilbuddets hændelser i loggen"</a></p>
-                    })}
+                    {detail.support.then(|| view! { <super::timeline::SupportTimeline nummer=detail.nummer.clone() /> })}
                 }.into_any()
             })}
         </Suspense>

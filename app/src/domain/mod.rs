@@ -6,6 +6,7 @@ mod kommune;
 
 pub use institution::{Ejerform, InstitutionNumber, InstitutionType, Postnummer};
 pub use kommune::Kommunekode;
+pub mod audit_actions;
 pub mod calendar;
 pub mod password;
 pub mod position;

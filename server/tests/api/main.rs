@@ -23,3 +23,4 @@ mod sections;
 mod seed;
 mod shell;
 mod support;
+mod timeline;
