@@ -100,6 +100,8 @@ test("an institution fills in all five sections, sees them saved, previewed and 
   await page.getByLabel("E-mail").fill("Solsikken@Skanderborg.example");
   await page.getByLabel("Leder").fill("Mette Jensen");
   await save(page);
+  // The saved notice leads to the receipt of what is published now.
+  await expect(page.getByRole("link", { name: "Se kvitteringen" })).toHaveAttribute("href", "/indberetning/kvittering");
   await page.reload();
   await expect(page.getByLabel("Telefon")).toHaveValue("87 94 12 34");
 
@@ -113,6 +115,16 @@ test("an institution fills in all five sections, sees them saved, previewed and 
   await open(page, "/indberetning/historik");
   await expect(page.getByRole("heading", { name: /^Profil:/ }).first()).toBeVisible();
   await expect(page.getByRole("cell", { name: "45" }).first()).toBeVisible();
+
+  // The receipt: what is published now and which log-in changed it; markup stays text.
+  await open(page, "/indberetning/kvittering");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Kvittering: ");
+  await expect(page.getByText(XSS).first()).toBeVisible();
+  await expect(page.getByText("87 94 12 34")).toBeVisible();
+  await expect(page.getByText(new RegExp(`af Institutionen \\(${DEMO.institution.nummer}\\)`)).first()).toBeVisible();
+  const pdf = await page.request.get("/indberetning/kvittering.pdf");
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
   expect(errors).toEqual([]);
 });
 

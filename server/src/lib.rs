@@ -105,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::portal::api::router())
         .merge(app::kommune::router())
         .merge(app::support::router())
+        .merge(app::workspace::receipt::router())
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = options.clone();

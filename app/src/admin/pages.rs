@@ -226,6 +226,7 @@ pub fn AdminInstitutionPage() -> impl IntoView {
                                 <p class="button-row">
                                     <a class="button button-secondary" href=workspace.page("forhaandsvisning")>"Se siden som forældre ser den"</a>
                                     <a href=workspace.page("historik")>"Se alle ændringer (historik)"</a>
+                                    <a href=workspace.page("kvittering")>"Kvittering for det offentliggjorte"</a>
                                 </p>
                             </section>
                             <ResetCode detail=detail.clone() />

@@ -27,6 +27,13 @@ pub struct SupportUser {
     pub principal: Principal,
 }
 
+/// Anyone whose log-in is complete: an institution or an administrator. The
+/// handler decides what this caller may touch.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub principal: Principal,
+}
+
 /// The guard's verdict on the request, if the log-in is complete.
 fn complete(parts: &Parts) -> Option<&SessionAuth> {
     parts
@@ -72,6 +79,23 @@ impl<S: Send + Sync> FromRequestParts<S> for SupportUser {
                 principal: principal.clone(),
             }),
             _ => Err(forbidden("Kun STIL's support kan gøre dette.")),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match complete(parts) {
+            Some(auth) => Ok(Caller {
+                principal: auth.principal.clone(),
+            }),
+            None => Err(plain::page(
+                StatusCode::UNAUTHORIZED,
+                "Log ind først",
+                "Log ind for at hente dagtilbuddets kvittering.",
+            )),
         }
     }
 }

@@ -125,102 +125,33 @@ pub fn letters_csv(letters: &[Letter]) -> Result<Vec<u8>, AppError> {
     danish_csv(std::iter::once(header.to_vec()).chain(rows))
 }
 
-/// One A4 page per letter, in Helvetica with WinAnsi encoding (æ, ø, å and the
-/// rest of Latin-1 print as themselves; anything else becomes "?").
+/// One A4 page per letter (see `pdf.rs` for the fonts and encoding).
 pub fn letters_pdf(kommune: &str, login_url: &str, letters: &[Letter]) -> Vec<u8> {
-    use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
-    let mut pdf = Pdf::new();
-    let catalog_id = Ref::new(1);
-    let pages_id = Ref::new(2);
-    let font_id = Ref::new(3);
-    let bold_id = Ref::new(4);
-    let page_ids: Vec<(Ref, Ref)> = (0..letters.len() as i32)
-        .map(|i| (Ref::new(10 + 2 * i), Ref::new(11 + 2 * i)))
-        .collect();
-    pdf.catalog(catalog_id).pages(pages_id);
-    pdf.pages(pages_id)
-        .kids(page_ids.iter().map(|(page, _)| *page))
-        .count(letters.len() as i32);
-    pdf.type1_font(font_id)
-        .base_font(Name(b"Helvetica"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.type1_font(bold_id)
-        .base_font(Name(b"Helvetica-Bold"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
-
-    for (letter, (page_id, content_id)) in letters.iter().zip(&page_ids) {
-        let mut page = pdf.page(*page_id);
-        page.media_box(Rect::new(0.0, 0.0, 595.0, 842.0))
-            .parent(pages_id)
-            .contents(*content_id);
-        page.resources()
-            .fonts()
-            .pair(Name(b"F1"), font_id)
-            .pair(Name(b"F2"), bold_id);
-        drop(page);
-
-        let mut content = Content::new();
-        let mut y = 770.0;
-        let line = |content: &mut Content, text: &str, font: &[u8], size: f32, y: &mut f32| {
-            content.begin_text();
-            content.set_font(Name(font), size);
-            content.next_line(70.0, *y);
-            content.show(Str(&win_ansi(text)));
-            content.end_text();
-            *y -= size * 1.5;
-        };
-        line(&mut content, kommune, b"F1", 11.0, &mut y);
-        y -= 30.0;
-        for address_line in ["Til ledelsen i", &letter.navn, &letter.street, &letter.city] {
-            line(&mut content, address_line, b"F1", 11.0, &mut y);
-        }
-        y -= 30.0;
-        line(&mut content, LETTER_HEADING, b"F2", 16.0, &mut y);
-        y -= 8.0;
-        for paragraph in letter_body(kommune, login_url, letter) {
-            for wrapped in wrap(&paragraph, 85) {
-                line(&mut content, &wrapped, b"F1", 11.0, &mut y);
+    use super::pdf::Line;
+    let documents: Vec<Vec<Line>> = letters
+        .iter()
+        .map(|letter| {
+            let mut lines = vec![Line::Text(kommune.to_string()), Line::Gap(30.0)];
+            for address_line in ["Til ledelsen i", &letter.navn, &letter.street, &letter.city] {
+                lines.push(Line::Text(address_line.to_string()));
             }
-            y -= 6.0;
-        }
-        pdf.stream(*content_id, &content.finish());
-    }
-    pdf.finish()
-}
-
-/// Latin-1 characters are their own WinAnsi code; the rest print as "?".
-fn win_ansi(text: &str) -> Vec<u8> {
-    text.chars()
-        .map(|c| match c {
-            '–' => 0x96,
-            c if (c as u32) < 0x100 => c as u8,
-            _ => b'?',
+            lines.push(Line::Gap(30.0));
+            lines.push(Line::Heading(LETTER_HEADING.to_string()));
+            lines.push(Line::Gap(8.0));
+            for paragraph in letter_body(kommune, login_url, letter) {
+                lines.push(Line::Text(paragraph));
+                lines.push(Line::Gap(6.0));
+            }
+            lines
         })
-        .collect()
-}
-
-/// Greedy word wrap at `width` characters.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut current = String::new();
-    for word in text.split_whitespace() {
-        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut current));
-        }
-        if !current.is_empty() {
-            current.push(' ');
-        }
-        current.push_str(word);
-    }
-    if !current.is_empty() {
-        lines.push(current);
-    }
-    lines
+        .collect();
+    super::pdf::text_pdf(&documents)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::documents::pdf::{win_ansi, wrap};
 
     fn letter(n: usize) -> Letter {
         Letter {

@@ -5,6 +5,7 @@
 
 pub mod jobs;
 pub mod letters;
+pub mod pdf;
 pub mod plain;
 
 use axum::http::{header, HeaderValue, StatusCode};

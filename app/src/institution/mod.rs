@@ -58,6 +58,7 @@ pub fn InstitutionStart() -> impl IntoView {
                             <p class="button-row">
                                 <a class="button" href="/indberetning/forhaandsvisning">"Se siden som forældre ser den"</a>
                                 <a href="/indberetning/historik">"Se alle ændringer (historik)"</a>
+                                <a href="/indberetning/kvittering">"Kvittering for det offentliggjorte"</a>
                             </p>
                         </section>
                     }

@@ -36,6 +36,7 @@ pub fn SectionHeader(
     saved: Signal<bool>,
     workspace: Workspace,
 ) -> impl IntoView {
+    let receipt = workspace.page("kvittering");
     view! {
         <p><a href=workspace.base()>"Tilbage til oversigten"</a></p>
         <h1>{kind.label()}</h1>
@@ -55,7 +56,10 @@ pub fn SectionHeader(
         <div role="status" aria-live="polite">
             <Show when=move || saved.get()>
                 <div class="alert alert-success">
-                    <p>"Gemt. Forældrene kan nu se de nye oplysninger på Dagtilbudsportalen."</p>
+                    <p>
+                        "Gemt. Forældrene kan nu se de nye oplysninger på Dagtilbudsportalen. "
+                        <a href=receipt.clone()>"Se kvitteringen"</a>
+                    </p>
                 </div>
             </Show>
         </div>

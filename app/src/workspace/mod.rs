@@ -14,6 +14,7 @@ pub mod gaestedagpleje;
 pub mod header;
 pub mod overview;
 pub mod preview;
+pub mod receipt;
 pub mod routes;
 
 use leptos::prelude::*;

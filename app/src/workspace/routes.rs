@@ -11,8 +11,9 @@ use super::forms::{AabningstiderPage, KontaktPage, MadordningPage, ProfilPage};
 use super::gaestedagpleje::GaestedagplejePage;
 use super::overview::HistoryPage;
 use super::preview::PreviewPage;
+use super::receipt::ReceiptPage;
 
-/// The sections (gæstedagpleje only answers for a dagpleje), the history and the preview, relative to the
+/// The sections (gæstedagpleje only answers for a dagpleje), the history, the preview and the receipt, relative to the
 /// institution's base path. Every page renders completely before it is sent
 /// (`SsrMode::Async`, see `App`).
 #[component(transparent)]
@@ -26,6 +27,7 @@ pub fn SectionRoutes() -> impl MatchNestedRoutes + Clone {
         <Route path=path!("gaestedagpleje") view=GaestedagplejePage ssr=SsrMode::Async />
         <Route path=path!("historik") view=HistoryPage ssr=SsrMode::Async />
         <Route path=path!("forhaandsvisning") view=PreviewPage ssr=SsrMode::Async />
+        <Route path=path!("kvittering") view=ReceiptPage ssr=SsrMode::Async />
     }
     .into_inner()
 }

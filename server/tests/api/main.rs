@@ -16,6 +16,7 @@ mod kommune;
 mod kommune_api;
 mod kommune_register;
 mod portal;
+mod receipt;
 mod register_import;
 mod second_factor;
 mod secrets;
