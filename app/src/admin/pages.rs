@@ -154,12 +154,19 @@ pub fn AdminInstitutionPage() -> impl IntoView {
     let close = ServerAction::<CloseInstitution>::new();
     let edit = ServerAction::<UpdateInstitution>::new();
     let (closed, edited) = (successes(close), successes(edit));
+    let support = in_support_area();
     let data = Resource::new_blocking(
         move || (closed.get(), edited.get()),
         move |(closes, edits)| {
             let nummer = nummer.clone();
             async move {
-                let detail = institution_detail(nummer).await;
+                let detail = institution_detail(nummer.clone()).await;
+                // Support's timeline comes with the page's data (one resource).
+                let timeline = if support {
+                    Some(super::timeline::login_timeline(nummer).await)
+                } else {
+                    None
+                };
                 // A plain post that failed left its form's input and errors (only on the first load).
                 let (flash, edit_flash) = if closes == 0 && edits == 0 {
                     (
@@ -175,7 +182,7 @@ pub fn AdminInstitutionPage() -> impl IntoView {
                 } else {
                     (None, None)
                 };
-                (detail, flash, edit_flash)
+                (detail, flash, edit_flash, timeline)
             }
         },
     );
@@ -197,7 +204,7 @@ pub fn AdminInstitutionPage() -> impl IntoView {
         {move || notice().map(|text| view! { <div class="alert alert-success" role="status"><p>{text}</p></div> })}
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
-                let (detail, flash, edit_flash) = data.await;
+                let (detail, flash, edit_flash, timeline) = data.await;
                 let detail = match detail {
                     Ok(detail) => detail,
                     Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
@@ -245,7 +252,7 @@ pub fn AdminInstitutionPage() -> impl IntoView {
                             </section>
                         }.into_any()
                     }}
-                    {detail.support.then(|| view! { <super::timeline::SupportTimeline nummer=detail.nummer.clone() /> })}
+                    {timeline.map(|timeline| view! { <super::timeline::SupportTimeline nummer=detail.nummer.clone() timeline /> })}
                 }.into_any()
             })}
         </Suspense>

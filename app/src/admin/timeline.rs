@@ -196,25 +196,18 @@ mod db {
     }
 }
 
-/// The timeline on support's institution page.
+/// The timeline on support's institution page (loaded with the page's own
+/// data: a second resource nested in the page did not always hydrate).
 #[component]
-pub fn SupportTimeline(nummer: String) -> impl IntoView {
+pub fn SupportTimeline(nummer: String, timeline: Result<Timeline, AppError>) -> impl IntoView {
     let log_link = format!("/support/log?dagtilbud={nummer}");
-    let data = Resource::new_blocking(move || nummer.clone(), login_timeline);
     view! {
         <section aria-labelledby="tidslinje">
             <h2 id="tidslinje">"Log-in og hændelser"</h2>
-            <Suspense fallback=|| view! { <p>"Henter …"</p> }>
-                {move || {
-                    let log_link = log_link.clone();
-                    Suspend::new(async move {
-                        match data.await {
-                            Ok(timeline) => view! { <TimelineView timeline log_link /> }.into_any(),
-                            Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
+            {match timeline {
+                Ok(timeline) => view! { <TimelineView timeline log_link /> }.into_any(),
+                Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
+            }}
         </section>
     }
 }
@@ -229,7 +222,8 @@ fn TimelineView(timeline: Timeline, log_link: String) -> impl IntoView {
                 <tr>
                     <td>{e.when}</td>
                     <td>{e.what}</td>
-                    <td>{e.detail}</td>
+                    // Never an empty text node: the browser drops it and hydration stops.
+                    <td>{if e.detail.is_empty() { "–".to_string() } else { e.detail }}</td>
                     <td>{e.who}</td>
                 </tr>
             }

@@ -266,7 +266,15 @@ fn ReceiptView(receipt: Receipt, pdf_link: String) -> impl IntoView {
                     let rows = saved
                         .fields
                         .into_iter()
-                        .map(|(field, value)| view! { <dt>{field}</dt><dd class="pre">{value}</dd> })
+                        // Never an empty text node: the browser drops it and hydration stops.
+                        .map(|(field, value)| {
+                            let value = if value.is_empty() {
+                                "–".to_string()
+                            } else {
+                                value
+                            };
+                            view! { <dt>{field}</dt><dd class="pre">{value}</dd> }
+                        })
                         .collect_view();
                     view! {
                         <p>{status}</p>
