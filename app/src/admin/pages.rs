@@ -14,7 +14,7 @@ use crate::components::form::{
 use crate::domain::register::NewInstitutionForm;
 use crate::domain::{Ejerform, InstitutionType};
 use crate::register::maintained_ejerformer;
-use crate::workspace::overview::SectionTable;
+use crate::workspace::overview::{section_statuses, SectionTable};
 use crate::workspace::{admin_role, in_support_area, Workspace};
 
 /// The choices of a `<select>` as (value, label).
@@ -161,6 +161,7 @@ pub fn AdminInstitutionPage() -> impl IntoView {
             let nummer = nummer.clone();
             async move {
                 let detail = institution_detail(nummer.clone()).await;
+                let statuses = section_statuses(Some(nummer.clone())).await;
                 // Support's timeline comes with the page's data (one resource).
                 let timeline = if support {
                     Some(super::timeline::login_timeline(nummer).await)
@@ -182,7 +183,7 @@ pub fn AdminInstitutionPage() -> impl IntoView {
                 } else {
                     (None, None)
                 };
-                (detail, flash, edit_flash, timeline)
+                (detail, statuses, flash, edit_flash, timeline)
             }
         },
     );
@@ -204,7 +205,7 @@ pub fn AdminInstitutionPage() -> impl IntoView {
         {move || notice().map(|text| view! { <div class="alert alert-success" role="status"><p>{text}</p></div> })}
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
-                let (detail, flash, edit_flash, timeline) = data.await;
+                let (detail, statuses, flash, edit_flash, timeline) = data.await;
                 let detail = match detail {
                     Ok(detail) => detail,
                     Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
@@ -229,7 +230,7 @@ pub fn AdminInstitutionPage() -> impl IntoView {
                                     "Dagtilbuddet er privat: kun dagtilbuddet selv og support kan rette afsnittene. \
                                      Kommunen kan sende dagtilbuddet et log-in-brev med en ny engangskode.".to_string()
                                 }}</p>
-                                <SectionTable workspace=workspace.clone() editable=edits_sections />
+                                <SectionTable workspace=workspace.clone() statuses=statuses.clone() editable=edits_sections />
                                 <p class="button-row">
                                     <a class="button button-secondary" href=workspace.page("forhaandsvisning")>"Se siden som forældre ser den"</a>
                                     <a href=workspace.page("historik")>"Se alle ændringer (historik)"</a>
@@ -247,7 +248,7 @@ pub fn AdminInstitutionPage() -> impl IntoView {
                             <section aria-labelledby="afsnit">
                                 <h2 id="afsnit">"Indberetning"</h2>
                                 <p>"Dagtilbuddet er lukket. Dets oplysninger og historik er gemt."</p>
-                                <SectionTable workspace=workspace.clone() editable=false />
+                                <SectionTable workspace=workspace.clone() statuses=statuses.clone() editable=false />
                                 <p><a href=workspace.page("historik")>"Se alle ændringer (historik)"</a></p>
                             </section>
                         }.into_any()

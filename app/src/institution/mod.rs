@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use crate::error::AppError;
 use crate::register::MasterData;
-use crate::workspace::overview::SectionTable;
+use crate::workspace::overview::{section_statuses, SectionTable};
 use crate::workspace::Workspace;
 
 /// The calling institution's own master data.
@@ -33,12 +33,17 @@ pub fn InstitutionRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 
 #[component]
 pub fn InstitutionStart() -> impl IntoView {
-    let data = Resource::new(|| (), |_| own_master_data());
+    // One resource for the page: its master data and its sections' status.
+    let data = Resource::new(
+        || (),
+        |_| async { (own_master_data().await, section_statuses(None).await) },
+    );
     view! {
         <Title text="Indberetning" />
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                let (data, statuses) = data.await;
+                match data {
                     Ok(data) => view! {
                         <h1>{data.navn.clone()}</h1>
                         <section aria-labelledby="stamdata">
@@ -54,7 +59,7 @@ pub fn InstitutionStart() -> impl IntoView {
                         </section>
                         <section aria-labelledby="afsnit">
                             <h2 id="afsnit">"Jeres indberetning"</h2>
-                            <SectionTable workspace=Workspace::default() />
+                            <SectionTable workspace=Workspace::default() statuses />
                             <p class="button-row">
                                 <a class="button" href="/indberetning/forhaandsvisning">"Se siden som forældre ser den"</a>
                                 <a href="/indberetning/historik">"Se alle ændringer (historik)"</a>

@@ -114,72 +114,68 @@ pub async fn history(nummer: Option<String>) -> Result<Vec<HistoryEntry>, AppErr
         .collect()
 }
 
-/// The five sections on the start page, each linking to its form when `editable`.
+/// The sections on a start page, each linking to its form when `editable`.
+/// The page loads `statuses` with its own data: a resource nested in the
+/// page's suspense did not always hydrate.
 #[component]
-pub fn SectionTable(workspace: Workspace, #[prop(default = true)] editable: bool) -> impl IntoView {
-    let nummer = workspace.nummer.clone();
-    let statuses = Resource::new(|| (), move |_| section_statuses(nummer.clone()));
-    view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let workspace = workspace.clone();
-                Suspend::new(async move {
-                match statuses.await {
-                    // A fixed structure (an optional notice stopped hydration): the
-                    // caption says when a section should be looked at.
-                    Ok(statuses) => view! {
-                        <div class="section-table">
-                        <table class="table">
-                            <caption>{if statuses.iter().any(|s| s.stale) {
-                                "Det, I fortæller forældrene. Nogle afsnit er hverken ændret eller bekræftet i over et halvt år: \
-                                 se dem igennem, og ret dem eller bekræft, at de stadig er rigtige."
-                            } else {
-                                "Det, I fortæller forældrene"
-                            }}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Afsnit"</th>
-                                    <th scope="col">"Status"</th>
-                                    <th scope="col">"Sidst opdateret"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {statuses.into_iter().map(|s| view! {
-                                    <tr>
-                                        <th scope="row">
-                                            {if editable {
-                                                view! { <a href=workspace.section(s.kind)>{s.kind.label()}</a> }.into_any()
-                                            } else {
-                                                s.kind.label().into_any()
-                                            }}
-                                        </th>
-                                        <td>
-                                            {match (s.filled, s.stale) {
-                                                (true, false) => view! { <span class="status status-ok">"Udfyldt"</span> }.into_any(),
-                                                (true, true) => view! { <span class="status status-missing">"Bør ses efter"</span> }.into_any(),
-                                                _ => view! { <span class="status status-missing">"Mangler"</span> }.into_any(),
-                                            }}
-                                        </td>
-                                        <td>
-                                            {match (s.updated, s.updated_by, s.confirmed) {
-                                                (Some(when), Some(who), None) => format!("{when} af {}", who.to_lowercase()),
-                                                (Some(when), Some(who), Some(confirmed)) => {
-                                                    format!("{when} af {}, bekræftet {confirmed}", who.to_lowercase())
-                                                }
-                                                _ => "Aldrig".to_string(),
-                                            }}
-                                        </td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        </div>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
-                }
-            })}}
-        </Suspense>
+pub fn SectionTable(
+    workspace: Workspace,
+    statuses: Result<Vec<SectionStatus>, AppError>,
+    #[prop(default = true)] editable: bool,
+) -> impl IntoView {
+    match statuses {
+            // A fixed structure (an optional notice stopped hydration): the
+            // caption says when a section should be looked at.
+            Ok(statuses) => view! {
+                <div class="section-table">
+                <table class="table">
+                    <caption>{if statuses.iter().any(|s| s.stale) {
+                        "Det, I fortæller forældrene. Nogle afsnit er hverken ændret eller bekræftet i over et halvt år: \
+                         se dem igennem, og ret dem eller bekræft, at de stadig er rigtige."
+                    } else {
+                        "Det, I fortæller forældrene"
+                    }}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Afsnit"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Sidst opdateret"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {statuses.into_iter().map(|s| view! {
+                            <tr>
+                                <th scope="row">
+                                    {if editable {
+                                        view! { <a href=workspace.section(s.kind)>{s.kind.label()}</a> }.into_any()
+                                    } else {
+                                        s.kind.label().into_any()
+                                    }}
+                                </th>
+                                <td>
+                                    {match (s.filled, s.stale) {
+                                        (true, false) => view! { <span class="status status-ok">"Udfyldt"</span> }.into_any(),
+                                        (true, true) => view! { <span class="status status-missing">"Bør ses efter"</span> }.into_any(),
+                                        _ => view! { <span class="status status-missing">"Mangler"</span> }.into_any(),
+                                    }}
+                                </td>
+                                <td>
+                                    {match (s.updated, s.updated_by, s.confirmed) {
+                                        (Some(when), Some(who), None) => format!("{when} af {}", who.to_lowercase()),
+                                        (Some(when), Some(who), Some(confirmed)) => {
+                                            format!("{when} af {}, bekræftet {confirmed}", who.to_lowercase())
+                                        }
+                                        _ => "Aldrig".to_string(),
+                                    }}
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                </div>
+            }
+            .into_any(),
+            Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
     }
 }
 
