@@ -11,6 +11,7 @@ test("the kommune's institution page hydrates on every load", async ({ page }) =
       "AND status = 'aktiv' ORDER BY nummer DESC LIMIT 3) t",
   ).split(",");
   await logInAsAdmin(page, DEMO.kommune);
+  await expect(page).toHaveURL(/\/kommune$/);
   for (let round = 0; round < 4; round++) {
     for (const nummer of numbers) {
       await page.goto(`/kommune/dagtilbud/${nummer}`);
