@@ -122,14 +122,12 @@ pub fn ConfirmSection(
         Some(Err(error)) => Some(view! { <crate::pages::ErrorAlert error /> }.into_any()),
         None => None,
     };
-    // `try_with`: after a client-side navigation the page's signal may be
-    // disposed before this view is; then there is nothing to show.
-    let version = move || meta.try_with(|m| m.version).unwrap_or_default().to_string();
+    let version = move || meta.with(|m| m.version).to_string();
     let workspace = StoredValue::new(workspace);
     view! {
-        <Show when=move || meta.try_with(|m| m.version > 0).unwrap_or(false)>
+        <Show when=move || meta.with(|m| m.version > 0)>
             <ActionForm action=action attr:class="form confirm-form">
-                <NummerField workspace=workspace.try_get_value().unwrap_or_default() />
+                <NummerField workspace=workspace.get_value() />
                 <input type="hidden" name="afsnit" value=kind.as_str() />
                 <input type="hidden" name="version" prop:value=version value=version() />
                 <SubmitButton pending=action.pending() label="Bekræft at oplysningerne stadig er rigtige" class="button button-secondary" />

@@ -12,7 +12,7 @@ use crate::domain::sections::{SectionKind, SectionMeta};
 fn confirmed_notice() -> impl IntoView {
     let query = use_query_map();
     move || {
-        match query.try_with(|q| q.get("bekraeftet")).flatten().as_deref() {
+        match query.read().get("bekraeftet").as_deref() {
         Some("1") => Some(view! {
             <div class="alert alert-success" role="status">
                 <p>"Tak. Oplysningerne er bekræftet rigtige."</p>
