@@ -12,3 +12,6 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# The site's file names. Read at compile time too: with it set, leptos's
+# hydration scripts ask for NAME.wasm (as scripts/build writes it), not NAME_bg.wasm.
+export LEPTOS_OUTPUT_NAME=dagtilbud
