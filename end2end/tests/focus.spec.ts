@@ -124,4 +124,27 @@ test("focus stays put in every one-form section, worked on by the kommune", asyn
     await expect(page.getByRole("status").filter({ hasText: "Gemt." }), form.section).toBeVisible();
     expect(await active(page), form.section).toMatch(/^button#\.button/);
   }
+
+  // Lukkedage rebuilds its list and form after each change: focus goes to the new form's button.
+  const year = Number(sql("SELECT EXTRACT(YEAR FROM now())::int")) + 1;
+  await page.goto(`/kommune/dagtilbud/${institution}/lukkedage`);
+  await waitForHydration(page);
+  const add = page.getByRole("button", { name: "Tilføj og offentliggør" });
+  await page.getByLabel("Fra og med").fill(`${year}-07-10`);
+  await page.getByLabel("Til og med").fill(`${year}-07-03`);
+  await page.getByLabel("Årsag").fill("Sommerlukning");
+  await add.focus();
+  await page.keyboard.press("Space");
+  await expect(page.locator(".error-summary")).toBeVisible();
+  await expect.poll(() => active(page)).toMatch(/^div#\.error-summary/);
+  // What was typed is still there.
+  await expect(page.getByLabel("Årsag")).toHaveValue("Sommerlukning");
+  await page.getByLabel("Til og med").fill(`${year}-07-24`);
+  await add.focus();
+  await page.keyboard.press("Space");
+  await expect(page.getByRole("status").filter({ hasText: "Gemt." })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "Sommerlukning" }).first()).toBeVisible();
+  await expect.poll(() => active(page)).toMatch(/^button#\.button/);
+  await expect(page.getByLabel("Fra og med")).toHaveValue("");
+  await expect(add).toBeFocused();
 });

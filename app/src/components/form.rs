@@ -156,10 +156,14 @@ pub fn SubmitButton(
     pending: Memo<bool>,
     label: &'static str,
     #[prop(default = "button")] class: &'static str,
+    /// For a page that rebuilds the form after a save and puts focus back here.
+    #[prop(optional)]
+    node_ref: NodeRef<leptos::html::Button>,
 ) -> impl IntoView {
     view! {
         <button
             type="submit"
+            node_ref=node_ref
             class=class
             aria-disabled=move || pending.get().to_string()
             on:click=move |ev| {

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::NummerField;
-use crate::components::form::{errors_from, Checkbox, ErrorSummary, FormErrors, TextField};
+use crate::components::form::{errors_from, Checkbox, ErrorSummary, FormErrors, SubmitButton, TextField};
 use crate::domain::sections::lukkedage::SUGGESTED_REASONS;
 use crate::domain::sections::{ClosingPeriodForm, Lukkedage};
 use crate::domain::sections::{Loaded, SectionKind, SectionMeta};
@@ -183,6 +183,22 @@ pub fn LukkedagePage() -> impl IntoView {
         move || changes.iter().map(|c| c.get()).sum::<u32>(),
         move |changed| super::forms::with_flash("lukkedage", changed == 0, load_lukkedage(nummer.clone())),
     );
+    // A successful change rebuilds the list. Keyboard focus then goes to the
+    // form's submit button instead of the page (WCAG 2.4.3), and after an
+    // added period the add form is emptied, as the page without JavaScript
+    // shows it after the redirect.
+    let refocus = RwSignal::new(None::<bool>);
+    Effect::new(move |seen: Option<[u32; 3]>| {
+        let now = changes.map(|c| c.get());
+        if let Some(seen) = seen {
+            if now[0] > seen[0] {
+                refocus.set(Some(true));
+            } else if now != seen {
+                refocus.set(Some(false));
+            }
+        }
+        now
+    });
     let editing = move || query.read().get("ret").and_then(|i| i.parse::<usize>().ok());
     let saved_query = move || query.read().get("gemt").is_some();
 
@@ -254,6 +270,16 @@ pub fn LukkedagePage() -> impl IntoView {
                 let this_year = list.closing_days(year);
                 let next_year = list.closing_days(year + 1);
                 let hidden = workspace.clone();
+                let submit_ref = NodeRef::<leptos::html::Button>::new();
+                Effect::new(move |_| {
+                    if let (Some(button), Some(reset)) = (submit_ref.get(), refocus.get_untracked()) {
+                        refocus.set(None);
+                        if let Some(form) = button.form().filter(|_| reset) {
+                            form.reset();
+                        }
+                        let _ = button.focus();
+                    }
+                });
                 let fields = move || view! {
                     <NummerField workspace=hidden.clone() />
                     <input type="hidden" name="version" value=version />
@@ -296,7 +322,7 @@ pub fn LukkedagePage() -> impl IntoView {
                                 <input type="hidden" name="index" value=index />
                                 {fields()}
                                 <div class="button-row">
-                                    <button type="submit" class="button">"Gem ændringen"</button>
+                                    <SubmitButton pending=edit.pending() label="Gem ændringen" node_ref=submit_ref />
                                     <a href=page.clone()>"Fortryd"</a>
                                 </div>
                             </ActionForm>
@@ -305,7 +331,7 @@ pub fn LukkedagePage() -> impl IntoView {
                             <h2>"Tilføj lukkeperiode"</h2>
                             <ActionForm action=add attr:novalidate=true attr:class="form">
                                 {fields()}
-                                <button type="submit" class="button">"Tilføj og offentliggør"</button>
+                                <SubmitButton pending=add.pending() label="Tilføj og offentliggør" node_ref=submit_ref />
                             </ActionForm>
                         }.into_any(),
                     }}
