@@ -2,7 +2,7 @@
 //! support's log page and the institution timeline.
 
 /// The kinds of event, as stored and as shown.
-pub const ACTIONS: [(&str, &str); 25] = [
+pub const ACTIONS: [(&str, &str); 28] = [
     ("log_ind", "Log-ind"),
     ("log_ind_afvist", "Afvist log-ind"),
     ("log_ud", "Log-ud"),
@@ -28,6 +28,9 @@ pub const ACTIONS: [(&str, &str); 25] = [
     ("api_noegle_spaerret", "API-nøgle spærret"),
     ("totrin_oprettet", "Totrinsbekræftelse sat op"),
     ("totrin_nulstillet", "Totrinsbekræftelse nulstillet"),
+    ("faelles_lukkedag_oprettet", "Fælles lukkedag oprettet"),
+    ("faelles_lukkedag_rettet", "Fælles lukkedag rettet"),
+    ("faelles_lukkedag_slettet", "Fælles lukkedag slettet"),
 ];
 
 /// The Danish name of a kind of event (the stored key if it is unknown).

@@ -25,7 +25,8 @@ pub async fn overview_rows(
     pool: &PgPool,
     kommunekode: i16,
     stale_before: time::OffsetDateTime,
-) -> Result<(String, Vec<OverviewRow>), AppError> {
+    year: i32,
+) -> Result<(String, Vec<OverviewRow>, usize), AppError> {
     let kommune = sqlx::query_scalar!("SELECT navn FROM kommuner WHERE kode = $1", kommunekode)
         .fetch_one(pool)
         .await?;
@@ -35,14 +36,22 @@ pub async fn overview_rows(
                   COALESCE(array_agg(s.section) FILTER (WHERE s.section IS NOT NULL), '{}') AS "filled!",
                   max(s.updated_at) AS updated,
                   count(*) FILTER (WHERE GREATEST(s.updated_at, s.confirmed_at) < $2) AS "stale!",
-                  min(GREATEST(s.updated_at, s.confirmed_at)) AS checked
+                  min(GREATEST(s.updated_at, s.confirmed_at)) AS checked,
+                  (SELECT count(*) FROM kommune_closing_periods p
+                   WHERE p.kommunekode = $1 AND p.removed_at IS NULL
+                     AND p.til >= make_date($3, 1, 1) AND p.fra <= make_date($3, 12, 31)
+                     AND EXISTS (SELECT 1 FROM institution_sections l
+                                 WHERE l.institution_id = i.id AND l.section = 'lukkedage'
+                                   AND l.data -> 'periods' @> jsonb_build_array(jsonb_build_object('kommune_period', p.id)))
+                  ) AS "common_taken!"
            FROM institutions i
            LEFT JOIN institution_accounts a ON a.institution_id = i.id
            LEFT JOIN institution_sections s ON s.institution_id = i.id
            WHERE i.kommunekode = $1 AND i.institution_type <> 'dagpleje'
            GROUP BY i.id, a.last_login_at"#,
         kommunekode,
-        stale_before
+        stale_before,
+        year
     )
     .fetch_all(pool)
     .await?;
@@ -59,11 +68,21 @@ pub async fn overview_rows(
             updated_key: r.updated.map(|t| t.unix_timestamp()),
             stale: usize::try_from(r.stale).unwrap_or_default(),
             checked_key: r.checked.map(|t| t.unix_timestamp()),
+            common_taken: usize::try_from(r.common_taken).unwrap_or_default(),
             nummer: r.nummer,
             navn: r.navn,
         })
         .collect();
-    Ok((kommune, rows))
+    let common_total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM kommune_closing_periods
+           WHERE kommunekode = $1 AND removed_at IS NULL
+             AND til >= make_date($2, 1, 1) AND fra <= make_date($2, 12, 31)"#,
+        kommunekode,
+        year
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((kommune, rows, usize::try_from(common_total).unwrap_or_default()))
 }
 
 /// An institution a letter goes to.

@@ -3,6 +3,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod api;
+pub mod closing;
 pub mod dagpleje;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -45,13 +46,12 @@ pub async fn kommune_overview(#[server(default)] filter: OverviewFilter) -> Resu
     let (_, kommunekode) = crate::auth::context::require_kommune()?;
     let state = crate::ssr::state()?;
     let stale_after = state.settings.stale_after;
-    let (kommune, rows) = db::overview_rows(&state.pool, kommunekode, state.now() - stale_after).await?;
-    Ok(overview::build_page(
-        kommune,
-        rows,
-        &filter,
-        stale_after.as_secs() / 86_400,
-    ))
+    let year = crate::ssr::today()?.year();
+    let (kommune, rows, common_total) =
+        db::overview_rows(&state.pool, kommunekode, state.now() - stale_after, year).await?;
+    let mut page = overview::build_page(kommune, rows, &filter, stale_after.as_secs() / 86_400);
+    page.common_total = common_total;
+    Ok(page)
 }
 
 /// One table cell per section kind: ✓ for reported, – for missing, and the
@@ -81,6 +81,7 @@ pub fn KommuneRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=path!("kommune") view=Outlet ssr=SsrMode::Async>
             <Route path=path!("") view=KommuneStart ssr=SsrMode::Async />
+            <Route path=path!("lukkedage") view=closing::CommonClosingPage ssr=SsrMode::Async />
             <crate::admin::AdminInstitutionRoutes />
         </ParentRoute>
     }
@@ -117,6 +118,7 @@ fn Overview(page: OverviewPage, filter: OverviewFilter) -> impl IntoView {
         pages,
         never_logged_in,
         stale_after_days,
+        common_total,
     } = page;
     let period = stale_period(stale_after_days);
     let sort_link = {
@@ -157,6 +159,11 @@ fn Overview(page: OverviewPage, filter: OverviewFilter) -> impl IntoView {
                         1 => "1 afsnit".to_string(),
                         n => format!("{n} afsnit"),
                     }}</td>
+                    <td>{match (common_total, row.common_taken) {
+                        (0, _) => "–".to_string(),
+                        (total, taken) if taken >= total => "Alle tilføjet".to_string(),
+                        (total, taken) => format!("{taken} af {total}"),
+                    }}</td>
                 </tr>
             }
         })
@@ -166,7 +173,10 @@ fn Overview(page: OverviewPage, filter: OverviewFilter) -> impl IntoView {
 
     view! {
         <h1>{format!("{kommune} Kommune")}</h1>
-        <p class="button-row"><a class="button button-secondary" href="/kommune/nyt-dagtilbud">"Opret dagtilbud"</a></p>
+        <p class="button-row">
+            <a class="button button-secondary" href="/kommune/nyt-dagtilbud">"Opret dagtilbud"</a>
+            <a class="button button-secondary" href="/kommune/lukkedage">"Fælles lukkedage"</a>
+        </p>
         <Summary summary=summary.clone() period=period.clone() />
         <FilterForm filter=filter.clone() period />
         <h2 id="institutioner">"Dagtilbud"</h2>
@@ -186,6 +196,7 @@ fn Overview(page: OverviewPage, filter: OverviewFilter) -> impl IntoView {
                             {SectionKind::ALL.iter().map(|k| view! { <th scope="col">{k.label()}</th> }).collect_view()}
                             <th scope="col">{sort_link("opdateret", "Senest opdateret")}</th>
                             <th scope="col">{sort_link("bekraeftet", "Bør ses efter")}</th>
+                            <th scope="col">"Fælles lukkedage i år"</th>
                         </tr>
                     </thead>
                     <tbody>{row_views}</tbody>

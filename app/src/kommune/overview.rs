@@ -34,6 +34,9 @@ pub struct OverviewRow {
     /// key: the section that has waited longest to be looked at.
     #[serde(default)]
     pub checked_key: Option<i64>,
+    /// How many of the kommune's fælles lukkedage this year it has taken over.
+    #[serde(default)]
+    pub common_taken: usize,
 }
 
 impl OverviewRow {
@@ -176,6 +179,9 @@ pub struct OverviewPage {
     /// After how many days without a change or confirmation a section should
     /// be looked at again (`Settings::stale_after`).
     pub stale_after_days: u64,
+    /// The kommune's fælles lukkedage this year (0: none, and no column to read).
+    #[serde(default)]
+    pub common_total: usize,
 }
 
 /// Filter, sort and page the kommune's institutions.
@@ -244,6 +250,7 @@ pub fn build_page(
         pages,
         never_logged_in,
         stale_after_days,
+        common_total: 0,
     }
 }
 
@@ -277,6 +284,7 @@ mod tests {
             updated_key: filled.iter().any(|f| *f).then_some(nummer.len() as i64),
             stale: 0,
             checked_key: filled.iter().any(|f| *f).then_some(nummer.len() as i64),
+            common_taken: 0,
         }
     }
 

@@ -14,11 +14,13 @@ use crate::domain::sections::{ClosingPeriodForm, Lukkedage};
 use crate::domain::sections::{Loaded, SectionKind, SectionMeta};
 use crate::error::{AppError, FieldErrors};
 
-/// The periods with the year they are counted from.
+/// The periods with the year they are counted from, and the kommune's
+/// fælles lukkedage not taken over yet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClosingData {
     pub loaded: Loaded<Lukkedage>,
     pub year: i32,
+    pub common: Vec<super::common_closing::CommonPeriod>,
 }
 
 #[server(prefix = "/api/fn", endpoint = "lukkedage_hent")]
@@ -33,9 +35,21 @@ pub async fn load_lukkedage(nummer: Option<String>) -> Result<ClosingData, AppEr
     )
     .await?;
     let loaded = super::db::load::<Lukkedage>(super::db::Sections::of(&state), target.institution_id).await?;
+    let today = crate::ssr::today()?;
+    let taken: Vec<i64> = loaded
+        .value
+        .iter()
+        .flat_map(|list| list.periods.iter().filter_map(|p| p.kommune_period))
+        .collect();
+    let common = super::common_closing::current(&state.pool, target.kommunekode, today)
+        .await?
+        .into_iter()
+        .filter(|c| !taken.contains(&c.id))
+        .collect();
     Ok(ClosingData {
         loaded,
-        year: crate::ssr::today()?.year(),
+        year: today.year(),
+        common,
     })
 }
 
@@ -45,6 +59,8 @@ enum Change {
     Add(ClosingPeriodForm),
     Replace(usize, ClosingPeriodForm),
     Remove(usize),
+    /// Take over the kommune's fælles lukkedag with this id, or all not taken yet.
+    Accept(Option<i64>),
 }
 
 #[cfg(feature = "ssr")]
@@ -78,6 +94,39 @@ async fn change(nummer: Option<String>, version: i32, change: Change) -> Result<
             list.remove(index).ok_or_else(|| {
                 AppError::Conflict("Lukkeperioden findes ikke længere. Genindlæs siden.".into())
             })?;
+        }
+        Change::Accept(id) => {
+            let wanted: Vec<_> = super::common_closing::current(&state.pool, target.kommunekode, today)
+                .await?
+                .into_iter()
+                .filter(|c| id.is_none_or(|id| c.id == id))
+                .filter(|c| !list.periods.iter().any(|p| p.kommune_period == Some(c.id)))
+                .collect();
+            if wanted.is_empty() {
+                return Err(AppError::Conflict(
+                    "Kommunens fælles lukkedag findes ikke længere, eller I har allerede tilføjet den. Genindlæs siden."
+                        .into(),
+                ));
+            }
+            // Those that overlap one of your own periods are left out; the
+            // rest are taken over. Only when none fits is it an error.
+            let mut refused = Vec::new();
+            let mut added = 0;
+            for common in &wanted {
+                match list.insert(common.copy()) {
+                    Ok(()) => added += 1,
+                    Err(message) => refused.push(format!("{}: {message}", common.period.dates())),
+                }
+            }
+            if added == 0 {
+                return Err(AppError::field(
+                    "faelles",
+                    format!(
+                        "Kommunens fælles lukkedage kan ikke tilføjes, fordi de overlapper jeres egne lukkeperioder. {} Ret eller slet jeres egen periode først.",
+                        refused.join(" ")
+                    ),
+                ));
+            }
         }
     }
     super::db::save(
@@ -144,6 +193,27 @@ pub async fn edit_closing_period(
     .await
 }
 
+/// Take over the kommune's fælles lukkedag `id`, or every one not taken over
+/// yet when `id` is empty. Each copy follows the kommune's later changes
+/// until the institution changes it.
+#[server(prefix = "/api/fn", endpoint = "lukkedage_faelles")]
+pub async fn accept_common_closing(
+    nummer: Option<String>,
+    version: i32,
+    #[server(default)] id: Option<i64>,
+) -> Result<SectionMeta, AppError> {
+    let page = page_for(nummer.as_deref())?;
+    let result = change(nummer, version, Change::Accept(id)).await;
+    crate::ssr::flash::finish(
+        "lukkedage",
+        &page,
+        Vec::new(),
+        Some(&format!("{page}?gemt=1")),
+        result,
+    )
+    .await
+}
+
 /// Remove the period at `index` (in the list as loaded at `version`).
 #[server(prefix = "/api/fn", endpoint = "lukkedage_slet")]
 pub async fn remove_closing_period(
@@ -171,6 +241,7 @@ pub fn LukkedagePage() -> impl IntoView {
     let add = ServerAction::<AddClosingPeriod>::new();
     let edit = ServerAction::<EditClosingPeriod>::new();
     let remove = ServerAction::<RemoveClosingPeriod>::new();
+    let accept = ServerAction::<AcceptCommonClosing>::new();
     let query = use_query_map();
     // Reload the list after every successful change; a failed one keeps the
     // form as typed, with its errors.
@@ -178,6 +249,7 @@ pub fn LukkedagePage() -> impl IntoView {
         crate::components::form::successes(add),
         crate::components::form::successes(edit),
         crate::components::form::successes(remove),
+        crate::components::form::successes(accept),
     ];
     let data = Resource::new_blocking(
         move || changes.iter().map(|c| c.get()).sum::<u32>(),
@@ -188,7 +260,7 @@ pub fn LukkedagePage() -> impl IntoView {
     // added period the add form is emptied, as the page without JavaScript
     // shows it after the redirect.
     let refocus = RwSignal::new(None::<bool>);
-    Effect::new(move |seen: Option<[u32; 3]>| {
+    Effect::new(move |seen: Option<[u32; 4]>| {
         let now = changes.map(|c| c.get());
         if let Some(seen) = seen {
             if now[0] > seen[0] {
@@ -227,13 +299,17 @@ pub fn LukkedagePage() -> impl IntoView {
                         None => {}
                     });
                 }
-                Effect::new(move |_| match remove.value().get() {
-                    Some(Err(error)) => errors.replace(errors_from(&error)),
-                    Some(Ok(_)) => saved.set(true),
-                    None => {}
-                });
+                for action_value in [remove.value(), accept.value()] {
+                    Effect::new(move |_| match action_value.get() {
+                        Some(Err(error)) => errors.replace(errors_from(&error)),
+                        Some(Ok(_)) => saved.set(true),
+                        None => {}
+                    });
+                }
                 // Edit mode: the period to edit, from the list or the failed post.
                 let edit_index = editing().filter(|i| *i < list.periods.len());
+                let editing_common = edit_index.is_some_and(|i| list.periods[i].kommune_period.is_some());
+                let common = common_view(&data.common, accept, &workspace, version);
                 let form: ClosingPeriodForm = match (&flash, edit_index) {
                     (Some(flash), _) => serde_json::from_value(serde_json::to_value(&flash.values).unwrap_or_default()).unwrap_or_default(),
                     (None, Some(i)) => list.periods[i].to_form(),
@@ -246,7 +322,10 @@ pub fn LukkedagePage() -> impl IntoView {
                     view! {
                         <tr>
                             <td>{p.dates()}</td>
-                            <td class="pre">{p.reason.clone()}</td>
+                            <td class="pre">
+                                {p.reason.clone()}
+                                {p.kommune_period.map(|_| view! { <br /><span class="form-hint">"Kommunens fælles lukkedag"</span> })}
+                            </td>
                             <td>{match (&p.alternative_care, &p.alternative_place) {
                                 (true, Some(place)) => format!("Ja: {place}"),
                                 (true, None) => "Ja".to_string(),
@@ -298,7 +377,8 @@ pub fn LukkedagePage() -> impl IntoView {
                         {format!("Lukkedage i {year}: {this_year}. Lukkedage i {}: {next_year}.", year + 1)}
                     </p>
                     <p class="form-hint">"Kun hverdage tæller; weekender og helligdage er ikke lukkedage."</p>
-                    <ErrorSummary errors fields=vec!["fra".into(), "til".into(), "aarsag".into(), "alternativ_sted".into()] />
+                    <ErrorSummary errors fields=vec!["faelles".into(), "fra".into(), "til".into(), "aarsag".into(), "alternativ_sted".into()] />
+                    {common}
                     {if empty {
                         view! { <p>"Der er ingen lukkeperioder endnu."</p> }.into_any()
                     } else {
@@ -318,6 +398,9 @@ pub fn LukkedagePage() -> impl IntoView {
                     {match edit_index {
                         Some(index) => view! {
                             <h2>"Ret lukkeperiode"</h2>
+                            {editing_common.then(|| view! {
+                                <p class="form-hint">"Perioden er kommunens fælles lukkedag. Retter I den, bliver den jeres egen og følger ikke længere med, når kommunen ændrer den."</p>
+                            })}
                             <ActionForm action=edit attr:novalidate=true attr:class="form">
                                 <input type="hidden" name="index" value=index />
                                 {fields()}
@@ -340,4 +423,69 @@ pub fn LukkedagePage() -> impl IntoView {
             })}}
         </Suspense>
     }
+}
+
+/// "Kommunens fælles lukkedage": the kommune's periods not taken over yet,
+/// each with its own button and one for all of them.
+fn common_view(
+    common: &[super::common_closing::CommonPeriod],
+    accept: ServerAction<AcceptCommonClosing>,
+    workspace: &super::Workspace,
+    version: i32,
+) -> AnyView {
+    if common.is_empty() {
+        return ().into_any();
+    }
+    let rows = common
+        .iter()
+        .map(|c| {
+            let p = c.period.clone();
+            let id = c.id;
+            let label = format!("Tilføj {}", p.dates());
+            let hidden = workspace.clone();
+            view! {
+                <tr>
+                    <td>{p.dates()}</td>
+                    <td class="pre">{p.reason.clone()}</td>
+                    <td>{match (&p.alternative_care, &p.alternative_place) {
+                        (true, Some(place)) => format!("Ja: {place}"),
+                        (true, None) => "Ja".to_string(),
+                        _ => "Nej".to_string(),
+                    }}</td>
+                    <td>
+                        <ActionForm action=accept>
+                            <NummerField workspace=hidden />
+                            <input type="hidden" name="version" value=version />
+                            <input type="hidden" name="id" value=id />
+                            <button type="submit" class="button-link" aria-label=label>"Tilføj"</button>
+                        </ActionForm>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let all = format!("Tilføj alle {}", common.len());
+    let hidden = workspace.clone();
+    view! {
+        <section class="common-closing" id="faelles" aria-labelledby="faelles-titel" tabindex="-1">
+            <h2 id="faelles-titel">"Kommunens fælles lukkedage"</h2>
+            <p>"Kommunen har lagt disse lukkedage ind for kommunens dagtilbud. Tilføjer I dem, står de på jeres side for forældrene og følger med, når kommunen ændrer dem, indtil I selv retter dem."</p>
+            <div class="table-wrap">
+                <table class="table">
+                    <caption>"Foreslået af kommunen"</caption>
+                    <thead><tr>
+                        <th scope="col">"Periode"</th><th scope="col">"Årsag"</th>
+                        <th scope="col">"Alternativ pasning"</th><th scope="col">"Handlinger"</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <ActionForm action=accept>
+                <NummerField workspace=hidden />
+                <input type="hidden" name="version" value=version />
+                <button type="submit" class="button button-secondary">{all}</button>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
 }

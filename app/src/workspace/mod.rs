@@ -6,6 +6,7 @@
 //! number here only says which institution the caller asks for.
 
 pub mod closing;
+pub mod common_closing;
 pub mod confirm;
 #[cfg(feature = "ssr")]
 pub mod db;

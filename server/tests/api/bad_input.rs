@@ -11,7 +11,7 @@ const PASSWORD: &str = "en lang og god adgangskode";
 /// unknown or unreadable fields is the same as an empty one to them, so they
 /// answer; an institution's own reads ignore any number sent (it always works
 /// on itself).
-const READS_WITH_DEFAULTS: [&str; 17] = [
+const READS_WITH_DEFAULTS: [&str; 18] = [
     "current_viewer",
     "take_form_flash",
     "landing_stats",
@@ -19,6 +19,7 @@ const READS_WITH_DEFAULTS: [&str; 17] = [
     "sammenlign",
     "kommune_oversigt",
     "kommune_dagpleje",
+    "kommune_lukkedage",
     "support_oversigt",
     "institution_stamdata",
     "afsnit_status",
@@ -44,6 +45,8 @@ async fn written(pool: &PgPool) -> Vec<i64> {
             "institution_sections",
             "section_history",
             "kommune_key_figures",
+            "kommune_closing_periods",
+            "kommune_closing_history",
             "login_throttle",
         ],
     )

@@ -56,6 +56,10 @@ pub struct ClosingPeriod {
     pub alternative_care: bool,
     /// Set exactly when `alternative_care` is.
     pub alternative_place: Option<String>,
+    /// The kommune's fælles lukkedag this period was taken over from; it
+    /// follows the kommune's changes until the institution changes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kommune_period: Option<i64>,
 }
 
 /// The years a closing period may lie in: this year and next.
@@ -153,6 +157,7 @@ impl ClosingPeriodForm {
                     reason,
                     alternative_care,
                     alternative_place,
+                    kommune_period: None,
                 })
             }
             _ => Err(errors),
@@ -184,7 +189,12 @@ impl ClosingPeriod {
             (true, None) => " (alternativ pasning)".to_string(),
             (false, _) => String::new(),
         };
-        format!("{}: {}{care}", self.dates(), self.reason)
+        let common = if self.kommune_period.is_some() {
+            " [kommunens fælles lukkedag]"
+        } else {
+            ""
+        };
+        format!("{}: {}{care}{common}", self.dates(), self.reason)
     }
 
     pub fn overlaps(&self, other: &ClosingPeriod) -> bool {
@@ -343,6 +353,7 @@ mod tests {
             reason: reason.into(),
             alternative_care: false,
             alternative_place: None,
+            kommune_period: None,
         }
     }
 
