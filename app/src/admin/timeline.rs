@@ -33,8 +33,6 @@ pub struct Timeline {
     pub last_login: String,
     /// Refused log-ins with this number in the last 24 hours.
     pub refused_today: i64,
-    /// Each section offered: (label, "last changed … by …" or "Ikke udfyldt").
-    pub sections: Vec<(String, String)>,
     pub events: Vec<TimelineEvent>,
     /// More events than shown: the full log has them.
     pub more: bool,
@@ -96,13 +94,6 @@ mod db {
         )
         .fetch_all(pool)
         .await?;
-        let sections = sqlx::query!(
-            "SELECT section, updated_at, updated_by_role, confirmed_at FROM institution_sections WHERE institution_id = $1",
-            account.id
-        )
-        .fetch_all(pool)
-        .await?;
-
         let login = match (
             account.has_account,
             account.disabled,
@@ -118,30 +109,6 @@ mod db {
             (true, false, true, false) => "I brug: dagtilbuddet har valgt sin egen adgangskode.",
             (true, false, false, false) => "Koden er brugt, men der er ikke valgt en adgangskode endnu.",
         };
-        let kinds: &[SectionKind] = if account.institution_type == "dagpleje" {
-            &SectionKind::DAGPLEJE
-        } else {
-            &SectionKind::ALL
-        };
-        let sections = kinds
-            .iter()
-            .map(|kind| {
-                let text = match sections.iter().find(|s| s.section == kind.as_str()) {
-                    None => "Ikke udfyldt".to_string(),
-                    Some(s) => {
-                        let who = crate::auth::Role::of_stored(&s.updated_by_role)
-                            .label()
-                            .to_lowercase();
-                        let changed = format!("Ændret {} af {who}", format_timestamp(s.updated_at));
-                        match s.confirmed_at.filter(|c| *c > s.updated_at) {
-                            Some(c) => format!("{changed}, bekræftet rigtigt {}", format_timestamp(c)),
-                            None => changed,
-                        }
-                    }
-                };
-                (kind.label().to_string(), text)
-            })
-            .collect();
         let more = rows.len() > TIMELINE_LIMIT;
         let events = rows
             .into_iter()
@@ -168,7 +135,6 @@ mod db {
                 .map(format_timestamp)
                 .unwrap_or_else(|| "Aldrig".into()),
             refused_today: account.refused_today,
-            sections,
             events,
             more,
         })
@@ -229,11 +195,6 @@ fn TimelineView(timeline: Timeline, log_link: String) -> impl IntoView {
             }
         })
         .collect_view();
-    let sections = timeline
-        .sections
-        .into_iter()
-        .map(|(label, text)| view! { <tr><th scope="row">{label}</th><td>{text}</td></tr> })
-        .collect_view();
     let shown = if timeline.more {
         format!("De {TIMELINE_LIMIT} nyeste hændelser. Loggen har resten.")
     } else {
@@ -246,12 +207,6 @@ fn TimelineView(timeline: Timeline, log_link: String) -> impl IntoView {
             <dt>"Sidst logget ind"</dt><dd>{timeline.last_login}</dd>
             <dt>"Afviste log-ins det seneste døgn"</dt><dd>{timeline.refused_today}</dd>
         </dl>
-        <div class="table-wrap">
-            <table class="table table-compact">
-                <caption>"Seneste ændring af hvert afsnit"</caption>
-                <tbody>{sections}</tbody>
-            </table>
-        </div>
         <div class="table-wrap">
             <table class="table table-compact">
                 <caption>{shown}</caption>
