@@ -2,10 +2,18 @@
 //! change, recorded beside the history and in the audit log, shown to
 //! parents, and what keeps a section from counting as stale.
 
-use crate::helpers::{institution_with_password, kommune_admin, save_monday_hours, spawn_app};
+use crate::helpers::{institution_with_password, kommune_admin, save_monday_hours, spawn_app, TestApp};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "en lang og god adgangskode";
+
+/// "Bekræft at oplysningerne stadig er rigtige" for `afsnit` at `version`
+/// (of `nummer` for an administrator): the answer's status.
+async fn confirm(client: &TestApp, nummer: Option<&str>, afsnit: &str, version: &str) -> u16 {
+    let mut form = vec![("afsnit", afsnit), ("version", version)];
+    form.extend(nummer.map(|n| ("nummer", n)));
+    client.call("afsnit_bekraeft", &form).await.status().as_u16()
+}
 
 async fn count(pool: &PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
@@ -18,26 +26,11 @@ async fn a_confirmation_changes_nothing_but_is_recorded_and_shown(pool: PgPool) 
     let institution = save_monday_hours(&app, "C10001", PASSWORD, ("06:30", "17:00"), &[]).await;
 
     // Never saved: nothing to confirm.
-    let unsaved = institution
-        .call("afsnit_bekraeft", &[("afsnit", "profil"), ("version", "0")])
-        .await;
-    assert_eq!(unsaved.status(), 409);
+    assert_eq!(confirm(&institution, None, "profil", "0").await, 409);
     // A stale version: a conflict naming the newer one.
-    let stale = institution
-        .call(
-            "afsnit_bekraeft",
-            &[("afsnit", "aabningstider"), ("version", "0")],
-        )
-        .await;
-    assert_eq!(stale.status(), 409);
+    assert_eq!(confirm(&institution, None, "aabningstider", "0").await, 409);
     // The version loaded: recorded without a change.
-    let confirmed = institution
-        .call(
-            "afsnit_bekraeft",
-            &[("afsnit", "aabningstider"), ("version", "1")],
-        )
-        .await;
-    assert_eq!(confirmed.status(), 200);
+    assert_eq!(confirm(&institution, None, "aabningstider", "1").await, 200);
     let (version, confirmed_by): (i32, Option<String>) = sqlx::query_as(
         "SELECT version, confirmed_by_role FROM institution_sections WHERE section = 'aabningstider'",
     )
@@ -115,29 +108,9 @@ async fn a_confirmation_changes_nothing_but_is_recorded_and_shown(pool: PgPool) 
 
     // Another kommune's administrator cannot confirm it; its own can.
     let aarhus = kommune_admin(&app, 751).await;
-    let other = aarhus
-        .call(
-            "afsnit_bekraeft",
-            &[
-                ("nummer", "C10001"),
-                ("afsnit", "aabningstider"),
-                ("version", "1"),
-            ],
-        )
-        .await;
-    assert_eq!(other.status(), 404);
+    assert_eq!(confirm(&aarhus, Some("C10001"), "aabningstider", "1").await, 404);
     let own = kommune_admin(&app, 746).await;
-    let by_kommune = own
-        .call(
-            "afsnit_bekraeft",
-            &[
-                ("nummer", "C10001"),
-                ("afsnit", "aabningstider"),
-                ("version", "1"),
-            ],
-        )
-        .await;
-    assert_eq!(by_kommune.status(), 200);
+    assert_eq!(confirm(&own, Some("C10001"), "aabningstider", "1").await, 200);
     assert_eq!(
         count(&app.pool, "SELECT COUNT(*) FROM section_confirmations").await,
         3
@@ -182,13 +155,7 @@ async fn a_section_neither_changed_nor_confirmed_for_half_a_year_is_stale(pool: 
         .unwrap();
     assert!(admin_page.contains("Bør ses efter"), "{admin_page}");
     // A confirmation makes it current again, without a change.
-    let confirmed = institution
-        .call(
-            "afsnit_bekraeft",
-            &[("afsnit", "aabningstider"), ("version", "1")],
-        )
-        .await;
-    assert_eq!(confirmed.status(), 200);
+    assert_eq!(confirm(&institution, None, "aabningstider", "1").await, 200);
     let start = institution.get("/indberetning").await.text().await.unwrap();
     assert!(
         !start.contains("Bør ses efter") && start.contains("bekræftet"),
@@ -250,13 +217,7 @@ async fn the_kommune_overview_filters_and_sorts_by_stale_sections(pool: PgPool) 
     );
 
     // A confirmation takes it off the list.
-    let confirmed = first
-        .call(
-            "afsnit_bekraeft",
-            &[("afsnit", "aabningstider"), ("version", "1")],
-        )
-        .await;
-    assert_eq!(confirmed.status(), 200);
+    assert_eq!(confirm(&first, None, "aabningstider", "1").await, 200);
     let page: serde_json::Value = kommune
         .call("kommune_oversigt", &[("filter[foraeldet]", "true")])
         .await
