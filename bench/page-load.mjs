@@ -48,6 +48,23 @@ const brotliOnDisk = (path) => {
   return brotliCompressSync(readFileSync(file), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 };
 
+// A page in `context` as a phone of the mobile profile loads it: slow
+// network, slow CPU, nothing from the cache.
+async function phone(context) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 150,
+    downloadThroughput: (1.6 * 1024 * 1024) / 8,
+    uploadThroughput: (750 * 1024) / 8,
+  });
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  return page;
+}
+
 async function load(url, cookies) {
   const context = await browser.newContext({ baseURL: base });
   if (cookies) await context.addCookies(cookies);
@@ -62,17 +79,7 @@ async function load(url, cookies) {
       },
     });
   });
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Network.enable");
-  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-  await cdp.send("Network.emulateNetworkConditions", {
-    offline: false,
-    latency: 150,
-    downloadThroughput: (1.6 * 1024 * 1024) / 8,
-    uploadThroughput: (750 * 1024) / 8,
-  });
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  const page = await phone(context);
   await page.goto(url, { waitUntil: "load" });
   const hydrates = await page
     .waitForFunction(() => window.__hydratedAt !== undefined, null, { timeout: 30000 })
@@ -117,16 +124,7 @@ async function baseline(url) {
   const paints = [];
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext();
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", {
-      offline: false,
-      latency: 150,
-      downloadThroughput: (1.6 * 1024 * 1024) / 8,
-      uploadThroughput: (750 * 1024) / 8,
-    });
-    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+    const page = await phone(context);
     await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: "load" });
     paints.push(await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null));
     await context.close();

@@ -9,10 +9,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use crate::components::form::{errors_from, Checkbox, ErrorSummary, FormErrors, SubmitButton, TextField};
-use crate::domain::sections::lukkedage::{ClosingPeriod, SUGGESTED_REASONS};
+use crate::components::form::{errors_from, ErrorSummary, FormErrors, SubmitButton};
+use crate::domain::sections::lukkedage::ClosingPeriod;
 use crate::domain::sections::ClosingPeriodForm;
 use crate::error::{AppError, FieldErrors};
+use crate::workspace::closing::PeriodFields;
 
 const PAGE: &str = "/kommune/lukkedage";
 const FORM: &str = "faelles_lukkedage";
@@ -383,11 +384,7 @@ pub fn CommonClosingPage() -> impl IntoView {
                         <tr>
                             <td>{p.dates()}</td>
                             <td class="pre">{p.reason.clone()}</td>
-                            <td>{match (&p.alternative_care, &p.alternative_place) {
-                                (true, Some(place)) => format!("Ja: {place}"),
-                                (true, None) => "Ja".to_string(),
-                                _ => "Nej".to_string(),
-                            }}</td>
+                            <td>{p.care_text()}</td>
                             <td>{format!("{} af {institutions}", row.taken_over)}</td>
                             <td>
                                 <div class="button-row">
@@ -412,16 +409,7 @@ pub fn CommonClosingPage() -> impl IntoView {
                         <td>{h.institutions}</td>
                     </tr>
                 }).collect_view();
-                let fields = view! {
-                    <TextField name="fra" label="Fra og med" input_type="date" class="input-medium" value=form.fra.clone() errors hint="Første lukkedag, fx 28.12.2026" />
-                    <TextField name="til" label="Til og med" input_type="date" class="input-medium" value=form.til.clone() errors hint="Sidste lukkedag" />
-                    <TextField name="aarsag" label="Årsag" value=form.aarsag.clone() errors list="aarsager" hint="Fx juleferie eller fredag efter Kristi himmelfartsdag" />
-                    <datalist id="aarsager">
-                        {SUGGESTED_REASONS.iter().map(|r| view! { <option value=*r></option> }).collect_view()}
-                    </datalist>
-                    <Checkbox name="alternativ_pasning" label="Kommunen tilbyder alternativ pasning" checked=form.alternativ_pasning_checked() />
-                    <TextField name="alternativ_sted" label="Hvor er den alternative pasning? (hvis den tilbydes)" value=form.alternativ_sted.clone() errors />
-                };
+                let fields = view! { <PeriodFields form errors kommune=true /> };
                 view! {
                     <p>{format!(
                         "{}s fælles lukkedage. Hvert dagtilbud ser dem på sin side om lukkedage og kan tilføje dem med ét klik. Retter eller sletter I en fælles lukkedag her, følger den med hos de dagtilbud, der har tilføjet den og ikke selv har rettet den.",

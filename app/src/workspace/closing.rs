@@ -326,11 +326,7 @@ pub fn LukkedagePage() -> impl IntoView {
                                 {p.reason.clone()}
                                 {p.kommune_period.map(|_| view! { <br /><span class="form-hint">"Kommunens fælles lukkedag"</span> })}
                             </td>
-                            <td>{match (&p.alternative_care, &p.alternative_place) {
-                                (true, Some(place)) => format!("Ja: {place}"),
-                                (true, None) => "Ja".to_string(),
-                                _ => "Nej".to_string(),
-                            }}</td>
+                            <td>{p.care_text()}</td>
                             <td>
                                 <div class="button-row">
                                     <a href=edit_href aria-label=format!("Ret {}", p.dates())>"Ret"</a>
@@ -362,14 +358,7 @@ pub fn LukkedagePage() -> impl IntoView {
                 let fields = move || view! {
                     <NummerField workspace=hidden.clone() />
                     <input type="hidden" name="version" value=version />
-                    <TextField name="fra" label="Fra og med" input_type="date" class="input-medium" value=form.fra.clone() errors hint="Første lukkedag, fx 22.12.2026" />
-                    <TextField name="til" label="Til og med" input_type="date" class="input-medium" value=form.til.clone() errors hint="Sidste lukkedag" />
-                    <TextField name="aarsag" label="Årsag" value=form.aarsag.clone() errors list="aarsager" hint="Fx juleferie eller sommerlukning" />
-                    <datalist id="aarsager">
-                        {SUGGESTED_REASONS.iter().map(|r| view! { <option value=*r></option> }).collect_view()}
-                    </datalist>
-                    <Checkbox name="alternativ_pasning" label="Vi tilbyder alternativ pasning" checked=form.alternativ_pasning_checked() />
-                    <TextField name="alternativ_sted" label="Hvor er den alternative pasning? (hvis I tilbyder den)" value=form.alternativ_sted.clone() errors />
+                    <PeriodFields form=form.clone() errors />
                 };
                 view! {
                     <super::header::SectionHeader kind=SectionKind::Lukkedage meta=Signal::stored(meta) saved=saved.into() workspace=workspace.clone() />
@@ -447,11 +436,7 @@ fn common_view(
                 <tr>
                     <td>{p.dates()}</td>
                     <td class="pre">{p.reason.clone()}</td>
-                    <td>{match (&p.alternative_care, &p.alternative_place) {
-                        (true, Some(place)) => format!("Ja: {place}"),
-                        (true, None) => "Ja".to_string(),
-                        _ => "Nej".to_string(),
-                    }}</td>
+                    <td>{p.care_text()}</td>
                     <td>
                         <ActionForm action=accept>
                             <NummerField workspace=hidden />
@@ -488,4 +473,35 @@ fn common_view(
         </section>
     }
     .into_any()
+}
+
+/// The fields of one closing period: the institution's Lukkedage page and,
+/// with `kommune`, the kommune's fælles lukkedage.
+#[component]
+pub fn PeriodFields(
+    form: ClosingPeriodForm,
+    errors: FormErrors,
+    #[prop(optional)] kommune: bool,
+) -> impl IntoView {
+    let (care, place) = if kommune {
+        (
+            "Kommunen tilbyder alternativ pasning",
+            "Hvor er den alternative pasning? (hvis den tilbydes)",
+        )
+    } else {
+        (
+            "Vi tilbyder alternativ pasning",
+            "Hvor er den alternative pasning? (hvis I tilbyder den)",
+        )
+    };
+    view! {
+        <TextField name="fra" label="Fra og med" input_type="date" class="input-medium" value=form.fra.clone() errors hint="Første lukkedag, fx 22.12.2026" />
+        <TextField name="til" label="Til og med" input_type="date" class="input-medium" value=form.til.clone() errors hint="Sidste lukkedag" />
+        <TextField name="aarsag" label="Årsag" value=form.aarsag.clone() errors list="aarsager" hint="Fx juleferie eller sommerlukning" />
+        <datalist id="aarsager">
+            {SUGGESTED_REASONS.iter().map(|r| view! { <option value=*r></option> }).collect_view()}
+        </datalist>
+        <Checkbox name="alternativ_pasning" label=care checked=form.alternativ_pasning_checked() />
+        <TextField name="alternativ_sted" label=place value=form.alternativ_sted.clone() errors />
+    }
 }

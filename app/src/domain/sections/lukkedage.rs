@@ -197,6 +197,15 @@ impl ClosingPeriod {
         format!("{}: {}{care}{common}", self.dates(), self.reason)
     }
 
+    /// The "Alternativ pasning" cell: `Ja: Solsikken`, `Ja` or `Nej`.
+    pub fn care_text(&self) -> String {
+        match (&self.alternative_care, &self.alternative_place) {
+            (true, Some(place)) => format!("Ja: {place}"),
+            (true, None) => "Ja".to_string(),
+            (false, _) => "Nej".to_string(),
+        }
+    }
+
     pub fn overlaps(&self, other: &ClosingPeriod) -> bool {
         self.from <= other.to && other.from <= self.to
     }
