@@ -202,16 +202,7 @@ pub async fn accept_common_closing(
     version: i32,
     #[server(default)] id: Option<i64>,
 ) -> Result<SectionMeta, AppError> {
-    let page = page_for(nummer.as_deref())?;
-    let result = change(nummer, version, Change::Accept(id)).await;
-    crate::ssr::flash::finish(
-        "lukkedage",
-        &page,
-        Vec::new(),
-        Some(&format!("{page}?gemt=1")),
-        result,
-    )
-    .await
+    change_without_form(nummer, version, Change::Accept(id)).await
 }
 
 /// Remove the period at `index` (in the list as loaded at `version`).
@@ -221,8 +212,19 @@ pub async fn remove_closing_period(
     version: i32,
     index: usize,
 ) -> Result<SectionMeta, AppError> {
+    change_without_form(nummer, version, Change::Remove(index)).await
+}
+
+/// A change posted by a button alone (no typed fields to keep): back to the
+/// page, saying "Gemt." or with the error.
+#[cfg(feature = "ssr")]
+async fn change_without_form(
+    nummer: Option<String>,
+    version: i32,
+    what: Change,
+) -> Result<SectionMeta, AppError> {
     let page = page_for(nummer.as_deref())?;
-    let result = change(nummer, version, Change::Remove(index)).await;
+    let result = change(nummer, version, what).await;
     crate::ssr::flash::finish(
         "lukkedage",
         &page,
