@@ -141,7 +141,9 @@ async fn apply(change: CommonChangeKind) -> Result<i32, AppError> {
     let today = crate::ssr::today()?;
     let actor = crate::audit::Actor::from_principal(&principal);
     let mut tx = state.pool.begin().await?;
-    let (id, version, action, period) = match change {
+    // `period` is the period after the change (none once removed); `summary`
+    // is what the history row says of it.
+    let (id, version, action, period, summary) = match change {
         CommonChangeKind::Add(form) => {
             let period = form.parse(today).map_err(AppError::Validation)?;
             let data = serde_json::to_value(&period).map_err(|e| AppError::internal("period encode", &e))?;
@@ -156,7 +158,8 @@ async fn apply(change: CommonChangeKind) -> Result<i32, AppError> {
             )
             .fetch_one(&mut *tx)
             .await?;
-            (id, 1, "oprettet", Some(period))
+            let summary = period.summary();
+            (id, 1, "oprettet", Some(period), summary)
         }
         CommonChangeKind::Edit(id, version, form) => {
             let period = form.parse(today).map_err(AppError::Validation)?;
@@ -179,7 +182,8 @@ async fn apply(change: CommonChangeKind) -> Result<i32, AppError> {
             let Some(version) = updated else {
                 return Err(stale(&state.pool, kommunekode, id).await);
             };
-            (id, version, "rettet", Some(period))
+            let summary = period.summary();
+            (id, version, "rettet", Some(period), summary)
         }
         CommonChangeKind::Remove(id, version) => {
             let removed = sqlx::query!(
@@ -199,32 +203,20 @@ async fn apply(change: CommonChangeKind) -> Result<i32, AppError> {
             };
             let old: ClosingPeriod = serde_json::from_value(row.data)
                 .map_err(|e| AppError::internal("kommune closing period", &e))?;
-            sqlx::query!(
-                r#"INSERT INTO kommune_closing_history (period_id, version, action, summary, actor_label)
-                   VALUES ($1, $2, 'slettet', $3, $4)"#,
-                id,
-                row.version,
-                old.summary(),
-                actor.label
-            )
-            .execute(&mut *tx)
-            .await?;
-            (id, row.version, "slettet", None)
+            (id, row.version, "slettet", None, old.summary())
         }
     };
-    if let Some(period) = &period {
-        sqlx::query!(
-            r#"INSERT INTO kommune_closing_history (period_id, version, action, summary, actor_label)
-               VALUES ($1, $2, $3, $4, $5)"#,
-            id,
-            version,
-            action,
-            period.summary(),
-            actor.label
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
+    sqlx::query!(
+        r#"INSERT INTO kommune_closing_history (period_id, version, action, summary, actor_label)
+           VALUES ($1, $2, $3, $4, $5)"#,
+        id,
+        version,
+        action,
+        summary,
+        actor.label
+    )
+    .execute(&mut *tx)
+    .await?;
     crate::audit::record(
         &mut *tx,
         &actor,
