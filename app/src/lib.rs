@@ -22,6 +22,7 @@ pub mod pages;
 pub mod portal;
 pub mod published;
 pub mod register;
+pub mod reminders;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod support;

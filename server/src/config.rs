@@ -15,6 +15,13 @@
 //! | `CODE_VALID_DAYS` | `90` | how long a letter's single-use code works after it was issued (the letter says until when) |
 //! | `ANONYMOUS_REQUESTS_PER_MINUTE` | `120` | searches, comparisons and CSV downloads one client address may make per minute, per server process (then 429 with `Retry-After`) |
 //! | `REQUEST_TIMEOUT_SECS` | `30` | a response not started by then is a logged 503 |
+//! | `STALE_AFTER_DAYS` | `182` | a section neither changed nor confirmed for this long should be looked at again |
+//! | `SMTP_HOST` | (unset) | the mail server reminders go through; unset, they go to the outbox table the kommune reads at `/kommune/udbakke` |
+//! | `SMTP_PORT` | `587` (`465` with `SMTP_TLS=tls`, `25` with `none`) | its port |
+//! | `SMTP_TLS` | `starttls` | `starttls`, `tls` (TLS from the start) or `none` (only for a relay on the same network) |
+//! | `SMTP_USER`, `SMTP_PASSWORD` | (unset) | log-in at the mail server, if it needs one; the password is never logged |
+//! | `MAIL_FROM` | (required with `SMTP_HOST`) | the sender, e.g. `Dagtilbudsportalen <noreply@kommune.dk>` |
+//! | `MAIL_RETRY_SECS` | `60` | the first retry of a reminder the mail server did not take; each next waits twice as long (4 attempts in all) |
 //! | `LOG_FORMAT` | `text` | `text` or `json` |
 //! | `RUST_LOG` | `info` | log filter |
 
@@ -85,6 +92,40 @@ fn trusted_proxies() -> Result<u8, ConfigError> {
     }
 }
 
+/// `SMTP_*` and `MAIL_FROM`: the mail server, or `None` for the outbox.
+fn smtp_settings() -> Result<Option<app::reminders::mailer::SmtpSettings>, ConfigError> {
+    use app::reminders::mailer::{Mailer, SmtpSettings, SmtpTls};
+    let Some(host) = std::env::var("SMTP_HOST").ok().filter(|h| !h.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let tls: SmtpTls = parsed("SMTP_TLS", SmtpTls::StartTls)?;
+    let default_port = match tls {
+        SmtpTls::None => 25,
+        SmtpTls::StartTls => 587,
+        SmtpTls::Tls => 465,
+    };
+    let settings = SmtpSettings {
+        host: host.trim().to_string(),
+        port: parsed("SMTP_PORT", default_port)?,
+        tls,
+        user: std::env::var("SMTP_USER").ok().filter(|u| !u.is_empty()),
+        password: std::env::var("SMTP_PASSWORD")
+            .ok()
+            .filter(|p| !p.is_empty())
+            .map(Into::into),
+        from: std::env::var("MAIL_FROM")
+            .ok()
+            .filter(|f| !f.trim().is_empty())
+            .ok_or(ConfigError::Missing("MAIL_FROM"))?,
+    };
+    // The same checks the sender makes, at start rather than at the first reminder.
+    Mailer::new(Some(&settings)).map_err(|reason| ConfigError::Invalid {
+        name: "SMTP_HOST/MAIL_FROM",
+        reason,
+    })?;
+    Ok(Some(settings))
+}
+
 impl Config {
     /// Read the configuration; a `.env` file in the working directory is loaded first.
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -109,6 +150,9 @@ impl Config {
             code_valid_for: Duration::from_secs(24 * 3600 * parsed("CODE_VALID_DAYS", 90u64)?),
             anonymous_requests_per_minute: parsed("ANONYMOUS_REQUESTS_PER_MINUTE", 120u32)?,
             stale_after: Duration::from_secs(24 * 3600 * parsed("STALE_AFTER_DAYS", 182u64)?),
+            mail: smtp_settings()?,
+            mail_retry_after: Duration::from_secs(parsed("MAIL_RETRY_SECS", 60u64)?),
+            mail_poll: Duration::from_secs(5),
         };
         Ok(Config {
             settings,

@@ -230,6 +230,7 @@ pub async fn serve(
         state.pool.clone(),
     ));
     let retention = tokio::spawn(retention::continuously(state.pool.clone()));
+    let reminders = tokio::spawn(app::reminders::worker::run(state.clone()));
     let (page_cache, pool) = (state.page_cache.clone(), state.pool.clone());
     let app = router(state);
     let served = axum::serve(
@@ -240,6 +241,7 @@ pub async fn serve(
     .await;
     sweeper.abort();
     retention.abort();
+    reminders.abort();
     follower.abort();
     announcer.abort();
     // Saves answered during shutdown are announced before the process ends.

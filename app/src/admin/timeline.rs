@@ -1,6 +1,6 @@
 //! Support's timeline of one institution's log-in: letters and codes issued
 //! (by whom), codes used, passwords chosen, log-ins, refused attempts and
-//! lockouts, and the last change of each section, so a support call is
+//! lockouts, reminders by e-mail, and the last change of each section, so a support call is
 //! answered without reading the raw audit log. Nothing secret is in it.
 
 use leptos::prelude::*;
@@ -157,6 +157,7 @@ mod db {
                 reason => reason.to_string(),
             },
             "afsnit_gemt" | "afsnit_bekraeftet" => section(),
+            "paamindelse" => format!("til {}", text("til")),
             _ => String::new(),
         }
     }

@@ -154,7 +154,7 @@ pub fn ErrorSummary(errors: FormErrors, fields: Vec<String>) -> impl IntoView {
 #[component]
 pub fn SubmitButton(
     pending: Memo<bool>,
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(default = "button")] class: &'static str,
     /// For a page that rebuilds the form after a save and puts focus back here.
     #[prop(optional)]

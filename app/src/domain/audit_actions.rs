@@ -2,7 +2,7 @@
 //! support's log page and the institution timeline.
 
 /// The kinds of event, as stored and as shown.
-pub const ACTIONS: [(&str, &str); 28] = [
+pub const ACTIONS: [(&str, &str); 30] = [
     ("log_ind", "Log-ind"),
     ("log_ind_afvist", "Afvist log-ind"),
     ("log_ud", "Log-ud"),
@@ -31,6 +31,8 @@ pub const ACTIONS: [(&str, &str); 28] = [
     ("faelles_lukkedag_oprettet", "Fælles lukkedag oprettet"),
     ("faelles_lukkedag_rettet", "Fælles lukkedag rettet"),
     ("faelles_lukkedag_slettet", "Fælles lukkedag slettet"),
+    ("paamindelser_sendt", "Påmindelser sendt"),
+    ("paamindelse", "Påmindelse om at se oplysningerne efter"),
 ];
 
 /// The Danish name of a kind of event (the stored key if it is unknown).

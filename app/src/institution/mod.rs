@@ -17,6 +17,14 @@ pub async fn own_master_data() -> Result<MasterData, AppError> {
     crate::register::db::master_data(&pool, institution_id).await
 }
 
+/// The last reminder the kommune sent the calling institution, if any.
+#[server(prefix = "/api/fn", endpoint = "institution_paamindelse")]
+pub async fn own_last_reminder() -> Result<Option<crate::reminders::LastReminder>, AppError> {
+    let (institution_id, _) = crate::auth::context::require_institution()?;
+    let pool = crate::ssr::pool()?;
+    crate::reminders::db::last_for(&pool, institution_id).await
+}
+
 /// The institution's area: `/indberetning` and its section pages.
 #[component(transparent)]
 pub fn InstitutionRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
@@ -33,19 +41,35 @@ pub fn InstitutionRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 
 #[component]
 pub fn InstitutionStart() -> impl IntoView {
-    // One resource for the page: its master data and its sections' status.
+    // One resource for the page: its master data, its sections' status and
+    // the kommune's last reminder.
     let data = Resource::new(
         || (),
-        |_| async { (own_master_data().await, section_statuses(None).await) },
+        |_| async {
+            (
+                own_master_data().await,
+                section_statuses(None).await,
+                own_last_reminder().await,
+            )
+        },
     );
     view! {
         <Title text="Indberetning" />
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
-                let (data, statuses) = data.await;
+                let (data, statuses, reminder) = data.await;
+                let reminder = reminder.ok().flatten().map(|r| view! {
+                    <div class="alert alert-info">
+                        <p>{format!(
+                            "Kommunen sendte jer en påmindelse om at se oplysningerne efter {} (til {}).",
+                            r.when, r.to
+                        )}</p>
+                    </div>
+                });
                 match data {
                     Ok(data) => view! {
                         <h1>{data.navn.clone()}</h1>
+                        {reminder}
                         <section aria-labelledby="stamdata">
                             <h2 id="stamdata">"Stamdata fra Dagtilbudsregisteret"</h2>
                             <p class="muted">"Stamdata vedligeholdes af kommunen. Kontakt kommunen, hvis noget er forkert."</p>

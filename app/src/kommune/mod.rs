@@ -10,6 +10,7 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod documents;
 pub mod overview;
+pub mod reminders;
 
 /// The kommune's plain endpoints: log-in letters, the CSV export and the
 /// kommune API (`/api/v1/kommune/…`).
@@ -82,6 +83,9 @@ pub fn KommuneRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <ParentRoute path=path!("kommune") view=Outlet ssr=SsrMode::Async>
             <Route path=path!("") view=KommuneStart ssr=SsrMode::Async />
             <Route path=path!("lukkedage") view=closing::CommonClosingPage ssr=SsrMode::Async />
+            <Route path=path!("paamindelser") view=reminders::RemindersPage ssr=SsrMode::Async />
+            <Route path=path!("paamindelser/:id") view=reminders::ReminderJobPage ssr=SsrMode::Async />
+            <Route path=path!("udbakke") view=reminders::OutboxPage ssr=SsrMode::Async />
             <crate::admin::AdminInstitutionRoutes />
         </ParentRoute>
     }
@@ -176,6 +180,7 @@ fn Overview(page: OverviewPage, filter: OverviewFilter) -> impl IntoView {
         <p class="button-row">
             <a class="button button-secondary" href="/kommune/nyt-dagtilbud">"Opret dagtilbud"</a>
             <a class="button button-secondary" href="/kommune/lukkedage">"Fælles lukkedage"</a>
+            <a class="button button-secondary" href="/kommune/paamindelser">"Påmindelser"</a>
         </p>
         <Summary summary=summary.clone() period=period.clone() />
         <FilterForm filter=filter.clone() period />
@@ -275,6 +280,8 @@ fn Summary(summary: OverviewSummary, period: String) -> impl IntoView {
                     summary.stale
                 )}
                 <a href="/kommune?foraeldet=1&sorter=bekraeftet">"Vis dem, der har ventet længst, først"</a>
+                " · "
+                <a href="/kommune/paamindelser?hvem=foraeldet">"Send dem en påmindelse"</a>
             </p>
             <div class="progress-list">
                 <label for="fremdrift-login">{format!("Har logget ind: {} %", percent(summary.logged_in))}</label>

@@ -49,6 +49,12 @@ pub struct Settings {
     /// A section neither changed nor confirmed for this long counts as
     /// stale: its institution and kommune are asked to look at it again.
     pub stale_after: Duration,
+    /// The mail server reminders go through; `None` puts them in the outbox table.
+    pub mail: Option<crate::reminders::mailer::SmtpSettings>,
+    /// How long the first retry of a reminder waits; each next one waits twice as long.
+    pub mail_retry_after: Duration,
+    /// How often a server looks for reminders made by another server, and retries.
+    pub mail_poll: Duration,
 }
 
 impl Default for Settings {
@@ -65,6 +71,9 @@ impl Default for Settings {
             code_valid_for: Duration::from_secs(90 * 24 * 3600),
             anonymous_requests_per_minute: 120,
             stale_after: Duration::from_secs(182 * 24 * 3600),
+            mail: None,
+            mail_retry_after: Duration::from_secs(60),
+            mail_poll: Duration::from_secs(5),
         }
     }
 }
@@ -115,6 +124,8 @@ pub struct Shared {
     pub login_checks: batch::Batcher<crate::auth::known_logins::LoginChecks>,
     /// Section saves, batched (see `workspace::db`).
     pub section_writes: Arc<batch::Batcher<crate::workspace::db::SectionWrites>>,
+    /// Wakes this process's reminder sender when a job is made (see `reminders::worker`).
+    pub reminder_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -132,6 +143,7 @@ impl AppState {
             letter_jobs: Arc::default(),
             page_cache: Arc::default(),
             known_sections: Arc::default(),
+            reminder_wake: Arc::default(),
         }))
     }
 

@@ -11,7 +11,7 @@ const PASSWORD: &str = "en lang og god adgangskode";
 /// unknown or unreadable fields is the same as an empty one to them, so they
 /// answer; an institution's own reads ignore any number sent (it always works
 /// on itself).
-const READS_WITH_DEFAULTS: [&str; 18] = [
+const READS_WITH_DEFAULTS: [&str; 21] = [
     "current_viewer",
     "take_form_flash",
     "landing_stats",
@@ -20,6 +20,9 @@ const READS_WITH_DEFAULTS: [&str; 18] = [
     "kommune_oversigt",
     "kommune_dagpleje",
     "kommune_lukkedage",
+    "kommune_paamindelser",
+    "kommune_udbakke",
+    "institution_paamindelse",
     "support_oversigt",
     "institution_stamdata",
     "afsnit_status",
@@ -47,6 +50,9 @@ async fn written(pool: &PgPool) -> Vec<i64> {
             "kommune_key_figures",
             "kommune_closing_periods",
             "kommune_closing_history",
+            "reminder_jobs",
+            "reminder_messages",
+            "kommune_reminder_templates",
             "login_throttle",
         ],
     )

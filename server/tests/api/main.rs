@@ -19,6 +19,7 @@ mod kommune_register;
 mod portal;
 mod receipt;
 mod register_import;
+mod reminders;
 mod second_factor;
 mod secrets;
 mod sections;

@@ -434,3 +434,106 @@ pub fn danish_today() -> String {
     let today = app::domain::calendar::danish_time(time::OffsetDateTime::now_utc()).date();
     format!("{}.{}.{}", today.day(), u8::from(today.month()), today.year())
 }
+
+/// The real SMTP server the tests send to (aiosmtpd, `scripts/smtp-test-server`):
+/// the one the test command started (`SMTP_TEST_PORT`, `SMTP_TEST_DIR`), or,
+/// for a bare `cargo test`, one this process starts.
+pub struct TestSmtp {
+    pub port: u16,
+    pub dir: std::path::PathBuf,
+}
+
+pub fn test_smtp() -> &'static TestSmtp {
+    static SMTP: std::sync::OnceLock<TestSmtp> = std::sync::OnceLock::new();
+    SMTP.get_or_init(|| {
+        if let (Ok(port), Ok(dir)) = (std::env::var("SMTP_TEST_PORT"), std::env::var("SMTP_TEST_DIR")) {
+            return TestSmtp {
+                port: port.parse().expect("SMTP_TEST_PORT is a port"),
+                dir: dir.into(),
+            };
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let python = root.join(".tools/venv/bin/python");
+        assert!(
+            python.exists(),
+            "the test SMTP server needs aiosmtpd: run ./scripts/setup (or ./scripts/test)"
+        );
+        let dir = std::env::temp_dir().join(format!("dagtilbud-smtp-{}", std::process::id()));
+        let mut child = std::process::Command::new(python)
+            .arg(root.join("scripts/smtp-test-server"))
+            .arg(&dir)
+            .arg("0")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the test SMTP server");
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+            &mut line,
+        )
+        .expect("the test SMTP server says it is ready");
+        let port = line
+            .trim()
+            .strip_prefix("ready ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected answer from the test SMTP server: {line}"));
+        // It ends itself when this process ends.
+        std::mem::forget(child);
+        TestSmtp { port, dir }
+    })
+}
+
+/// One mail the test SMTP server accepted.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct ReceivedMail {
+    pub from: String,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub content_type: String,
+    pub body: String,
+}
+
+impl TestSmtp {
+    /// The settings that send through this server.
+    pub fn settings(&self) -> app::reminders::mailer::SmtpSettings {
+        app::reminders::mailer::SmtpSettings {
+            host: "127.0.0.1".into(),
+            port: self.port,
+            tls: app::reminders::mailer::SmtpTls::None,
+            user: None,
+            password: None,
+            from: "Dagtilbudsportalen <noreply@dagtilbud.example>".into(),
+        }
+    }
+
+    /// Every mail accepted for `address` so far.
+    pub fn mails_to(&self, address: &str) -> Vec<ReceivedMail> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut names: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        names.sort();
+        names
+            .into_iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .filter_map(|text| serde_json::from_str::<ReceivedMail>(&text).ok())
+            .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(address)))
+            .collect()
+    }
+
+    /// Wait (up to 30 s) until `count` mails for `address` have arrived.
+    pub async fn wait_for(&self, address: &str, count: usize) -> Vec<ReceivedMail> {
+        for _ in 0..300 {
+            let mails = self.mails_to(address);
+            if mails.len() >= count {
+                return mails;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("{count} mail(s) to {address} never arrived");
+    }
+}
