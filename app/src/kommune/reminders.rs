@@ -16,6 +16,7 @@ use crate::reminders::{status_label, Audience, JobRow, MessageRow, ReminderForm,
 const PAGE: &str = "/kommune/paamindelser";
 const OUTBOX: &str = "/kommune/udbakke";
 const FORM: &str = "paamindelse";
+#[cfg(feature = "ssr")]
 const OUTBOX_PER_PAGE: i64 = 25;
 
 /// One institution the chosen reminder would go to.

@@ -56,8 +56,9 @@ pub enum SendError {
 
 pub enum Mailer {
     Outbox,
+    // One per server process: its size does not matter.
     Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
         from: Mailbox,
     },
 }
@@ -90,7 +91,7 @@ impl Mailer {
             ));
         }
         Ok(Mailer::Smtp {
-            transport: builder.build(),
+            transport: Box::new(builder.build()),
             from,
         })
     }
