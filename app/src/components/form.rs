@@ -8,6 +8,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::plausibility::Warning;
 use crate::error::{AppError, FieldErrors};
 
 /// The key for errors that belong to the whole form rather than one field.
@@ -190,12 +191,68 @@ pub fn FieldError(id: &'static str, error: Signal<Option<String>>) -> impl IntoV
     }
 }
 
-/// `aria-describedby` for a field: its hint and, when present, its error.
+/// The plausibility warnings ("Er det rigtigt?") of the saved section, for
+/// the fields of its form to show above themselves. Provided by the page.
+#[derive(Clone, Copy)]
+pub struct FieldWarnings(pub Signal<Vec<Warning>>);
+
+/// The warning of field `id`, if the page has one.
+fn warning_of(id: &'static str) -> Signal<Option<String>> {
+    let warnings = use_context::<FieldWarnings>();
+    Signal::derive(move || {
+        warnings.and_then(|w| {
+            w.0.with(|list| list.iter().find(|x| x.field == id).map(|x| x.message.clone()))
+        })
+    })
+}
+
+/// The warning above a field: it asks, it does not refuse (the value is saved).
+#[component]
+pub fn FieldWarning(id: &'static str) -> impl IntoView {
+    let warning = warning_of(id);
+    view! {
+        <Show when=move || warning.get().is_some()>
+            <span class="form-warning" id=format!("{id}-advarsel")>
+                <span class="visually-hidden">"Advarsel: "</span>
+                {move || warning.get().unwrap_or_default()}
+            </span>
+        </Show>
+    }
+}
+
+/// The section's warnings in one box under its header, each linked to its
+/// field. `section_wide` are warnings about the whole section (no field to link to).
+#[component]
+pub fn WarningSummary(
+    warnings: Signal<Vec<Warning>>,
+    section_wide: &'static [&'static str],
+) -> impl IntoView {
+    view! {
+        <Show when=move || warnings.with(|w| !w.is_empty())>
+            <div class="alert alert-warning" aria-labelledby="advarsler">
+                <h2 id="advarsler">"Er det rigtigt?"</h2>
+                <p>"Oplysningerne er gemt og offentliggjort. Se efter, at det her er rigtigt; ret det, hvis det ikke er."</p>
+                <ul>
+                    {move || warnings.get().into_iter().map(|w| {
+                        if section_wide.contains(&w.field.as_str()) {
+                            view! { <li>{w.message}</li> }.into_any()
+                        } else {
+                            view! { <li><a href=format!("#{}", w.field)>{w.message}</a></li> }.into_any()
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// `aria-describedby` for a field: its hint and, when present, its error and its warning.
 pub fn described_by(
     id: &'static str,
     has_hint: bool,
     error: Signal<Option<String>>,
 ) -> Signal<Option<String>> {
+    let warning = warning_of(id);
     Signal::derive(move || {
         let mut ids = Vec::new();
         if has_hint {
@@ -203,6 +260,9 @@ pub fn described_by(
         }
         if error.get().is_some() {
             ids.push(format!("{id}-fejl"));
+        }
+        if warning.get().is_some() {
+            ids.push(format!("{id}-advarsel"));
         }
         (!ids.is_empty()).then(|| ids.join(" "))
     })
@@ -261,6 +321,7 @@ pub fn TextField(
             <label for=name>{label}</label>
             {hint.map(|hint| view! { <span class="form-hint" id=format!("{name}-hjaelp")>{hint}</span> })}
             <FieldError id=name error />
+            <FieldWarning id=name />
             <input
                 id=name
                 name=name
@@ -314,6 +375,7 @@ pub fn TextArea(
             <label for=name>{label}</label>
             {hint.map(|hint| view! { <span class="form-hint" id=format!("{name}-hjaelp")>{hint}</span> })}
             <FieldError id=name error />
+            <FieldWarning id=name />
             <textarea
                 id=name
                 name=name
@@ -375,6 +437,7 @@ pub fn Fieldset(
                 <legend>{legend}</legend>
                 {hint.map(|hint| view! { <span class="form-hint" id=format!("{name}-hjaelp")>{hint}</span> })}
                 <FieldError id=name error />
+                <FieldWarning id=name />
                 {children()}
             </fieldset>
         </div>

@@ -156,6 +156,19 @@ db_enum! {
 }
 
 impl InstitutionType {
+    /// The type in the plural, for sentences ("børnehaver").
+    pub fn plural(self) -> &'static str {
+        match self {
+            InstitutionType::Vuggestue => "vuggestuer",
+            InstitutionType::Boernehave => "børnehaver",
+            InstitutionType::Integreret => "integrerede institutioner",
+            InstitutionType::Fritidshjem => "fritidshjem",
+            InstitutionType::Fritidsklub => "fritidsklubber",
+            InstitutionType::Landsbyordning => "landsbyordninger",
+            InstitutionType::Dagpleje => "kommunale dagplejer",
+        }
+    }
+
     /// The legal basis in Dagtilbudsloven for this type and ownership.
     pub fn lovgrundlag(self, ejerform: Ejerform) -> &'static str {
         match (self, ejerform) {

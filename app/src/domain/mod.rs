@@ -9,6 +9,7 @@ pub use kommune::Kommunekode;
 pub mod audit_actions;
 pub mod calendar;
 pub mod password;
+pub mod plausibility;
 pub mod position;
 pub mod register;
 pub mod sections;

@@ -11,6 +11,7 @@ pub mod db;
 pub mod documents;
 pub mod overview;
 pub mod reminders;
+pub mod review;
 
 /// The kommune's plain endpoints: log-in letters, the CSV export and the
 /// kommune API (`/api/v1/kommune/…`).
@@ -86,6 +87,7 @@ pub fn KommuneRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("paamindelser") view=reminders::RemindersPage ssr=SsrMode::Async />
             <Route path=path!("paamindelser/:id") view=reminders::ReminderJobPage ssr=SsrMode::Async />
             <Route path=path!("udbakke") view=reminders::OutboxPage ssr=SsrMode::Async />
+            <Route path=path!("tjek") view=review::ReviewListPage ssr=SsrMode::Async />
             <crate::admin::AdminInstitutionRoutes />
         </ParentRoute>
     }
@@ -181,6 +183,7 @@ fn Overview(page: OverviewPage, filter: OverviewFilter) -> impl IntoView {
             <a class="button button-secondary" href="/kommune/nyt-dagtilbud">"Opret dagtilbud"</a>
             <a class="button button-secondary" href="/kommune/lukkedage">"Fælles lukkedage"</a>
             <a class="button button-secondary" href="/kommune/paamindelser">"Påmindelser"</a>
+            <a class="button button-secondary" href="/kommune/tjek">"Er det rigtigt?"</a>
         </p>
         <Summary summary=summary.clone() period=period.clone() />
         <FilterForm filter=filter.clone() period />

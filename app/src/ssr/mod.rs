@@ -126,6 +126,8 @@ pub struct Shared {
     pub section_writes: Arc<batch::Batcher<crate::workspace::db::SectionWrites>>,
     /// Wakes this process's reminder sender when a job is made (see `reminders::worker`).
     pub reminder_wake: Arc<tokio::sync::Notify>,
+    /// The figures plausibility warnings compare with (see `workspace::norms`).
+    pub norms: crate::workspace::norms::NormsCache,
 }
 
 impl AppState {
@@ -144,6 +146,7 @@ impl AppState {
             page_cache: Arc::default(),
             known_sections: Arc::default(),
             reminder_wake: Arc::default(),
+            norms: Default::default(),
         }))
     }
 

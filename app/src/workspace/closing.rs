@@ -34,7 +34,10 @@ pub async fn load_lukkedage(nummer: Option<String>) -> Result<ClosingData, AppEr
         crate::auth::context::client_ip(),
     )
     .await?;
-    let loaded = super::db::load::<Lukkedage>(super::db::Sections::of(&state), target.institution_id).await?;
+    let mut loaded =
+        super::db::load::<Lukkedage>(super::db::Sections::of(&state), target.institution_id).await?;
+    loaded.meta =
+        super::with_warnings(&state, target.institution_id, loaded.value.as_ref(), loaded.meta).await;
     let today = crate::ssr::today()?;
     let taken: Vec<i64> = loaded
         .value
@@ -129,14 +132,15 @@ async fn change(nummer: Option<String>, version: i32, change: Change) -> Result<
             }
         }
     }
-    super::db::save(
+    let meta = super::db::save(
         sections,
         &target,
         version,
         &list,
         crate::auth::context::client_ip(),
     )
-    .await
+    .await?;
+    Ok(super::with_warnings(&state, target.institution_id, Some(&list), meta).await)
 }
 
 /// The lukkedage page of the caller's institution, or of `nummer` for an administrator.
@@ -290,6 +294,7 @@ pub fn LukkedagePage() -> impl IntoView {
                 };
                 let list = data.loaded.value.clone().unwrap_or_default();
                 let meta = data.loaded.meta.clone();
+                let warnings = Signal::stored(meta.warnings.clone());
                 let year = data.year;
                 let errors = FormErrors::new(flash.as_ref().map(|f| f.errors.clone()).unwrap_or_default());
                 let version = meta.version;
@@ -369,6 +374,7 @@ pub fn LukkedagePage() -> impl IntoView {
                     </p>
                     <p class="form-hint">"Kun hverdage tæller; weekender og helligdage er ikke lukkedage."</p>
                     <ErrorSummary errors fields=vec!["faelles".into(), "fra".into(), "til".into(), "aarsag".into(), "alternativ_sted".into()] />
+                    <crate::components::form::WarningSummary warnings section_wide=&["lukkedage"] />
                     {common}
                     {if empty {
                         view! { <p>"Der er ingen lukkeperioder endnu."</p> }.into_any()

@@ -45,7 +45,16 @@ macro_rules! one_form_section {
             )
             .await?;
             target.offers($kind)?;
-            super::db::load::<$value>(super::db::Sections::of(&state), target.institution_id).await
+            let mut loaded =
+                super::db::load::<$value>(super::db::Sections::of(&state), target.institution_id).await?;
+            loaded.meta = super::with_warnings(
+                &state,
+                target.institution_id,
+                loaded.value.as_ref(),
+                loaded.meta,
+            )
+            .await;
+            Ok(loaded)
         }
 
         /// Validate and save the section over `version`; publishes at once.
@@ -70,14 +79,15 @@ macro_rules! one_form_section {
                 let value = form
                     .parse(crate::ssr::today()?)
                     .map_err(AppError::Validation)?;
-                super::db::save(
+                let meta = super::db::save(
                     super::db::Sections::of(&state),
                     &target,
                     version,
                     &value,
                     crate::auth::context::client_ip(),
                 )
-                .await
+                .await?;
+                Ok(super::with_warnings(&state, target.institution_id, Some(&value), meta).await)
             }
             .await;
             let saved = format!("{page}?gemt=1");
@@ -316,6 +326,8 @@ where
                 };
                 let PageState { values, errors, meta } = page_state(loaded, flash, to_form);
                 let meta = RwSignal::new(meta);
+                let warnings = Signal::derive(move || meta.with(|m| m.warnings.clone()));
+                provide_context(crate::components::form::FieldWarnings(warnings));
                 let version = move || meta.with(|meta| meta.version).to_string();
                 let saved = RwSignal::new(saved_query.get_untracked());
                 follow_save(action, errors, meta, saved);
@@ -326,6 +338,7 @@ where
                 view! {
                     <SectionHeader kind meta saved=saved.into() workspace=workspace.clone() />
                     <ErrorSummary errors fields=order />
+                    <crate::components::form::WarningSummary warnings section_wide=&["aabningstider"] />
                     <ActionForm action=action attr:novalidate=true attr:class="form" on:focusout=on_leave>
                         <input type="hidden" name="version" prop:value=version value=version() />
                         <NummerField workspace=workspace.clone() />

@@ -13,6 +13,8 @@ pub mod db;
 pub mod forms;
 pub mod gaestedagpleje;
 pub mod header;
+#[cfg(feature = "ssr")]
+pub mod norms;
 pub mod overview;
 pub mod preview;
 pub mod receipt;
@@ -115,6 +117,25 @@ pub fn section_page(role: Role, nummer: Option<&str>, kind: SectionKind) -> Stri
         base(nummer.map(str::to_uppercase).as_deref(), role == Role::Support),
         kind.as_str()
     )
+}
+
+/// `meta` with the plausibility warnings of the saved `value` (none when
+/// there is no value). Warnings are advice: when the figures to compare with
+/// cannot be read, the cause is logged and the section shows none.
+#[cfg(feature = "ssr")]
+pub(crate) async fn with_warnings<T: crate::domain::sections::Section>(
+    state: &crate::ssr::AppState,
+    institution_id: i64,
+    value: Option<&T>,
+    mut meta: crate::domain::sections::SectionMeta,
+) -> crate::domain::sections::SectionMeta {
+    let Some(value) = value else { return meta };
+    let year = crate::domain::calendar::danish_time(state.now()).year();
+    match norms::for_institution(&state.pool, &state.norms, institution_id, year).await {
+        Ok(norms) => meta.warnings = value.warnings(&norms, year),
+        Err(error) => tracing::warn!(%error, institution_id, "plausibility norms could not be read"),
+    }
+    meta
 }
 
 /// The hidden field that tells a section's server function which institution a

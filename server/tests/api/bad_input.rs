@@ -11,7 +11,7 @@ const PASSWORD: &str = "en lang og god adgangskode";
 /// unknown or unreadable fields is the same as an empty one to them, so they
 /// answer; an institution's own reads ignore any number sent (it always works
 /// on itself).
-const READS_WITH_DEFAULTS: [&str; 21] = [
+const READS_WITH_DEFAULTS: [&str; 22] = [
     "current_viewer",
     "take_form_flash",
     "landing_stats",
@@ -23,6 +23,7 @@ const READS_WITH_DEFAULTS: [&str; 21] = [
     "kommune_paamindelser",
     "kommune_udbakke",
     "institution_paamindelse",
+    "kommune_tjek",
     "support_oversigt",
     "institution_stamdata",
     "afsnit_status",

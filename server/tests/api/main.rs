@@ -16,6 +16,7 @@ mod key_figures;
 mod kommune;
 mod kommune_api;
 mod kommune_register;
+mod plausibility;
 mod portal;
 mod receipt;
 mod register_import;

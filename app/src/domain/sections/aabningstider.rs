@@ -265,6 +265,14 @@ impl OpeningHours {
 impl Section for OpeningHours {
     const KIND: SectionKind = SectionKind::Aabningstider;
 
+    fn warnings(
+        &self,
+        _norms: &crate::domain::plausibility::Norms,
+        _year: i32,
+    ) -> Vec<crate::domain::plausibility::Warning> {
+        crate::domain::plausibility::opening_hours(self)
+    }
+
     /// Label and display value per field, in display order: each day
     /// (`06:30–17:00` or `Lukket`), the weekly hours and the note.
     fn describe(&self) -> Vec<(&'static str, String)> {

@@ -79,6 +79,15 @@ pub trait Section: Serialize + DeserializeOwned + Clone + PartialEq + Send + Syn
     /// (Danish label, display value) per field, in display order.
     fn describe(&self) -> Vec<(&'static str, String)>;
     fn is_filled(&self) -> bool;
+    /// Plausibility warnings ("Er det rigtigt?") for this value, compared
+    /// with `norms`; none by default. They never block a save.
+    fn warnings(
+        &self,
+        _norms: &crate::domain::plausibility::Norms,
+        _year: i32,
+    ) -> Vec<crate::domain::plausibility::Warning> {
+        Vec::new()
+    }
 }
 
 /// When and by whom a section was last saved, and the version a save must name.
@@ -94,6 +103,9 @@ pub struct SectionMeta {
     /// that is later than the last save ("d.m.åååå kl. hh:mm").
     #[serde(default)]
     pub confirmed: Option<String>,
+    /// The saved value's plausibility warnings (see `domain::plausibility`).
+    #[serde(default)]
+    pub warnings: Vec<crate::domain::plausibility::Warning>,
 }
 
 impl SectionMeta {
@@ -104,6 +116,7 @@ impl SectionMeta {
             updated: Some(crate::domain::calendar::format_timestamp(at)),
             updated_by: Some(by.to_string()),
             confirmed: None,
+            warnings: Vec::new(),
         }
     }
 

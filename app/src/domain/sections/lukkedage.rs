@@ -331,6 +331,14 @@ impl Lukkedage {
 impl Section for Lukkedage {
     const KIND: SectionKind = SectionKind::Lukkedage;
 
+    fn warnings(
+        &self,
+        norms: &crate::domain::plausibility::Norms,
+        year: i32,
+    ) -> Vec<crate::domain::plausibility::Warning> {
+        crate::domain::plausibility::lukkedage(self, year, norms)
+    }
+
     /// One line per period (label "Lukkeperiode"), or one "Lukkeperioder: Ingen".
     fn describe(&self) -> Vec<(&'static str, String)> {
         if self.periods.is_empty() {

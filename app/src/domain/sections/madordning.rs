@@ -259,6 +259,14 @@ impl Madordning {
 impl Section for Madordning {
     const KIND: SectionKind = SectionKind::Madordning;
 
+    fn warnings(
+        &self,
+        norms: &crate::domain::plausibility::Norms,
+        _year: i32,
+    ) -> Vec<crate::domain::plausibility::Warning> {
+        crate::domain::plausibility::madordning(self, norms)
+    }
+
     /// Label and display value per field, in display order.
     fn describe(&self) -> Vec<(&'static str, String)> {
         vec![

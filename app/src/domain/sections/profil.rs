@@ -250,6 +250,14 @@ impl Profil {
 impl Section for Profil {
     const KIND: SectionKind = SectionKind::Profil;
 
+    fn warnings(
+        &self,
+        norms: &crate::domain::plausibility::Norms,
+        _year: i32,
+    ) -> Vec<crate::domain::plausibility::Warning> {
+        crate::domain::plausibility::profil(self, norms)
+    }
+
     /// Label and display value per field, in display order.
     fn describe(&self) -> Vec<(&'static str, String)> {
         vec![
