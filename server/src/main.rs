@@ -100,6 +100,8 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             tracing::info!(added, "demo register seeded");
             let reported = seed::demo_reports(&pool, time::OffsetDateTime::now_utc()).await?;
             tracing::info!(reported, "demo reports seeded");
+            let today = app::domain::calendar::danish_time(time::OffsetDateTime::now_utc()).date();
+            seed::demo_common_closing(&pool, today).await?;
             seed::demo_key_figures(&pool).await?;
             Ok(())
         }
@@ -147,6 +149,10 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
                 let reported = seed::demo_reports(&pool, time::OffsetDateTime::now_utc()).await?;
                 if reported > 0 {
                     tracing::info!(reported, "generated the demo institutions' reports");
+                }
+                let today = app::domain::calendar::danish_time(time::OffsetDateTime::now_utc()).date();
+                if seed::demo_common_closing(&pool, today).await? > 0 {
+                    tracing::info!("added the demo kommune's fælles lukkedage");
                 }
                 print_demo_logins(&config);
             } else {

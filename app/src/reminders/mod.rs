@@ -346,6 +346,13 @@ mod tests {
         assert!(body.contains("- Madordning er ikke udfyldt."));
         assert!(body.contains("på https://dagtilbud.example/log-ind\n"));
         assert!(body.ends_with("Skanderborg Kommune"));
+        // A name cannot add a header line to the subject.
+        let sneaky = Facts {
+            navn: "Solsikken\r\nBcc: alle@example.dk".into(),
+            ..facts()
+        };
+        let (subject, _) = Template::default().render(&sneaky);
+        assert!(!subject.contains(['\r', '\n']), "{subject}");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! The institutions' invented reports are in `reports.rs`.
 
 pub mod accounts;
+mod common_closing;
 pub mod dagpleje;
 mod phrases;
 mod positions;
@@ -15,6 +16,7 @@ mod saving;
 
 use accounts::DEMO_KOMMUNE;
 pub use accounts::{demo_accounts, disable_demo_accounts, DemoLogin, DEMO_LOGINS, DEMO_TOTP_SECRET};
+pub use common_closing::demo_common_closing;
 use positions::{district_centres, kommune_towns, scatter, INSTITUTION_RADIUS_KM};
 pub use saving::demo_reports;
 

@@ -413,6 +413,23 @@ async fn only_the_kommune_sends_and_bad_wording_is_refused_by_field(pool: PgPool
         403
     );
     assert_eq!(institution.call("kommune_paamindelser", &[]).await.status(), 403);
+    assert_eq!(
+        institution
+            .call("kommune_paamindelse", &[("id", "1")])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(institution.call("kommune_udbakke", &[]).await.status(), 403);
+    // The start page's own reminder is the institution's alone.
+    assert_eq!(kommune.call("institution_paamindelse", &[]).await.status(), 403);
+    assert_eq!(
+        app.fresh_client()
+            .call("institution_paamindelse", &[])
+            .await
+            .status(),
+        401
+    );
     let support = crate::helpers::support_admin(&app).await;
     assert_eq!(
         support.call("kommune_paamindelse_send", &form).await.status(),
