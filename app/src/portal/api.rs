@@ -369,6 +369,10 @@ pub fn router() -> axum::Router<AppState> {
         .route("/api/v1/dagtilbud", get(list))
         .route("/api/v1/dagtilbud.csv", get(csv))
         .route("/api/v1/dagtilbud/{nummer}", get(one))
+        .route(
+            "/dagtilbud/{nummer}/lukkedage.ics",
+            get(super::calendar::closing_days),
+        )
 }
 
 #[cfg(test)]

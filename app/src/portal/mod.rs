@@ -2,6 +2,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod calendar;
 pub mod compare;
 pub mod distance;
 pub mod kommune;

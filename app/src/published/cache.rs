@@ -28,7 +28,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use sqlx::postgres::{PgListener, PgPoolOptions};
 use sqlx::PgPool;
 
@@ -58,6 +58,18 @@ struct Page {
 }
 
 impl Page {
+    /// Whether the request's `If-None-Match` names this page's ETag (pages
+    /// without one, the HTML pages, never match).
+    fn unchanged_for(&self, request: &HeaderMap) -> bool {
+        let Some(tag) = self.headers.get(header::ETAG).and_then(|v| v.to_str().ok()) else {
+            return false;
+        };
+        request
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == tag))
+    }
+
     fn new(headers: HeaderMap, body: Bytes, nonce: Option<leptos::nonce::Nonce>) -> Page {
         let len = body.len();
         let pieces = match &nonce {
@@ -171,7 +183,9 @@ impl PageCache {
     pub fn invalidate(&self, nummer: &str) {
         let _writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
-        self.pages.invalidate(&nummer.to_ascii_uppercase());
+        let nummer = nummer.to_ascii_uppercase();
+        self.pages.invalidate(&format!("{nummer}{CALENDAR}"));
+        self.pages.invalidate(&nummer);
     }
 
     /// Drop the page of institution `nummer` here at once and, soon after,
@@ -290,13 +304,18 @@ fn cacheable(request: &Request) -> Option<String> {
     {
         return None;
     }
-    let nummer = request.uri().path().strip_prefix("/dagtilbud/")?;
+    let rest = request.uri().path().strip_prefix("/dagtilbud/")?;
+    // The page, or its closing days as a calendar (kept under `{nummer}{CALENDAR}`).
+    let nummer = rest.strip_suffix(CALENDAR).unwrap_or(rest);
     let canonical = nummer.len() == 6
         && nummer
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-    canonical.then(|| nummer.to_owned())
+    canonical.then(|| rest.to_owned())
 }
+
+/// The closing-days calendar's path after the number (`portal::calendar`).
+const CALENDAR: &str = "/lukkedage.ics";
 
 fn respond(page: Page, nonce: Option<&leptos::nonce::Nonce>, state: &'static str) -> Response {
     let mut response = Response::new(page.body(nonce));
@@ -314,6 +333,16 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
     };
     let nonce = crate::ssr::csp::request_nonce(&request);
     if let Some(page) = cache.get(&nummer) {
+        // A calendar asks again with the ETag it has.
+        if page.unchanged_for(request.headers()) {
+            let mut response = StatusCode::NOT_MODIFIED.into_response();
+            for name in [header::ETAG, header::CACHE_CONTROL, header::LAST_MODIFIED] {
+                if let Some(value) = page.headers.get(&name) {
+                    response.headers_mut().insert(name, value.clone());
+                }
+            }
+            return response;
+        }
         return respond(page, nonce.as_ref(), "hit");
     }
     let generation = cache.generation.load(Ordering::Acquire);
@@ -324,7 +353,7 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/html"));
+            .is_some_and(|v| v.starts_with("text/html") || v.starts_with("text/calendar"));
     if !keep {
         return response;
     }
@@ -444,6 +473,11 @@ mod tests {
         assert_eq!(cacheable(&get("/dagtilbud/g10234")), None);
         assert_eq!(cacheable(&get("/dagtilbud/G10234?x=1")), None);
         assert_eq!(cacheable(&get("/dagtilbud/G10234/x")), None);
+        assert_eq!(
+            cacheable(&get("/dagtilbud/G10234/lukkedage.ics")).as_deref(),
+            Some("G10234/lukkedage.ics")
+        );
+        assert_eq!(cacheable(&get("/dagtilbud/g10234/lukkedage.ics")), None);
         assert_eq!(cacheable(&get("/kommuner/101")), None);
         let with_cookie = Request::builder()
             .uri("/dagtilbud/G10234")

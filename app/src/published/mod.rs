@@ -30,6 +30,34 @@ pub struct PublicInstitution {
     pub gaestedagpleje: Option<(Gaestedagpleje, SectionMeta)>,
     /// The kommune's newest imported key figures.
     pub key_figures: Option<crate::published::key_figures::KommuneKeyFigures>,
+    /// The median number of closing days in `year` among the kommune's
+    /// institutions that report lukkedage (when enough do).
+    #[serde(default)]
+    pub closing_median: Option<u32>,
+}
+
+/// The median number of closing days in `year` among kommune `kommunekode`'s
+/// active institutions that report lukkedage, when at least
+/// `plausibility::MIN_PEERS` do.
+#[cfg(feature = "ssr")]
+pub async fn closing_median(
+    pool: &sqlx::PgPool,
+    kommunekode: i16,
+    year: i32,
+) -> Result<Option<u32>, crate::error::AppError> {
+    let rows = sqlx::query_scalar!(
+        r#"SELECT s.data FROM institution_sections s JOIN institutions i ON i.id = s.institution_id
+           WHERE s.section = 'lukkedage' AND i.kommunekode = $1 AND i.status = 'aktiv'"#,
+        kommunekode
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(crate::domain::plausibility::median(
+        rows.into_iter()
+            .filter_map(|data| serde_json::from_value::<Lukkedage>(data).ok())
+            .map(|l| l.closing_days(year))
+            .collect(),
+    ))
 }
 
 /// The public data of the active institution `nummer` (any case); closed and
@@ -90,7 +118,9 @@ pub async fn load_public(
         })
         .collect();
     let key_figures = crate::published::key_figures::for_kommune(pool, master.kommunekode).await?;
+    let closing_median = closing_median(pool, master.kommunekode, year).await?;
     Ok(PublicInstitution {
+        closing_median,
         master,
         year,
         profil: pick(&rows)?,
@@ -168,8 +198,22 @@ pub fn PublicInstitutionView(data: PublicInstitution) -> impl IntoView {
             <PublicSection title="Lukkedage" by_kommune=dagpleje section=data.lukkedage.clone() render=|l: &Lukkedage| view! {
                 <Facts rows=l.describe() />
             }.into_any() />
-            {data.lukkedage.as_ref().map(|(l, _)| view! {
-                <p data-testid="public-lukkedage">{format!("{} lukkedage i {year} og {} i {}.", l.closing_days(year), l.closing_days(year + 1), year + 1)}</p>
+            {data.lukkedage.as_ref().map(|(l, _)| {
+                let median = data.closing_median.map(|m| format!(
+                    " Kommunens dagtilbud holder typisk lukket {m} hverdage i {year} (medianen)."
+                ));
+                view! {
+                    <p data-testid="public-lukkedage">
+                        {format!("{} lukkedage i {year} og {} i {}.", l.closing_days(year), l.closing_days(year + 1), year + 1)}
+                        {median}
+                    </p>
+                    <p>
+                        <a href=format!("/dagtilbud/{}/lukkedage.ics", master.nummer) type="text/calendar">
+                            "Abonnér på lukkedage i din kalender"
+                        </a>
+                        <span class="form-hint">" Kalenderen henter selv ændringer, når dagtilbuddet retter sine lukkedage."</span>
+                    </p>
+                }
             })}
             {dagpleje.then(|| view! {
                 <PublicSection title="Gæstedagpleje" by_kommune=true section=data.gaestedagpleje.clone() render=|g: &Gaestedagpleje| view! { <Facts rows=g.describe() /> }.into_any() />

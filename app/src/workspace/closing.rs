@@ -85,7 +85,8 @@ async fn change(nummer: Option<String>, version: i32, change: Change) -> Result<
         .unwrap_or_default();
     match change {
         Change::Add(form) => {
-            let period = form.parse(today).map_err(AppError::Validation)?;
+            let mut period = form.parse(today).map_err(AppError::Validation)?;
+            period.uid = Some(format!("{:032x}", rand::random::<u128>()));
             list.insert(period).map_err(|m| AppError::field("fra", m))?;
         }
         Change::Replace(index, form) => {

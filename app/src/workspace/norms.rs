@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use sqlx::PgPool;
 
-use crate::domain::plausibility::{median, Norms};
-use crate::domain::sections::Lukkedage;
+use crate::domain::plausibility::Norms;
 use crate::domain::InstitutionType;
 use crate::error::AppError;
 
@@ -74,18 +73,7 @@ pub async fn peers(
     )
     .fetch_all(pool)
     .await?;
-    let closing = sqlx::query_scalar!(
-        r#"SELECT s.data FROM institution_sections s JOIN institutions i ON i.id = s.institution_id
-           WHERE s.section = 'lukkedage' AND i.kommunekode = $1 AND i.status = 'aktiv'"#,
-        kommunekode
-    )
-    .fetch_all(pool)
-    .await?;
-    let closing_days = closing
-        .into_iter()
-        .filter_map(|data| serde_json::from_value::<Lukkedage>(data).ok())
-        .map(|l| l.closing_days(year))
-        .collect();
+    let closing_days = crate::published::closing_median(pool, kommunekode, year).await?;
     Ok(Norms {
         type_plural: InstitutionType::parse(institution_type)
             .map(|t| t.plural())
@@ -95,7 +83,7 @@ pub async fn peers(
             .median
             .filter(|_| profile.count >= i64::from(crate::domain::plausibility::MIN_PEERS))
             .and_then(|m| u32::try_from(m).ok()),
-        closing_days: median(closing_days),
+        closing_days,
         oekologi_total: oekologi.iter().map(|r| r.count as u32).sum(),
         oekologi: oekologi
             .into_iter()

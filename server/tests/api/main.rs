@@ -8,6 +8,7 @@ mod helpers;
 
 mod auth;
 mod bad_input;
+mod calendar;
 mod common_closing;
 mod confirm;
 mod dagpleje;

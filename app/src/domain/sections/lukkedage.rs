@@ -60,6 +60,11 @@ pub struct ClosingPeriod {
     /// follows the kommune's changes until the institution changes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kommune_period: Option<i64>,
+    /// A random id given when the period is added and kept through its
+    /// changes, so a calendar that subscribes to the closing days updates
+    /// the period instead of adding a second one (see [`ClosingPeriod::calendar_key`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
 }
 
 /// The years a closing period may lie in: this year and next.
@@ -158,6 +163,7 @@ impl ClosingPeriodForm {
                     alternative_care,
                     alternative_place,
                     kommune_period: None,
+                    uid: None,
                 })
             }
             _ => Err(errors),
@@ -166,6 +172,16 @@ impl ClosingPeriodForm {
 }
 
 impl ClosingPeriod {
+    /// What identifies this period through its changes: its own id, else the
+    /// kommune period it was taken over from, else (saved before ids) its first day.
+    pub fn calendar_key(&self) -> String {
+        match (&self.uid, self.kommune_period) {
+            (Some(uid), _) => uid.clone(),
+            (None, Some(id)) => format!("kommune-{id}"),
+            (None, None) => format!("fra-{}", format_iso_date(self.from)),
+        }
+    }
+
     /// The form with dates as `<input type="date">` expects them (`2026-12-22`).
     pub fn to_form(&self) -> ClosingPeriodForm {
         ClosingPeriodForm {
@@ -308,6 +324,11 @@ impl Lukkedage {
             return Err("Lukkeperioden findes ikke længere. Genindlæs siden og prøv igen.".into());
         }
         check_no_overlap(&self.periods, &period, Some(index))?;
+        let mut period = period;
+        if period.uid.is_none() {
+            // The changed period keeps the identity of the one it replaces.
+            period.uid = Some(self.periods[index].calendar_key());
+        }
         self.periods[index] = period;
         self.periods.sort_by_key(|p| (p.from, p.to));
         Ok(())
@@ -371,6 +392,7 @@ mod tests {
             alternative_care: false,
             alternative_place: None,
             kommune_period: None,
+            uid: None,
         }
     }
 
