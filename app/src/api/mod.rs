@@ -74,6 +74,21 @@ impl IntoResponse for Failure {
     }
 }
 
+/// The version of the APIs' schemas (`/api/v1/dokumentation`): raised when
+/// a field is removed or changes meaning; new fields do not raise it.
+pub const SCHEMA_VERSION: u32 = 1;
+/// The header every `/api/v1` answer carries it in.
+pub const SCHEMA_HEADER: &str = "dagtilbud-schemaversion";
+
+/// Middleware (`axum::middleware::map_response`): the schema version on an answer.
+pub async fn with_schema_version(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        axum::http::HeaderName::from_static(SCHEMA_HEADER),
+        axum::http::HeaderValue::from(SCHEMA_VERSION),
+    );
+    response
+}
+
 /// Words for errors no endpoint explains further.
 pub const GENERIC: Wording = Wording {
     not_found: "Det, du leder efter, findes ikke.",

@@ -18,10 +18,7 @@ pub mod review;
 #[cfg(feature = "ssr")]
 pub fn router() -> axum::Router<crate::ssr::AppState> {
     use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/kommune/breve", post(documents::letters))
-        .route("/kommune/breve/{id}", get(documents::letter_job))
-        .route("/kommune/eksport.csv", get(documents::export))
+    let api = axum::Router::new()
         .route(
             "/api/v1/kommune/dagtilbud",
             get(api::kommune_list).post(api::kommune_create),
@@ -31,6 +28,12 @@ pub fn router() -> axum::Router<crate::ssr::AppState> {
             get(api::kommune_one).put(api::kommune_update),
         )
         .route("/api/v1/kommune/dagtilbud/{nummer}/luk", post(api::kommune_close))
+        .layer(axum::middleware::map_response(crate::api::with_schema_version));
+    axum::Router::new()
+        .route("/kommune/breve", post(documents::letters))
+        .route("/kommune/breve/{id}", get(documents::letter_job))
+        .route("/kommune/eksport.csv", get(documents::export))
+        .merge(api)
 }
 
 use leptos::prelude::*;

@@ -172,8 +172,16 @@ pub struct ApiInstitution {
 /// The open-data part of the OpenAPI document (merged in [`crate::api_document`]).
 #[derive(OpenApi)]
 #[openapi(
-    paths(list, one, csv),
-    components(schemas(ApiPage, ApiListItem, ApiInstitution, ApiSection, ApiError))
+    paths(list, one, csv, super::changes::changes),
+    components(schemas(
+        ApiPage,
+        ApiListItem,
+        ApiInstitution,
+        ApiSection,
+        ApiError,
+        super::changes::ApiChanges,
+        super::changes::ApiChange
+    ))
 )]
 pub struct OpenDataDoc;
 
@@ -369,6 +377,13 @@ pub fn router() -> axum::Router<AppState> {
         .route("/api/v1/dagtilbud", get(list))
         .route("/api/v1/dagtilbud.csv", get(csv))
         .route("/api/v1/dagtilbud/{nummer}", get(one))
+        .route("/api/v1/dagtilbud/aendringer", get(super::changes::changes))
+        .route(
+            "/api/v1/dagtilbud/aendringer.atom",
+            get(super::changes::changes_atom),
+        )
+        .route("/api/v1/dokumentation", get(super::dictionary::page))
+        .layer(axum::middleware::map_response(crate::api::with_schema_version))
         .route(
             "/dagtilbud/{nummer}/lukkedage.ics",
             get(super::calendar::closing_days),

@@ -4,7 +4,11 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod calendar;
+#[cfg(feature = "ssr")]
+pub mod changes;
 pub mod compare;
+#[cfg(feature = "ssr")]
+pub mod dictionary;
 pub mod distance;
 pub mod kommune;
 pub mod search;

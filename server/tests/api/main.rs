@@ -9,6 +9,7 @@ mod helpers;
 mod auth;
 mod bad_input;
 mod calendar;
+mod changes;
 mod common_closing;
 mod confirm;
 mod dagpleje;
