@@ -16,6 +16,7 @@ pub mod components;
 pub mod documents;
 pub mod domain;
 pub mod error;
+pub mod feedback;
 pub mod institution;
 pub mod kommune;
 pub mod pages;

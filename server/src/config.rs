@@ -22,6 +22,8 @@
 //! | `SMTP_USER`, `SMTP_PASSWORD` | (unset) | log-in at the mail server, if it needs one; the password is never logged |
 //! | `MAIL_FROM` | (required with `SMTP_HOST`) | the sender, e.g. `Dagtilbudsportalen <noreply@kommune.dk>` |
 //! | `MAIL_RETRY_SECS` | `60` | the first retry of a reminder the mail server did not take; each next waits twice as long (4 attempts in all) |
+//! | `REPORT_OVERDUE_DAYS` | `14` | a parent's error report ("Meld en fejl") the institution has not handled in this long is shown to the kommune |
+//! | `REPORTS_PER_HOUR` | `5` | error reports one address may send per hour, per server process |
 //! | `LOG_FORMAT` | `text` | `text` or `json` |
 //! | `RUST_LOG` | `info` | log filter |
 
@@ -153,6 +155,8 @@ impl Config {
             mail: smtp_settings()?,
             mail_retry_after: Duration::from_secs(parsed("MAIL_RETRY_SECS", 60u64)?),
             mail_poll: Duration::from_secs(5),
+            report_overdue_after: Duration::from_secs(24 * 3600 * parsed("REPORT_OVERDUE_DAYS", 14u64)?),
+            reports_per_hour: parsed("REPORTS_PER_HOUR", 5u32)?,
         };
         Ok(Config {
             settings,

@@ -6,6 +6,9 @@
 //! - `audit_log`: rows of anonymous actors (refused log-ins and refused
 //!   requests) go after [`ANONYMOUS_AUDIT_DAYS`] days. Rows of logged-in users
 //!   and of the system are kept for good.
+//! - `error_reports`: a parent's report, with the e-mail it may carry, goes
+//!   [`HANDLED_REPORT_DAYS`] days after it was handled, and after
+//!   [`REPORT_DAYS`] days in any case.
 
 use std::time::Duration;
 
@@ -16,11 +19,18 @@ pub const ANONYMOUS_AUDIT_DAYS: i32 = 90;
 /// How often the retention runs.
 pub const EVERY: Duration = Duration::from_secs(3600);
 
+/// How long a handled error report ("Meld en fejl"), with the e-mail a
+/// parent may have given, is kept after it was handled.
+pub const HANDLED_REPORT_DAYS: i32 = 90;
+/// How long any error report is kept, handled or not.
+pub const REPORT_DAYS: i32 = 365;
+
 /// What one run removed.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Pruned {
     pub throttle_keys: u64,
     pub anonymous_audit_rows: i64,
+    pub error_reports: u64,
 }
 
 /// Remove what is past its retention period.
@@ -38,9 +48,19 @@ pub async fn run(pool: &PgPool) -> Result<Pruned, sqlx::Error> {
     )
     .fetch_one(pool)
     .await?;
+    let error_reports = sqlx::query!(
+        "DELETE FROM error_reports
+         WHERE handled_at < now() - make_interval(days => $1) OR created_at < now() - make_interval(days => $2)",
+        HANDLED_REPORT_DAYS,
+        REPORT_DAYS
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
     Ok(Pruned {
         throttle_keys,
         anonymous_audit_rows,
+        error_reports,
     })
 }
 

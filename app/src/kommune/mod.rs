@@ -112,6 +112,7 @@ pub fn KommuneStart() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <crate::feedback::list::ReportsSection kommune=true />
         <dagpleje::DagplejeOverview />
     }
 }

@@ -284,7 +284,9 @@ mod tests {
                         format!("{prefix}.{key}")
                     };
                     // A list of objects is documented as `list[]` with its fields.
-                    let of_objects = inner.as_array().is_some_and(|items| items.iter().any(|i| i.is_object()));
+                    let of_objects = inner
+                        .as_array()
+                        .is_some_and(|items| items.iter().any(|i| i.is_object()));
                     if !of_objects {
                         out.push(path.clone());
                     }

@@ -11,6 +11,7 @@ pub mod compare;
 pub mod dictionary;
 pub mod distance;
 pub mod kommune;
+pub mod report;
 pub mod search;
 pub mod tray;
 
@@ -75,6 +76,7 @@ pub fn PortalRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <Route path=path!("") view=Landing ssr=SsrMode::Async />
         <Route path=path!("dagtilbud/:nummer") view=InstitutionPage ssr=SsrMode::Async />
+        <Route path=path!("dagtilbud/:nummer/meld-fejl") view=report::ReportPage ssr=SsrMode::Async />
         <Route path=path!("sammenlign") view=compare::ComparePage ssr=SsrMode::Async />
         <Route path=path!("kommuner/:kode") view=kommune::KommunePortalPage ssr=SsrMode::Async />
     }
@@ -387,6 +389,7 @@ pub fn InstitutionPage() -> impl IntoView {
                             data.master.kommune
                         );
                         let compare = format!("/sammenlign?nr={}", data.master.nummer);
+                        let report = format!("/dagtilbud/{}/meld-fejl", data.master.nummer);
                         let (nummer, navn) = (data.master.nummer.clone(), data.master.navn.clone());
                         view! {
                             <Title text=title />
@@ -397,6 +400,7 @@ pub fn InstitutionPage() -> impl IntoView {
                                 <tray::AddToTray nummer navn />
                             </p>
                             <crate::published::PublicInstitutionView data />
+                            <p><a href=report>"Står der noget forkert? Meld en fejl"</a></p>
                         }
                         .into_any()
                     }

@@ -20,6 +20,12 @@ pub fn limiter(per_minute: u32) -> AddressLimiter {
     governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute))
 }
 
+/// A limiter that lets each address make `per_hour` requests an hour.
+pub fn limiter_per_hour(per_hour: u32) -> AddressLimiter {
+    let per_hour = NonZeroU32::new(per_hour).unwrap_or(NonZeroU32::MIN);
+    governor::RateLimiter::keyed(governor::Quota::per_hour(per_hour))
+}
+
 /// Whether a request is one of the costly public ones: a search (the landing
 /// page or its server function with a query, the open data list), the CSV of
 /// every institution, or a comparison.

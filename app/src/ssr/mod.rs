@@ -55,6 +55,10 @@ pub struct Settings {
     pub mail_retry_after: Duration,
     /// How often a server looks for reminders made by another server, and retries.
     pub mail_poll: Duration,
+    /// An error report ("Meld en fejl") left open this long is shown to the kommune.
+    pub report_overdue_after: Duration,
+    /// Error reports one address may send per hour (per server process).
+    pub reports_per_hour: u32,
 }
 
 impl Default for Settings {
@@ -74,6 +78,8 @@ impl Default for Settings {
             mail: None,
             mail_retry_after: Duration::from_secs(60),
             mail_poll: Duration::from_secs(5),
+            report_overdue_after: Duration::from_secs(14 * 24 * 3600),
+            reports_per_hour: 5,
         }
     }
 }
@@ -128,6 +134,8 @@ pub struct Shared {
     pub reminder_wake: Arc<tokio::sync::Notify>,
     /// The figures plausibility warnings compare with (see `workspace::norms`).
     pub norms: crate::workspace::norms::NormsCache,
+    /// Error reports' budget per address (see `feedback`).
+    pub report_limiter: budget::AddressLimiter,
 }
 
 impl AppState {
@@ -139,6 +147,7 @@ impl AppState {
             leptos_options,
             api_limiter: Arc::new(crate::api::keys::limiter(settings.api_requests_per_minute)),
             address_limiter: Arc::new(budget::limiter(settings.anonymous_requests_per_minute)),
+            report_limiter: budget::limiter_per_hour(settings.reports_per_hour),
             known_logins: crate::auth::known_logins::KnownLogins::new(settings.idle_timeout),
             settings: Arc::new(settings),
             clock: Clock::default(),

@@ -11,7 +11,7 @@ const PASSWORD: &str = "en lang og god adgangskode";
 /// unknown or unreadable fields is the same as an empty one to them, so they
 /// answer; an institution's own reads ignore any number sent (it always works
 /// on itself).
-const READS_WITH_DEFAULTS: [&str; 22] = [
+const READS_WITH_DEFAULTS: [&str; 24] = [
     "current_viewer",
     "take_form_flash",
     "landing_stats",
@@ -24,6 +24,8 @@ const READS_WITH_DEFAULTS: [&str; 22] = [
     "kommune_udbakke",
     "institution_paamindelse",
     "kommune_tjek",
+    "fejlmeldinger",
+    "kommune_fejlmeldinger",
     "support_oversigt",
     "institution_stamdata",
     "afsnit_status",
@@ -54,6 +56,7 @@ async fn written(pool: &PgPool) -> Vec<i64> {
             "reminder_jobs",
             "reminder_messages",
             "kommune_reminder_templates",
+            "error_reports",
             "login_throttle",
         ],
     )

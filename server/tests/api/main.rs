@@ -14,6 +14,7 @@ mod common_closing;
 mod confirm;
 mod dagpleje;
 mod distance;
+mod feedback;
 mod key_figures;
 mod kommune;
 mod kommune_api;

@@ -375,7 +375,8 @@ async fn retention_removes_only_what_is_past_its_period(pool: PgPool) {
         pruned,
         server::retention::Pruned {
             throttle_keys: 1,
-            anonymous_audit_rows: 1
+            anonymous_audit_rows: 1,
+            error_reports: 0
         }
     );
     let labels: Vec<String> = sqlx::query_scalar("SELECT actor_label FROM audit_log ORDER BY id")

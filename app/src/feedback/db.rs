@@ -1,0 +1,122 @@
+//! Reports in PostgreSQL (server only).
+
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use super::{topic_label, OpenReport, Report};
+use crate::domain::calendar::format_timestamp;
+use crate::error::AppError;
+
+/// Store a report about the active institution `nummer`.
+pub async fn create(pool: &PgPool, nummer: &str, report: &Report) -> Result<(), AppError> {
+    let stored = sqlx::query!(
+        r#"INSERT INTO error_reports (institution_id, section, message, email)
+           SELECT id, $2, $3, $4 FROM institutions WHERE nummer = $1 AND status = 'aktiv'"#,
+        nummer,
+        report.section,
+        report.message,
+        report.email
+    )
+    .execute(pool)
+    .await?;
+    if stored.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+struct Row {
+    id: i64,
+    nummer: String,
+    navn: String,
+    section: String,
+    message: String,
+    email: Option<String>,
+    created_at: OffsetDateTime,
+}
+
+fn open_report(row: Row, now: OffsetDateTime) -> OpenReport {
+    OpenReport {
+        id: row.id,
+        nummer: row.nummer,
+        navn: row.navn,
+        topic: topic_label(&row.section).to_string(),
+        message: row.message,
+        email: row.email,
+        when: format_timestamp(row.created_at),
+        days_open: (now - row.created_at).whole_days(),
+    }
+}
+
+/// The institution's open reports, oldest first.
+pub async fn open_for(
+    pool: &PgPool,
+    institution_id: i64,
+    now: OffsetDateTime,
+) -> Result<Vec<OpenReport>, AppError> {
+    let rows = sqlx::query_as!(
+        Row,
+        r#"SELECT r.id, i.nummer, i.navn, r.section, r.message, r.email, r.created_at
+           FROM error_reports r JOIN institutions i ON i.id = r.institution_id
+           WHERE r.institution_id = $1 AND r.handled_at IS NULL
+           ORDER BY r.created_at, r.id"#,
+        institution_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| open_report(r, now)).collect())
+}
+
+/// The kommune's reports left open since before `overdue_before`, oldest first.
+pub async fn overdue_in(
+    pool: &PgPool,
+    kommunekode: i16,
+    overdue_before: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<Vec<OpenReport>, AppError> {
+    let rows = sqlx::query_as!(
+        Row,
+        r#"SELECT r.id, i.nummer, i.navn, r.section, r.message, r.email, r.created_at
+           FROM error_reports r JOIN institutions i ON i.id = r.institution_id
+           WHERE i.kommunekode = $1 AND r.handled_at IS NULL AND r.created_at < $2
+           ORDER BY r.created_at, r.id"#,
+        kommunekode,
+        overdue_before
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| open_report(r, now)).collect())
+}
+
+/// The institution a report is about, if it is open.
+pub async fn institution_of(pool: &PgPool, id: i64) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT i.nummer FROM error_reports r JOIN institutions i ON i.id = r.institution_id
+           WHERE r.id = $1 AND r.handled_at IS NULL"#,
+        id
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Mark an open report of `institution_id` handled, with an optional answer.
+/// `false` when it was handled already (or is not that institution's).
+pub async fn handle(
+    pool: &PgPool,
+    id: i64,
+    institution_id: i64,
+    answer: Option<&str>,
+    by: &str,
+) -> Result<bool, AppError> {
+    let done = sqlx::query!(
+        r#"UPDATE error_reports SET handled_at = now(), answer = $3, handled_by_label = $4
+           WHERE id = $1 AND institution_id = $2 AND handled_at IS NULL"#,
+        id,
+        institution_id,
+        answer,
+        by
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
