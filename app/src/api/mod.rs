@@ -197,6 +197,18 @@ pub fn cached(request: &HeaderMap, content_type: &'static str, body: Vec<u8>) ->
     tagged(request, content_type, &tag, body.into())
 }
 
+/// `body` as cacheable JSON, or `failed`'s answer if it cannot be written.
+pub fn cached_json<T: serde::Serialize>(
+    request: &HeaderMap,
+    body: &T,
+    failed: fn(crate::error::AppError) -> Response,
+) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(json) => cached(request, "application/json", json),
+        Err(e) => failed(crate::error::AppError::internal("api encode", &e)),
+    }
+}
+
 /// The strong ETag of a body: the first 96 bits of its SHA-256.
 pub fn etag_of(body: &[u8]) -> String {
     let digest = Sha256::digest(body);

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::search::{self, SearchFilter, SearchHit};
-use crate::api::{cached, tagged, ApiError, Failure, Wording};
+use crate::api::{tagged, ApiError, Failure, Wording};
 use crate::error::AppError;
 use crate::ssr::AppState;
 
@@ -229,10 +229,7 @@ pub async fn list(
                 per_side: search::PAGE_SIZE,
                 dagtilbud: page.hits.into_iter().map(ApiListItem::from).collect(),
             };
-            match serde_json::to_vec(&body) {
-                Ok(json) => cached(&headers, "application/json", json),
-                Err(e) => failed(AppError::internal("api encode", &e)),
-            }
+            crate::api::cached_json(&headers, &body, failed)
         }
         Err(e) => failed(e),
     }
@@ -280,10 +277,7 @@ pub async fn one(State(state): State<AppState>, headers: HeaderMap, Path(nummer)
         lukkedage_i_aar: data.lukkedage.as_ref().map(|(l, _)| l.closing_days(year)),
         lukkedage_naeste_aar: data.lukkedage.as_ref().map(|(l, _)| l.closing_days(year + 1)),
     };
-    match serde_json::to_vec(&body) {
-        Ok(json) => cached(&headers, "application/json", json),
-        Err(e) => failed(AppError::internal("api encode", &e)),
-    }
+    crate::api::cached_json(&headers, &body, failed)
 }
 
 /// Every active institution's master data, as CSV (semicolons, UTF-8 with BOM).

@@ -191,10 +191,7 @@ pub async fn changes(
         naeste,
         flere,
     };
-    match serde_json::to_vec(&body) {
-        Ok(json) => cached(&headers, "application/json", json),
-        Err(e) => failed(AppError::internal("changes encode", &e)),
-    }
+    crate::api::cached_json(&headers, &body, failed)
 }
 
 /// What a change is called in the feed.

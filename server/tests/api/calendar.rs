@@ -11,6 +11,17 @@ fn next_year() -> i32 {
     time::OffsetDateTime::now_utc().year() + 1
 }
 
+/// GET the feed as a calendar that has `etag` asks again.
+async fn revalidate(calendar: &crate::helpers::TestApp, etag: &str) -> reqwest::Response {
+    calendar
+        .client
+        .get(format!("{}/dagtilbud/K50001/lukkedage.ics", calendar.address))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// The UID lines of a calendar.
 fn uids(text: &str) -> Vec<String> {
     text.lines()
@@ -70,13 +81,7 @@ async fn the_closing_days_feed_keeps_uids_through_changes_and_revalidates(pool: 
     // Asked again: kept, and unchanged for the ETag the calendar has.
     let kept = calendar.get("/dagtilbud/K50001/lukkedage.ics").await;
     assert_eq!(kept.headers()["x-side-cache"], "hit");
-    let again = calendar
-        .client
-        .get(format!("{}/dagtilbud/K50001/lukkedage.ics", app.address))
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let again = revalidate(&calendar, &etag).await;
     assert_eq!(again.status(), 304);
 
     // The institution moves the period: same UID, new dates, new ETag, at once.
@@ -93,13 +98,7 @@ async fn the_closing_days_feed_keeps_uids_through_changes_and_revalidates(pool: 
         )
         .await;
     assert_eq!(moved.status(), 200, "{}", moved.text().await.unwrap());
-    let after = calendar
-        .client
-        .get(format!("{}/dagtilbud/K50001/lukkedage.ics", app.address))
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let after = revalidate(&calendar, &etag).await;
     assert_eq!(after.status(), 200, "the change is not answered with 304");
     let text = after.text().await.unwrap();
     assert_eq!(uids(&text), uid, "a moved period keeps its UID");
