@@ -9,6 +9,9 @@
 //! (`pg_snapshot_xmin`), ordered by transaction and row; so a change can
 //! never turn up behind a cursor already handed out, and following the
 //! cursors neither skips nor repeats a change, however saves interleave.
+//! The price: a transaction left open anywhere on the PostgreSQL server
+//! (transaction ids are server-wide) holds the newer changes back until it
+//! ends; they are late, never lost.
 
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;

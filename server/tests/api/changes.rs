@@ -34,6 +34,20 @@ async fn feed(app: &TestApp, siden: &str) -> (Vec<(String, String)>, String, boo
     )
 }
 
+/// The feed from `siden` once it holds `count` changes. A change waits until
+/// every transaction older than it has ended, in any database of the
+/// PostgreSQL server (the tests' others too), so it may take a moment.
+async fn feed_of(app: &TestApp, siden: &str, count: usize) -> (Vec<(String, String)>, String, bool) {
+    for _ in 0..200 {
+        let page = feed(app, siden).await;
+        if page.0.len() >= count {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    feed(app, siden).await
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn the_feed_follows_changes_without_skipping_one_that_commits_late(pool: PgPool) {
     let app = spawn_app(pool).await;
@@ -41,7 +55,7 @@ async fn the_feed_follows_changes_without_skipping_one_that_commits_late(pool: P
     institution_with_password(&app.pool, "F60002", 746, PASSWORD).await;
 
     // From the beginning: both institutions were made.
-    let (changes, cursor, more) = feed(&app, "").await;
+    let (changes, cursor, more) = feed_of(&app, "", 2).await;
     assert_eq!(
         changes,
         vec![
@@ -81,7 +95,7 @@ async fn the_feed_follows_changes_without_skipping_one_that_commits_late(pool: P
     assert!(held.is_empty(), "{held:?}");
     assert_eq!(held_cursor, cursor);
     late.commit().await.unwrap();
-    let (both, next, _) = feed(&app, &cursor).await;
+    let (both, next, _) = feed_of(&app, &cursor, 2).await;
     assert_eq!(
         both,
         vec![
@@ -114,6 +128,7 @@ async fn the_feed_follows_changes_without_skipping_one_that_commits_late(pool: P
 async fn the_atom_feed_the_dictionary_and_the_schema_version(pool: PgPool) {
     let app = spawn_app(pool).await;
     institution_with_password(&app.pool, "F60011", 746, PASSWORD).await;
+    feed_of(&app, "", 1).await;
 
     let atom = app.get("/api/v1/dagtilbud/aendringer.atom").await;
     assert_eq!(atom.status(), 200);
