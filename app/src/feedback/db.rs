@@ -67,7 +67,9 @@ pub async fn open_for(
     Ok(rows.into_iter().map(|r| open_report(r, now)).collect())
 }
 
-/// The kommune's reports left open since before `overdue_before`, oldest first.
+/// The kommune's reports left open since before `overdue_before`, oldest
+/// first; not those of private institutions, whose pages STIL support keeps
+/// (as with their sections, the kommune could not act on them).
 pub async fn overdue_in(
     pool: &PgPool,
     kommunekode: i16,
@@ -78,7 +80,7 @@ pub async fn overdue_in(
         Row,
         r#"SELECT r.id, i.nummer, i.navn, r.section, r.message, r.email, r.created_at
            FROM error_reports r JOIN institutions i ON i.id = r.institution_id
-           WHERE i.kommunekode = $1 AND r.handled_at IS NULL AND r.created_at < $2
+           WHERE i.kommunekode = $1 AND i.ejerform <> 'privat' AND r.handled_at IS NULL AND r.created_at < $2
            ORDER BY r.created_at, r.id"#,
         kommunekode,
         overdue_before

@@ -224,6 +224,26 @@ async fn the_kommune_sees_reports_left_open_and_each_address_has_a_budget(pool: 
         "{start}"
     );
     assert!(start.contains("Testbørnehaven M70011 (M70011)"));
+    // A private institution's report stays with it and STIL support, who keep its page.
+    institution_with_password(&app.pool, "M70013", 746, PASSWORD).await;
+    sqlx::query("UPDATE institutions SET ejerform = 'privat' WHERE nummer = 'M70013'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO error_reports (institution_id, section, message, created_at)
+         SELECT id, 'andet', 'Privat', now() - interval '20 days' FROM institutions WHERE nummer = 'M70013'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert!(!kommune
+        .get("/kommune")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("M70013"));
     // Another kommune does not see it, nor may it handle it; the kommune may.
     let aarhus = kommune_admin(&app, 751).await;
     assert!(!aarhus
@@ -272,5 +292,5 @@ async fn the_kommune_sees_reports_left_open_and_each_address_has_a_budget(pool: 
         .unwrap();
     let pruned = server::retention::run(&app.pool).await.unwrap();
     assert_eq!(pruned.error_reports, 2);
-    assert_eq!(stored(&app.pool).await.len(), 1);
+    assert_eq!(stored(&app.pool).await.len(), 2);
 }
