@@ -69,7 +69,8 @@ pub async fn open_for(
 
 /// The kommune's reports left open since before `overdue_before`, oldest
 /// first; not those of private institutions, whose pages STIL support keeps
-/// (as with their sections, the kommune could not act on them).
+/// (as with their sections, the kommune could not act on them): support
+/// sees those ([`overdue_private`]).
 pub async fn overdue_in(
     pool: &PgPool,
     kommunekode: i16,
@@ -83,6 +84,26 @@ pub async fn overdue_in(
            WHERE i.kommunekode = $1 AND i.ejerform <> 'privat' AND r.handled_at IS NULL AND r.created_at < $2
            ORDER BY r.created_at, r.id"#,
         kommunekode,
+        overdue_before
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| open_report(r, now)).collect())
+}
+
+/// Private institutions' reports left open since before `overdue_before`,
+/// all of Denmark, oldest first: STIL support keeps those pages.
+pub async fn overdue_private(
+    pool: &PgPool,
+    overdue_before: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<Vec<OpenReport>, AppError> {
+    let rows = sqlx::query_as!(
+        Row,
+        r#"SELECT r.id, i.nummer, i.navn, r.section, r.message, r.email, r.created_at
+           FROM error_reports r JOIN institutions i ON i.id = r.institution_id
+           WHERE i.ejerform = 'privat' AND r.handled_at IS NULL AND r.created_at < $1
+           ORDER BY r.created_at, r.id"#,
         overdue_before
     )
     .fetch_all(pool)

@@ -30,6 +30,26 @@ pub async fn overdue_reports() -> Result<Vec<OpenReport>, AppError> {
     .await
 }
 
+/// Private institutions' reports left open too long (support keeps their pages).
+#[server(prefix = "/api/fn", endpoint = "support_fejlmeldinger")]
+pub async fn overdue_private_reports() -> Result<Vec<OpenReport>, AppError> {
+    crate::auth::context::require_support()?;
+    let state = crate::ssr::state()?;
+    let now = state.now();
+    super::db::overdue_private(&state.pool, now - state.settings.report_overdue_after, now).await
+}
+
+/// Whose reports a start page lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// The institution: its own open reports.
+    Institution,
+    /// The kommune: its institutions' reports left open too long.
+    Kommune,
+    /// Support: private institutions' reports left open too long.
+    Support,
+}
+
 /// Mark report `id` handled, with an optional answer: the institution its
 /// own, its kommune the kommune's (support any), like the sections.
 #[server(prefix = "/api/fn", endpoint = "fejlmelding_haandteret")]
@@ -101,19 +121,19 @@ pub fn ReportList(
         .collect_view()
 }
 
-/// The open reports as a section of a start page: the institution's own
-/// (`kommune` false), or the kommune's overdue ones. Nothing when there are none.
+/// The open reports as a section of a start page (see [`Reader`]). Nothing
+/// when there are none.
 #[component]
-pub fn ReportsSection(kommune: bool) -> impl IntoView {
+pub fn ReportsSection(reader: Reader) -> impl IntoView {
     let action = ServerAction::<HandleReport>::new();
     let handled = crate::components::form::successes(action);
     let data = Resource::new_blocking(
         move || handled.get(),
         move |_| async move {
-            if kommune {
-                overdue_reports().await
-            } else {
-                own_reports().await
+            match reader {
+                Reader::Institution => own_reports().await,
+                Reader::Kommune => overdue_reports().await,
+                Reader::Support => overdue_private_reports().await,
             }
         },
     );
@@ -134,16 +154,19 @@ pub fn ReportsSection(kommune: bool) -> impl IntoView {
                     return ().into_any();
                 }
                 let count = reports.len();
-                let (title, intro) = if kommune {
-                    (
+                let (title, intro) = match reader {
+                    Reader::Kommune => (
                         format!("Fejlmeldinger, som dagtilbuddene ikke har håndteret ({count})"),
                         "Forældre har meldt fejl på disse dagtilbuds sider, og dagtilbuddet har ikke markeret dem som håndteret i over 14 dage. Ret oplysningerne på dagtilbuddets vegne, eller tal med dagtilbuddet.",
-                    )
-                } else {
-                    (
+                    ),
+                    Reader::Support => (
+                        format!("Fejlmeldinger på private dagtilbud, som ikke er håndteret ({count})"),
+                        "Forældre har meldt fejl på disse private dagtilbuds sider, og dagtilbuddet har ikke markeret dem som håndteret i over 14 dage.",
+                    ),
+                    Reader::Institution => (
                         format!("Fejlmeldinger fra forældre ({count})"),
                         "Forældre har meldt, at noget på jeres side er forkert. Ret det i afsnittet, og markér fejlmeldingen som håndteret. Er den ikke håndteret inden for 14 dage, ser kommunen den.",
-                    )
+                    ),
                 };
                 view! {
                     <section aria-labelledby="fejlmeldinger" class="reports">
@@ -152,7 +175,7 @@ pub fn ReportsSection(kommune: bool) -> impl IntoView {
                         <div role="alert">
                             {move || refused().map(|message| view! { <div class="alert alert-error"><p>{message}</p></div> })}
                         </div>
-                        <ReportList reports with_institution=kommune action />
+                        <ReportList reports with_institution=reader != Reader::Institution action />
                     </section>
                 }
                 .into_any()

@@ -70,7 +70,7 @@ pub fn InstitutionStart() -> impl IntoView {
                     Ok(data) => view! {
                         <h1>{data.navn.clone()}</h1>
                         {reminder}
-                        <crate::feedback::list::ReportsSection kommune=false />
+                        <crate::feedback::list::ReportsSection reader=crate::feedback::list::Reader::Institution />
                         <section aria-labelledby="stamdata">
                             <h2 id="stamdata">"Stamdata fra Dagtilbudsregisteret"</h2>
                             <p class="muted">"Stamdata vedligeholdes af kommunen. Kontakt kommunen, hvis noget er forkert."</p>

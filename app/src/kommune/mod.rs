@@ -112,7 +112,7 @@ pub fn KommuneStart() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <crate::feedback::list::ReportsSection kommune=true />
+        <crate::feedback::list::ReportsSection reader=crate::feedback::list::Reader::Kommune />
         <dagpleje::DagplejeOverview />
     }
 }

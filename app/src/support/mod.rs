@@ -327,6 +327,7 @@ pub fn SupportStart() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
+        <crate::feedback::list::ReportsSection reader=crate::feedback::list::Reader::Support />
     }
 }
 

@@ -11,7 +11,7 @@ const PASSWORD: &str = "en lang og god adgangskode";
 /// unknown or unreadable fields is the same as an empty one to them, so they
 /// answer; an institution's own reads ignore any number sent (it always works
 /// on itself).
-const READS_WITH_DEFAULTS: [&str; 24] = [
+const READS_WITH_DEFAULTS: [&str; 25] = [
     "current_viewer",
     "take_form_flash",
     "landing_stats",
@@ -26,6 +26,7 @@ const READS_WITH_DEFAULTS: [&str; 24] = [
     "kommune_tjek",
     "fejlmeldinger",
     "kommune_fejlmeldinger",
+    "support_fejlmeldinger",
     "support_oversigt",
     "institution_stamdata",
     "afsnit_status",

@@ -240,6 +240,34 @@ async fn the_kommune_sees_reports_left_open_and_each_address_has_a_budget(pool: 
     let start = kommune.get("/kommune").await.text().await.unwrap();
     assert!(start.contains("Fejlmeldinger, som dagtilbuddene ikke har håndteret (1)"));
     assert!(!start.contains("Testbørnehaven M70013 (M70013): Andet på siden"));
+    // Support, who keeps private institutions' pages, sees it and handles it.
+    let support = support_admin(&app).await;
+    let theirs = support.get("/support").await.text().await.unwrap();
+    assert!(
+        theirs.contains("Fejlmeldinger på private dagtilbud, som ikke er håndteret (1)")
+            && theirs.contains("Testbørnehaven M70013 (M70013): Andet på siden"),
+        "{theirs}"
+    );
+    let private: i64 = sqlx::query_scalar("SELECT id FROM error_reports WHERE message = 'Privat'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        kommune
+            .call("fejlmelding_haandteret", &[("id", &private.to_string())])
+            .await
+            .status(),
+        403,
+        "the kommune does not keep a private institution's page"
+    );
+    assert_eq!(
+        support
+            .call("fejlmelding_haandteret", &[("id", &private.to_string())])
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(kommune.call("support_fejlmeldinger", &[]).await.status(), 403);
     // Another kommune does not see it, nor may it handle it; the kommune may.
     let aarhus = kommune_admin(&app, 751).await;
     assert!(!aarhus
@@ -260,14 +288,7 @@ async fn the_kommune_sees_reports_left_open_and_each_address_has_a_budget(pool: 
             .status(),
         404
     );
-    assert_eq!(
-        support_admin(&app)
-            .await
-            .call("kommune_fejlmeldinger", &[])
-            .await
-            .status(),
-        403
-    );
+    assert_eq!(support.call("kommune_fejlmeldinger", &[]).await.status(), 403);
     assert_eq!(
         kommune
             .call("fejlmelding_haandteret", &[("id", &id.to_string())])
