@@ -48,63 +48,41 @@ fn open_report(row: Row, now: OffsetDateTime) -> OpenReport {
     }
 }
 
-/// The institution's open reports, oldest first.
-pub async fn open_for(
-    pool: &PgPool,
-    institution_id: i64,
-    now: OffsetDateTime,
-) -> Result<Vec<OpenReport>, AppError> {
-    let rows = sqlx::query_as!(
-        Row,
-        r#"SELECT r.id, i.nummer, i.navn, r.section, r.message, r.email, r.created_at
-           FROM error_reports r JOIN institutions i ON i.id = r.institution_id
-           WHERE r.institution_id = $1 AND r.handled_at IS NULL
-           ORDER BY r.created_at, r.id"#,
-        institution_id
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().map(|r| open_report(r, now)).collect())
+/// Whose open reports to read.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    /// The institution's own, however new.
+    Institution(i64),
+    /// The kommune's, left open since before the time; not those of private
+    /// institutions, whose pages STIL support keeps (as with their sections,
+    /// the kommune could not act on them).
+    Kommune(i16, OffsetDateTime),
+    /// Private institutions' in all of Denmark, left open since before the
+    /// time: support keeps those pages.
+    Private(OffsetDateTime),
 }
 
-/// The kommune's reports left open since before `overdue_before`, oldest
-/// first; not those of private institutions, whose pages STIL support keeps
-/// (as with their sections, the kommune could not act on them): support
-/// sees those ([`overdue_private`]).
-pub async fn overdue_in(
-    pool: &PgPool,
-    kommunekode: i16,
-    overdue_before: OffsetDateTime,
-    now: OffsetDateTime,
-) -> Result<Vec<OpenReport>, AppError> {
+/// The open reports of `scope`, oldest first.
+pub async fn open(pool: &PgPool, scope: Scope, now: OffsetDateTime) -> Result<Vec<OpenReport>, AppError> {
+    let (institution, kommune, private, before) = match scope {
+        Scope::Institution(id) => (Some(id), None, None, None),
+        Scope::Kommune(kode, before) => (None, Some(kode), Some(false), Some(before)),
+        Scope::Private(before) => (None, None, Some(true), Some(before)),
+    };
     let rows = sqlx::query_as!(
         Row,
         r#"SELECT r.id, i.nummer, i.navn, r.section, r.message, r.email, r.created_at
            FROM error_reports r JOIN institutions i ON i.id = r.institution_id
-           WHERE i.kommunekode = $1 AND i.ejerform <> 'privat' AND r.handled_at IS NULL AND r.created_at < $2
+           WHERE r.handled_at IS NULL
+             AND ($1::bigint IS NULL OR r.institution_id = $1)
+             AND ($2::smallint IS NULL OR i.kommunekode = $2)
+             AND ($3::boolean IS NULL OR (i.ejerform = 'privat') = $3)
+             AND ($4::timestamptz IS NULL OR r.created_at < $4)
            ORDER BY r.created_at, r.id"#,
-        kommunekode,
-        overdue_before
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().map(|r| open_report(r, now)).collect())
-}
-
-/// Private institutions' reports left open since before `overdue_before`,
-/// all of Denmark, oldest first: STIL support keeps those pages.
-pub async fn overdue_private(
-    pool: &PgPool,
-    overdue_before: OffsetDateTime,
-    now: OffsetDateTime,
-) -> Result<Vec<OpenReport>, AppError> {
-    let rows = sqlx::query_as!(
-        Row,
-        r#"SELECT r.id, i.nummer, i.navn, r.section, r.message, r.email, r.created_at
-           FROM error_reports r JOIN institutions i ON i.id = r.institution_id
-           WHERE i.ejerform = 'privat' AND r.handled_at IS NULL AND r.created_at < $1
-           ORDER BY r.created_at, r.id"#,
-        overdue_before
+        institution,
+        kommune,
+        private,
+        before
     )
     .fetch_all(pool)
     .await?;

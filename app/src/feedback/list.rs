@@ -12,7 +12,12 @@ use crate::error::AppError;
 pub async fn own_reports() -> Result<Vec<OpenReport>, AppError> {
     let (institution_id, _) = crate::auth::context::require_institution()?;
     let state = crate::ssr::state()?;
-    super::db::open_for(&state.pool, institution_id, state.now()).await
+    super::db::open(
+        &state.pool,
+        super::db::Scope::Institution(institution_id),
+        state.now(),
+    )
+    .await
 }
 
 /// The kommune's reports left open longer than `Settings::report_overdue_after`.
@@ -21,13 +26,8 @@ pub async fn overdue_reports() -> Result<Vec<OpenReport>, AppError> {
     let (_, kommunekode) = crate::auth::context::require_kommune()?;
     let state = crate::ssr::state()?;
     let now = state.now();
-    super::db::overdue_in(
-        &state.pool,
-        kommunekode,
-        now - state.settings.report_overdue_after,
-        now,
-    )
-    .await
+    let before = now - state.settings.report_overdue_after;
+    super::db::open(&state.pool, super::db::Scope::Kommune(kommunekode, before), now).await
 }
 
 /// Private institutions' reports left open too long (support keeps their pages).
@@ -36,7 +36,8 @@ pub async fn overdue_private_reports() -> Result<Vec<OpenReport>, AppError> {
     crate::auth::context::require_support()?;
     let state = crate::ssr::state()?;
     let now = state.now();
-    super::db::overdue_private(&state.pool, now - state.settings.report_overdue_after, now).await
+    let before = now - state.settings.report_overdue_after;
+    super::db::open(&state.pool, super::db::Scope::Private(before), now).await
 }
 
 /// Whose reports a start page lists.

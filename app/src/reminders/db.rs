@@ -192,15 +192,21 @@ pub async fn create_job(
 
 /// The kommune's reminder jobs, newest first, with their messages counted by state.
 pub async fn jobs(pool: &PgPool, kommunekode: i16) -> Result<Vec<JobRow>, AppError> {
+    job_rows(pool, kommunekode, None).await
+}
+
+/// The kommune's newest 100 jobs, or only job `id` (however old).
+async fn job_rows(pool: &PgPool, kommunekode: i16, id: Option<i64>) -> Result<Vec<JobRow>, AppError> {
     let rows = sqlx::query!(
         r#"SELECT j.id, j.created_at, j.actor_label, j.chosen_by, j.subject,
                   count(m.id) AS "total!",
                   count(m.id) FILTER (WHERE m.status = 'sent') AS "sent!",
                   count(m.id) FILTER (WHERE m.status IN ('failed', 'uncertain')) AS "failed!"
            FROM reminder_jobs j LEFT JOIN reminder_messages m ON m.job_id = j.id
-           WHERE j.kommunekode = $1
+           WHERE j.kommunekode = $1 AND ($2::bigint IS NULL OR j.id = $2)
            GROUP BY j.id ORDER BY j.created_at DESC, j.id DESC LIMIT 100"#,
-        kommunekode
+        kommunekode,
+        id
     )
     .fetch_all(pool)
     .await?;
@@ -227,16 +233,11 @@ pub async fn job(
     kommunekode: i16,
     id: i64,
 ) -> Result<Option<(JobRow, Vec<MessageRow>)>, AppError> {
-    let Some(row) = jobs_one(pool, kommunekode, id).await? else {
+    let Some(row) = job_rows(pool, kommunekode, Some(id)).await?.pop() else {
         return Ok(None);
     };
     let messages = messages(pool, kommunekode, Some(id), i64::MAX, 0).await?;
     Ok(Some((row, messages)))
-}
-
-async fn jobs_one(pool: &PgPool, kommunekode: i16, id: i64) -> Result<Option<JobRow>, AppError> {
-    // A kommune has few jobs; the list query serves one as well.
-    Ok(jobs(pool, kommunekode).await?.into_iter().find(|j| j.id == id))
 }
 
 /// Messages of the kommune (of one job, or all), newest first.
