@@ -39,7 +39,7 @@ start_server() {
   env DATABASE_URL="$BENCH_DB_URL" DEMO=true LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$ROOT/target/site" \
     LEPTOS_OUTPUT_NAME=dagtilbud LEPTOS_ENV=PROD RUST_LOG=warn \
     ANONYMOUS_REQUESTS_PER_MINUTE="${ANONYMOUS_REQUESTS_PER_MINUTE:-100000000}" "$@" \
-    "$ROOT/target/release/server" serve >"$ROOT/target/bench-server.log" 2>&1 &
+    "${SERVER_BIN:-$ROOT/target/release/server}" serve >"$ROOT/target/bench-server.log" 2>&1 &
   SERVER_PID=$!
   wait_ready "http://127.0.0.1:$port/readyz"
 }

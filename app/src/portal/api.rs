@@ -220,7 +220,7 @@ pub async fn list(
         Ok(checked) => checked,
         Err(fields) => return failed(AppError::Validation(fields)),
     };
-    match search::search(&state.pool, &checked).await {
+    match search::search(&state, &checked).await {
         Ok(page) => {
             let body = ApiPage {
                 total: page.total,

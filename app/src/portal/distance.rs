@@ -22,10 +22,22 @@ pub enum Origin {
 
 /// A starting point resolved to a place: where it is and how it is named.
 #[cfg(feature = "ssr")]
+#[derive(Debug, Clone)]
 pub struct Resolved {
     pub position: Position,
     pub label: String,
     pub note: Option<String>,
+}
+
+/// A postal district as the search places it: the middle of its
+/// institutions that have a position (closed ones too), and of its kommune's.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone)]
+pub struct District {
+    pub navn: String,
+    pub kommune: String,
+    pub own: Option<Position>,
+    pub wide: Option<Position>,
 }
 
 /// Where a postal district lies: the middle of its institutions that have a
@@ -33,19 +45,10 @@ pub struct Resolved {
 /// is an error on the field `fra`.
 #[cfg(feature = "ssr")]
 pub async fn resolve(pool: &sqlx::PgPool, origin: Origin) -> Result<Resolved, crate::error::AppError> {
-    use crate::error::AppError;
     let postnummer = match origin {
-        Origin::Point(position) => {
-            return Ok(Resolved {
-                position,
-                label: "din placering".into(),
-                note: None,
-            })
-        }
+        Origin::Point(position) => return Ok(point(position)),
         Origin::Postnummer(postnummer) => postnummer,
     };
-    let field_error =
-        |message: String| AppError::Validation([("fra".to_string(), message)].into_iter().collect());
     let row = sqlx::query!(
         r#"SELECT p.navn, k.navn AS kommune,
                   own.lat AS own_lat, own.lon AS own_lon, wide.lat AS wide_lat, wide.lon AS wide_lon
@@ -59,22 +62,50 @@ pub async fn resolve(pool: &sqlx::PgPool, origin: Origin) -> Result<Resolved, cr
         postnummer.get()
     )
     .fetch_optional(pool)
-    .await?
-    .ok_or_else(|| {
+    .await?;
+    let district = row.map(|row| District {
+        navn: row.navn,
+        kommune: row.kommune,
+        own: position(row.own_lat, row.own_lon),
+        wide: position(row.wide_lat, row.wide_lon),
+    });
+    place(postnummer, district.as_ref())
+}
+
+/// A position from two optional degrees.
+#[cfg(feature = "ssr")]
+pub fn position(breddegrad: Option<f64>, laengdegrad: Option<f64>) -> Option<Position> {
+    breddegrad
+        .zip(laengdegrad)
+        .and_then(|(lat, lon)| Position::new(lat, lon))
+}
+
+/// The browser's point as a starting point.
+#[cfg(feature = "ssr")]
+pub fn point(position: Position) -> Resolved {
+    Resolved {
+        position,
+        label: "din placering".into(),
+        note: None,
+    }
+}
+
+/// Where `postnummer` (the district, if it exists) places a search.
+#[cfg(feature = "ssr")]
+pub fn place(
+    postnummer: Postnummer,
+    district: Option<&District>,
+) -> Result<Resolved, crate::error::AppError> {
+    use crate::error::AppError;
+    let field_error =
+        |message: String| AppError::Validation([("fra".to_string(), message)].into_iter().collect());
+    let district = district.ok_or_else(|| {
         field_error(format!(
             "Postnummeret {postnummer} findes ikke. Skriv et dansk postnummer, fx 8660."
         ))
     })?;
-    let label = format!("{postnummer} {}", row.navn);
-    let own = row
-        .own_lat
-        .zip(row.own_lon)
-        .and_then(|(lat, lon)| Position::new(lat, lon));
-    let wide = row
-        .wide_lat
-        .zip(row.wide_lon)
-        .and_then(|(lat, lon)| Position::new(lat, lon));
-    match (own, wide) {
+    let label = format!("{postnummer} {}", district.navn);
+    match (district.own, district.wide) {
         (Some(position), _) => Ok(Resolved {
             position,
             label,
@@ -84,7 +115,7 @@ pub async fn resolve(pool: &sqlx::PgPool, origin: Origin) -> Result<Resolved, cr
             position,
             note: Some(format!(
                 "Vi kender ikke placeringen af dagtilbud i {label}, så afstanden regnes fra midten af {} Kommunes dagtilbud.",
-                row.kommune
+                district.kommune
             )),
             label,
         }),

@@ -10,6 +10,8 @@ pub mod compare;
 #[cfg(feature = "ssr")]
 pub mod dictionary;
 pub mod distance;
+#[cfg(feature = "ssr")]
+pub mod index;
 pub mod kommune;
 pub mod report;
 pub mod search;
@@ -64,8 +66,8 @@ pub async fn landing_stats() -> Result<PortalSummary, AppError> {
 pub async fn search(#[server(default)] filter: SearchFilter) -> Result<SearchPage, AppError> {
     // Public data: no principal needed; only active institutions and saved sections.
     let checked = filter.check().map_err(AppError::Validation)?;
-    let pool = crate::ssr::pool()?;
-    search::search(&pool, &checked).await
+    let state = crate::ssr::state()?;
+    search::search(&state, &checked).await
 }
 
 /// The public portal's pages.

@@ -245,7 +245,14 @@ impl SearchFilter {
             None => Vec::new(),
         };
         Ok(CheckedFilter {
-            text: self.q.trim().chars().take(MAX_QUERY_CHARS).collect(),
+            // PostgreSQL's text holds no NUL (and the index keeps names apart with it).
+            text: self
+                .q
+                .trim()
+                .chars()
+                .filter(|c| *c != '\0')
+                .take(MAX_QUERY_CHARS)
+                .collect(),
             institution_type: InstitutionType::parse(&self.institution_type),
             alder: Aldersgruppe::parse(&self.alder),
             ejerform: Ejerform::parse(&self.ejerform),
@@ -323,13 +330,32 @@ pub struct SearchPage {
     pub origin_note: Option<String>,
 }
 
+/// Search: from the in-memory index when it is current (see
+/// [`super::index`]), else with [`search_sql`] while the index catches up.
 #[cfg(feature = "ssr")]
 pub async fn search(
+    state: &crate::ssr::AppState,
+    filter: &CheckedFilter,
+) -> Result<SearchPage, crate::error::AppError> {
+    match state.search_index.current(&state.page_cache) {
+        Some(index) => index.search(filter),
+        None => {
+            state
+                .search_index
+                .refresh(state.pool.clone(), state.page_cache.clone());
+            search_sql(&state.pool, filter).await
+        }
+    }
+}
+
+/// The search as one SQL query over the register: what the in-memory index
+/// must answer alike (a property test compares the two), and the answer
+/// while the index is being rebuilt after a change.
+#[cfg(feature = "ssr")]
+pub async fn search_sql(
     pool: &sqlx::PgPool,
     filter: &CheckedFilter,
 ) -> Result<SearchPage, crate::error::AppError> {
-    use crate::domain::sections::{OpeningHours, Profil};
-
     // Plain substring and prefix matches: no pattern characters to escape,
     // and cheaper than ILIKE over every active institution.
     let text = &filter.text;
@@ -410,51 +436,101 @@ pub async fn search(
     let hits = rows
         .into_iter()
         .map(|r| {
-            let profil = r.profil.and_then(|d| serde_json::from_value::<Profil>(d).ok());
-            let hours = r
-                .aabning
-                .and_then(|d| serde_json::from_value::<OpeningHours>(d).ok());
-            SearchHit {
-                type_label: InstitutionType::parse(&r.institution_type)
-                    .map(|t| t.label())
-                    .unwrap_or("Ukendt")
-                    .to_string(),
-                ejerform_label: Ejerform::parse(&r.ejerform)
-                    .map(|e| e.label())
-                    .unwrap_or("Ukendt")
-                    .to_string(),
-                aldersgrupper: profil
-                    .map(|p| p.aldersgrupper.iter().map(|a| a.label().to_string()).collect())
-                    .unwrap_or_default(),
-                mandag: hours.and_then(|h| {
-                    h.days[0].map(|d| format!("{}–{}", format_time(d.opens), format_time(d.closes)))
-                }),
-                oekologi: r
-                    .oekologi
-                    .and_then(|o| Oekologi::parse(&o))
-                    .map(|o| o.label().to_string()),
-                position: r
-                    .breddegrad
-                    .zip(r.laengdegrad)
-                    .and_then(|(lat, lon)| Position::new(lat, lon)),
-                distance_m: r.afstand,
+            let mut hit = hit(HitRow {
                 nummer: r.nummer,
                 navn: r.navn,
+                institution_type: &r.institution_type,
+                ejerform: &r.ejerform,
                 adresse: r.adresse,
                 kommune: r.kommune,
                 kommunekode: r.kommunekode,
-            }
+                breddegrad: r.breddegrad,
+                laengdegrad: r.laengdegrad,
+                profil: r.profil,
+                oekologi: r.oekologi,
+                aabning: r.aabning,
+            });
+            hit.distance_m = r.afstand;
+            hit
         })
         .collect();
+    Ok(page(hits, total, filter, origin))
+}
+
+/// A page of hits as the search answers it.
+#[cfg(feature = "ssr")]
+pub(super) fn page(
+    hits: Vec<SearchHit>,
+    total: i64,
+    filter: &CheckedFilter,
+    origin: Option<super::distance::Resolved>,
+) -> SearchPage {
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1) as usize;
-    Ok(SearchPage {
+    SearchPage {
         hits,
         total,
         page: filter.page,
         pages,
         origin_note: origin.as_ref().and_then(|o| o.note.clone()),
         origin: origin.map(|o| o.label),
-    })
+    }
+}
+
+/// What a hit is made of, as the register and the sections store it.
+#[cfg(feature = "ssr")]
+pub(super) struct HitRow<'a> {
+    pub nummer: String,
+    pub navn: String,
+    pub institution_type: &'a str,
+    pub ejerform: &'a str,
+    pub adresse: String,
+    pub kommune: String,
+    pub kommunekode: i16,
+    pub breddegrad: Option<f64>,
+    pub laengdegrad: Option<f64>,
+    pub profil: Option<serde_json::Value>,
+    /// The madordning's `oekologi` as text.
+    pub oekologi: Option<String>,
+    pub aabning: Option<serde_json::Value>,
+}
+
+/// One hit, without a distance.
+#[cfg(feature = "ssr")]
+pub(super) fn hit(r: HitRow) -> SearchHit {
+    use crate::domain::sections::{OpeningHours, Profil};
+    let profil = r.profil.and_then(|d| serde_json::from_value::<Profil>(d).ok());
+    let hours = r
+        .aabning
+        .and_then(|d| serde_json::from_value::<OpeningHours>(d).ok());
+    SearchHit {
+        type_label: InstitutionType::parse(r.institution_type)
+            .map(|t| t.label())
+            .unwrap_or("Ukendt")
+            .to_string(),
+        ejerform_label: Ejerform::parse(r.ejerform)
+            .map(|e| e.label())
+            .unwrap_or("Ukendt")
+            .to_string(),
+        aldersgrupper: profil
+            .map(|p| p.aldersgrupper.iter().map(|a| a.label().to_string()).collect())
+            .unwrap_or_default(),
+        mandag: hours
+            .and_then(|h| h.days[0].map(|d| format!("{}–{}", format_time(d.opens), format_time(d.closes)))),
+        oekologi: r
+            .oekologi
+            .and_then(|o| Oekologi::parse(&o))
+            .map(|o| o.label().to_string()),
+        position: r
+            .breddegrad
+            .zip(r.laengdegrad)
+            .and_then(|(lat, lon)| Position::new(lat, lon)),
+        distance_m: None,
+        nummer: r.nummer,
+        navn: r.navn,
+        adresse: r.adresse,
+        kommune: r.kommune,
+        kommunekode: r.kommunekode,
+    }
 }
 
 #[cfg(test)]

@@ -265,7 +265,8 @@ impl PageCache {
         self.invalidate_all();
     }
 
-    fn is_live(&self) -> bool {
+    /// Whether this process hears of every change (else nothing is kept).
+    pub fn is_live(&self) -> bool {
         self.live.load(Ordering::Acquire)
     }
 

@@ -24,6 +24,7 @@ mod portal;
 mod receipt;
 mod register_import;
 mod reminders;
+mod search_index;
 mod second_factor;
 mod secrets;
 mod sections;
