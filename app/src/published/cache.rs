@@ -35,6 +35,9 @@ use sqlx::PgPool;
 /// The PostgreSQL channel that announces changes to public data: the payload
 /// is an institution's number, or `*` for anything every page may show.
 pub const CHANNEL: &str = "dagtilbud_offentlig";
+/// The payload that announces new institutions: no page changed, but lists
+/// of the register (the search, the CSV) did.
+pub const REGISTER_GREW: &str = "+";
 /// The longest any page is kept.
 pub const TIME_TO_LIVE: Duration = Duration::from_secs(10 * 60);
 /// Memory for kept pages (bytes of body), beyond which the least used go.
@@ -147,8 +150,8 @@ pub struct KeptCsv {
     made: std::time::Instant,
 }
 
-/// The longest a kept CSV is served: register changes that no page
-/// invalidation announces (a new institution, an import) show within it.
+/// The longest a kept CSV is served, a backstop for changes nothing
+/// announces (new institutions are announced, see [`REGISTER_GREW`]).
 const CSV_TIME_TO_LIVE: Duration = Duration::from_secs(60);
 
 impl std::fmt::Debug for PageCache {
@@ -251,6 +254,13 @@ impl PageCache {
         };
         *self.csv.lock().unwrap_or_else(|e| e.into_inner()) = Some(kept.clone());
         kept
+    }
+
+    /// Note a change that no kept page shows (see [`REGISTER_GREW`]): what
+    /// was read before it is out of date.
+    pub fn register_changed(&self) {
+        let _writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Drop every page.
@@ -390,6 +400,7 @@ pub async fn follow_changes(cache: Arc<PageCache>, pool: PgPool) {
                 loop {
                     match listener.try_recv().await {
                         Ok(Some(change)) if change.payload() == "*" => cache.invalidate_all(),
+                        Ok(Some(change)) if change.payload() == REGISTER_GREW => cache.register_changed(),
                         Ok(Some(change)) => cache.invalidate(change.payload()),
                         Ok(None) => {
                             tracing::warn!("lost the connection that announces changes; public pages are not cached until it is back");

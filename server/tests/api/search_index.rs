@@ -332,6 +332,15 @@ async fn a_change_shows_in_the_next_search_from_the_index(pool: PgPool) {
         (page.total == 1).then_some(())
     })
     .await;
+    // So does a new institution (announced by a trigger on the register).
+    institution_with_password(&app.pool, "Q00003", 751, PASSWORD).await;
+    eventually(|| async {
+        app.get("/?q=x").await;
+        let index = state.search_index.current(&state.page_cache)?;
+        (index.len() == 3).then_some(())
+    })
+    .await;
+    assert!(search("/?q=q00003").await.contains("1 dagtilbud matcher"));
     let api = app.get("/api/v1/dagtilbud?q=%C3%86BLE").await;
     assert_eq!(api.status(), 200);
     let body: serde_json::Value = api.json().await.unwrap();
