@@ -42,7 +42,7 @@ impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let loaded = self.loaded.read().unwrap_or_else(|e| e.into_inner());
         f.debug_struct("SearchIndex")
-            .field("institutions", &loaded.as_ref().map(|s| s.entries.len()))
+            .field("institutions", &loaded.as_ref().map(|s| s.hits.len()))
             .finish()
     }
 }
@@ -66,7 +66,7 @@ impl SearchIndex {
             let generation = cache.generation();
             match Snapshot::load(&pool, generation).await {
                 Ok(snapshot) => {
-                    tracing::debug!(institutions = snapshot.entries.len(), "search index loaded");
+                    tracing::debug!(institutions = snapshot.hits.len(), "search index loaded");
                     *index.loaded.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(snapshot));
                 }
                 Err(error) => tracing::warn!(%error, "search index could not be loaded; searching with SQL"),
@@ -76,50 +76,70 @@ impl SearchIndex {
     }
 }
 
-/// One active institution as the search sees it.
-struct Entry {
-    hit: SearchHit,
-    /// Its town and kommune in [`Snapshot::towns`] and [`Snapshot::kommuner`].
-    town: u32,
-    kommune: u32,
-    /// The postnummer and the postnumre a dagpleje area covers.
-    postnumre: Vec<i16>,
-    institution_type: String,
-    ejerform: String,
+/// What the search reads of every active institution, one array per field
+/// (entry `i` is `hits[i]`): a scan reads a few bytes per institution, not
+/// a whole hit, which at 50,000 institutions decided its speed.
+#[derive(Default)]
+struct Columns {
+    /// The type and ejerform as their place in `ALL` (or [`UNKNOWN`]).
+    kind: Vec<u8>,
+    owner: Vec<u8>,
+    /// Bit `i`: the section's list holds the `i`th of the enum's `ALL`, as
+    /// `jsonb ?` finds it; [`ROW`]: the section is reported at all.
+    alder: Vec<u32>,
+    tags: Vec<u32>,
+    hensyn: Vec<u32>,
+    /// The madordning's `oekologi` as its place in `Oekologi::ALL` (or [`UNKNOWN`]).
+    oekologi: Vec<u8>,
+    /// The earliest opening and the latest closing of any day (as text,
+    /// compared as the SQL compares them).
+    earliest: Vec<Option<String>>,
+    latest: Vec<Option<String>>,
     /// The position as `earthdistance` places it (metres from the middle).
-    point: Option<[f64; 3]>,
-    profil: Option<Profil>,
-    madordning: Option<Madordning>,
-    aabning: Option<Aabning>,
+    point: Vec<Option<[f64; 3]>>,
 }
 
-/// What the filters read of each section (as `jsonb ?` and `->>` read it).
-struct Profil {
-    aldersgrupper: Vec<String>,
-    tags: Vec<String>,
+/// The bit that says a section is reported.
+const ROW: u32 = 1 << 31;
+/// A value no choice names.
+const UNKNOWN: u8 = u8::MAX;
+
+/// Bit `i` set when `keys` holds `all[i]`, and [`ROW`].
+fn bits(keys: &[String], all: &[&str]) -> u32 {
+    all.iter()
+        .enumerate()
+        .filter(|(_, value)| keys.iter().any(|k| k == *value))
+        .fold(ROW, |bits, (i, _)| bits | 1 << i)
 }
 
-struct Madordning {
-    oekologi: Option<String>,
-    hensyn: Vec<String>,
-}
-
-struct Aabning {
-    opens: Vec<String>,
-    closes: Vec<String>,
+/// `value`'s place in `all`, or [`UNKNOWN`].
+fn place(value: Option<&str>, all: &[&str]) -> u8 {
+    value
+        .and_then(|v| all.iter().position(|a| *a == v))
+        .map_or(UNKNOWN, |i| i as u8)
 }
 
 /// The index at one generation.
 pub struct Snapshot {
     generation: u64,
-    /// By name, then number.
-    entries: Vec<Entry>,
+    /// Every active institution's hit, by name, then number.
+    hits: Vec<SearchHit>,
+    columns: Columns,
+    /// Places in `hits` by postnummer (a dagpleje area under each it covers),
+    /// by town and by kommune (as in `towns` and `kommuner`).
+    by_postnummer: HashMap<i16, Vec<u32>>,
+    by_town: Vec<Vec<u32>>,
+    by_kommune: Vec<Vec<u32>>,
+    /// Places in `hits` whose name holds each run of three bytes: a search
+    /// text of three or more bytes is looked for only in the names that hold
+    /// its rarest run.
+    trigrams: HashMap<[u8; 3], Vec<u32>>,
     /// Every entry's `lower()` name, each ended by a NUL (which no search
     /// text holds), so one substring search covers them all.
     names: String,
     /// Where each entry's name starts in `names`.
     name_starts: Vec<usize>,
-    /// The entries by number.
+    /// Places in `hits` by number.
     numbers: HashMap<String, usize>,
     /// The `lower()` towns and kommune names, each once.
     towns: Vec<String>,
@@ -148,66 +168,85 @@ impl Snapshot {
         )
         .fetch_all(pool)
         .await?;
+        use crate::domain::sections::{Aldersgruppe, Hensyn, Oekologi, ProfilTag};
+        use crate::domain::{Ejerform, InstitutionType};
+        fn names_of<T>(all: &[T], name: impl Fn(&T) -> &'static str) -> Vec<&'static str> {
+            all.iter().map(name).collect()
+        }
+        let kinds = names_of(InstitutionType::ALL, |t| t.as_str());
+        let owners = names_of(Ejerform::ALL, |t| t.as_str());
+        let ages = names_of(Aldersgruppe::ALL, |t| t.as_str());
+        let tag_names = names_of(ProfilTag::ALL, |t| t.as_str());
+        let hensyn_names = names_of(Hensyn::ALL, |t| t.as_str());
+        let levels = names_of(Oekologi::ALL, |t| t.as_str());
+
         let mut names = String::new();
         let mut name_starts = Vec::with_capacity(rows.len());
         let mut numbers = HashMap::with_capacity(rows.len());
+        let mut by_postnummer: HashMap<i16, Vec<u32>> = HashMap::new();
+        let mut trigrams: HashMap<[u8; 3], Vec<u32>> = HashMap::new();
         let (mut towns, mut kommuner) = (Distinct::default(), Distinct::default());
-        let entries = rows
-            .into_iter()
-            .enumerate()
-            .map(|(at, r)| {
-                name_starts.push(names.len());
-                names.push_str(&r.navn_lower);
-                names.push('\0');
-                numbers.insert(r.nummer.clone(), at);
-                let profil = r.profil.as_ref().map(|d| Profil {
-                    aldersgrupper: keys(&d["aldersgrupper"]),
-                    tags: keys(&d["tags"]),
-                });
-                let madordning = r.madordning.as_ref().map(|d| Madordning {
-                    oekologi: text(&d["oekologi"]),
-                    hensyn: keys(&d["hensyn"]),
-                });
-                let aabning = r.aabning.as_ref().map(|d| {
-                    let days: Vec<&Value> = d["days"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter(|d| d.is_object())
-                        .collect();
-                    Aabning {
-                        opens: days.iter().filter_map(|d| text(&d["opens"])).collect(),
-                        closes: days.iter().filter_map(|d| text(&d["closes"])).collect(),
-                    }
-                });
-                let oekologi = madordning.as_ref().and_then(|m| m.oekologi.clone());
-                Entry {
-                    hit: super::search::hit(super::search::HitRow {
-                        nummer: r.nummer,
-                        navn: r.navn,
-                        institution_type: &r.institution_type,
-                        ejerform: &r.ejerform,
-                        adresse: r.adresse,
-                        kommune: r.kommune,
-                        kommunekode: r.kommunekode,
-                        breddegrad: r.breddegrad,
-                        laengdegrad: r.laengdegrad,
-                        profil: r.profil,
-                        oekologi,
-                        aabning: r.aabning,
-                    }),
-                    town: towns.id(r.postby_lower),
-                    kommune: kommuner.id(r.kommune_lower),
-                    postnumre: r.postnumre,
-                    institution_type: r.institution_type,
-                    ejerform: r.ejerform,
-                    point: r.breddegrad.zip(r.laengdegrad).map(|(lat, lon)| earth(lat, lon)),
-                    profil,
-                    madordning,
-                    aabning,
+        let mut c = Columns::default();
+        let mut hits = Vec::with_capacity(rows.len());
+        for (at, r) in rows.into_iter().enumerate() {
+            name_starts.push(names.len());
+            names.push_str(&r.navn_lower);
+            names.push('\0');
+            for run in r.navn_lower.as_bytes().windows(3) {
+                let holders = trigrams.entry([run[0], run[1], run[2]]).or_default();
+                if holders.last() != Some(&(at as u32)) {
+                    holders.push(at as u32);
                 }
-            })
-            .collect();
+            }
+            numbers.insert(r.nummer.clone(), at);
+            for postnummer in r.postnumre.iter().collect::<std::collections::BTreeSet<_>>() {
+                by_postnummer.entry(*postnummer).or_default().push(at as u32);
+            }
+            towns.add(r.postby_lower, at);
+            kommuner.add(r.kommune_lower, at);
+            c.kind.push(place(Some(&r.institution_type), &kinds));
+            c.owner.push(place(Some(&r.ejerform), &owners));
+            let profil = |field: &str| r.profil.as_ref().map_or(Vec::new(), |d| keys(&d[field]));
+            let has_profil = if r.profil.is_some() { ROW } else { 0 };
+            c.alder
+                .push(bits(&profil("aldersgrupper"), &ages) & (has_profil | !ROW));
+            c.tags
+                .push(bits(&profil("tags"), &tag_names) & (has_profil | !ROW));
+            let oekologi = r.madordning.as_ref().and_then(|d| text(&d["oekologi"]));
+            c.oekologi.push(place(oekologi.as_deref(), &levels));
+            c.hensyn.push(match &r.madordning {
+                Some(d) => bits(&keys(&d["hensyn"]), &hensyn_names),
+                None => 0,
+            });
+            let days: Vec<&Value> = r
+                .aabning
+                .as_ref()
+                .and_then(|d| d["days"].as_array())
+                .into_iter()
+                .flatten()
+                .filter(|d| d.is_object())
+                .collect();
+            c.earliest
+                .push(days.iter().filter_map(|d| text(&d["opens"])).min());
+            c.latest
+                .push(days.iter().filter_map(|d| text(&d["closes"])).max());
+            c.point
+                .push(r.breddegrad.zip(r.laengdegrad).map(|(lat, lon)| earth(lat, lon)));
+            hits.push(super::search::hit(super::search::HitRow {
+                nummer: r.nummer,
+                navn: r.navn,
+                institution_type: &r.institution_type,
+                ejerform: &r.ejerform,
+                adresse: r.adresse,
+                kommune: r.kommune,
+                kommunekode: r.kommunekode,
+                breddegrad: r.breddegrad,
+                laengdegrad: r.laengdegrad,
+                profil: r.profil,
+                oekologi,
+                aabning: r.aabning,
+            }));
+        }
         // The same places as `distance::resolve`, for every district at once.
         let districts = sqlx::query!(
             r#"WITH own AS (SELECT postnummer, avg(breddegrad) AS lat, avg(laengdegrad) AS lon
@@ -238,7 +277,12 @@ impl Snapshot {
         .collect();
         Ok(Snapshot {
             generation,
-            entries,
+            hits,
+            columns: c,
+            by_postnummer,
+            by_town: towns.members,
+            by_kommune: kommuner.members,
+            trigrams,
             names,
             name_starts,
             numbers,
@@ -250,11 +294,11 @@ impl Snapshot {
 
     /// How many active institutions the index holds.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.hits.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.hits.is_empty()
     }
 
     /// The page of hits `filter` asks for.
@@ -271,13 +315,14 @@ impl Snapshot {
             .as_ref()
             .map(|o| earth(o.position.breddegrad, o.position.laengdegrad));
         let text = self.text_matches(&filter.text);
+        let wanted = Wanted::new(filter);
         let offset = (filter.page - 1).saturating_mul(PAGE_SIZE as usize);
         // (entry's place in name order, distance)
-        let matching = self.entries.iter().enumerate().filter_map(|(at, entry)| {
-            if !text.as_ref().is_none_or(|found| found[at]) || !entry.matches(filter) {
+        let matching = (0..self.hits.len()).filter_map(|at| {
+            if !text.as_ref().is_none_or(|found| found[at]) || !wanted.passes(&self.columns, at) {
                 return None;
             }
-            let distance = from.zip(entry.point).map(|(a, b)| great_circle(a, b));
+            let distance = from.zip(self.columns.point[at]).map(|(a, b)| great_circle(a, b));
             if let Some(max) = filter.max_m {
                 if !distance.is_some_and(|d| d <= max) {
                     return None;
@@ -316,7 +361,7 @@ impl Snapshot {
             .into_iter()
             .map(|(at, distance)| SearchHit {
                 distance_m: distance,
-                ..self.entries[at].hit.clone()
+                ..self.hits[at].clone()
             })
             .collect();
         // As the SQL counts: on the rows of the page, so none past the end.
@@ -334,26 +379,55 @@ impl Snapshot {
             return None;
         }
         let (lower, upper) = cased(exact);
-        let mut found = vec![false; self.entries.len()];
-        let mut entry = 0;
-        for at in memchr::memmem::find_iter(self.names.as_bytes(), lower.as_bytes()) {
-            while self.name_starts.get(entry + 1).is_some_and(|&next| next <= at) {
-                entry += 1;
+        let mut found = vec![false; self.hits.len()];
+        let needle = lower.as_bytes();
+        let names = self.names.as_bytes();
+        if needle.len() >= 3 {
+            let rarest = needle
+                .windows(3)
+                .map(|run| self.trigrams.get(run).map_or(&[][..], Vec::as_slice))
+                .min_by_key(|holders| holders.len())
+                .unwrap_or(&[]);
+            let finder = memchr::memmem::Finder::new(needle);
+            for &at in rarest {
+                let at = at as usize;
+                let end = self.name_starts.get(at + 1).map_or(names.len(), |next| next - 1);
+                if finder.find(&names[self.name_starts[at]..end]).is_some() {
+                    found[at] = true;
+                }
             }
-            found[entry] = true;
+        } else {
+            let mut entry = 0;
+            for at in memchr::memmem::find_iter(names, needle) {
+                while self.name_starts.get(entry + 1).is_some_and(|&next| next <= at) {
+                    entry += 1;
+                }
+                found[entry] = true;
+            }
         }
         if let Some(&at) = self.numbers.get(&upper) {
             found[at] = true;
         }
         // `postnummer::text = $1`: the number written without a sign or zeros in front.
         let number = exact.parse::<i16>().ok().filter(|n| n.to_string() == exact);
-        let towns: Vec<bool> = self.towns.iter().map(|t| t.starts_with(&lower)).collect();
-        let kommuner: Vec<bool> = self.kommuner.iter().map(|k| k.starts_with(&lower)).collect();
-        for (found, entry) in found.iter_mut().zip(&self.entries) {
-            *found = *found
-                || towns[entry.town as usize]
-                || kommuner[entry.kommune as usize]
-                || number.is_some_and(|n| entry.postnumre.contains(&n));
+        let prefixed = |values: &[String], members: &[Vec<u32>]| {
+            values
+                .iter()
+                .zip(members)
+                .filter(|(value, _)| value.starts_with(&lower))
+                .flat_map(|(_, members)| members.iter().copied())
+                .collect::<Vec<u32>>()
+        };
+        let by_number = number
+            .and_then(|n| self.by_postnummer.get(&n))
+            .into_iter()
+            .flatten()
+            .copied();
+        for at in by_number
+            .chain(prefixed(&self.towns, &self.by_town))
+            .chain(prefixed(&self.kommuner, &self.by_kommune))
+        {
+            found[at as usize] = true;
         }
         Some(found)
     }
@@ -380,57 +454,102 @@ fn cased(text: &str) -> (String, String) {
     (lower, upper)
 }
 
-/// Strings each given a number once.
+/// Strings each kept once, with the places in `hits` that have them.
 #[derive(Default)]
 struct Distinct {
     values: Vec<String>,
-    ids: HashMap<String, u32>,
+    members: Vec<Vec<u32>>,
+    ids: HashMap<String, usize>,
 }
 
 impl Distinct {
-    fn id(&mut self, value: String) -> u32 {
-        if let Some(&id) = self.ids.get(&value) {
-            return id;
-        }
-        let id = self.values.len() as u32;
-        self.ids.insert(value.clone(), id);
-        self.values.push(value);
-        id
+    fn add(&mut self, value: String, at: usize) {
+        let id = match self.ids.get(&value) {
+            Some(&id) => id,
+            None => {
+                self.ids.insert(value.clone(), self.values.len());
+                self.values.push(value);
+                self.members.push(Vec::new());
+                self.values.len() - 1
+            }
+        };
+        self.members[id].push(at as u32);
     }
 }
 
-impl Entry {
-    /// Whether the entry passes the filters other than the text.
-    fn matches(&self, filter: &CheckedFilter) -> bool {
-        let has = |keys: &[String], key: &str| keys.iter().any(|k| k == key);
-        filter
-            .institution_type
-            .is_none_or(|t| self.institution_type == t.as_str())
-            && filter.ejerform.is_none_or(|e| self.ejerform == e.as_str())
-            && (filter.alder.is_none() && filter.profil.is_none()
-                || self.profil.as_ref().is_some_and(|p| {
-                    filter.alder.is_none_or(|a| has(&p.aldersgrupper, a.as_str()))
-                        && filter.profil.is_none_or(|t| has(&p.tags, t.as_str()))
-                }))
-            && (filter.oekologi.is_empty() && filter.hensyn.is_none()
-                || self.madordning.as_ref().is_some_and(|m| {
-                    (filter.oekologi.is_empty()
-                        || m.oekologi
-                            .as_deref()
-                            .is_some_and(|o| filter.oekologi.contains(&o)))
-                        && filter.hensyn.is_none_or(|h| has(&m.hensyn, h.as_str()))
-                }))
-            && (filter.aabner.is_none() && filter.lukker.is_none()
-                || self.aabning.as_ref().is_some_and(|a| {
-                    filter
-                        .aabner
-                        .as_deref()
-                        .is_none_or(|wanted| a.opens.iter().any(|o| o.as_str() <= wanted))
-                        && filter
-                            .lukker
-                            .as_deref()
-                            .is_none_or(|wanted| a.closes.iter().any(|c| c.as_str() >= wanted))
-                }))
+/// The filters other than the text, as the columns hold them.
+struct Wanted<'a> {
+    kind: Option<u8>,
+    owner: Option<u8>,
+    /// The bits a section must have (0: no condition on it).
+    profil: (u32, u32),
+    hensyn: u32,
+    /// The Spisemærke levels wanted, as bits of `Oekologi::ALL` (0: any).
+    oekologi: u32,
+    aabner: Option<&'a str>,
+    lukker: Option<&'a str>,
+}
+
+impl<'a> Wanted<'a> {
+    fn new(filter: &'a CheckedFilter) -> Self {
+        use crate::domain::sections::{Aldersgruppe, Hensyn, Oekologi, ProfilTag};
+        use crate::domain::{Ejerform, InstitutionType};
+        fn bit<T: PartialEq>(value: Option<T>, all: &[T]) -> u32 {
+            value
+                .and_then(|v| all.iter().position(|a| *a == v))
+                .map_or(0, |i| ROW | 1 << i)
+        }
+        let levels = Oekologi::ALL
+            .iter()
+            .enumerate()
+            .filter(|(_, level)| filter.oekologi.contains(&level.as_str()))
+            .fold(0, |bits, (i, _)| bits | 1 << i);
+        let profil = (
+            bit(filter.alder, Aldersgruppe::ALL),
+            bit(filter.profil, ProfilTag::ALL),
+        );
+        Wanted {
+            kind: filter.institution_type.map(|t| {
+                InstitutionType::ALL
+                    .iter()
+                    .position(|a| *a == t)
+                    .map_or(UNKNOWN, |i| i as u8)
+            }),
+            owner: filter.ejerform.map(|e| {
+                Ejerform::ALL
+                    .iter()
+                    .position(|a| *a == e)
+                    .map_or(UNKNOWN, |i| i as u8)
+            }),
+            profil,
+            hensyn: bit(filter.hensyn, Hensyn::ALL),
+            oekologi: levels,
+            aabner: filter.aabner.as_deref(),
+            lukker: filter.lukker.as_deref(),
+        }
+    }
+
+    /// Whether entry `at` passes, as the SQL's conditions on the register
+    /// and on each section's row.
+    fn passes(&self, c: &Columns, at: usize) -> bool {
+        let has = |bits: u32, wanted: u32| bits & wanted == wanted;
+        self.kind.is_none_or(|k| c.kind[at] == k)
+            && self.owner.is_none_or(|o| c.owner[at] == o)
+            && has(c.alder[at], self.profil.0)
+            && has(c.tags[at], self.profil.1)
+            // Both profile conditions are on the one row.
+            && (self.profil == (0, 0) || c.alder[at] & ROW != 0)
+            && (self.oekologi == 0 && self.hensyn == 0
+                || c.hensyn[at] & ROW != 0
+                    && has(c.hensyn[at], self.hensyn)
+                    && (self.oekologi == 0
+                        || c.oekologi[at] != UNKNOWN && self.oekologi & 1 << c.oekologi[at] != 0))
+            && self
+                .aabner
+                .is_none_or(|wanted| c.earliest[at].as_deref().is_some_and(|o| o <= wanted))
+            && self
+                .lukker
+                .is_none_or(|wanted| c.latest[at].as_deref().is_some_and(|l| l >= wanted))
     }
 }
 
@@ -504,6 +623,16 @@ mod tests {
         let d = great_circle(earth(56.0393, 9.9272), earth(56.1567, 10.2108));
         assert!((21_000.0..23_000.0).contains(&d), "{d}");
         assert_eq!(great_circle(earth(56.0, 10.0), earth(56.0, 10.0)), 0.0);
+    }
+
+    #[test]
+    fn every_choice_has_a_bit_below_the_row_bit() {
+        use crate::domain::sections::{Aldersgruppe, Hensyn, Oekologi, ProfilTag};
+        assert!(Aldersgruppe::ALL.len() < 31 && ProfilTag::ALL.len() < 31 && Hensyn::ALL.len() < 31);
+        assert!(Oekologi::ALL.len() < 32);
+        assert_eq!(bits(&["b".into(), "x".into()], &["a", "b"]), ROW | 0b10);
+        assert_eq!(place(Some("b"), &["a", "b"]), 1);
+        assert_eq!(place(Some("x"), &["a", "b"]), UNKNOWN);
     }
 
     #[test]
