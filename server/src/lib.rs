@@ -12,6 +12,7 @@ pub mod seed;
 pub mod telemetry;
 
 use std::future::Future;
+use std::sync::Arc;
 
 use app::ssr::AppState;
 use app::{shell, App};
@@ -63,9 +64,14 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
 
+    // The public search's index (app/src/portal/index.rs): the page reads
+    // it from the context, the open data API as an extension.
+    let search_index = Arc::new(app::portal::index::SearchIndex::default());
     let context_state = state.clone();
+    let context_index = search_index.clone();
     let provide_state = move || {
         leptos::prelude::provide_context(context_state.clone());
+        leptos::prelude::provide_context(context_index.clone());
         app::ssr::csp::provide_request_nonce();
     };
 
@@ -115,6 +121,7 @@ pub fn router(state: AppState) -> Router {
             provide_state,
             shell,
         ))
+        .layer(axum::Extension(search_index))
         .layer(axum::middleware::from_fn(fn_requests::form_bodies_only))
         .layer(guard)
         .layer(sessions)

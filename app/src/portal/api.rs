@@ -213,6 +213,7 @@ fn failed(error: AppError) -> Response {
 )]
 pub async fn list(
     State(state): State<AppState>,
+    axum::Extension(index): axum::Extension<std::sync::Arc<super::index::SearchIndex>>,
     headers: HeaderMap,
     Query(filter): Query<ApiFilter>,
 ) -> Response {
@@ -220,8 +221,8 @@ pub async fn list(
         Ok(checked) => checked,
         Err(fields) => return failed(AppError::Validation(fields)),
     };
-    match search::search(&state, &checked).await {
-        Ok(page) => {
+    match search::search(&state, &index, &checked).await {
+        Ok((page, answered)) => {
             let body = ApiPage {
                 total: page.total,
                 side: page.page,
@@ -229,7 +230,12 @@ pub async fn list(
                 per_side: search::PAGE_SIZE,
                 dagtilbud: page.hits.into_iter().map(ApiListItem::from).collect(),
             };
-            crate::api::cached_json(&headers, &body, failed)
+            let mut response = crate::api::cached_json(&headers, &body, failed);
+            response.headers_mut().insert(
+                search::ANSWERED_HEADER,
+                HeaderValue::from_static(answered.as_str()),
+            );
+            response
         }
         Err(e) => failed(e),
     }

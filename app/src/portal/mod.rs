@@ -67,7 +67,11 @@ pub async fn search(#[server(default)] filter: SearchFilter) -> Result<SearchPag
     // Public data: no principal needed; only active institutions and saved sections.
     let checked = filter.check().map_err(AppError::Validation)?;
     let state = crate::ssr::state()?;
-    search::search(&state, &checked).await
+    let index = use_context::<std::sync::Arc<index::SearchIndex>>().ok_or_else(|| {
+        tracing::error!("the search index is missing from the Leptos context");
+        AppError::Internal
+    })?;
+    Ok(search::search(&state, &index, &checked).await?.0)
 }
 
 /// The public portal's pages.

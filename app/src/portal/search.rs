@@ -330,20 +330,40 @@ pub struct SearchPage {
     pub origin_note: Option<String>,
 }
 
+/// Which way a search was answered (the API says it in [`ANSWERED_HEADER`]).
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answered {
+    Index,
+    Sql,
+}
+
+#[cfg(feature = "ssr")]
+impl Answered {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Answered::Index => "indeks",
+            Answered::Sql => "sql",
+        }
+    }
+}
+
+/// Says how the search API answered (for tests and benchmarks).
+pub const ANSWERED_HEADER: &str = "x-soegning";
+
 /// Search: from the in-memory index when it is current (see
 /// [`super::index`]), else with [`search_sql`] while the index catches up.
 #[cfg(feature = "ssr")]
 pub async fn search(
     state: &crate::ssr::AppState,
+    index: &std::sync::Arc<super::index::SearchIndex>,
     filter: &CheckedFilter,
-) -> Result<SearchPage, crate::error::AppError> {
-    match state.search_index.current(&state.page_cache) {
-        Some(index) => index.search(filter),
+) -> Result<(SearchPage, Answered), crate::error::AppError> {
+    match index.current(&state.page_cache) {
+        Some(current) => Ok((current.search(filter)?, Answered::Index)),
         None => {
-            state
-                .search_index
-                .refresh(state.pool.clone(), state.page_cache.clone());
-            search_sql(&state.pool, filter).await
+            index.refresh(state.pool.clone(), state.page_cache.clone());
+            Ok((search_sql(&state.pool, filter).await?, Answered::Sql))
         }
     }
 }

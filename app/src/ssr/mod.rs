@@ -136,8 +136,6 @@ pub struct Shared {
     pub norms: crate::workspace::norms::NormsCache,
     /// Error reports' budget per address (see `feedback`).
     pub report_limiter: budget::AddressLimiter,
-    /// The public search's index (see `portal::index`).
-    pub search_index: Arc<crate::portal::index::SearchIndex>,
 }
 
 impl AppState {
@@ -158,7 +156,6 @@ impl AppState {
             known_sections: Arc::default(),
             reminder_wake: Arc::default(),
             norms: Default::default(),
-            search_index: Arc::default(),
         }))
     }
 

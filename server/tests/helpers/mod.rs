@@ -9,9 +9,6 @@ pub struct TestApp {
     pub pool: PgPool,
     pub client: reqwest::Client,
     pub clock: app::ssr::Clock,
-    /// The server's state, to look at what it keeps in memory (none for a
-    /// server in another process).
-    pub state: Option<AppState>,
 }
 
 pub fn init_logging() {
@@ -42,14 +39,13 @@ pub async fn spawn_app_with(pool: PgPool, settings: app::ssr::Settings) -> TestA
     let clock = state.clock.clone();
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
-    tokio::spawn(server::serve(listener, state.clone(), std::future::pending()));
+    tokio::spawn(server::serve(listener, state, std::future::pending()));
     let client = http_client();
     TestApp {
         address,
         pool,
         client,
         clock,
-        state: Some(state),
     }
 }
 
@@ -103,7 +99,6 @@ impl TestApp {
             pool: self.pool.clone(),
             client: http_client(),
             clock: self.clock.clone(),
-            state: self.state.clone(),
         }
     }
 
@@ -115,7 +110,6 @@ impl TestApp {
             pool: other.pool.clone(),
             client: self.client.clone(),
             clock: other.clock.clone(),
-            state: other.state.clone(),
         }
     }
 

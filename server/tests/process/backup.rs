@@ -81,7 +81,6 @@ async fn a_custom_format_dump_restores_into_a_working_service(pool: PgPool) {
         pool: restored_pool.clone(),
         client: institution.client.clone(),
         clock: restored.clock.clone(),
-        state: restored.state.clone(),
     };
     let hours = same_browser.call("aabningstider_hent", &[]).await;
     assert_eq!(hours.status(), 200, "the session survived the restore");

@@ -44,7 +44,6 @@ fn same_browser_on(browser: &TestApp, server: &TestApp) -> TestApp {
         pool: server.pool.clone(),
         client: browser.client.clone(),
         clock: server.clock.clone(),
-        state: server.state.clone(),
     }
 }
 
@@ -145,7 +144,6 @@ async fn a_killed_server_leaves_no_half_written_change_and_sessions_survive(pool
         pool: pool.clone(),
         client: reqwest::Client::new(),
         clock: app::ssr::Clock::default(),
-        state: None,
     };
     let mut browsers = Vec::new();
     for nummer in numbers {
