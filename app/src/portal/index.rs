@@ -292,15 +292,6 @@ impl Snapshot {
         })
     }
 
-    /// How many active institutions the index holds.
-    pub fn len(&self) -> usize {
-        self.hits.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.hits.is_empty()
-    }
-
     /// The page of hits `filter` asks for.
     pub fn search(&self, filter: &CheckedFilter) -> Result<SearchPage, AppError> {
         let origin: Option<Resolved> = match filter.origin {
@@ -535,10 +526,9 @@ impl<'a> Wanted<'a> {
         let has = |bits: u32, wanted: u32| bits & wanted == wanted;
         self.kind.is_none_or(|k| c.kind[at] == k)
             && self.owner.is_none_or(|o| c.owner[at] == o)
+            // A wanted bit carries ROW, so each asks for the profile row.
             && has(c.alder[at], self.profil.0)
             && has(c.tags[at], self.profil.1)
-            // Both profile conditions are on the one row.
-            && (self.profil == (0, 0) || c.alder[at] & ROW != 0)
             && (self.oekologi == 0 && self.hensyn == 0
                 || c.hensyn[at] & ROW != 0
                     && has(c.hensyn[at], self.hensyn)
