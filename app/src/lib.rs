@@ -47,8 +47,22 @@ use crate::support::SupportRoutes;
 /// The service name shown in the header and every page title.
 pub const SERVICE_NAME: &str = "Dagtilbudsportalen";
 
+/// The file name (in `pkg/`) of the small bundle that hydrates only the
+/// islands of the public pages.
+pub const PORTAL_BUNDLE: &str = "portal";
+
 /// The HTML document around every page (rendered on the server only).
+///
+/// The public pages are documents with a few live parts, so they load only
+/// the small portal bundle, which hydrates their islands (`#[island]`): the
+/// rest of the page stays the server's HTML. The signed-in areas load the
+/// whole application and hydrate all of it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let islands = request_path().is_some_and(|path| portal::is_public_page(&path));
+    let mut scripts = options.clone();
+    if islands {
+        scripts.output_name = PORTAL_BUNDLE.into();
+    }
     view! {
         <!DOCTYPE html>
         <html lang="da">
@@ -57,13 +71,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options=scripts islands />
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The path of the request being rendered (server only).
+fn request_path() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_string())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
     }
 }
 

@@ -128,8 +128,7 @@ pub fn place(
 /// Where distances are measured from (a postnummer, or with JavaScript the
 /// browser's location, asked for only on a click), how far, and the order.
 #[component]
-pub fn DistanceFields(memo: Memo<SearchFilter>, filter: SearchFilter) -> impl IntoView {
-    let no_point = move || memo.read().breddegrad.trim().is_empty();
+pub fn DistanceFields(filter: SearchFilter) -> impl IntoView {
     let max_choices = MAX_KM
         .iter()
         .map(|km| (km.to_string(), format!("{km} km")))
@@ -138,7 +137,6 @@ pub fn DistanceFields(memo: Memo<SearchFilter>, filter: SearchFilter) -> impl In
     // The button exists only where it works: after hydration.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
-    let navigate = leptos_router::hooks::use_navigate();
     let use_location = move |ev: leptos::ev::MouseEvent| {
         #[cfg(feature = "hydrate")]
         {
@@ -158,7 +156,6 @@ pub fn DistanceFields(memo: Memo<SearchFilter>, filter: SearchFilter) -> impl In
                 return;
             };
             locating.set(Some("Finder din placering …"));
-            let navigate = navigate.clone();
             let found = Closure::once_into_js(move |position: web_sys::Position| {
                 let coords = position.coords();
                 let mut filter = web_sys::FormData::new_with_form(&form)
@@ -170,7 +167,8 @@ pub fn DistanceFields(memo: Memo<SearchFilter>, filter: SearchFilter) -> impl In
                 filter.fra.clear();
                 filter.sortering.clear();
                 locating.set(None);
-                navigate(&format!("/{}", filter.query(1)), Default::default());
+                // A page load, as the plain form's own search would be.
+                let _ = window().location().assign(&format!("/{}", filter.query(1)));
             });
             let failed = Closure::once_into_js(move |_error: leptos::wasm_bindgen::JsValue| {
                 locating.set(Some(
@@ -187,7 +185,7 @@ pub fn DistanceFields(memo: Memo<SearchFilter>, filter: SearchFilter) -> impl In
             }
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, &navigate);
+        let _ = ev;
     };
     view! {
         <fieldset class="distance">
@@ -196,10 +194,10 @@ pub fn DistanceFields(memo: Memo<SearchFilter>, filter: SearchFilter) -> impl In
                 <div class="form-group">
                     <label class="form-label" for="fra">"Fra postnummer"</label>
                     <span class="form-hint" id="fra-hjaelp">"Fire cifre, fx 8660"</span>
-                    <input type="text" id="fra" name="fra" class="input input-char-4" inputmode="numeric" autocomplete="postal-code" value=filter.fra.clone() prop:value=move || memo.read().fra.clone() aria-describedby="fra-hjaelp" />
+                    <input type="text" id="fra" name="fra" class="input input-char-4" inputmode="numeric" autocomplete="postal-code" value=filter.fra.clone() aria-describedby="fra-hjaelp" />
                 </div>
-                <input type="hidden" name="breddegrad" value=filter.breddegrad.clone() prop:value=move || memo.read().breddegrad.clone() disabled=filter.breddegrad.is_empty() prop:disabled=no_point />
-                <input type="hidden" name="laengdegrad" value=filter.laengdegrad.clone() prop:value=move || memo.read().laengdegrad.clone() disabled=filter.laengdegrad.is_empty() prop:disabled=no_point />
+                <input type="hidden" name="breddegrad" value=filter.breddegrad.clone() disabled=filter.breddegrad.is_empty() />
+                <input type="hidden" name="laengdegrad" value=filter.laengdegrad.clone() disabled=filter.laengdegrad.is_empty() />
                 <Show when=move || hydrated.get()>
                     <div class="form-group form-group-button">
                         <button type="button" class="button button-secondary" on:click=use_location.clone()>"Brug min placering"</button>
@@ -207,7 +205,7 @@ pub fn DistanceFields(memo: Memo<SearchFilter>, filter: SearchFilter) -> impl In
                 </Show>
                 <div class="form-group">
                     <label class="form-label" for="maks_km">"Højst"</label>
-                    <select id="maks_km" name="maks_km" class="form-select" prop:value=move || memo.read().maks_km.clone()>
+                    <select id="maks_km" name="maks_km" class="form-select">
                         <option value="">"Ligegyldigt"</option>
                         {max_choices.into_iter().map(|(value, label)| {
                             let selected = filter.maks_km == value;
@@ -218,7 +216,7 @@ pub fn DistanceFields(memo: Memo<SearchFilter>, filter: SearchFilter) -> impl In
                 <div class="form-group">
                     <label class="form-label" for="sortering">"Sortér efter"</label>
                     <span class="form-hint" id="sortering-hjaelp">"Afstand kræver et postnummer eller din placering"</span>
-                    <select id="sortering" name="sortering" class="form-select" prop:value=move || memo.read().sortering.clone() aria-describedby="sortering-hjaelp">
+                    <select id="sortering" name="sortering" class="form-select" aria-describedby="sortering-hjaelp">
                         <option value="" selected=filter.sortering != "navn">"Nærmeste først"</option>
                         <option value="navn" selected=filter.sortering == "navn">"Navn"</option>
                     </select>

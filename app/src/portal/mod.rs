@@ -74,6 +74,17 @@ pub async fn search(#[server(default)] filter: SearchFilter) -> Result<SearchPag
     Ok(search::search(&state, &index, &checked).await?.0)
 }
 
+/// Whether `path` is one of the public pages: documents whose few live
+/// parts are islands, hydrated by the small portal bundle. Any other path,
+/// the signed-in areas and a mistyped address alike, loads the whole
+/// application.
+pub fn is_public_page(path: &str) -> bool {
+    matches!(path, "/" | "/sammenlign" | "/tilgaengelighed" | "/cookies")
+        || ["/dagtilbud/", "/kommuner/"]
+            .iter()
+            .any(|prefix| path.strip_prefix(prefix).is_some_and(|rest| !rest.is_empty()))
+}
+
 /// The public portal's pages.
 #[component(transparent)]
 pub fn PortalRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
@@ -92,7 +103,6 @@ pub fn PortalRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 /// `/`: search with filters; without a search, the kommuner to browse.
 #[component]
 pub fn Landing() -> impl IntoView {
-    tray::Tray::provide();
     let query = use_query_map();
     let filter = Memo::new(move |_| SearchFilter::from_query(|key| query.read().get(key)));
     let data = Resource::new_blocking(
@@ -118,7 +128,7 @@ pub fn Landing() -> impl IntoView {
                 "deres pædagogiske profil, madordning, åbningstider og lukkedage."
             </p>
         </section>
-        <SearchForm filter />
+        <SearchForm filter=filter.get_untracked() />
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -137,9 +147,10 @@ pub fn Landing() -> impl IntoView {
     }
 }
 
-/// The search form: a GET form to `/`, so every search is a link.
-#[component]
-fn SearchForm(filter: Memo<SearchFilter>) -> impl IntoView {
+/// The search form: a GET form to `/`, so every search is a link. An island:
+/// with the WASM, a changed choice searches at once.
+#[island]
+fn SearchForm(filter: SearchFilter) -> impl IntoView {
     use crate::domain::sections::{Aldersgruppe, Hensyn, Oekologi, ProfilTag};
     use crate::domain::{Ejerform, InstitutionType};
     fn options(
@@ -169,34 +180,18 @@ fn SearchForm(filter: Memo<SearchFilter>) -> impl IntoView {
         .map(|o| (o.as_str(), o.label()))
         .collect();
     let hensyn = Hensyn::ALL.iter().map(|h| (h.as_str(), h.label())).collect();
-    // The markup starts from the URL's filter; the fields follow later
-    // navigations (back, forward, "Nulstil") through their properties.
-    let memo = filter;
-    let filter = memo.get_untracked();
-    // With the WASM, a search navigates within the page (results update
-    // without a reload) and a changed choice searches at once; without it,
-    // this is a plain GET form.
-    let navigate = leptos_router::hooks::use_navigate();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::wasm_bindgen::JsCast;
-            let Some(form) = ev
-                .current_target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-            else {
-                return;
-            };
-            let Ok(data) = web_sys::FormData::new_with_form(&form) else {
-                return;
-            };
-            ev.prevent_default();
-            let filter = SearchFilter::from_query(|key| data.get(key).as_string());
-            navigate(&format!("/{}", filter.query(1)), Default::default());
+    // The fields start from the address's search. A page the browser keeps
+    // and shows again on "back" would show the choices made on it before it
+    // was left; reset them to the search its address names.
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    #[cfg(feature = "hydrate")]
+    let _ = window_event_listener(leptos::ev::pageshow, move |ev| {
+        if ev.persisted() {
+            if let Some(form) = form_ref.get_untracked() {
+                form.reset();
+            }
         }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, &navigate);
-    };
+    });
     let on_change = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
@@ -212,51 +207,51 @@ fn SearchForm(filter: Memo<SearchFilter>) -> impl IntoView {
         let _ = ev;
     };
     view! {
-        <form method="get" action="/" class="form search-form" role="search" aria-label="Søg efter dagtilbud" on:submit=on_submit on:change=on_change>
+        <form method="get" action="/" class="form search-form" role="search" aria-label="Søg efter dagtilbud" autocomplete="off" node_ref=form_ref on:change=on_change>
             <div class="form-group">
                 <label class="form-label" for="q">"Navn, institutionsnummer, postnummer, by eller kommune"</label>
-                <input type="search" id="q" name="q" class="input" value=filter.q.clone() prop:value=move || memo.read().q.clone() autocomplete="off" />
+                <input type="search" id="q" name="q" class="input" value=filter.q.clone() autocomplete="off" />
             </div>
             <details class="filters" open=!filter.is_empty()>
                 <summary>"Flere valg"</summary>
                 <div class="filter-row">
                     <div class="form-group">
                         <label class="form-label" for="type">"Type"</label>
-                        <select id="type" name="type" class="form-select" prop:value=move || memo.read().institution_type.clone()>{options(types, &filter.institution_type, "Alle typer")}</select>
+                        <select id="type" name="type" class="form-select">{options(types, &filter.institution_type, "Alle typer")}</select>
                     </div>
                     <div class="form-group">
                         <label class="form-label" for="alder">"Alder"</label>
-                        <select id="alder" name="alder" class="form-select" prop:value=move || memo.read().alder.clone()>{options(ages, &filter.alder, "Alle aldre")}</select>
+                        <select id="alder" name="alder" class="form-select">{options(ages, &filter.alder, "Alle aldre")}</select>
                     </div>
                     <div class="form-group">
                         <label class="form-label" for="ejerform">"Ejerform"</label>
-                        <select id="ejerform" name="ejerform" class="form-select" prop:value=move || memo.read().ejerform.clone()>{options(ejerformer, &filter.ejerform, "Alle ejerformer")}</select>
+                        <select id="ejerform" name="ejerform" class="form-select">{options(ejerformer, &filter.ejerform, "Alle ejerformer")}</select>
                     </div>
                     <div class="form-group">
                         <label class="form-label" for="profil">"Profil"</label>
-                        <select id="profil" name="profil" class="form-select" prop:value=move || memo.read().profil.clone()>{options(tags, &filter.profil, "Alle profiler")}</select>
+                        <select id="profil" name="profil" class="form-select">{options(tags, &filter.profil, "Alle profiler")}</select>
                     </div>
                     <div class="form-group">
                         <label class="form-label" for="oekologi">"Økologi mindst"</label>
-                        <select id="oekologi" name="oekologi" class="form-select" prop:value=move || memo.read().oekologi.clone()>{options(levels, &filter.oekologi, "Ligegyldigt")}</select>
+                        <select id="oekologi" name="oekologi" class="form-select">{options(levels, &filter.oekologi, "Ligegyldigt")}</select>
                     </div>
                     <div class="form-group">
                         <label class="form-label" for="hensyn">"Madhensyn"</label>
-                        <select id="hensyn" name="hensyn" class="form-select" prop:value=move || memo.read().hensyn.clone()>{options(hensyn, &filter.hensyn, "Ligegyldigt")}</select>
+                        <select id="hensyn" name="hensyn" class="form-select">{options(hensyn, &filter.hensyn, "Ligegyldigt")}</select>
                     </div>
                     <div class="form-group">
                         <label class="form-label" for="aabner">"Åbner senest"</label>
                         <span class="form-hint" id="aabner-hjaelp">"tt:mm, fx 06:30"</span>
-                        <input type="text" id="aabner" name="aabner" class="input input-char-5" inputmode="numeric" value=filter.aabner.clone() prop:value=move || memo.read().aabner.clone() aria-describedby="aabner-hjaelp" />
+                        <input type="text" id="aabner" name="aabner" class="input input-char-5" inputmode="numeric" value=filter.aabner.clone() aria-describedby="aabner-hjaelp" />
                     </div>
                     <div class="form-group">
                         <label class="form-label" for="lukker">"Lukker tidligst"</label>
                         <span class="form-hint" id="lukker-hjaelp">"tt:mm, fx 17:00"</span>
-                        <input type="text" id="lukker" name="lukker" class="input input-char-5" inputmode="numeric" value=filter.lukker.clone() prop:value=move || memo.read().lukker.clone() aria-describedby="lukker-hjaelp" />
+                        <input type="text" id="lukker" name="lukker" class="input input-char-5" inputmode="numeric" value=filter.lukker.clone() aria-describedby="lukker-hjaelp" />
                     </div>
                 </div>
             </details>
-            <distance::DistanceFields memo filter=filter.clone() />
+            <distance::DistanceFields filter=filter.clone() />
             <div class="button-row">
                 <button type="submit" class="button">"Søg"</button>
                 <a href="/" rel="external">"Nulstil"</a>
@@ -319,7 +314,7 @@ fn Results(page: SearchPage, filter: SearchFilter) -> impl IntoView {
 }
 
 /// The kommuner with their number of institutions, filtered as you type.
-#[component]
+#[island]
 fn KommuneList(stats: PortalSummary) -> impl IntoView {
     let (filter, set_filter) = signal(String::new());
     let total = stats.institutions;
@@ -381,7 +376,6 @@ pub fn InstitutionPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let nummer = move || params.read().get("nummer").unwrap_or_default();
     let data = Resource::new_blocking(nummer, public_institution);
-    tray::Tray::provide();
     view! {
         <Suspense fallback=|| view! { <p>"Henter …"</p> }>
             {move || Suspend::new(async move {
@@ -416,5 +410,32 @@ pub fn InstitutionPage() -> impl IntoView {
             })}
         </Suspense>
         <tray::CompareTray />
+    }
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::is_public_page;
+
+    #[test]
+    fn the_public_pages_are_the_portal_and_nothing_signed_in() {
+        for path in ["/", "/dagtilbud/G10234", "/dagtilbud/G10234/meld-fejl", "/kommuner/746", "/sammenlign", "/cookies", "/tilgaengelighed"] {
+            assert!(is_public_page(path), "{path}");
+        }
+        for path in [
+            "/log-ind",
+            "/admin/log-ind",
+            "/indberetning",
+            "/indberetning/profil",
+            "/kommune",
+            "/kommune/dagtilbud/G10234",
+            "/support",
+            "/dagtilbud/",
+            "/kommuner",
+            "/sammenlignx",
+            "/findes/ikke",
+        ] {
+            assert!(!is_public_page(path), "{path}");
+        }
     }
 }

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::form::{
-    errors_from, ErrorSummary, FormErrors, SelectField, SubmitButton, TextArea, TextField,
+    errors_from, ErrorSummary, FormErrors, FormFlash, SelectField, SubmitButton, TextArea, TextField,
 };
 use crate::error::{AppError, FieldErrors};
 use crate::feedback::{topics, ReportForm, HONEYPOT, MESSAGE_MAX};
@@ -72,7 +72,6 @@ pub fn ReportPage() -> impl IntoView {
             .trim()
             .to_uppercase()
     };
-    let send = ServerAction::<ReportError>::new();
     let data = Resource::new_blocking(nummer, |nummer| async move {
         let flash = crate::auth::take_form_flash(FORM.to_string())
             .await
@@ -93,64 +92,75 @@ pub fn ReportPage() -> impl IntoView {
                 };
                 let nummer = nummer();
                 let back = format!("/dagtilbud/{nummer}");
-                let errors = FormErrors::new(flash.as_ref().map(|f| f.errors.clone()).unwrap_or_default());
-                let sent = RwSignal::new(sent_query());
-                Effect::new(move |_| match send.value().get() {
-                    Some(Ok(())) => {
-                        errors.replace(FieldErrors::new());
-                        sent.set(true);
-                    }
-                    Some(Err(error)) => errors.replace(errors_from(&error)),
-                    None => {}
-                });
-                let value = |name: &str| flash.as_ref().map(|f| f.value(name)).unwrap_or_default();
-                let (topic, message, email) = (value("afsnit"), value("besked"), value("email"));
-                let options = topics().into_iter().map(|(k, l)| (k.to_string(), l.to_string())).collect::<Vec<_>>();
                 view! {
-                    <p><a href=back.clone()>{format!("Tilbage til {navn}")}</a></p>
+                    <p><a href=back>{format!("Tilbage til {navn}")}</a></p>
                     <h1>"Meld en fejl"</h1>
                     <p>{format!(
                         "Står der noget forkert om {navn}? Skriv det her, så får dagtilbuddet besked. Har dagtilbuddet ikke set på det inden for 14 dage, får kommunen det at vide."
                     )}</p>
-                    <div role="status" aria-live="polite">
-                        <Show when=move || sent.get()>
-                            <div class="alert alert-success">
-                                <p>"Tak. Din besked er sendt til dagtilbuddet."</p>
-                            </div>
-                        </Show>
-                    </div>
-                    <ErrorSummary errors fields=vec!["afsnit".into(), "besked".into(), "email".into()] />
-                    <ActionForm action=send attr:novalidate=true attr:class="form">
-                        <input type="hidden" name="nummer" value=nummer.clone() />
-                        <SelectField name="afsnit" label="Hvad er forkert?" options value=topic placeholder="Vælg" errors />
-                        <TextArea
-                            name="besked"
-                            label="Hvad står der, og hvad er rigtigt?"
-                            hint="Skriv ikke om enkelte børn eller ansatte. Almindelig tekst."
-                            value=message
-                            max_chars=MESSAGE_MAX
-                            rows=6
-                            errors
-                        />
-                        <TextField
-                            name="email"
-                            label="Din e-mail (valgfrit)"
-                            input_type="email"
-                            autocomplete="email"
-                            hint="Hvis du vil have svar. Kun dagtilbuddet og kommunen ser den, og den slettes med beskeden."
-                            value=email
-                            errors
-                        />
-                        // People never see or fill in this field; robots do.
-                        <div class="honeypot" aria-hidden="true">
-                            <label for=HONEYPOT>"Lad dette felt stå tomt"</label>
-                            <input type="text" id=HONEYPOT name=HONEYPOT tabindex="-1" autocomplete="off" />
-                        </div>
-                        <SubmitButton pending=send.pending() label="Send til dagtilbuddet" />
-                    </ActionForm>
+                    <ReportErrorForm nummer flash sent=sent_query() />
                 }
                 .into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The report form: an island, so the instant checks, the character count
+/// and the answer without a page load work with the WASM; without it, a
+/// plain form post.
+#[island]
+fn ReportErrorForm(nummer: String, flash: Option<FormFlash>, sent: bool) -> impl IntoView {
+    let send = ServerAction::<ReportError>::new();
+    let errors = FormErrors::new(flash.as_ref().map(|f| f.errors.clone()).unwrap_or_default());
+    let sent = RwSignal::new(sent);
+    Effect::new(move |_| match send.value().get() {
+        Some(Ok(())) => {
+            errors.replace(FieldErrors::new());
+            sent.set(true);
+        }
+        Some(Err(error)) => errors.replace(errors_from(&error)),
+        None => {}
+    });
+    let value = |name: &str| flash.as_ref().map(|f| f.value(name)).unwrap_or_default();
+    let (topic, message, email) = (value("afsnit"), value("besked"), value("email"));
+    let options = topics().into_iter().map(|(k, l)| (k.to_string(), l.to_string())).collect::<Vec<_>>();
+    view! {
+        <div role="status" aria-live="polite">
+            <Show when=move || sent.get()>
+                <div class="alert alert-success">
+                    <p>"Tak. Din besked er sendt til dagtilbuddet."</p>
+                </div>
+            </Show>
+        </div>
+        <ErrorSummary errors fields=vec!["afsnit".into(), "besked".into(), "email".into()] />
+        <ActionForm action=send attr:novalidate=true attr:class="form">
+            <input type="hidden" name="nummer" value=nummer.clone() />
+            <SelectField name="afsnit" label="Hvad er forkert?" options value=topic placeholder="Vælg" errors />
+            <TextArea
+                name="besked"
+                label="Hvad står der, og hvad er rigtigt?"
+                hint="Skriv ikke om enkelte børn eller ansatte. Almindelig tekst."
+                value=message
+                max_chars=MESSAGE_MAX
+                rows=6
+                errors
+            />
+            <TextField
+                name="email"
+                label="Din e-mail (valgfrit)"
+                input_type="email"
+                autocomplete="email"
+                hint="Hvis du vil have svar. Kun dagtilbuddet og kommunen ser den, og den slettes med beskeden."
+                value=email
+                errors
+            />
+            // People never see or fill in this field; robots do.
+            <div class="honeypot" aria-hidden="true">
+                <label for=HONEYPOT>"Lad dette felt stå tomt"</label>
+                <input type="text" id=HONEYPOT name=HONEYPOT tabindex="-1" autocomplete="off" />
+            </div>
+            <SubmitButton pending=send.pending() label="Send til dagtilbuddet" />
+        </ActionForm>
     }
 }

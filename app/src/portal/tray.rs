@@ -17,39 +17,57 @@ pub struct Chosen {
     pub navn: String,
 }
 
-/// The tray's state, shared by the page's controls and the tray itself.
-#[derive(Clone, Copy)]
+/// The tray's state, shared by the page's islands (the result boxes, the
+/// institution page's button and the tray itself). Each is its own island,
+/// so the state is one per browser page rather than a context.
+#[derive(Clone)]
 pub struct Tray {
-    chosen: RwSignal<Vec<Chosen>>,
+    chosen: ArcRwSignal<Vec<Chosen>>,
     /// The latest thing to announce (added, removed, full).
-    message: RwSignal<String>,
-    /// True once the WASM runs; nothing interactive renders before.
-    active: RwSignal<bool>,
+    message: ArcRwSignal<String>,
+    /// True once the page is hydrated; nothing interactive renders before,
+    /// so the islands hydrate against the server's HTML.
+    active: ArcRwSignal<bool>,
 }
 
 #[cfg(feature = "hydrate")]
 const STORAGE_KEY: &str = "dagtilbud-sammenlign";
 
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static SHARED: Tray = Tray::empty();
+}
+
 impl Tray {
-    /// Provide the page's tray; its contents come from localStorage once the
-    /// WASM runs.
-    pub fn provide() -> Tray {
-        let tray = Tray {
-            chosen: RwSignal::new(Vec::new()),
-            message: RwSignal::new(String::new()),
-            active: RwSignal::new(false),
-        };
-        // Effects run only in the browser, after hydration.
-        Effect::new(move |_| {
-            tray.chosen.set(load());
-            tray.active.set(true);
-        });
-        provide_context(tray);
-        tray
+    fn empty() -> Tray {
+        Tray {
+            chosen: ArcRwSignal::new(Vec::new()),
+            message: ArcRwSignal::new(String::new()),
+            active: ArcRwSignal::new(false),
+        }
     }
 
-    pub fn current() -> Option<Tray> {
-        use_context::<Tray>()
+    /// The page's tray. On the server every render gets an empty, inactive
+    /// one; in the browser all islands of the page share one.
+    pub fn current() -> Tray {
+        #[cfg(feature = "hydrate")]
+        {
+            SHARED.with(Tray::clone)
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            Tray::empty()
+        }
+    }
+
+    /// Fill the tray from localStorage and show it. Called by the bundle once
+    /// every island of the page has hydrated.
+    pub fn activate() {
+        let tray = Tray::current();
+        if !tray.active.get_untracked() {
+            tray.chosen.set(load());
+            tray.active.set(true);
+        }
     }
 
     pub fn active(&self) -> bool {
@@ -133,14 +151,14 @@ pub fn compare_href(chosen: &[Chosen]) -> String {
 
 /// The tray at the bottom of the page (only with JavaScript, and only when
 /// something is chosen or was just announced).
-#[component]
+#[island]
 pub fn CompareTray() -> impl IntoView {
-    let Some(tray) = Tray::current() else {
-        return ().into_any();
-    };
+    let tray = Tray::current();
+    let message = tray.message.clone();
     view! {
-        <p class="visually-hidden" aria-live="polite">{move || tray.message.get()}</p>
+        <p class="visually-hidden" aria-live="polite">{move || message.get()}</p>
         {move || {
+            let tray = tray.clone();
             let chosen = tray.chosen.get();
             (tray.active() && !chosen.is_empty()).then(|| {
                 let count = chosen.len();
@@ -152,6 +170,7 @@ pub fn CompareTray() -> impl IntoView {
                         </h2>
                         <ul class="compare-tray-list">
                             {chosen.into_iter().map(|c| {
+                                let tray = tray.clone();
                                 let label = format!("Fjern {} fra sammenligningen", c.navn);
                                 let name = c.navn.clone();
                                 view! {
@@ -168,19 +187,21 @@ pub fn CompareTray() -> impl IntoView {
                             } else {
                                 view! { <span class="muted">"Vælg mindst ét dagtilbud mere."</span> }.into_any()
                             }}
-                            <button type="button" class="button-link" on:click=move |_| tray.clear()>"Ryd"</button>
+                            <button type="button" class="button-link" on:click={
+                                let tray = tray.clone();
+                                move |_| tray.clear()
+                            }>"Ryd"</button>
                         </div>
                     </aside>
                 }
             })
         }}
     }
-    .into_any()
 }
 
 /// The result's checkbox, bound to the tray when JavaScript runs; a plain
 /// form field of the results form without.
-#[component]
+#[island]
 pub fn ChooseBox(nummer: String, navn: String) -> impl IntoView {
     let id = format!("nr-{nummer}");
     let label = format!("Vælg {navn} til sammenligning");
@@ -197,14 +218,15 @@ pub fn ChooseBox(nummer: String, navn: String) -> impl IntoView {
                 id=id.clone()
                 name="nr"
                 value=nummer
-                prop:checked=move || tray.is_some_and(|t| t.contains(&checked_nummer))
+                prop:checked={
+                    let tray = tray.clone();
+                    move || tray.contains(&checked_nummer)
+                }
                 on:change=move |ev| {
-                    if let Some(tray) = tray {
-                        let on = event_target_checked(&ev);
-                        if !tray.set(chosen.clone(), on) {
-                            // Refused (the tray is full): show it unchecked again.
-                            tray.chosen.update(|_| ());
-                        }
+                    let on = event_target_checked(&ev);
+                    if !tray.set(chosen.clone(), on) {
+                        // Refused (the tray is full): show it unchecked again.
+                        tray.chosen.update(|_| ());
                     }
                 }
             />
@@ -214,15 +236,14 @@ pub fn ChooseBox(nummer: String, navn: String) -> impl IntoView {
 }
 
 /// "Tilføj til sammenligning" on an institution page (only with JavaScript).
-#[component]
+#[island]
 pub fn AddToTray(nummer: String, navn: String) -> impl IntoView {
-    let Some(tray) = Tray::current() else {
-        return ().into_any();
-    };
+    let tray = Tray::current();
     let chosen = Chosen { nummer, navn };
     view! {
         {move || {
             let chosen = chosen.clone();
+            let tray = tray.clone();
             tray.active().then(|| {
                 let present = tray.contains(&chosen.nummer);
                 view! {
@@ -238,5 +259,4 @@ pub fn AddToTray(nummer: String, navn: String) -> impl IntoView {
             })
         }}
     }
-    .into_any()
 }

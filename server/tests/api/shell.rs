@@ -284,3 +284,44 @@ async fn every_page_says_when_it_is_a_demonstration(pool: PgPool) {
         "the real service says nothing of the kind"
     );
 }
+
+/// The public pages load the small islands bundle and hydrate only their
+/// islands; the signed-in areas load the whole application.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn public_pages_load_the_islands_bundle_and_signed_in_pages_the_app(pool: PgPool) {
+    server::seed::reference_data(&pool).await.unwrap();
+    let app = spawn_app(pool).await;
+    crate::helpers::institution_with_password(&app.pool, "P10009", 746, "en-lang-adgangskode").await;
+    // An island's props are written into the page as an attribute: markup in
+    // a name must stay text there too.
+    sqlx::query("UPDATE institutions SET navn = 'Svalen \"><script>alert(1)</script>' WHERE nummer = 'P10009'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    for path in [
+        "/",
+        "/?q=svalen",
+        "/dagtilbud/P10009",
+        "/dagtilbud/P10009/meld-fejl",
+        "/kommuner/746",
+        "/sammenlign?nr=P10009",
+        "/tilgaengelighed",
+    ] {
+        let body = app.get(path).await.text().await.unwrap();
+        assert!(body.contains(r#"href="/pkg/portal.js""#), "{path} preloads the portal bundle");
+        assert!(!body.contains("/pkg/dagtilbud.js"), "{path} does not load the whole app");
+        assert!(!body.contains("<script>alert(1)"), "{path} keeps the name as text");
+    }
+    let search = app.get("/?q=svalen").await.text().await.unwrap();
+    assert!(search.contains("1 dagtilbud matcher søgningen."), "{search}");
+    assert!(search.contains(r#"data-component="ChooseBox_"#), "each hit's box is an island");
+    assert!(search.contains("data-props="), "the island's props are in the page");
+    // Islands mode: the search's answer is not sent again as hydration data.
+    assert!(!search.contains("type_label"), "the search answer is not serialised into the page");
+
+    for path in ["/log-ind", "/admin/log-ind", "/indberetning", "/findes/ikke"] {
+        let body = app.get(path).await.text().await.unwrap();
+        assert!(body.contains(r#"href="/pkg/dagtilbud.js""#), "{path} loads the whole app");
+        assert!(!body.contains("/pkg/portal.js"), "{path} does not load the portal bundle");
+    }
+}
