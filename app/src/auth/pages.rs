@@ -49,7 +49,6 @@ pub fn AuthRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 
 #[component]
 pub fn InstitutionLoginPage() -> impl IntoView {
-    let action = ServerAction::<LoginInstitution>::new();
     let flash = Resource::new_blocking(|| (), |_| take_form_flash("log-ind".into()));
     let query = use_query_map();
     let next = move || query.read().get("naeste").unwrap_or_default();
@@ -66,39 +65,7 @@ pub fn InstitutionLoginPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let flash = flash.await.ok().flatten().unwrap_or_default();
-                let errors = FormErrors::new(flash.errors.clone());
-                follow_action(action, errors);
-                let number_check = Callback::new(|value: String| InstitutionNumber::parse(&value).map(|_| ()));
-                let code_check = Callback::new(|value: String| {
-                    if value.is_empty() { Err("Skriv kodeordet.".to_string()) } else { Ok(()) }
-                });
-                view! {
-                    <ErrorSummary errors fields=vec!["institutionsnummer".into(), "kodeord".into()] />
-                    <ActionForm action=action attr:novalidate=true attr:class="form">
-                        <input type="hidden" name="naeste" value=next />
-                        <TextField
-                            name="institutionsnummer"
-                            label="Institutionsnummer"
-                            hint="6 tegn, fx G10234. Det står i brevet fra kommunen."
-                            autocomplete="username"
-                            class="input-char-8"
-                            value=flash.value("institutionsnummer")
-                            errors
-                            required=true
-                            check=number_check
-                        />
-                        <TextField
-                            name="kodeord"
-                            label="Kodeord"
-                            input_type="password"
-                            autocomplete="current-password"
-                            errors
-                            required=true
-                            check=code_check
-                        />
-                        <crate::components::form::SubmitButton pending=action.pending() class="button" label="Log ind" />
-                    </ActionForm>
-                }
+                view! { <InstitutionLoginForm flash next=next() /> }
             })}
         </Suspense>
         <p class="muted">
@@ -108,9 +75,52 @@ pub fn InstitutionLoginPage() -> impl IntoView {
     }
 }
 
+/// The institution's log-in form: an island, so the public bundle gives it
+/// its instant checks.
+#[island]
+fn InstitutionLoginForm(flash: crate::components::form::FormFlash, next: String) -> impl IntoView {
+    let action = ServerAction::<LoginInstitution>::new();
+    let errors = FormErrors::new(flash.errors.clone());
+    follow_action(action, errors);
+    let number_check = Callback::new(|value: String| InstitutionNumber::parse(&value).map(|_| ()));
+    let code_check = Callback::new(|value: String| {
+        if value.is_empty() {
+            Err("Skriv kodeordet.".to_string())
+        } else {
+            Ok(())
+        }
+    });
+    view! {
+        <ErrorSummary errors fields=vec!["institutionsnummer".into(), "kodeord".into()] />
+        <ActionForm action=action attr:novalidate=true attr:class="form">
+            <input type="hidden" name="naeste" value=next />
+            <TextField
+                name="institutionsnummer"
+                label="Institutionsnummer"
+                hint="6 tegn, fx G10234. Det står i brevet fra kommunen."
+                autocomplete="username"
+                class="input-char-8"
+                value=flash.value("institutionsnummer")
+                errors
+                required=true
+                check=number_check
+            />
+            <TextField
+                name="kodeord"
+                label="Kodeord"
+                input_type="password"
+                autocomplete="current-password"
+                errors
+                required=true
+                check=code_check
+            />
+            <crate::components::form::SubmitButton pending=action.pending() class="button" label="Log ind" />
+        </ActionForm>
+    }
+}
+
 #[component]
 pub fn AdminLoginPage() -> impl IntoView {
-    let action = ServerAction::<LoginAdmin>::new();
     let flash = Resource::new_blocking(|| (), |_| take_form_flash("admin-log-ind".into()));
     let query = use_query_map();
     let next = move || query.read().get("naeste").unwrap_or_default();
@@ -124,51 +134,62 @@ pub fn AdminLoginPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let flash = flash.await.ok().flatten().unwrap_or_default();
-                let errors = FormErrors::new(flash.errors.clone());
-                follow_action(action, errors);
-                let email_check = Callback::new(|value: String| {
-                    let value = value.trim().to_string();
-                    if value.is_empty() {
-                        Err("Skriv din e-mailadresse.".to_string())
-                    } else if crate::domain::Email::parse(&value).is_err() {
-                        // The browser's check; the server's (validator's WHATWG rule) decides.
-                        Err("Skriv en gyldig e-mailadresse, fx navn@kommune.dk.".to_string())
-                    } else {
-                        Ok(())
-                    }
-                });
-                let password_check = Callback::new(|value: String| {
-                    if value.is_empty() { Err("Skriv din adgangskode.".to_string()) } else { Ok(()) }
-                });
-                view! {
-                    <ErrorSummary errors fields=vec!["email".into(), "adgangskode".into()] />
-                    <ActionForm action=action attr:novalidate=true attr:class="form">
-                        <input type="hidden" name="naeste" value=next />
-                        <TextField
-                            name="email"
-                            label="E-mail"
-                            input_type="email"
-                            autocomplete="username"
-                            value=flash.value("email")
-                            errors
-                            required=true
-                            check=email_check
-                        />
-                        <TextField
-                            name="adgangskode"
-                            label="Adgangskode"
-                            input_type="password"
-                            autocomplete="current-password"
-                            errors
-                            required=true
-                            check=password_check
-                        />
-                        <crate::components::form::SubmitButton pending=action.pending() class="button" label="Log ind" />
-                    </ActionForm>
-                }
+                view! { <AdminLoginForm flash next=next() /> }
             })}
         </Suspense>
         <p class="muted"><a href="/log-ind">"Log ind som institution"</a></p>
+    }
+}
+
+/// The administrators' log-in form: an island, like the institution's.
+#[island]
+fn AdminLoginForm(flash: crate::components::form::FormFlash, next: String) -> impl IntoView {
+    let action = ServerAction::<LoginAdmin>::new();
+    let errors = FormErrors::new(flash.errors.clone());
+    follow_action(action, errors);
+    let email_check = Callback::new(|value: String| {
+        let value = value.trim().to_string();
+        if value.is_empty() {
+            Err("Skriv din e-mailadresse.".to_string())
+        } else if crate::domain::Email::parse(&value).is_err() {
+            // The browser's check; the server's (validator's WHATWG rule) decides.
+            Err("Skriv en gyldig e-mailadresse, fx navn@kommune.dk.".to_string())
+        } else {
+            Ok(())
+        }
+    });
+    let password_check = Callback::new(|value: String| {
+        if value.is_empty() {
+            Err("Skriv din adgangskode.".to_string())
+        } else {
+            Ok(())
+        }
+    });
+    view! {
+        <ErrorSummary errors fields=vec!["email".into(), "adgangskode".into()] />
+        <ActionForm action=action attr:novalidate=true attr:class="form">
+            <input type="hidden" name="naeste" value=next />
+            <TextField
+                name="email"
+                label="E-mail"
+                input_type="email"
+                autocomplete="username"
+                value=flash.value("email")
+                errors
+                required=true
+                check=email_check
+            />
+            <TextField
+                name="adgangskode"
+                label="Adgangskode"
+                input_type="password"
+                autocomplete="current-password"
+                errors
+                required=true
+                check=password_check
+            />
+            <crate::components::form::SubmitButton pending=action.pending() class="button" label="Log ind" />
+        </ActionForm>
     }
 }
 

@@ -74,10 +74,8 @@ pub async fn search(#[server(default)] filter: SearchFilter) -> Result<SearchPag
     Ok(search::search(&state, &index, &checked).await?.0)
 }
 
-/// Whether `path` is one of the public pages: documents whose few live
-/// parts are islands, hydrated by the small portal bundle. Any other path,
-/// the signed-in areas and a mistyped address alike, loads the whole
-/// application.
+/// Whether `path` is one of the portal's pages, whose few live parts are
+/// islands (see `crate::islands_page`).
 pub fn is_public_page(path: &str) -> bool {
     matches!(path, "/" | "/sammenlign" | "/tilgaengelighed" | "/cookies")
         || ["/dagtilbud/", "/kommuner/"]
@@ -419,7 +417,15 @@ mod page_tests {
 
     #[test]
     fn the_public_pages_are_the_portal_and_nothing_signed_in() {
-        for path in ["/", "/dagtilbud/G10234", "/dagtilbud/G10234/meld-fejl", "/kommuner/746", "/sammenlign", "/cookies", "/tilgaengelighed"] {
+        for path in [
+            "/",
+            "/dagtilbud/G10234",
+            "/dagtilbud/G10234/meld-fejl",
+            "/kommuner/746",
+            "/sammenlign",
+            "/cookies",
+            "/tilgaengelighed",
+        ] {
             assert!(is_public_page(path), "{path}");
         }
         for path in [

@@ -124,7 +124,10 @@ fn ReportErrorForm(nummer: String, flash: Option<FormFlash>, sent: bool) -> impl
     });
     let value = |name: &str| flash.as_ref().map(|f| f.value(name)).unwrap_or_default();
     let (topic, message, email) = (value("afsnit"), value("besked"), value("email"));
-    let options = topics().into_iter().map(|(k, l)| (k.to_string(), l.to_string())).collect::<Vec<_>>();
+    let options = topics()
+        .into_iter()
+        .map(|(k, l)| (k.to_string(), l.to_string()))
+        .collect::<Vec<_>>();
     view! {
         <div role="status" aria-live="polite">
             <Show when=move || sent.get()>

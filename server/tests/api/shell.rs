@@ -285,8 +285,8 @@ async fn every_page_says_when_it_is_a_demonstration(pool: PgPool) {
     );
 }
 
-/// The public pages load the small islands bundle and hydrate only their
-/// islands; the signed-in areas load the whole application.
+/// The public and log-in pages load the small islands bundle and hydrate
+/// only their islands; the signed-in areas load the whole application.
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn public_pages_load_the_islands_bundle_and_signed_in_pages_the_app(pool: PgPool) {
     server::seed::reference_data(&pool).await.unwrap();
@@ -294,10 +294,12 @@ async fn public_pages_load_the_islands_bundle_and_signed_in_pages_the_app(pool: 
     crate::helpers::institution_with_password(&app.pool, "P10009", 746, "en-lang-adgangskode").await;
     // An island's props are written into the page as an attribute: markup in
     // a name must stay text there too.
-    sqlx::query("UPDATE institutions SET navn = 'Svalen \"><script>alert(1)</script>' WHERE nummer = 'P10009'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE institutions SET navn = 'Svalen \"><script>alert(1)</script>' WHERE nummer = 'P10009'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
     for path in [
         "/",
         "/?q=svalen",
@@ -306,22 +308,58 @@ async fn public_pages_load_the_islands_bundle_and_signed_in_pages_the_app(pool: 
         "/kommuner/746",
         "/sammenlign?nr=P10009",
         "/tilgaengelighed",
+        "/log-ind",
+        "/admin/log-ind",
     ] {
         let body = app.get(path).await.text().await.unwrap();
-        assert!(body.contains(r#"href="/pkg/portal.js""#), "{path} preloads the portal bundle");
-        assert!(!body.contains("/pkg/dagtilbud.js"), "{path} does not load the whole app");
-        assert!(!body.contains("<script>alert(1)"), "{path} keeps the name as text");
+        assert!(
+            body.contains(r#"href="/pkg/islands.js""#),
+            "{path} preloads the islands bundle"
+        );
+        assert!(
+            !body.contains("/pkg/dagtilbud.js"),
+            "{path} does not load the whole app"
+        );
+        assert!(
+            !body.contains("<script>alert(1)"),
+            "{path} keeps the name as text"
+        );
     }
     let search = app.get("/?q=svalen").await.text().await.unwrap();
     assert!(search.contains("1 dagtilbud matcher søgningen."), "{search}");
-    assert!(search.contains(r#"data-component="ChooseBox_"#), "each hit's box is an island");
-    assert!(search.contains("data-props="), "the island's props are in the page");
+    assert!(
+        search.contains(r#"data-component="ChooseBox_"#),
+        "each hit's box is an island"
+    );
+    assert!(
+        search.contains("data-props="),
+        "the island's props are in the page"
+    );
     // Islands mode: the search's answer is not sent again as hydration data.
-    assert!(!search.contains("type_label"), "the search answer is not serialised into the page");
+    assert!(
+        !search.contains("type_label"),
+        "the search answer is not serialised into the page"
+    );
 
-    for path in ["/log-ind", "/admin/log-ind", "/indberetning", "/findes/ikke"] {
-        let body = app.get(path).await.text().await.unwrap();
-        assert!(body.contains(r#"href="/pkg/dagtilbud.js""#), "{path} loads the whole app");
-        assert!(!body.contains("/pkg/portal.js"), "{path} does not load the portal bundle");
+    let anonymous = app.get("/findes/ikke").await.text().await.unwrap();
+    let kommune = crate::helpers::kommune_admin(&app, 746).await;
+    let kommune_page = kommune.get("/kommune").await.text().await.unwrap();
+    let staff = app.fresh_client();
+    staff.login_institution("P10009", "en-lang-adgangskode").await;
+    let institution_page = staff.get("/indberetning/profil").await.text().await.unwrap();
+    for (path, body) in [
+        ("/findes/ikke", anonymous),
+        ("/kommune", kommune_page),
+        ("/indberetning/profil", institution_page),
+    ] {
+        assert!(body.contains("<main"), "{path} is a page: {body}");
+        assert!(
+            body.contains(r#"href="/pkg/dagtilbud.js""#),
+            "{path} loads the whole app"
+        );
+        assert!(
+            !body.contains("/pkg/islands.js"),
+            "{path} does not load the islands bundle"
+        );
     }
 }

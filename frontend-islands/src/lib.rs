@@ -1,15 +1,20 @@
-//! The public pages' entry point: hydrate their islands only.
+//! The entry point of the public and log-in pages: hydrate their islands only.
 //!
-//! The public pages (search, institution, kommune, comparison) are the
-//! server's HTML with a few live parts, each an `#[island]`. Only the
+//! These pages (search, institution, kommune, comparison, the log-in forms)
+//! are the server's HTML with a few live parts, each an `#[island]`. Only the
 //! islands' code and what it uses is linked into this bundle; the signed-in
-//! areas are in `frontend`.
+//! areas hydrate from `frontend`.
 
 use wasm_bindgen::{prelude::wasm_bindgen, JsCast};
 
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // Without the router of the whole app, a server function's redirect
+    // (after a log-in) is a page load.
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|location| {
+        let _ = leptos::prelude::window().location().set_href(location);
+    });
     leptos::mount::hydrate_islands();
     // The page's islands hydrate right after this returns (the hydration
     // script walks the page), each in its own microtask; a timeout runs once
@@ -23,6 +28,5 @@ pub fn hydrate() {
             &true.into(),
         );
     });
-    let _ = leptos::prelude::window()
-        .set_timeout_with_callback(done.unchecked_ref());
+    let _ = leptos::prelude::window().set_timeout_with_callback(done.unchecked_ref());
 }
