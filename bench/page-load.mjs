@@ -7,7 +7,8 @@
 //     window.__dagtilbudHydrated that the browser tests wait for).
 // The baseline in the same run: the page's own HTML as a static file, which
 // shows what the network profile alone costs before any script.
-// Usage: node bench/page-load.mjs BASE_URL  (bench/size-and-startup runs it)
+// Usage: node bench/page-load.mjs BASE_URL  (bench/size-and-startup runs it);
+// SITE_ROOT= names the site folder the server serves (default target/site).
 import { chromium } from "../end2end/node_modules/playwright-core/index.mjs";
 import { readFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -18,6 +19,7 @@ import { createServer } from "node:http";
 const base = process.argv[2];
 const runs = Number(process.env.RUNS ?? 5);
 const root = new URL("..", import.meta.url).pathname;
+const site = process.env.SITE_ROOT ?? join(root, "target/site");
 const institution = { nummer: "G10234", password: "solsikke-demo-2026" };
 const publicPages = ["/", "/dagtilbud/G10234", "/kommuner/746", "/sammenlign?nr=G10234&nr=B01095"];
 const otherPages = ["/log-ind"];
@@ -43,7 +45,7 @@ async function sessionCookies() {
 }
 
 const brotliOnDisk = (path) => {
-  const file = join(root, "target/site", path);
+  const file = join(site, path);
   if (!existsSync(file)) return 0;
   return brotliCompressSync(readFileSync(file), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 };
@@ -110,7 +112,7 @@ async function baseline(url) {
   const stripped = html.replace(/<script[\s\S]*?<\/script>/g, "").replace(/<link rel="(modulepreload|preload)"[^>]*>/g, "");
   const dir = mkdtempSync(join(tmpdir(), "page-load-"));
   writeFileSync(join(dir, "index.html"), stripped);
-  const css = readFileSync(join(root, "target/site/pkg/dagtilbud.css"));
+  const css = readFileSync(join(site, "pkg/dagtilbud.css"));
   const server = createServer((req, res) => {
     if (req.url.startsWith("/pkg/dagtilbud.css")) {
       res.writeHead(200, { "content-type": "text/css" });
