@@ -126,9 +126,13 @@ impl Page {
 
 pub struct PageCache {
     pages: moka::sync::Cache<String, Page>,
-    /// Bumped by every invalidation; a render that saw another value when it
-    /// started may have read old data and is not kept.
+    /// Bumped by every change heard of, the register growing included: what
+    /// was read at another value (the search index, the CSV) is out of date.
     generation: AtomicU64,
+    /// Bumped by every change a kept page may show (not by the register
+    /// growing); a render that saw another value when it started may have
+    /// read old data and is not kept.
+    page_generation: AtomicU64,
     /// Orders "check the generation, then insert" against "bump, then drop".
     writes: Mutex<()>,
     /// True only while this process listens on [`CHANNEL`].
@@ -172,6 +176,7 @@ impl Default for PageCache {
                 .time_to_live(TIME_TO_LIVE)
                 .build(),
             generation: AtomicU64::new(0),
+            page_generation: AtomicU64::new(0),
             writes: Mutex::new(()),
             live: AtomicBool::new(false),
             unannounced: Mutex::default(),
@@ -186,6 +191,7 @@ impl PageCache {
     pub fn invalidate(&self, nummer: &str) {
         let _writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
+        self.page_generation.fetch_add(1, Ordering::AcqRel);
         let nummer = nummer.to_ascii_uppercase();
         self.pages.invalidate(&format!("{nummer}{CALENDAR}"));
         self.pages.invalidate(&nummer);
@@ -257,7 +263,8 @@ impl PageCache {
     }
 
     /// Note a change that no kept page shows (see [`REGISTER_GREW`]): what
-    /// was read before it is out of date.
+    /// was read of the whole register before it is out of date, while pages
+    /// being rendered may still be kept.
     pub fn register_changed(&self) {
         let _writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
@@ -267,6 +274,7 @@ impl PageCache {
     pub fn invalidate_all(&self) {
         let _writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
+        self.page_generation.fetch_add(1, Ordering::AcqRel);
         self.pages.invalidate_all();
     }
 
@@ -290,7 +298,7 @@ impl PageCache {
 
     fn insert_if_unchanged(&self, generation: u64, nummer: String, page: Page) {
         let _writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
-        if self.is_live() && self.generation.load(Ordering::Acquire) == generation {
+        if self.is_live() && self.page_generation.load(Ordering::Acquire) == generation {
             self.pages.insert(nummer, page);
         }
     }
@@ -356,7 +364,7 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
         }
         return respond(page, nonce.as_ref(), "hit");
     }
-    let generation = cache.generation.load(Ordering::Acquire);
+    let generation = cache.page_generation.load(Ordering::Acquire);
     let response = next.run(request).await;
     let keep = response.status() == StatusCode::OK
         && !response.headers().contains_key(header::SET_COOKIE)
@@ -509,12 +517,12 @@ mod tests {
     fn a_render_that_started_before_an_invalidation_is_not_kept() {
         let cache = PageCache::default();
         cache.set_live(true);
-        let before = cache.generation.load(Ordering::Acquire);
+        let before = cache.page_generation.load(Ordering::Acquire);
         cache.invalidate("G10234");
         cache.insert_if_unchanged(before, "G10234".into(), page("old"));
         assert!(cache.get("G10234").is_none());
 
-        let now = cache.generation.load(Ordering::Acquire);
+        let now = cache.page_generation.load(Ordering::Acquire);
         cache.insert_if_unchanged(now, "G10234".into(), page("new"));
         assert_eq!(
             &*cache.get("G10234").unwrap().pieces,
@@ -527,16 +535,29 @@ mod tests {
     #[test]
     fn nothing_is_kept_or_served_while_not_listening() {
         let cache = PageCache::default();
-        let now = cache.generation.load(Ordering::Acquire);
+        let now = cache.page_generation.load(Ordering::Acquire);
         cache.insert_if_unchanged(now, "G10234".into(), page("x"));
         assert!(cache.is_empty());
 
         cache.set_live(true);
-        let now = cache.generation.load(Ordering::Acquire);
+        let now = cache.page_generation.load(Ordering::Acquire);
         cache.insert_if_unchanged(now, "G10234".into(), page("x"));
         assert!(cache.get("G10234").is_some());
         cache.set_live(false);
         assert!(cache.get("G10234").is_none());
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn a_growing_register_keeps_a_render_but_dates_the_whole_register() {
+        let cache = PageCache::default();
+        cache.set_live(true);
+        let (page_before, before) = (cache.page_generation.load(Ordering::Acquire), cache.generation());
+        cache.register_changed();
+        // A new institution changes no other institution's page.
+        cache.insert_if_unchanged(page_before, "G10234".into(), page("x"));
+        assert!(cache.get("G10234").is_some());
+        // But what was read of the whole register (CSV, search index) is old.
+        assert_ne!(cache.generation(), before);
     }
 }
