@@ -200,7 +200,7 @@ pub fn DistanceFields(filter: SearchFilter) -> impl IntoView {
                 <input type="hidden" name="laengdegrad" value=filter.laengdegrad.clone() disabled=filter.laengdegrad.is_empty() />
                 <Show when=move || hydrated.get()>
                     <div class="form-group form-group-button">
-                        <button type="button" class="button button-secondary" on:click=use_location.clone()>"Brug min placering"</button>
+                        <button type="button" class="button button-secondary" on:click=use_location>"Brug min placering"</button>
                     </div>
                 </Show>
                 <div class="form-group">
