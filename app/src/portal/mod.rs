@@ -145,9 +145,10 @@ pub fn Landing() -> impl IntoView {
     }
 }
 
-/// The search form: a GET form to `/`, so every search is a link. An island:
-/// with the WASM, a changed choice searches at once.
-#[island]
+/// The search form: a GET form to `/`, so every search is a link. The
+/// server's HTML; the `AutoSearch` island around it searches at once when a
+/// choice changes.
+#[component]
 fn SearchForm(filter: SearchFilter) -> impl IntoView {
     use crate::domain::sections::{Aldersgruppe, Hensyn, Oekologi, ProfilTag};
     use crate::domain::{Ejerform, InstitutionType};
@@ -178,34 +179,9 @@ fn SearchForm(filter: SearchFilter) -> impl IntoView {
         .map(|o| (o.as_str(), o.label()))
         .collect();
     let hensyn = Hensyn::ALL.iter().map(|h| (h.as_str(), h.label())).collect();
-    // The fields start from the address's search. A page the browser keeps
-    // and shows again on "back" would show the choices made on it before it
-    // was left; reset them to the search its address names.
-    let form_ref = NodeRef::<leptos::html::Form>::new();
-    #[cfg(feature = "hydrate")]
-    let _ = window_event_listener(leptos::ev::pageshow, move |ev| {
-        if ev.persisted() {
-            if let Some(form) = form_ref.get_untracked() {
-                form.reset();
-            }
-        }
-    });
-    let on_change = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::wasm_bindgen::JsCast;
-            if let Some(form) = ev
-                .current_target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-            {
-                let _ = form.request_submit();
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
-    };
     view! {
-        <form method="get" action="/" class="form search-form" role="search" aria-label="Søg efter dagtilbud" autocomplete="off" node_ref=form_ref on:change=on_change>
+        <AutoSearch>
+        <form method="get" action="/" class="form search-form" role="search" aria-label="Søg efter dagtilbud" autocomplete="off">
             <div class="form-group">
                 <label class="form-label" for="q">"Navn, institutionsnummer, postnummer, by eller kommune"</label>
                 <input type="search" id="q" name="q" class="input" value=filter.q.clone() autocomplete="off" />
@@ -255,8 +231,49 @@ fn SearchForm(filter: SearchFilter) -> impl IntoView {
                 <a href="/" rel="external">"Nulstil"</a>
             </div>
         </form>
+        </AutoSearch>
     }
 }
+/// Around the search form (its children): with the WASM, a changed choice
+/// searches at once, as the button would.
+#[island]
+fn AutoSearch(children: Children) -> impl IntoView {
+    // The fields start from the address's search. A page the browser keeps
+    // and shows again on "back" would show the choices made on it before it
+    // was left; reset them to the search its address names.
+    #[cfg(feature = "hydrate")]
+    let _ = window_event_listener(leptos::ev::pageshow, move |ev| {
+        use leptos::wasm_bindgen::JsCast;
+        if ev.persisted() {
+            if let Some(form) = document()
+                .query_selector("form.search-form")
+                .ok()
+                .flatten()
+                .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok())
+            {
+                form.reset();
+            }
+        }
+    });
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            if let Some(form) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest("form.search-form").ok().flatten())
+                .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok())
+            {
+                let _ = form.request_submit();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! { <div on:change=on_change>{children()}</div> }
+}
+
 
 /// One page of results, each with a box to choose it for comparison.
 #[component]
@@ -311,50 +328,78 @@ fn Results(page: SearchPage, filter: SearchFilter) -> impl IntoView {
     }
 }
 
-/// The kommuner with their number of institutions, filtered as you type.
-#[island]
+/// The kommuner with their number of institutions: the server's list, which
+/// the filter island narrows as you type.
+#[component]
 fn KommuneList(stats: PortalSummary) -> impl IntoView {
-    let (filter, set_filter) = signal(String::new());
     let total = stats.institutions;
     let count = stats.kommuner.len();
-    let kommuner = stats.kommuner;
-    let visible = Memo::new(move |_| {
-        let needle = filter.get().trim().to_lowercase();
-        kommuner
-            .iter()
-            .filter(|k| needle.is_empty() || k.navn.to_lowercase().contains(&needle))
-            .cloned()
-            .collect::<Vec<_>>()
-    });
     view! {
         <p class="stats" data-testid="stats">{format!("{total} dagtilbud i {count} kommuner")}</p>
         <section aria-labelledby="kommuner-overskrift">
             <h2 id="kommuner-overskrift">"Dagtilbud pr. kommune"</h2>
-            <div class="field">
-                <label for="kommune-filter">"Find en kommune"</label>
-                <input
-                    id="kommune-filter"
-                    name="kommune"
-                    type="search"
-                    class="input input-medium"
-                    autocomplete="off"
-                    on:input=move |ev| set_filter.set(event_target_value(&ev))
-                    prop:value=filter
-                />
-            </div>
-            <p class="visually-hidden" aria-live="polite">
-                {move || format!("{} kommuner vises", visible.with(Vec::len))}
-            </p>
-            <ul class="kommune-list" data-testid="kommune-list">
-                <For each=move || visible.get() key=|k| k.kode let:kommune>
-                    <li>
-                        <a class="kommune-navn" href=format!("/kommuner/{}", kommune.kode)>{kommune.navn}</a>
-                        " "
-                        <span class="kommune-antal">{format!("{} dagtilbud", kommune.institutions)}</span>
-                    </li>
-                </For>
-            </ul>
+            <KommuneFilter count>
+                <ul class="kommune-list" data-testid="kommune-list">
+                    {stats.kommuner.into_iter().map(|kommune| {
+                        let key = kommune.navn.to_lowercase();
+                        view! {
+                            <li data-navn=key>
+                                <a class="kommune-navn" href=format!("/kommuner/{}", kommune.kode)>{kommune.navn}</a>
+                                " "
+                                <span class="kommune-antal">{format!("{} dagtilbud", kommune.institutions)}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </KommuneFilter>
         </section>
+    }
+}
+
+/// "Find en kommune": hides the list's kommuner whose name does not contain
+/// what is typed. The list itself is the server's HTML (the island's
+/// children), so only the field and the count are in the bundle.
+#[island]
+fn KommuneFilter(count: usize, children: Children) -> impl IntoView {
+    let shown = RwSignal::new(count);
+    let on_input = move |ev: leptos::ev::Event| {
+        let needle = event_target_value(&ev).trim().to_lowercase();
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            let Ok(items) = document().query_selector_all(".kommune-list li[data-navn]") else {
+                return;
+            };
+            let mut visible = 0;
+            for index in 0..items.length() {
+                let Some(item) = items.item(index).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else {
+                    continue;
+                };
+                let matches = item.get_attribute("data-navn").is_some_and(|navn| navn.contains(&needle));
+                item.set_hidden(!matches);
+                visible += usize::from(matches);
+            }
+            shown.set(visible);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = needle;
+    };
+    view! {
+        <div class="field">
+            <label for="kommune-filter">"Find en kommune"</label>
+            <input
+                id="kommune-filter"
+                name="kommune"
+                type="search"
+                class="input input-medium"
+                autocomplete="off"
+                on:input=on_input
+            />
+        </div>
+        <p class="visually-hidden" aria-live="polite">
+            {move || format!("{} kommuner vises", shown.get())}
+        </p>
+        {children()}
     }
 }
 
