@@ -274,7 +274,6 @@ fn AutoSearch(children: Children) -> impl IntoView {
     view! { <div on:change=on_change>{children()}</div> }
 }
 
-
 /// One page of results, each with a box to choose it for comparison.
 #[component]
 fn Results(page: SearchPage, filter: SearchFilter) -> impl IntoView {
@@ -372,10 +371,15 @@ fn KommuneFilter(count: usize, children: Children) -> impl IntoView {
             };
             let mut visible = 0;
             for index in 0..items.length() {
-                let Some(item) = items.item(index).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else {
+                let Some(item) = items
+                    .item(index)
+                    .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+                else {
                     continue;
                 };
-                let matches = item.get_attribute("data-navn").is_some_and(|navn| navn.contains(&needle));
+                let matches = item
+                    .get_attribute("data-navn")
+                    .is_some_and(|navn| navn.contains(&needle));
                 item.set_hidden(!matches);
                 visible += usize::from(matches);
             }
