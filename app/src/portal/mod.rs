@@ -297,6 +297,7 @@ fn Results(page: SearchPage, filter: SearchFilter) -> impl IntoView {
         <p role="status">{heading}</p>
         {origin.map(|origin| view! { <p class="muted">{format!("Afstand i lige linje fra {origin}.")}</p> })}
         {origin_note.map(|note| view! { <div class="alert"><p>{note}</p></div> })}
+        <tray::ChoiceTracker>
         <form method="get" action="/sammenlign" class="results-form">
             <ul class="results">
                 {hits.into_iter().map(|hit| {
@@ -320,6 +321,7 @@ fn Results(page: SearchPage, filter: SearchFilter) -> impl IntoView {
                 <button type="submit" class="button button-secondary">"Sammenlign de valgte (2–4)"</button>
             })}
         </form>
+        </tray::ChoiceTracker>
         <nav class="pager" aria-label="Sider">
             {prev.map(|href| view! { <a href=href rel="prev">"Forrige side"</a> })}
             {next.map(|href| view! { <a href=href rel="next">"Næste side"</a> })}

@@ -199,40 +199,72 @@ pub fn CompareTray() -> impl IntoView {
     }
 }
 
-/// The result's checkbox, bound to the tray when JavaScript runs; a plain
-/// form field of the results form without.
-#[island]
+/// The result's checkbox: a plain field of the results form, which
+/// [`ChoiceTracker`] binds to the tray when JavaScript runs.
+#[component]
 pub fn ChooseBox(nummer: String, navn: String) -> impl IntoView {
     let id = format!("nr-{nummer}");
     let label = format!("Vælg {navn} til sammenligning");
-    let tray = Tray::current();
-    let checked_nummer = nummer.clone();
-    let chosen = Chosen {
-        nummer: nummer.clone(),
-        navn,
-    };
     view! {
         <div class="form-check">
-            <input
-                type="checkbox"
-                id=id.clone()
-                name="nr"
-                value=nummer
-                prop:checked={
-                    let tray = tray.clone();
-                    move || tray.contains(&checked_nummer)
-                }
-                on:change=move |ev| {
-                    let on = event_target_checked(&ev);
-                    if !tray.set(chosen.clone(), on) {
-                        // Refused (the tray is full): show it unchecked again.
-                        tray.chosen.update(|_| ());
-                    }
-                }
-            />
+            <input type="checkbox" id=id.clone() name="nr" value=nummer data-navn=navn />
             <label for=id>{label}</label>
         </div>
     }
+}
+
+/// Around the results (its children, the server's HTML): ticking a result's
+/// box adds it to the tray and untick removes it; the boxes follow the tray
+/// (what the browser kept, removals in the tray). One island for the whole
+/// list, so each hit costs no island of its own.
+#[island]
+pub fn ChoiceTracker(children: Children) -> impl IntoView {
+    let tray = Tray::current();
+    #[cfg(feature = "hydrate")]
+    {
+        let tray = tray.clone();
+        Effect::new(move |_| {
+            use leptos::wasm_bindgen::JsCast;
+            let chosen = tray.chosen.get();
+            let Ok(boxes) = document().query_selector_all("input[type=checkbox][name=nr][data-navn]") else {
+                return;
+            };
+            for index in 0..boxes.length() {
+                if let Some(input) = boxes
+                    .item(index)
+                    .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+                {
+                    input.set_checked(chosen.iter().any(|c| c.nummer == input.value()));
+                }
+            }
+        });
+    }
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            let Some(input) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(navn) = input.get_attribute("data-navn") else {
+                return;
+            };
+            let chosen = Chosen {
+                nummer: input.value(),
+                navn,
+            };
+            if !tray.set(chosen, input.checked()) {
+                // Refused (the tray is full): show it unchecked again.
+                input.set_checked(false);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, &tray);
+    };
+    view! { <div on:change=on_change>{children()}</div> }
 }
 
 /// "Tilføj til sammenligning" on an institution page (only with JavaScript).

@@ -292,8 +292,8 @@ async fn public_pages_load_the_islands_bundle_and_signed_in_pages_the_app(pool: 
     server::seed::reference_data(&pool).await.unwrap();
     let app = spawn_app(pool).await;
     crate::helpers::institution_with_password(&app.pool, "P10009", 746, "en-lang-adgangskode").await;
-    // An island's props are written into the page as an attribute: markup in
-    // a name must stay text there too.
+    // Islands read names from attributes (their props, the boxes' data-navn):
+    // markup in a name must stay text there too.
     sqlx::query(
         "UPDATE institutions SET navn = 'Svalen \"><script>alert(1)</script>' WHERE nummer = 'P10009'",
     )
@@ -328,12 +328,12 @@ async fn public_pages_load_the_islands_bundle_and_signed_in_pages_the_app(pool: 
     let search = app.get("/?q=svalen").await.text().await.unwrap();
     assert!(search.contains("1 dagtilbud matcher søgningen."), "{search}");
     assert!(
-        search.contains(r#"data-component="ChooseBox_"#),
-        "each hit's box is an island"
+        search.contains(r#"data-component="ChoiceTracker_"#),
+        "the result list's boxes are one island"
     );
     assert!(
-        search.contains("data-props="),
-        "the island's props are in the page"
+        search.contains("data-navn="),
+        "each box names its institution for the tray"
     );
     // Islands mode: the search's answer is not sent again as hydration data.
     assert!(
