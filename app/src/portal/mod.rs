@@ -74,6 +74,19 @@ pub async fn search(#[server(default)] filter: SearchFilter) -> Result<SearchPag
     Ok(search::search(&state, &index, &checked).await?.0)
 }
 
+/// The page's elements that match `selector` and are of type `T` (for the
+/// islands that work on the server's HTML around them).
+#[cfg(feature = "hydrate")]
+fn elements<T: leptos::wasm_bindgen::JsCast>(selector: &str) -> Vec<T> {
+    use leptos::wasm_bindgen::JsCast;
+    let Ok(found) = document().query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..found.length())
+        .filter_map(|index| found.item(index)?.dyn_into::<T>().ok())
+        .collect()
+}
+
 /// Whether `path` is one of the portal's pages, whose few live parts are
 /// islands (see `crate::islands_page`).
 pub fn is_public_page(path: &str) -> bool {
@@ -243,14 +256,8 @@ fn AutoSearch(children: Children) -> impl IntoView {
     // was left; reset them to the search its address names.
     #[cfg(feature = "hydrate")]
     let _ = window_event_listener(leptos::ev::pageshow, move |ev| {
-        use leptos::wasm_bindgen::JsCast;
         if ev.persisted() {
-            if let Some(form) = document()
-                .query_selector("form.search-form")
-                .ok()
-                .flatten()
-                .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok())
-            {
+            for form in elements::<web_sys::HtmlFormElement>("form.search-form") {
                 form.reset();
             }
         }
@@ -367,18 +374,8 @@ fn KommuneFilter(count: usize, children: Children) -> impl IntoView {
         let needle = event_target_value(&ev).trim().to_lowercase();
         #[cfg(feature = "hydrate")]
         {
-            use leptos::wasm_bindgen::JsCast;
-            let Ok(items) = document().query_selector_all(".kommune-list li[data-navn]") else {
-                return;
-            };
             let mut visible = 0;
-            for index in 0..items.length() {
-                let Some(item) = items
-                    .item(index)
-                    .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-                else {
-                    continue;
-                };
+            for item in elements::<web_sys::HtmlElement>(".kommune-list li[data-navn]") {
                 let matches = item
                     .get_attribute("data-navn")
                     .is_some_and(|navn| navn.contains(&needle));

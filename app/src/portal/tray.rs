@@ -224,18 +224,11 @@ pub fn ChoiceTracker(children: Children) -> impl IntoView {
     {
         let tray = tray.clone();
         Effect::new(move |_| {
-            use leptos::wasm_bindgen::JsCast;
             let chosen = tray.chosen.get();
-            let Ok(boxes) = document().query_selector_all("input[type=checkbox][name=nr][data-navn]") else {
-                return;
-            };
-            for index in 0..boxes.length() {
-                if let Some(input) = boxes
-                    .item(index)
-                    .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
-                {
-                    input.set_checked(chosen.iter().any(|c| c.nummer == input.value()));
-                }
+            for input in
+                super::elements::<web_sys::HtmlInputElement>("input[type=checkbox][name=nr][data-navn]")
+            {
+                input.set_checked(chosen.iter().any(|c| c.nummer == input.value()));
             }
         });
     }
