@@ -48,23 +48,26 @@ use crate::support::SupportRoutes;
 pub const SERVICE_NAME: &str = "Dagtilbudsportalen";
 
 /// The file name (in `pkg/`) of the small bundle that hydrates only the
-/// islands of the public and log-in pages (`frontend-islands`).
+/// islands of the public, log-in and section pages (`frontend-islands`).
 pub const ISLANDS_BUNDLE: &str = "islands";
 
 /// Whether the page at `path` loads only the islands bundle: the public
-/// portal and the log-in pages, documents with a few live parts. Any other
-/// path, the signed-in areas and a mistyped address alike, loads the whole
-/// application and hydrates all of it.
+/// portal, the log-in pages and the section forms, documents with a few live
+/// parts. Any other path, the rest of the signed-in areas and a mistyped
+/// address alike, loads the whole application and hydrates all of it.
 pub fn islands_page(path: &str) -> bool {
-    portal::is_public_page(path) || matches!(path, "/log-ind" | "/admin/log-ind")
+    portal::is_public_page(path)
+        || matches!(path, "/log-ind" | "/admin/log-ind")
+        || workspace::routes::is_island_page(path)
 }
 
 /// The HTML document around every page (rendered on the server only).
 ///
-/// The public and log-in pages are documents with a few live parts, so they
-/// load only the small islands bundle, which hydrates their `#[island]`s: the
-/// rest of the page stays the server's HTML. The signed-in areas load the
-/// whole application and hydrate all of it (`islands_page`).
+/// The public, log-in and section pages are documents with a few live parts,
+/// so they load only the small islands bundle, which hydrates their
+/// `#[island]`s: the rest of the page stays the server's HTML. The rest of
+/// the signed-in areas load the whole application and hydrate all of it
+/// (`islands_page`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let islands = request_path().is_some_and(|path| islands_page(&path));
     let mut scripts = options.clone();

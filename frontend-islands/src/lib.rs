@@ -1,9 +1,10 @@
-//! The entry point of the public and log-in pages: hydrate their islands only.
+//! The entry point of the public, log-in and section pages: hydrate their
+//! islands only.
 //!
-//! These pages (search, institution, kommune, comparison, the log-in forms)
-//! are the server's HTML with a few live parts, each an `#[island]`. Only the
-//! islands' code and what it uses is linked into this bundle; the signed-in
-//! areas hydrate from `frontend`.
+//! These pages (search, institution, kommune, comparison, the log-in forms,
+//! each section's form) are the server's HTML with a few live parts, each an
+//! `#[island]`. Only the islands' code and what it uses is linked into this
+//! bundle; the rest of the signed-in areas hydrate from `frontend`.
 
 use wasm_bindgen::{prelude::wasm_bindgen, JsCast};
 

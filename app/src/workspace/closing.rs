@@ -240,33 +240,89 @@ async fn change_without_form(
     .await
 }
 
+/// What the Lukkedage page's island starts from, all of it read by the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClosingStart {
+    workspace: super::Workspace,
+    data: ClosingData,
+    /// What a failed plain post left: the typed period and its errors.
+    flash: Option<crate::components::form::FormFlash>,
+    /// `?ret=N`: the period to edit.
+    editing: Option<usize>,
+    /// `?gemt=1`: the plain post that led here saved.
+    saved: bool,
+    /// `?bekraeftet=…`: how a plain "Bekræft" post went.
+    confirmed: Option<String>,
+}
+
+/// The Lukkedage page, rendered by the server; the list and its forms are
+/// the island that runs in the browser.
 #[component]
 pub fn LukkedagePage() -> impl IntoView {
     let workspace = super::Workspace::current();
     let nummer = workspace.nummer.clone();
+    let query = use_query_map();
+    let data = Resource::new_blocking(
+        || (),
+        move |_| super::forms::with_flash("lukkedage", true, load_lukkedage(nummer.clone())),
+    );
+    view! {
+        <Title text="Lukkedage" />
+        <Suspense fallback=|| view! { <p>"Henter …"</p> }>
+            {move || {
+                let workspace = workspace.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        (Ok(data), flash) => {
+                            let start = query.with_untracked(|query| ClosingStart {
+                                workspace,
+                                data,
+                                flash,
+                                editing: query.get("ret").and_then(|i| i.parse().ok()),
+                                saved: query.get("gemt").is_some(),
+                                confirmed: query.get("bekraeftet"),
+                            });
+                            view! { <LukkedageEditor start /> }.into_any()
+                        }
+                        (Err(error), _) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The periods, the kommune's fælles lukkedage and the add or edit form.
+/// After each successful change the list is loaded again, as the page
+/// without JavaScript is after its redirect.
+#[island]
+fn LukkedageEditor(start: ClosingStart) -> impl IntoView {
+    let ClosingStart {
+        workspace,
+        data,
+        flash,
+        editing,
+        saved: saved_query,
+        confirmed,
+    } = start;
     let page = workspace.section(SectionKind::Lukkedage);
     let add = ServerAction::<AddClosingPeriod>::new();
     let edit = ServerAction::<EditClosingPeriod>::new();
     let remove = ServerAction::<RemoveClosingPeriod>::new();
     let accept = ServerAction::<AcceptCommonClosing>::new();
-    let query = use_query_map();
-    // Reload the list after every successful change; a failed one keeps the
-    // form as typed, with its errors.
     let changes = [
         crate::components::form::successes(add),
         crate::components::form::successes(edit),
         crate::components::form::successes(remove),
         crate::components::form::successes(accept),
     ];
-    let data = Resource::new_blocking(
-        move || changes.iter().map(|c| c.get()).sum::<u32>(),
-        move |changed| super::forms::with_flash("lukkedage", changed == 0, load_lukkedage(nummer.clone())),
-    );
+    let current: RwSignal<super::forms::WithFlash<ClosingData>> = RwSignal::new((Ok(data), flash));
     // A successful change rebuilds the list. Keyboard focus then goes to the
     // form's submit button instead of the page (WCAG 2.4.3), and after an
     // added period the add form is emptied, as the page without JavaScript
     // shows it after the redirect.
     let refocus = RwSignal::new(None::<bool>);
+    let nummer = workspace.nummer.clone();
     Effect::new(move |seen: Option<[u32; 4]>| {
         let now = changes.map(|c| c.get());
         if let Some(seen) = seen {
@@ -275,151 +331,161 @@ pub fn LukkedagePage() -> impl IntoView {
             } else if now != seen {
                 refocus.set(Some(false));
             }
+            if now != seen {
+                let nummer = nummer.clone();
+                leptos::task::spawn_local(async move {
+                    current.set((load_lukkedage(nummer).await, None));
+                });
+            }
         }
         now
     });
-    let editing = move || query.read().get("ret").and_then(|i| i.parse::<usize>().ok());
-    let saved_query = move || query.read().get("gemt").is_some();
 
-    view! {
-        <Title text="Lukkedage" />
-        <Suspense fallback=|| view! { <p>"Henter …"</p> }>
-            {move || {
-                let workspace = workspace.clone();
-                let page = page.clone();
-                Suspend::new(async move {
-                let (data, flash) = data.await;
-                let data = match data {
-                    Ok(data) => data,
-                    Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
-                };
-                let list = data.loaded.value.clone().unwrap_or_default();
-                let meta = data.loaded.meta.clone();
-                let warnings = Signal::stored(meta.warnings.clone());
-                let year = data.year;
-                let errors = FormErrors::new(flash.as_ref().map(|f| f.errors.clone()).unwrap_or_default());
-                let version = meta.version;
-                let saved = RwSignal::new(saved_query());
-                for action_value in [add.value(), edit.value()] {
-                    Effect::new(move |_| match action_value.get() {
-                        Some(Err(error)) => { saved.set(false); errors.replace(errors_from(&error)) }
-                        Some(Ok(_)) => { errors.replace(FieldErrors::new()); saved.set(true) }
-                        None => {}
-                    });
+    move || {
+        let workspace = workspace.clone();
+        let page = page.clone();
+        let confirmed = confirmed.clone();
+        let (data, flash) = current.get();
+        let data = match data {
+            Ok(data) => data,
+            Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
+        };
+        let list = data.loaded.value.clone().unwrap_or_default();
+        let meta = data.loaded.meta.clone();
+        let warnings = Signal::stored(meta.warnings.clone());
+        let year = data.year;
+        let errors = FormErrors::new(flash.as_ref().map(|f| f.errors.clone()).unwrap_or_default());
+        let version = meta.version;
+        let saved = RwSignal::new(saved_query);
+        for action_value in [add.value(), edit.value()] {
+            Effect::new(move |_| match action_value.get() {
+                Some(Err(error)) => {
+                    saved.set(false);
+                    errors.replace(errors_from(&error))
                 }
-                for action_value in [remove.value(), accept.value()] {
-                    Effect::new(move |_| match action_value.get() {
-                        Some(Err(error)) => errors.replace(errors_from(&error)),
-                        Some(Ok(_)) => saved.set(true),
-                        None => {}
-                    });
+                Some(Ok(_)) => {
+                    errors.replace(FieldErrors::new());
+                    saved.set(true)
                 }
-                // Edit mode: the period to edit, from the list or the failed post.
-                let edit_index = editing().filter(|i| *i < list.periods.len());
-                let editing_common = edit_index.is_some_and(|i| list.periods[i].kommune_period.is_some());
-                let common = common_view(&data.common, accept, &workspace, version);
-                let form: ClosingPeriodForm = match (&flash, edit_index) {
-                    (Some(flash), _) => serde_json::from_value(serde_json::to_value(&flash.values).unwrap_or_default()).unwrap_or_default(),
-                    (None, Some(i)) => list.periods[i].to_form(),
-                    (None, None) => ClosingPeriodForm::default(),
-                };
-                let rows = list.periods.iter().enumerate().map(|(index, p)| {
-                    let edit_href = format!("{page}?ret={index}");
-                    let label = format!("Slet {}", p.dates());
-                    let row_workspace = workspace.clone();
-                    view! {
-                        <tr>
-                            <td>{p.dates()}</td>
-                            <td class="pre">
-                                {p.reason.clone()}
-                                {p.kommune_period.map(|_| view! { <br /><span class="form-hint">"Kommunens fælles lukkedag"</span> })}
-                            </td>
-                            <td>{p.care_text()}</td>
-                            <td>
-                                <div class="button-row">
-                                    <a href=edit_href aria-label=format!("Ret {}", p.dates())>"Ret"</a>
-                                    <ActionForm action=remove>
-                                        <NummerField workspace=row_workspace />
-                                        <input type="hidden" name="version" value=version />
-                                        <input type="hidden" name="index" value=index />
-                                        <button type="submit" class="button-link" aria-label=label>"Slet"</button>
-                                    </ActionForm>
-                                </div>
-                            </td>
-                        </tr>
-                    }
-                }).collect_view();
-                let empty = list.periods.is_empty();
-                let this_year = list.closing_days(year);
-                let next_year = list.closing_days(year + 1);
-                let hidden = workspace.clone();
-                let submit_ref = NodeRef::<leptos::html::Button>::new();
-                Effect::new(move |_| {
-                    if let (Some(button), Some(reset)) = (submit_ref.get(), refocus.get_untracked()) {
-                        refocus.set(None);
-                        if let Some(form) = button.form().filter(|_| reset) {
-                            form.reset();
-                        }
-                        let _ = button.focus();
-                    }
-                });
-                let fields = move || view! {
-                    <NummerField workspace=hidden.clone() />
-                    <input type="hidden" name="version" value=version />
-                    <PeriodFields form=form.clone() errors />
-                };
-                view! {
-                    <super::header::SectionHeader kind=SectionKind::Lukkedage meta=Signal::stored(meta) saved=saved.into() workspace=workspace.clone() />
-                    <p class="stats" data-testid="lukkedage-antal">
-                        {format!("Lukkedage i {year}: {this_year}. Lukkedage i {}: {next_year}.", year + 1)}
-                    </p>
-                    <p class="form-hint">"Kun hverdage tæller; weekender og helligdage er ikke lukkedage."</p>
-                    <ErrorSummary errors fields=vec!["faelles".into(), "fra".into(), "til".into(), "aarsag".into(), "alternativ_sted".into()] />
-                    <crate::components::form::WarningSummary warnings section_wide=&["lukkedage"] />
-                    {common}
-                    {if empty {
-                        view! { <p>"Der er ingen lukkeperioder endnu."</p> }.into_any()
-                    } else {
-                        view! {
-                            <div class="table-wrap">
-                                <table class="table">
-                                    <caption>"Lukkeperioder"</caption>
-                                    <thead><tr>
-                                        <th scope="col">"Periode"</th><th scope="col">"Årsag"</th>
-                                        <th scope="col">"Alternativ pasning"</th><th scope="col">"Handlinger"</th>
-                                    </tr></thead>
-                                    <tbody>{rows}</tbody>
-                                </table>
-                            </div>
-                        }.into_any()
-                    }}
-                    {match edit_index {
-                        Some(index) => view! {
-                            <h2>"Ret lukkeperiode"</h2>
-                            {editing_common.then(|| view! {
-                                <p class="form-hint">"Perioden er kommunens fælles lukkedag. Retter I den, bliver den jeres egen og følger ikke længere med, når kommunen ændrer den."</p>
-                            })}
-                            <ActionForm action=edit attr:novalidate=true attr:class="form">
+                None => {}
+            });
+        }
+        for action_value in [remove.value(), accept.value()] {
+            Effect::new(move |_| match action_value.get() {
+                Some(Err(error)) => errors.replace(errors_from(&error)),
+                Some(Ok(_)) => saved.set(true),
+                None => {}
+            });
+        }
+        // Edit mode: the period to edit, from the list or the failed post.
+        let edit_index = editing.filter(|i| *i < list.periods.len());
+        let editing_common = edit_index.is_some_and(|i| list.periods[i].kommune_period.is_some());
+        let common = common_view(&data.common, accept, &workspace, version);
+        let form: ClosingPeriodForm = match (&flash, edit_index) {
+            (Some(flash), _) => {
+                serde_json::from_value(serde_json::to_value(&flash.values).unwrap_or_default())
+                    .unwrap_or_default()
+            }
+            (None, Some(i)) => list.periods[i].to_form(),
+            (None, None) => ClosingPeriodForm::default(),
+        };
+        let rows = list.periods.iter().enumerate().map(|(index, p)| {
+            let edit_href = format!("{page}?ret={index}");
+            let label = format!("Slet {}", p.dates());
+            let row_workspace = workspace.clone();
+            view! {
+                <tr>
+                    <td>{p.dates()}</td>
+                    <td class="pre">
+                        {p.reason.clone()}
+                        {p.kommune_period.map(|_| view! { <br /><span class="form-hint">"Kommunens fælles lukkedag"</span> })}
+                    </td>
+                    <td>{p.care_text()}</td>
+                    <td>
+                        <div class="button-row">
+                            <a href=edit_href aria-label=format!("Ret {}", p.dates())>"Ret"</a>
+                            <ActionForm action=remove>
+                                <NummerField workspace=row_workspace />
+                                <input type="hidden" name="version" value=version />
                                 <input type="hidden" name="index" value=index />
-                                {fields()}
-                                <div class="button-row">
-                                    <SubmitButton pending=edit.pending() label="Gem ændringen" node_ref=submit_ref />
-                                    <a href=page.clone()>"Fortryd"</a>
-                                </div>
+                                <button type="submit" class="button-link" aria-label=label>"Slet"</button>
                             </ActionForm>
-                        }.into_any(),
-                        None => view! {
-                            <h2>"Tilføj lukkeperiode"</h2>
-                            <ActionForm action=add attr:novalidate=true attr:class="form">
-                                {fields()}
-                                <SubmitButton pending=add.pending() label="Tilføj og offentliggør" node_ref=submit_ref />
-                            </ActionForm>
-                        }.into_any(),
-                    }}
+                        </div>
+                    </td>
+                </tr>
+            }
+        }).collect_view();
+        let empty = list.periods.is_empty();
+        let this_year = list.closing_days(year);
+        let next_year = list.closing_days(year + 1);
+        let hidden = workspace.clone();
+        let submit_ref = NodeRef::<leptos::html::Button>::new();
+        Effect::new(move |_| {
+            if let (Some(button), Some(reset)) = (submit_ref.get(), refocus.get_untracked()) {
+                refocus.set(None);
+                if let Some(form) = button.form().filter(|_| reset) {
+                    form.reset();
                 }
-                .into_any()
-            })}}
-        </Suspense>
+                let _ = button.focus();
+            }
+        });
+        let fields = move || {
+            view! {
+                <NummerField workspace=hidden.clone() />
+                <input type="hidden" name="version" value=version />
+                <PeriodFields form=form.clone() errors />
+            }
+        };
+        view! {
+            <super::header::SectionHeader kind=SectionKind::Lukkedage meta=Signal::stored(meta) saved=saved.into() confirmed workspace=workspace.clone() />
+            <p class="stats" data-testid="lukkedage-antal">
+                {format!("Lukkedage i {year}: {this_year}. Lukkedage i {}: {next_year}.", year + 1)}
+            </p>
+            <p class="form-hint">"Kun hverdage tæller; weekender og helligdage er ikke lukkedage."</p>
+            <ErrorSummary errors fields=vec!["faelles".into(), "fra".into(), "til".into(), "aarsag".into(), "alternativ_sted".into()] />
+            <crate::components::form::WarningSummary warnings section_wide=&["lukkedage"] />
+            {common}
+            {if empty {
+                view! { <p>"Der er ingen lukkeperioder endnu."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="table">
+                            <caption>"Lukkeperioder"</caption>
+                            <thead><tr>
+                                <th scope="col">"Periode"</th><th scope="col">"Årsag"</th>
+                                <th scope="col">"Alternativ pasning"</th><th scope="col">"Handlinger"</th>
+                            </tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+            {match edit_index {
+                Some(index) => view! {
+                    <h2>"Ret lukkeperiode"</h2>
+                    {editing_common.then(|| view! {
+                        <p class="form-hint">"Perioden er kommunens fælles lukkedag. Retter I den, bliver den jeres egen og følger ikke længere med, når kommunen ændrer den."</p>
+                    })}
+                    <ActionForm action=edit attr:novalidate=true attr:class="form">
+                        <input type="hidden" name="index" value=index />
+                        {fields()}
+                        <div class="button-row">
+                            <SubmitButton pending=edit.pending() label="Gem ændringen" node_ref=submit_ref />
+                            <a href=page.clone()>"Fortryd"</a>
+                        </div>
+                    </ActionForm>
+                }.into_any(),
+                None => view! {
+                    <h2>"Tilføj lukkeperiode"</h2>
+                    <ActionForm action=add attr:novalidate=true attr:class="form">
+                        {fields()}
+                        <SubmitButton pending=add.pending() label="Tilføj og offentliggør" node_ref=submit_ref />
+                    </ActionForm>
+                }.into_any(),
+            }}
+        }
+        .into_any()
     }
 }
 

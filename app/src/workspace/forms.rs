@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::header::SectionHeader;
 use super::{NummerField, Workspace};
@@ -30,7 +30,7 @@ macro_rules! one_form_section {
     (
         $value:ty, $form:ty, $kind:expr,
         $load:ident, $load_ep:literal, $save:ident, $save_ep:literal,
-        $page:ident, $action:ident, $fields:ident
+        $page:ident, $island:ident, $action:ident, $fields:ident
     ) => {
         /// Load the section for its form. `nummer` is only used by kommune and support.
         #[server(prefix = "/api/fn", endpoint = $load_ep)]
@@ -94,22 +94,31 @@ macro_rules! one_form_section {
             crate::ssr::flash::finish($kind.as_str(), &page, values, Some(&saved), result).await
         }
 
-        /// The section's page, for the institution or an administrator on its behalf.
+        /// The section's page, for the institution or an administrator on its
+        /// behalf. Rendered by the server; only its form runs in the browser.
         #[component]
         pub fn $page() -> impl IntoView {
             let workspace = Workspace::current();
             let nummer = workspace.nummer.clone();
-            let action = ServerAction::<$action>::new();
-            // Loaded once: a save updates the page in place (version, "Sidst
-            // opdateret", "Gemt."), so the form and keyboard focus stay put.
             let loaded = Resource::new_blocking(
                 || (),
                 move |_| with_flash($kind.as_str(), true, $load(nummer.clone())),
             );
             let to_form = <$value>::to_form;
+            fn form(start: FormStart) -> impl IntoView {
+                view! { <$island start /> }
+            }
+            view! { <SectionPage kind=$kind workspace loaded to_form form /> }
+        }
+
+        /// The section's form with its header: the page's island. A save
+        /// updates it in place (version, "Sidst opdateret", "Gemt."), so the
+        /// form and keyboard focus stay put.
+        #[island]
+        fn $island(start: FormStart) -> impl IntoView {
+            let action = ServerAction::<$action>::new();
             let parse = |f: &$form| f.parse(browser_today());
-            let kind = $kind;
-            view! { <OneFormSection kind workspace action loaded to_form parse fields=$fields /> }
+            view! { <OneFormSection kind=$kind action start parse fields=$fields /> }
         }
     };
 }
@@ -126,6 +135,7 @@ one_form_section!(
     save_profil,
     "profil_gem",
     ProfilPage,
+    ProfilEditor,
     SaveProfil,
     profil_fields
 );
@@ -138,6 +148,7 @@ one_form_section!(
     save_madordning,
     "madordning_gem",
     MadordningPage,
+    MadordningEditor,
     SaveMadordning,
     madordning_fields
 );
@@ -150,6 +161,7 @@ one_form_section!(
     save_aabningstider,
     "aabningstider_gem",
     AabningstiderPage,
+    AabningstiderEditor,
     SaveAabningstider,
     aabningstider_fields
 );
@@ -162,12 +174,14 @@ one_form_section!(
     save_kontakt,
     "kontakt_gem",
     KontaktPage,
+    KontaktEditor,
     SaveKontakt,
     kontakt_fields
 );
 
 /// A form's fields as name → text (unticked checkboxes are empty).
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Values(BTreeMap<String, String>);
 
 impl Values {
@@ -181,10 +195,6 @@ impl Values {
         Values(map)
     }
 
-    fn from_flash(flash: &FormFlash) -> Self {
-        Values(flash.values.clone())
-    }
-
     pub fn get(&self, name: &str) -> String {
         self.0.get(name).cloned().unwrap_or_default()
     }
@@ -194,30 +204,48 @@ impl Values {
     }
 }
 
-/// Everything a section page shows around its fields.
-struct PageState {
-    values: Values,
-    errors: FormErrors,
-    meta: SectionMeta,
+/// What a section's form starts from, all of it read by the server: the
+/// island's props.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormStart {
+    pub workspace: Workspace,
+    /// What a failed plain post left, else what is saved.
+    pub values: Values,
+    /// The failed plain post's errors.
+    pub errors: FieldErrors,
+    pub meta: SectionMeta,
+    /// `?gemt=1`: the plain post that led here saved.
+    pub saved: bool,
+    /// `?bekraeftet=…`: how a plain "Bekræft" post went.
+    pub confirmed: Option<String>,
 }
 
-/// The values to show: what a failed plain post left, else what is saved.
-fn page_state<T: Section, F: Serialize + Default>(
-    loaded: Loaded<T>,
-    flash: Option<FormFlash>,
-    to_form: impl Fn(&T) -> F,
-) -> PageState {
-    match flash {
-        Some(flash) => PageState {
-            values: Values::from_flash(&flash),
-            errors: FormErrors::new(flash.errors.clone()),
+impl FormStart {
+    /// The start of a loaded section's form, with what a plain post left.
+    fn new<T, F: Serialize + Default>(
+        workspace: Workspace,
+        loaded: Loaded<T>,
+        flash: Option<FormFlash>,
+        to_form: impl Fn(&T) -> F,
+    ) -> Self {
+        let (values, errors) = match flash {
+            Some(flash) => (Values(flash.values), flash.errors),
+            None => (
+                Values::of(&loaded.value.as_ref().map(&to_form).unwrap_or_default()),
+                FieldErrors::new(),
+            ),
+        };
+        let query = use_query_map();
+        let (saved, confirmed) =
+            query.with_untracked(|query| (query.get("gemt").is_some(), query.get("bekraeftet")));
+        FormStart {
+            workspace,
+            values,
+            errors,
             meta: loaded.meta,
-        },
-        None => PageState {
-            values: Values::of(&loaded.value.as_ref().map(&to_form).unwrap_or_default()),
-            errors: FormErrors::new(FieldErrors::new()),
-            meta: loaded.meta,
-        },
+            saved,
+            confirmed,
+        }
     }
 }
 
@@ -248,12 +276,6 @@ fn follow_save<A>(
     });
 }
 
-/// Load, flash and "?gemt=1" for a section page.
-fn saved_from_query() -> Signal<bool> {
-    let query = use_query_map();
-    Signal::derive(move || query.read().get("gemt").is_some())
-}
-
 /// The form's field names in declaration order, for the error summary.
 fn field_order<F: Serialize + Default>() -> Vec<String> {
     match serde_json::to_value(F::default()) {
@@ -282,14 +304,44 @@ pub(super) async fn with_flash<T>(
     (loaded, flash)
 }
 
-/// The common shape of the four one-form section pages.
+/// A one-form section's page around its island `form`: the title, and the
+/// loaded section or why it could not be loaded.
+#[component]
+pub(super) fn SectionPage<T, F, V>(
+    kind: SectionKind,
+    workspace: Workspace,
+    loaded: Resource<WithFlash<Loaded<T>>>,
+    to_form: fn(&T) -> F,
+    form: fn(FormStart) -> V,
+) -> impl IntoView
+where
+    T: Section,
+    F: Serialize + Default + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Title text=kind.label() />
+        <Suspense fallback=|| view! { <p>"Henter …"</p> }>
+            {move || {
+                let workspace = workspace.clone();
+                Suspend::new(async move {
+                    match loaded.await {
+                        (Ok(loaded), flash) => form(FormStart::new(workspace, loaded, flash, to_form)).into_any(),
+                        (Err(error), _) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The common shape of the one-form sections' forms, with the section's
+/// header above them (it follows each save).
 #[component]
 pub(super) fn OneFormSection<A, T, F, V, OutputProtocol>(
     kind: SectionKind,
-    workspace: Workspace,
     action: ServerAction<A>,
-    loaded: Resource<WithFlash<Loaded<T>>>,
-    to_form: fn(&T) -> F,
+    start: FormStart,
     parse: fn(&F) -> Result<T, FieldErrors>,
     fields: fn(Values, FormErrors) -> V,
 ) -> impl IntoView
@@ -308,50 +360,42 @@ where
     >>::FormData: From<leptos::web_sys::FormData>,
     A::Client: leptos::server_fn::client::Client<AppError>,
     OutputProtocol: 'static,
-    T: Section,
+    T: 'static,
     F: Serialize + DeserializeOwned + Default + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let saved_query = saved_from_query();
+    let FormStart {
+        workspace,
+        values,
+        errors,
+        meta,
+        saved,
+        confirmed,
+    } = start;
+    let errors = FormErrors::new(errors);
+    let meta = RwSignal::new(meta);
+    let warnings = Signal::derive(move || meta.with(|m| m.warnings.clone()));
+    provide_context(crate::components::form::FieldWarnings(warnings));
+    let version = move || meta.with(|meta| meta.version).to_string();
+    let saved = RwSignal::new(saved);
+    follow_save(action, errors, meta, saved);
+    let check = InstantCheck::new();
+    let on_leave = check.on_leave::<F, T>(errors, parse);
+    let order = field_order::<F>();
+    let preview = workspace.page("forhaandsvisning");
     view! {
-        <Title text=kind.label() />
-        <Suspense fallback=|| view! { <p>"Henter …"</p> }>
-            {move || {
-                let workspace = workspace.clone();
-                Suspend::new(async move {
-                let (loaded, flash) = loaded.await;
-                let loaded = match loaded {
-                    Ok(loaded) => loaded,
-                    Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
-                };
-                let PageState { values, errors, meta } = page_state(loaded, flash, to_form);
-                let meta = RwSignal::new(meta);
-                let warnings = Signal::derive(move || meta.with(|m| m.warnings.clone()));
-                provide_context(crate::components::form::FieldWarnings(warnings));
-                let version = move || meta.with(|meta| meta.version).to_string();
-                let saved = RwSignal::new(saved_query.get_untracked());
-                follow_save(action, errors, meta, saved);
-                let check = InstantCheck::new();
-                let on_leave = check.on_leave::<F, T>(errors, parse);
-                let order = field_order::<F>();
-                let preview = workspace.page("forhaandsvisning");
-                view! {
-                    <SectionHeader kind meta saved=saved.into() workspace=workspace.clone() />
-                    <ErrorSummary errors fields=order />
-                    <crate::components::form::WarningSummary warnings section_wide=&["aabningstider"] />
-                    <ActionForm action=action attr:novalidate=true attr:class="form" on:focusout=on_leave>
-                        <input type="hidden" name="version" prop:value=version value=version() />
-                        <NummerField workspace=workspace.clone() />
-                        {fields(values, errors)}
-                        <div class="button-row">
-                            <SubmitButton pending=action.pending() label="Gem og offentliggør" />
-                            <a href=preview>"Se siden som forældre ser den"</a>
-                        </div>
-                    </ActionForm>
-                }
-                .into_any()
-            })}}
-        </Suspense>
+        <SectionHeader kind meta saved=saved.into() confirmed workspace=workspace.clone() />
+        <ErrorSummary errors fields=order />
+        <crate::components::form::WarningSummary warnings section_wide=&["aabningstider"] />
+        <ActionForm action=action attr:novalidate=true attr:class="form" on:focusout=on_leave>
+            <input type="hidden" name="version" prop:value=version value=version() />
+            <NummerField workspace=workspace.clone() />
+            {fields(values, errors)}
+            <div class="button-row">
+                <SubmitButton pending=action.pending() label="Gem og offentliggør" />
+                <a href=preview>"Se siden som forældre ser den"</a>
+            </div>
+        </ActionForm>
     }
 }
 

@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::forms::{browser_today, one_form_section, with_flash, OneFormSection, Values};
+use super::forms::{
+    browser_today, one_form_section, with_flash, FormStart, OneFormSection, SectionPage, Values,
+};
 use super::Workspace;
 use crate::components::form::{Fieldset, FormErrors, Radio, TextArea, TextField};
 use crate::domain::sections::gaestedagpleje::BESKRIVELSE_MAX_CHARS;
@@ -20,6 +22,7 @@ one_form_section!(
     save_gaestedagpleje,
     "gaestedagpleje_gem",
     GaestedagplejePage,
+    GaestedagplejeEditor,
     SaveGaestedagpleje,
     gaestedagpleje_fields
 );

@@ -3,16 +3,14 @@
 //! always-present live region that announces "Gemt.".
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use super::Workspace;
 use crate::domain::sections::{SectionKind, SectionMeta};
 
-/// After a plain "Bekræft" post: the page says it was recorded.
-fn confirmed_notice() -> impl IntoView {
-    let query = use_query_map();
-    move || {
-        match query.read().get("bekraeftet").as_deref() {
+/// After a plain "Bekræft" post (`?bekraeftet=1`, or `=fejl`): the page
+/// says how it went.
+fn confirmed_notice(confirmed: Option<String>) -> impl IntoView {
+    match confirmed.as_deref() {
         Some("1") => Some(view! {
             <div class="alert alert-success" role="status">
                 <p>"Tak. Oplysningerne er bekræftet rigtige."</p>
@@ -25,7 +23,6 @@ fn confirmed_notice() -> impl IntoView {
         }.into_any()),
         None => None,
     }
-    }
 }
 
 /// Heading, last-updated line, the confirm button, saved notice and the back link.
@@ -34,6 +31,8 @@ pub fn SectionHeader(
     kind: SectionKind,
     #[prop(into)] meta: Signal<SectionMeta>,
     saved: Signal<bool>,
+    /// The page's `?bekraeftet=` (read by the server: the header may be part of an island).
+    confirmed: Option<String>,
     workspace: Workspace,
 ) -> impl IntoView {
     let receipt = workspace.page("kvittering");
@@ -50,7 +49,7 @@ pub fn SectionHeader(
                 _ => "Ikke udfyldt endnu.".to_string(),
             })}
         </p>
-        {confirmed_notice()}
+        {confirmed_notice(confirmed)}
         <super::confirm::ConfirmSection kind meta workspace=workspace.clone() />
         // Always in the page, so that screen readers announce "Gemt." when it appears.
         <div role="status" aria-live="polite">

@@ -42,7 +42,7 @@ pub fn admin_role(support: bool) -> Role {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Workspace {
     /// The institution worked on for it, or `None` for the caller's own.
     pub nummer: Option<String>,

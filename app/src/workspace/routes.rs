@@ -12,6 +12,7 @@ use super::gaestedagpleje::GaestedagplejePage;
 use super::overview::HistoryPage;
 use super::preview::PreviewPage;
 use super::receipt::ReceiptPage;
+use crate::domain::sections::SectionKind;
 
 /// The sections (gæstedagpleje only answers for a dagpleje), the history, the preview and the receipt, relative to the
 /// institution's base path. Every page renders completely before it is sent
@@ -30,4 +31,59 @@ pub fn SectionRoutes() -> impl MatchNestedRoutes + Clone {
         <Route path=path!("kvittering") view=ReceiptPage ssr=SsrMode::Async />
     }
     .into_inner()
+}
+
+/// The section pages, each a document around one island (its form), not
+/// pages of the whole hydrated app: `/indberetning/{afsnit}` and an
+/// administrator's `/kommune|support/dagtilbud/{nummer}/{afsnit}`.
+pub fn is_island_page(path: &str) -> bool {
+    let section = match path.strip_prefix("/indberetning/") {
+        Some(section) => section,
+        None => {
+            let Some(rest) = ["/kommune/dagtilbud/", "/support/dagtilbud/"]
+                .iter()
+                .find_map(|area| path.strip_prefix(area))
+            else {
+                return false;
+            };
+            match rest.split_once('/') {
+                Some((nummer, section)) if !nummer.is_empty() => section,
+                _ => return false,
+            }
+        }
+    };
+    SectionKind::DAGPLEJE.iter().any(|kind| kind.as_str() == section)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_island_page;
+
+    #[test]
+    fn the_section_forms_are_island_pages_and_nothing_else_is() {
+        for path in [
+            "/indberetning/profil",
+            "/indberetning/lukkedage",
+            "/kommune/dagtilbud/G10234/kontakt",
+            "/support/dagtilbud/G10234/aabningstider",
+            "/kommune/dagtilbud/D00001/gaestedagpleje",
+            "/indberetning/madordning",
+        ] {
+            assert!(is_island_page(path), "{path}");
+        }
+        for path in [
+            "/indberetning",
+            "/indberetning/",
+            "/indberetning/historik",
+            "/indberetning/profil/x",
+            "/kommune",
+            "/kommune/dagtilbud/G10234",
+            "/kommune/dagtilbud//profil",
+            "/kommune/dagtilbud/G10234/historik",
+            "/support/konti",
+            "/kommune/profil",
+        ] {
+            assert!(!is_island_page(path), "{path}");
+        }
+    }
 }

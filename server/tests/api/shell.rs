@@ -346,11 +346,13 @@ async fn public_pages_load_the_islands_bundle_and_signed_in_pages_the_app(pool: 
     let kommune_page = kommune.get("/kommune").await.text().await.unwrap();
     let staff = app.fresh_client();
     staff.login_institution("P10009", "en-lang-adgangskode").await;
-    let institution_page = staff.get("/indberetning/profil").await.text().await.unwrap();
+    let institution_page = staff.get("/indberetning").await.text().await.unwrap();
+    let history = staff.get("/indberetning/historik").await.text().await.unwrap();
     for (path, body) in [
         ("/findes/ikke", anonymous),
         ("/kommune", kommune_page),
-        ("/indberetning/profil", institution_page),
+        ("/indberetning", institution_page),
+        ("/indberetning/historik", history),
     ] {
         assert!(body.contains("<main"), "{path} is a page: {body}");
         assert!(
@@ -362,4 +364,77 @@ async fn public_pages_load_the_islands_bundle_and_signed_in_pages_the_app(pool: 
             "{path} does not load the islands bundle"
         );
     }
+}
+
+/// The section pages are the server's HTML around one island, the section's
+/// form with its header, and load the islands bundle; what the island starts
+/// from (the saved values) stays text in its props.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn section_pages_are_documents_around_their_form_island(pool: PgPool) {
+    server::seed::reference_data(&pool).await.unwrap();
+    let app = spawn_app(pool).await;
+    crate::helpers::institution_with_password(&app.pool, "P10009", 746, "en-lang-adgangskode").await;
+    let staff = app.fresh_client();
+    staff.login_institution("P10009", "en-lang-adgangskode").await;
+    let markup = "Leg \"><script>alert(1)</script> og </textarea><b>ro</b>";
+    let saved = staff
+        .call(
+            "profil_gem",
+            &[
+                ("version", "0"),
+                ("paedagogisk_profil", markup),
+                ("alder_0_2", "on"),
+                ("pladser", "40"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+
+    let kommune = crate::helpers::kommune_admin(&app, 746).await;
+    for (client, path, island) in [
+        (&staff, "/indberetning/profil", "ProfilEditor_"),
+        (&staff, "/indberetning/madordning", "MadordningEditor_"),
+        (&staff, "/indberetning/lukkedage", "LukkedageEditor_"),
+        (&staff, "/indberetning/aabningstider", "AabningstiderEditor_"),
+        (&staff, "/indberetning/kontakt", "KontaktEditor_"),
+        (&kommune, "/kommune/dagtilbud/P10009/profil", "ProfilEditor_"),
+        (
+            &kommune,
+            "/kommune/dagtilbud/P10009/lukkedage",
+            "LukkedageEditor_",
+        ),
+    ] {
+        let response = client.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let body = response.text().await.unwrap();
+        assert!(
+            body.contains(r#"href="/pkg/islands.js""#),
+            "{path} loads the islands bundle"
+        );
+        assert!(
+            !body.contains("/pkg/dagtilbud.js"),
+            "{path} does not load the whole app"
+        );
+        assert!(
+            body.contains(&format!(r#"data-component="{island}"#)),
+            "{path}: the form is the island {island}"
+        );
+        assert!(
+            body.contains("Gem") || body.contains("Tilføj"),
+            "{path} has its form's button"
+        );
+        assert!(
+            !body.contains("<script>alert(1)") && !body.contains("<b>ro</b>"),
+            "{path} keeps typed markup as text"
+        );
+    }
+    let profil = staff.get("/indberetning/profil").await.text().await.unwrap();
+    assert!(
+        profil.contains("Sidst opdateret"),
+        "the header inside the island shows the saved section"
+    );
+    assert!(
+        profil.contains("&lt;/textarea&gt;&lt;b&gt;ro&lt;/b&gt;"),
+        "the textarea holds the saved text, escaped"
+    );
 }
