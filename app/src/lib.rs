@@ -47,32 +47,79 @@ use crate::support::SupportRoutes;
 /// The service name shown in the header and every page title.
 pub const SERVICE_NAME: &str = "Dagtilbudsportalen";
 
-/// The file name (in `pkg/`) of the small bundle that hydrates only the
-/// islands of the public, log-in and section pages (`frontend-islands`).
+/// The file name (in `pkg/`) of the bundle that hydrates only the islands
+/// of the pages with forms: log-in, "Meld en fejl" and the section forms
+/// (`frontend-islands`). It holds every island.
 pub const ISLANDS_BUNDLE: &str = "islands";
 
-/// Whether the page at `path` loads only the islands bundle: the public
-/// portal, the log-in pages and the section forms, documents with a few live
-/// parts. Any other path, the rest of the signed-in areas and a mistyped
-/// address alike, loads the whole application and hydrates all of it.
-pub fn islands_page(path: &str) -> bool {
-    portal::is_public_page(path)
+/// The file name of the smallest bundle, of the portal's other pages: their
+/// islands and no form (`frontend-portal`).
+pub const PORTAL_BUNDLE: &str = "portal";
+
+/// The islands bundle the page at `path` loads, if it is a document with a
+/// few live parts: the public portal, the log-in pages and the section
+/// forms. Any other path (`None`), the rest of the signed-in areas and a
+/// mistyped address alike, loads the whole application and hydrates all of it.
+pub fn islands_bundle(path: &str) -> Option<&'static str> {
+    if portal::is_public_page(path) && !portal::report::is_report_page(path) {
+        Some(PORTAL_BUNDLE)
+    } else if portal::is_public_page(path)
         || matches!(path, "/log-ind" | "/admin/log-ind")
         || workspace::routes::is_island_page(path)
+    {
+        Some(ISLANDS_BUNDLE)
+    } else {
+        None
+    }
 }
+
+#[cfg(test)]
+mod bundle_tests {
+    use super::*;
+
+    #[test]
+    fn each_page_loads_the_bundle_of_its_live_parts() {
+        for path in [
+            "/",
+            "/dagtilbud/G10234",
+            "/kommuner/746",
+            "/sammenlign",
+            "/cookies",
+        ] {
+            assert_eq!(islands_bundle(path), Some(PORTAL_BUNDLE), "{path}");
+        }
+        for path in [
+            "/dagtilbud/G10234/meld-fejl",
+            "/log-ind",
+            "/admin/log-ind",
+            "/indberetning/profil",
+            "/kommune/dagtilbud/G10234/lukkedage",
+        ] {
+            assert_eq!(islands_bundle(path), Some(ISLANDS_BUNDLE), "{path}");
+        }
+        for path in ["/indberetning", "/kommune", "/support/konti", "/findes/ikke"] {
+            assert_eq!(islands_bundle(path), None, "{path}");
+        }
+    }
+}
+
+#[cfg(all(feature = "ssr", feature = "portal-bundle"))]
+compile_error!(
+    "`portal-bundle` is for frontend-portal's wasm build: with it the server would not mark the form islands"
+);
 
 /// The HTML document around every page (rendered on the server only).
 ///
 /// The public, log-in and section pages are documents with a few live parts,
-/// so they load only the small islands bundle, which hydrates their
-/// `#[island]`s: the rest of the page stays the server's HTML. The rest of
-/// the signed-in areas load the whole application and hydrate all of it
-/// (`islands_page`).
+/// so they load only an islands bundle, which hydrates their `#[island]`s:
+/// the rest of the page stays the server's HTML. The rest of the signed-in
+/// areas load the whole application and hydrate all of it (`islands_bundle`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let islands = request_path().is_some_and(|path| islands_page(&path));
+    let bundle = request_path().and_then(|path| islands_bundle(&path));
+    let islands = bundle.is_some();
     let mut scripts = options.clone();
-    if islands {
-        scripts.output_name = ISLANDS_BUNDLE.into();
+    if let Some(bundle) = bundle {
+        scripts.output_name = bundle.into();
     }
     view! {
         <!DOCTYPE html>
@@ -93,6 +140,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The path of the request being rendered (server only).
+/// Hydrate the page's islands: the start of the two islands bundles
+/// (`frontend-islands`, `frontend-portal`).
+#[cfg(feature = "hydrate")]
+pub fn hydrate_islands() {
+    use leptos::wasm_bindgen::JsCast;
+    // Without the router of the whole app, a server function's redirect
+    // (after a log-in) is a page load.
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|location| {
+        let _ = window().location().set_href(location);
+    });
+    leptos::mount::hydrate_islands();
+    // The page's islands hydrate right after this returns (the hydration
+    // script walks the page), each in its own microtask; a timeout runs once
+    // they all have. Then the comparison tray may show what the browser
+    // keeps, and the browser tests may go on.
+    let done = leptos::wasm_bindgen::closure::Closure::once_into_js(|| {
+        portal::tray::Tray::activate();
+        let _ = js_sys::Reflect::set(&window(), &"__dagtilbudHydrated".into(), &true.into());
+    });
+    let _ = window().set_timeout_with_callback(done.unchecked_ref());
+}
+
 fn request_path() -> Option<String> {
     #[cfg(feature = "ssr")]
     {

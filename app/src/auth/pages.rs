@@ -77,7 +77,8 @@ pub fn InstitutionLoginPage() -> impl IntoView {
 
 /// The institution's log-in form: an island, so the public bundle gives it
 /// its instant checks.
-#[island]
+#[cfg_attr(feature = "portal-bundle", component)]
+#[cfg_attr(not(feature = "portal-bundle"), island)]
 fn InstitutionLoginForm(flash: crate::components::form::FormFlash, next: String) -> impl IntoView {
     let action = ServerAction::<LoginInstitution>::new();
     let errors = FormErrors::new(flash.errors.clone());
@@ -142,7 +143,8 @@ pub fn AdminLoginPage() -> impl IntoView {
 }
 
 /// The administrators' log-in form: an island, like the institution's.
-#[island]
+#[cfg_attr(feature = "portal-bundle", component)]
+#[cfg_attr(not(feature = "portal-bundle"), island)]
 fn AdminLoginForm(flash: crate::components::form::FormFlash, next: String) -> impl IntoView {
     let action = ServerAction::<LoginAdmin>::new();
     let errors = FormErrors::new(flash.errors.clone());

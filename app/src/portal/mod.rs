@@ -88,7 +88,7 @@ fn elements<T: leptos::wasm_bindgen::JsCast>(selector: &str) -> Vec<T> {
 }
 
 /// Whether `path` is one of the portal's pages, whose few live parts are
-/// islands (see `crate::islands_page`).
+/// islands (see `crate::islands_bundle`).
 pub fn is_public_page(path: &str) -> bool {
     matches!(path, "/" | "/sammenlign" | "/tilgaengelighed" | "/cookies")
         || ["/dagtilbud/", "/kommuner/"]

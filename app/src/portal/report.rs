@@ -19,6 +19,14 @@ fn page_of(nummer: &str) -> String {
     format!("/dagtilbud/{}/meld-fejl", nummer.trim().to_uppercase())
 }
 
+/// Whether `path` is an institution's "Meld en fejl" page, the portal's one
+/// page with a form (it loads the islands bundle that has its form).
+pub fn is_report_page(path: &str) -> bool {
+    path.strip_prefix("/dagtilbud/")
+        .and_then(|rest| rest.strip_suffix("/meld-fejl"))
+        .is_some_and(|nummer| !nummer.is_empty() && !nummer.contains('/'))
+}
+
 /// The name of the active institution `nummer`, for the report page.
 #[server(prefix = "/api/fn", endpoint = "meld_fejl_side")]
 pub async fn report_page(nummer: String) -> Result<String, AppError> {
@@ -109,7 +117,8 @@ pub fn ReportPage() -> impl IntoView {
 /// The report form: an island, so the instant checks, the character count
 /// and the answer without a page load work with the WASM; without it, a
 /// plain form post.
-#[island]
+#[cfg_attr(feature = "portal-bundle", component)]
+#[cfg_attr(not(feature = "portal-bundle"), island)]
 fn ReportErrorForm(nummer: String, flash: Option<FormFlash>, sent: bool) -> impl IntoView {
     let send = ServerAction::<ReportError>::new();
     let errors = FormErrors::new(flash.as_ref().map(|f| f.errors.clone()).unwrap_or_default());

@@ -288,7 +288,7 @@ async fn every_page_says_when_it_is_a_demonstration(pool: PgPool) {
 /// The public and log-in pages load the small islands bundle and hydrate
 /// only their islands; the signed-in areas load the whole application.
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
-async fn public_pages_load_the_islands_bundle_and_signed_in_pages_the_app(pool: PgPool) {
+async fn public_pages_load_an_islands_bundle_and_signed_in_pages_the_app(pool: PgPool) {
     server::seed::reference_data(&pool).await.unwrap();
     let app = spawn_app(pool).await;
     crate::helpers::institution_with_password(&app.pool, "P10009", 746, "en-lang-adgangskode").await;
@@ -300,25 +300,26 @@ async fn public_pages_load_the_islands_bundle_and_signed_in_pages_the_app(pool: 
     .execute(&app.pool)
     .await
     .unwrap();
-    for path in [
-        "/",
-        "/?q=svalen",
-        "/dagtilbud/P10009",
-        "/dagtilbud/P10009/meld-fejl",
-        "/kommuner/746",
-        "/sammenlign?nr=P10009",
-        "/tilgaengelighed",
-        "/log-ind",
-        "/admin/log-ind",
+    for (path, bundle) in [
+        ("/", "portal"),
+        ("/?q=svalen", "portal"),
+        ("/dagtilbud/P10009", "portal"),
+        ("/dagtilbud/P10009/meld-fejl", "islands"),
+        ("/kommuner/746", "portal"),
+        ("/sammenlign?nr=P10009", "portal"),
+        ("/tilgaengelighed", "portal"),
+        ("/log-ind", "islands"),
+        ("/admin/log-ind", "islands"),
     ] {
         let body = app.get(path).await.text().await.unwrap();
         assert!(
-            body.contains(r#"href="/pkg/islands.js""#),
-            "{path} preloads the islands bundle"
+            body.contains(&format!(r#"href="/pkg/{bundle}.js""#)),
+            "{path} preloads the {bundle} bundle"
         );
+        let other = if bundle == "portal" { "islands" } else { "portal" };
         assert!(
-            !body.contains("/pkg/dagtilbud.js"),
-            "{path} does not load the whole app"
+            !body.contains("/pkg/dagtilbud.js") && !body.contains(&format!("/pkg/{other}.js")),
+            "{path} loads no other bundle"
         );
         assert!(
             !body.contains("<script>alert(1)"),
@@ -360,8 +361,8 @@ async fn public_pages_load_the_islands_bundle_and_signed_in_pages_the_app(pool: 
             "{path} loads the whole app"
         );
         assert!(
-            !body.contains("/pkg/islands.js"),
-            "{path} does not load the islands bundle"
+            !body.contains("/pkg/islands.js") && !body.contains("/pkg/portal.js"),
+            "{path} loads no islands bundle"
         );
     }
 }
