@@ -47,10 +47,13 @@ use crate::support::SupportRoutes;
 /// The service name shown in the header and every page title.
 pub const SERVICE_NAME: &str = "Dagtilbudsportalen";
 
-/// The file name (in `pkg/`) of the bundle that hydrates only the islands
-/// of the pages with forms: log-in, "Meld en fejl" and the section forms
+/// The file name (in `pkg/`) of the bundle of the section forms' pages
 /// (`frontend-islands`). It holds every island.
 pub const ISLANDS_BUNDLE: &str = "islands";
+
+/// The file name of the bundle of the public forms' pages, log-in and "Meld
+/// en fejl": the portal's islands and those forms (`frontend-forms`).
+pub const FORMS_BUNDLE: &str = "forms";
 
 /// The file name of the smallest bundle, of the portal's other pages: their
 /// islands and no form (`frontend-portal`).
@@ -61,12 +64,11 @@ pub const PORTAL_BUNDLE: &str = "portal";
 /// forms. Any other path (`None`), the rest of the signed-in areas and a
 /// mistyped address alike, loads the whole application and hydrates all of it.
 pub fn islands_bundle(path: &str) -> Option<&'static str> {
-    if portal::is_public_page(path) && !portal::report::is_report_page(path) {
+    if portal::report::is_report_page(path) || matches!(path, "/log-ind" | "/admin/log-ind") {
+        Some(FORMS_BUNDLE)
+    } else if portal::is_public_page(path) {
         Some(PORTAL_BUNDLE)
-    } else if portal::is_public_page(path)
-        || matches!(path, "/log-ind" | "/admin/log-ind")
-        || workspace::routes::is_island_page(path)
-    {
+    } else if workspace::routes::is_island_page(path) {
         Some(ISLANDS_BUNDLE)
     } else {
         None
@@ -88,13 +90,10 @@ mod bundle_tests {
         ] {
             assert_eq!(islands_bundle(path), Some(PORTAL_BUNDLE), "{path}");
         }
-        for path in [
-            "/dagtilbud/G10234/meld-fejl",
-            "/log-ind",
-            "/admin/log-ind",
-            "/indberetning/profil",
-            "/kommune/dagtilbud/G10234/lukkedage",
-        ] {
+        for path in ["/dagtilbud/G10234/meld-fejl", "/log-ind", "/admin/log-ind"] {
+            assert_eq!(islands_bundle(path), Some(FORMS_BUNDLE), "{path}");
+        }
+        for path in ["/indberetning/profil", "/kommune/dagtilbud/G10234/lukkedage"] {
             assert_eq!(islands_bundle(path), Some(ISLANDS_BUNDLE), "{path}");
         }
         for path in ["/indberetning", "/kommune", "/support/konti", "/findes/ikke"] {
@@ -103,10 +102,8 @@ mod bundle_tests {
     }
 }
 
-#[cfg(all(feature = "ssr", feature = "portal-bundle"))]
-compile_error!(
-    "`portal-bundle` is for frontend-portal's wasm build: with it the server would not mark the form islands"
-);
+#[cfg(all(feature = "ssr", any(feature = "portal-bundle", feature = "forms-bundle")))]
+compile_error!("`portal-bundle` and `forms-bundle` are for the wasm builds: with them the server would not mark every island");
 
 /// The HTML document around every page (rendered on the server only).
 ///
@@ -140,8 +137,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The path of the request being rendered (server only).
-/// Hydrate the page's islands: the start of the two islands bundles
-/// (`frontend-islands`, `frontend-portal`).
+/// Hydrate the page's islands: the start of the three islands bundles
+/// (`frontend-portal`, `frontend-forms`, `frontend-islands`).
 #[cfg(feature = "hydrate")]
 pub fn hydrate_islands() {
     use leptos::wasm_bindgen::JsCast;

@@ -20,7 +20,7 @@ fn page_of(nummer: &str) -> String {
 }
 
 /// Whether `path` is an institution's "Meld en fejl" page, the portal's one
-/// page with a form (it loads the islands bundle that has its form).
+/// page with a form (it loads the bundle that has its form).
 pub fn is_report_page(path: &str) -> bool {
     path.strip_prefix("/dagtilbud/")
         .and_then(|rest| rest.strip_suffix("/meld-fejl"))
