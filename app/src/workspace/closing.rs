@@ -449,18 +449,7 @@ fn LukkedageEditor(start: ClosingStart) -> impl IntoView {
             {if empty {
                 view! { <p>"Der er ingen lukkeperioder endnu."</p> }.into_any()
             } else {
-                view! {
-                    <div class="table-wrap">
-                        <table class="table">
-                            <caption>"Lukkeperioder"</caption>
-                            <thead><tr>
-                                <th scope="col">"Periode"</th><th scope="col">"Årsag"</th>
-                                <th scope="col">"Alternativ pasning"</th><th scope="col">"Handlinger"</th>
-                            </tr></thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
-                }.into_any()
+                view! { <PeriodTable caption="Lukkeperioder">{rows}</PeriodTable> }.into_any()
             }}
             {match edit_index {
                 Some(index) => view! {
@@ -487,6 +476,24 @@ fn LukkedageEditor(start: ClosingStart) -> impl IntoView {
             }}
         }
         .into_any()
+    }
+}
+
+/// A table of closing periods, a row each: period, reason, alternative
+/// care and what can be done to it.
+#[component]
+fn PeriodTable(caption: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <caption>{caption}</caption>
+                <thead><tr>
+                    <th scope="col">"Periode"</th><th scope="col">"Årsag"</th>
+                    <th scope="col">"Alternativ pasning"</th><th scope="col">"Handlinger"</th>
+                </tr></thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
     }
 }
 
@@ -531,16 +538,7 @@ fn common_view(
         <section class="common-closing" id="faelles" aria-labelledby="faelles-titel" tabindex="-1">
             <h2 id="faelles-titel">"Kommunens fælles lukkedage"</h2>
             <p>"Kommunen har lagt disse lukkedage ind for kommunens dagtilbud. Tilføjer I dem, står de på jeres side for forældrene og følger med, når kommunen ændrer dem, indtil I selv retter dem."</p>
-            <div class="table-wrap">
-                <table class="table">
-                    <caption>"Foreslået af kommunen"</caption>
-                    <thead><tr>
-                        <th scope="col">"Periode"</th><th scope="col">"Årsag"</th>
-                        <th scope="col">"Alternativ pasning"</th><th scope="col">"Handlinger"</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <PeriodTable caption="Foreslået af kommunen">{rows}</PeriodTable>
             <ActionForm action=accept>
                 <NummerField workspace=hidden />
                 <input type="hidden" name="version" value=version />
