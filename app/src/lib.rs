@@ -136,7 +136,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The path of the request being rendered (server only).
 /// Hydrate the page's islands: the start of the three islands bundles
 /// (`frontend-portal`, `frontend-forms`, `frontend-islands`).
 #[cfg(feature = "hydrate")]
@@ -159,6 +158,7 @@ pub fn hydrate_islands() {
     let _ = window().set_timeout_with_callback(done.unchecked_ref());
 }
 
+/// The path of the request being rendered (server only).
 fn request_path() -> Option<String> {
     #[cfg(feature = "ssr")]
     {

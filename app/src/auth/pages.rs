@@ -75,8 +75,8 @@ pub fn InstitutionLoginPage() -> impl IntoView {
     }
 }
 
-/// The institution's log-in form: an island, so the public bundle gives it
-/// its instant checks.
+/// The institution's log-in form: an island, so the log-in page's bundle
+/// (`forms`) gives it its instant checks.
 #[cfg_attr(feature = "portal-bundle", component)]
 #[cfg_attr(not(feature = "portal-bundle"), island)]
 fn InstitutionLoginForm(flash: crate::components::form::FormFlash, next: String) -> impl IntoView {

@@ -326,18 +326,13 @@ fn LukkedageEditor(start: ClosingStart) -> impl IntoView {
     let nummer = workspace.nummer.clone();
     Effect::new(move |seen: Option<[u32; 4]>| {
         let now = changes.map(|c| c.get());
-        if let Some(seen) = seen {
-            if now[0] > seen[0] {
-                refocus.set(Some(true));
-            } else if now != seen {
-                refocus.set(Some(false));
-            }
-            if now != seen {
-                let nummer = nummer.clone();
-                leptos::task::spawn_local(async move {
-                    current.set((load_lukkedage(nummer).await, None));
-                });
-            }
+        if let Some(seen) = seen.filter(|seen| *seen != now) {
+            // After an add, the form is emptied as well.
+            refocus.set(Some(now[0] > seen[0]));
+            let nummer = nummer.clone();
+            leptos::task::spawn_local(async move {
+                current.set((load_lukkedage(nummer).await, None));
+            });
         }
         now
     });

@@ -52,7 +52,7 @@ pub fn is_island_page(path: &str) -> bool {
             }
         }
     };
-    SectionKind::DAGPLEJE.iter().any(|kind| kind.as_str() == section)
+    SectionKind::parse(section).is_some()
 }
 
 #[cfg(test)]
