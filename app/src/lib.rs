@@ -47,29 +47,47 @@ use crate::support::SupportRoutes;
 /// The service name shown in the header and every page title.
 pub const SERVICE_NAME: &str = "Dagtilbudsportalen";
 
-/// The file name (in `pkg/`) of the bundle of the section forms' pages
-/// (`frontend-islands`). It holds every island.
-pub const ISLANDS_BUNDLE: &str = "islands";
+/// The WASM bundle a page loads to hydrate its islands. Every page is the
+/// server's HTML; only its `#[island]`s come alive in the browser, and each
+/// page loads the smallest bundle that holds them. A page without islands
+/// loads none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    /// `frontend-portal`: the portal's islands (search, tray, location), no form.
+    Portal,
+    /// `frontend-forms`: the portal's islands, the public forms (log-in,
+    /// "Meld en fejl") and a reminder's live progress; not the section forms.
+    Forms,
+    /// `frontend`: every island, the section forms' among them.
+    All,
+}
 
-/// The file name of the bundle of the public forms' pages, log-in and "Meld
-/// en fejl": the portal's islands and those forms (`frontend-forms`).
-pub const FORMS_BUNDLE: &str = "forms";
+impl Bundle {
+    /// The bundle's file name in `pkg/`. The one with every island is named
+    /// as the site (`LEPTOS_OUTPUT_NAME`), so `cargo leptos watch` builds it.
+    pub fn file_name(self, site: &str) -> &str {
+        match self {
+            Bundle::Portal => "portal",
+            Bundle::Forms => "forms",
+            Bundle::All => site,
+        }
+    }
+}
 
-/// The file name of the smallest bundle, of the portal's other pages: their
-/// islands and no form (`frontend-portal`).
-pub const PORTAL_BUNDLE: &str = "portal";
-
-/// The islands bundle the page at `path` loads, if it is a document with a
-/// few live parts: the public portal, the log-in pages and the section
-/// forms. Any other path (`None`), the rest of the signed-in areas and a
-/// mistyped address alike, loads the whole application and hydrates all of it.
-pub fn islands_bundle(path: &str) -> Option<&'static str> {
-    if portal::report::is_report_page(path) || matches!(path, "/log-ind" | "/admin/log-ind") {
-        Some(FORMS_BUNDLE)
+/// The bundle the page at `path` loads, if it has islands: the public
+/// portal, the public forms, the section forms and a reminder's progress.
+/// The other signed-in pages (lists, plain forms) and a mistyped address
+/// load no WASM: their forms are plain form posts.
+pub fn islands_bundle(path: &str) -> Option<Bundle> {
+    if portal::report::is_report_page(path)
+        || matches!(path, "/log-ind" | "/admin/log-ind")
+        || kommune::reminders::is_job_page(path)
+    {
+        Some(Bundle::Forms)
     } else if portal::is_public_page(path) {
-        Some(PORTAL_BUNDLE)
+        Some(Bundle::Portal)
     } else if workspace::routes::is_island_page(path) {
-        Some(ISLANDS_BUNDLE)
+        Some(Bundle::All)
     } else {
         None
     }
@@ -80,7 +98,7 @@ mod bundle_tests {
     use super::*;
 
     #[test]
-    fn each_page_loads_the_bundle_of_its_live_parts() {
+    fn each_page_loads_the_bundle_of_its_islands() {
         for path in [
             "/",
             "/dagtilbud/G10234",
@@ -88,17 +106,32 @@ mod bundle_tests {
             "/sammenlign",
             "/cookies",
         ] {
-            assert_eq!(islands_bundle(path), Some(PORTAL_BUNDLE), "{path}");
+            assert_eq!(islands_bundle(path), Some(Bundle::Portal), "{path}");
         }
-        for path in ["/dagtilbud/G10234/meld-fejl", "/log-ind", "/admin/log-ind"] {
-            assert_eq!(islands_bundle(path), Some(FORMS_BUNDLE), "{path}");
+        for path in [
+            "/dagtilbud/G10234/meld-fejl",
+            "/log-ind",
+            "/admin/log-ind",
+            "/kommune/paamindelser/12",
+        ] {
+            assert_eq!(islands_bundle(path), Some(Bundle::Forms), "{path}");
         }
         for path in ["/indberetning/profil", "/kommune/dagtilbud/G10234/lukkedage"] {
-            assert_eq!(islands_bundle(path), Some(ISLANDS_BUNDLE), "{path}");
+            assert_eq!(islands_bundle(path), Some(Bundle::All), "{path}");
         }
-        for path in ["/indberetning", "/kommune", "/support/konti", "/findes/ikke"] {
+        for path in [
+            "/indberetning",
+            "/indberetning/historik",
+            "/kommune",
+            "/kommune/paamindelser",
+            "/kommune/paamindelser/12/x",
+            "/support/konti",
+            "/findes/ikke",
+        ] {
             assert_eq!(islands_bundle(path), None, "{path}");
         }
+        assert_eq!(Bundle::All.file_name("dagtilbud"), "dagtilbud");
+        assert_eq!(Bundle::Forms.file_name("dagtilbud"), "forms");
     }
 }
 
@@ -107,17 +140,17 @@ compile_error!("`portal-bundle` and `forms-bundle` are for the wasm builds: with
 
 /// The HTML document around every page (rendered on the server only).
 ///
-/// The public, log-in and section pages are documents with a few live parts,
-/// so they load only an islands bundle, which hydrates their `#[island]`s:
-/// the rest of the page stays the server's HTML. The rest of the signed-in
-/// areas load the whole application and hydrate all of it (`islands_bundle`).
+/// Every page is a document with at most a few live parts: it loads only the
+/// bundle of its `#[island]`s (`islands_bundle`), which hydrates them; the
+/// rest of the page stays the server's HTML. A page without islands loads no
+/// script.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let bundle = request_path().and_then(|path| islands_bundle(&path));
-    let islands = bundle.is_some();
-    let mut scripts = options.clone();
-    if let Some(bundle) = bundle {
-        scripts.output_name = bundle.into();
-    }
+    let scripts = bundle.map(|bundle| {
+        let mut scripts = options.clone();
+        scripts.output_name = bundle.file_name(&options.output_name).into();
+        view! { <HydrationScripts options=scripts islands=true /> }
+    });
     view! {
         <!DOCTYPE html>
         <html lang="da">
@@ -126,7 +159,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options=scripts islands />
+                {scripts}
                 <MetaTags />
             </head>
             <body>
@@ -136,8 +169,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Hydrate the page's islands: the start of the three islands bundles
-/// (`frontend-portal`, `frontend-forms`, `frontend-islands`).
+/// Hydrate the page's islands: the start of the three bundles (`frontend`,
+/// `frontend-portal`, `frontend-forms`).
 #[cfg(feature = "hydrate")]
 pub fn hydrate_islands() {
     use leptos::wasm_bindgen::JsCast;

@@ -20,9 +20,14 @@ export function collectErrors(page: Page): string[] {
   return errors;
 }
 
-/** Wait until the WASM bundle has hydrated the page. */
+/**
+ * Wait until the WASM bundle has hydrated the page's islands. A page without
+ * islands loads no bundle (app::islands_bundle): it is ready when loaded.
+ */
 export async function waitForHydration(page: Page) {
-  await page.waitForFunction(() => (window as any).__dagtilbudHydrated === true);
+  await page.waitForFunction(
+    () => (window as any).__dagtilbudHydrated === true || document.querySelector('script[type="module"]') === null,
+  );
 }
 
 /** Run axe-core for WCAG 2.1 A and AA and fail on any violation. */

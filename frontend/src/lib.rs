@@ -1,18 +1,16 @@
-//! The browser entry point: hydrate the server-rendered page.
+//! The entry point of the section forms' pages: hydrate their islands.
+//!
+//! Every page is the server's HTML with at most a few live parts, each an
+//! `#[island]`. This bundle holds every island, the section forms' among
+//! them, and is named as the site (`dagtilbud`), so `cargo leptos watch`
+//! builds it. The portal's pages load the smaller `frontend-portal`, the
+//! public forms' `frontend-forms`, and pages without islands none
+//! (`app::islands_bundle`).
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Public pages reached from here render their comparison tray in the
-    // browser; none is on the page just hydrated.
-    app::portal::tray::Tray::activate();
-    // Lets the browser tests wait for interactivity instead of sleeping.
-    let _ = js_sys::Reflect::set(
-        &leptos::prelude::window(),
-        &"__dagtilbudHydrated".into(),
-        &true.into(),
-    );
+    app::hydrate_islands();
 }

@@ -42,8 +42,8 @@ use crate::components::form::FormFlash;
 use crate::error::AppError;
 
 pub use pages::{
-    AdminLoginPage, AuthRoutes, ChangePasswordPage, ChoosePasswordPage, InstitutionLoginPage, LogoutForm,
-    SecondFactorPage, SecondFactorSetupPage,
+    is_signed_in_island_page, AdminLoginPage, AuthRoutes, ChangePasswordPage, ChoosePasswordPage,
+    InstitutionLoginPage, LogoutForm, SecondFactorPage, SecondFactorSetupPage,
 };
 
 /// Who is logged in.

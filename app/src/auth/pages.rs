@@ -14,6 +14,15 @@ use crate::components::form::{errors_from, ErrorSummary, FormErrors, TextField};
 use crate::domain::password::{check_new_password, check_repeat};
 use crate::domain::InstitutionNumber;
 
+/// The signed-in steps of a log-in whose forms are islands (instant checks):
+/// the first password, changing it, and the administrators' second factor.
+pub fn is_signed_in_island_page(path: &str) -> bool {
+    matches!(
+        path,
+        "/vaelg-adgangskode" | "/skift-adgangskode" | "/admin/totrin" | "/admin/totrin/opsaet"
+    )
+}
+
 /// Keep the form's errors in step with the server function's answers (with JavaScript).
 fn follow_action<A>(action: ServerAction<A>, errors: FormErrors)
 where
@@ -197,7 +206,6 @@ fn AdminLoginForm(flash: crate::components::form::FormFlash, next: String) -> im
 
 #[component]
 pub fn ChoosePasswordPage() -> impl IntoView {
-    let action = ServerAction::<ChoosePassword>::new();
     // One resource for both, so SSR waits on a single future.
     let data = Resource::new_blocking(
         || (),
@@ -221,17 +229,26 @@ pub fn ChoosePasswordPage() -> impl IntoView {
                 let (flash, viewer) = data.await;
                 let flash = flash.ok().flatten().unwrap_or_default();
                 let user_name = viewer.ok().flatten().map(|v| v.user_name).unwrap_or_default();
-                let errors = FormErrors::new(flash.errors.clone());
-                follow_action(action, errors);
-                view! {
-                    <ErrorSummary errors fields=vec!["ny_adgangskode".into(), "gentag_adgangskode".into()] />
-                    <ActionForm action=action attr:novalidate=true attr:class="form">
-                        <NewPasswordFields user_name=user_name.clone() errors />
-                        <crate::components::form::SubmitButton pending=action.pending() class="button" label="Gem adgangskode" />
-                    </ActionForm>
-                }
+                view! { <ChoosePasswordForm flash user_name /> }
             })}
         </Suspense>
+    }
+}
+
+/// The first password's form: an island, for its instant checks. Signed-in
+/// islands are in the bundle of every island only (`crate::Bundle::All`).
+#[cfg_attr(any(feature = "portal-bundle", feature = "forms-bundle"), component)]
+#[cfg_attr(not(any(feature = "portal-bundle", feature = "forms-bundle")), island)]
+fn ChoosePasswordForm(flash: crate::components::form::FormFlash, user_name: String) -> impl IntoView {
+    let action = ServerAction::<ChoosePassword>::new();
+    let errors = FormErrors::new(flash.errors.clone());
+    follow_action(action, errors);
+    view! {
+        <ErrorSummary errors fields=vec!["ny_adgangskode".into(), "gentag_adgangskode".into()] />
+        <ActionForm action=action attr:novalidate=true attr:class="form">
+            <NewPasswordFields user_name errors />
+            <crate::components::form::SubmitButton pending=action.pending() class="button" label="Gem adgangskode" />
+        </ActionForm>
     }
 }
 
@@ -272,7 +289,6 @@ fn NewPasswordFields(user_name: String, errors: FormErrors) -> impl IntoView {
 /// Change one's own password with the current one, for every role.
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
-    let action = ServerAction::<ChangePassword>::new();
     let query = use_query_map();
     let changed = move || query.read().get("skiftet").is_some();
     let data = Resource::new_blocking(
@@ -310,34 +326,44 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 }
                 let flash = flash.ok().flatten().unwrap_or_default();
                 let user_name = viewer.user_name.clone();
-                let errors = FormErrors::new(flash.errors.clone());
-                follow_action(action, errors);
                 view! {
                     <p class="prose">
                         "Skriv den adgangskode, du bruger nu, og vælg en ny. Når du gemmer, bliver kontoen logget ud "
                         "alle andre steder, fx på en fælles computer."
                     </p>
-                    <ErrorSummary errors fields=vec![
-                        "nuvaerende_adgangskode".into(),
-                        "ny_adgangskode".into(),
-                        "gentag_adgangskode".into(),
-                    ] />
-                    <ActionForm action=action attr:novalidate=true attr:class="form">
-                        <TextField
-                            name="nuvaerende_adgangskode"
-                            label="Nuværende adgangskode"
-                            input_type="password"
-                            autocomplete="current-password"
-                            errors
-                            required=true
-                        />
-                        <NewPasswordFields user_name=user_name.clone() errors />
-                        <crate::components::form::SubmitButton pending=action.pending() class="button" label="Skift adgangskode" />
-                    </ActionForm>
+                    <ChangePasswordForm flash user_name />
                 }.into_any()
                 })
             }}
         </Suspense>
+    }
+}
+
+/// The form that changes one's password: an island, for its instant checks.
+#[cfg_attr(any(feature = "portal-bundle", feature = "forms-bundle"), component)]
+#[cfg_attr(not(any(feature = "portal-bundle", feature = "forms-bundle")), island)]
+fn ChangePasswordForm(flash: crate::components::form::FormFlash, user_name: String) -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let errors = FormErrors::new(flash.errors.clone());
+    follow_action(action, errors);
+    view! {
+        <ErrorSummary errors fields=vec![
+            "nuvaerende_adgangskode".into(),
+            "ny_adgangskode".into(),
+            "gentag_adgangskode".into(),
+        ] />
+        <ActionForm action=action attr:novalidate=true attr:class="form">
+            <TextField
+                name="nuvaerende_adgangskode"
+                label="Nuværende adgangskode"
+                input_type="password"
+                autocomplete="current-password"
+                errors
+                required=true
+            />
+            <NewPasswordFields user_name errors />
+            <crate::components::form::SubmitButton pending=action.pending() class="button" label="Skift adgangskode" />
+        </ActionForm>
     }
 }
 
@@ -359,8 +385,6 @@ fn app_code_check(value: &str) -> Result<(), String> {
 /// `/admin/totrin`: the code after the password, or a recovery code.
 #[component]
 pub fn SecondFactorPage() -> impl IntoView {
-    let code_action = ServerAction::<SecondFactorCode>::new();
-    let recovery_action = ServerAction::<SecondFactorRecovery>::new();
     let flashes = Resource::new_blocking(
         || (),
         |_| async move {
@@ -384,57 +408,71 @@ pub fn SecondFactorPage() -> impl IntoView {
                 let (code_flash, recovery_flash) = flashes.await;
                 let code_flash = code_flash.ok().flatten().unwrap_or_default();
                 let recovery_flash = recovery_flash.ok().flatten().unwrap_or_default();
-                let code_errors = FormErrors::new(code_flash.errors.clone());
-                let recovery_errors = FormErrors::new(recovery_flash.errors.clone());
-                follow_action(code_action, code_errors);
-                follow_action(recovery_action, recovery_errors);
-                let code_check = Callback::new(|value: String| app_code_check(&value));
-                let recovery_check = Callback::new(|value: String| {
-                    if value.trim().is_empty() {
-                        Err("Skriv en af dine gendannelseskoder.".to_string())
-                    } else {
-                        Ok(())
-                    }
-                });
-                view! {
-                    <ErrorSummary errors=code_errors fields=vec!["kode".into()] />
-                    <ActionForm action=code_action attr:novalidate=true attr:class="form">
-                        <input type="hidden" name="naeste" value=next />
-                        <TextField
-                            name="kode"
-                            label="Kode fra godkendelsesappen"
-                            hint="6 cifre. Koden skifter hvert 30. sekund."
-                            autocomplete="one-time-code"
-                            inputmode="numeric"
-                            class="input-char-8"
-                            errors=code_errors
-                            required=true
-                            check=code_check
-                        />
-                        <crate::components::form::SubmitButton pending=code_action.pending() class="button" label="Fortsæt" />
-                    </ActionForm>
-                    <section aria-labelledby="gendannelse">
-                        <h2 id="gendannelse">"Har du ikke telefonen ved hånden?"</h2>
-                        <p>"Brug en af de gendannelseskoder, du fik, da du satte totrinsbekræftelse op. Hver kode virker én gang."</p>
-                        <ErrorSummary errors=recovery_errors fields=vec!["gendannelseskode".into()] />
-                        <ActionForm action=recovery_action attr:novalidate=true attr:class="form">
-                            <input type="hidden" name="naeste" value=next />
-                            <TextField
-                                name="gendannelseskode"
-                                label="Gendannelseskode"
-                                hint="24 tegn, fx ABCD-EFGH-JKLM-NPQR-STUV-WXYZ."
-                                autocomplete="one-time-code"
-                                errors=recovery_errors
-                                required=true
-                                check=recovery_check
-                            />
-                            <crate::components::form::SubmitButton pending=recovery_action.pending() class="button button-secondary" label="Log ind med gendannelseskode" />
-                        </ActionForm>
-                    </section>
-                }
+                view! { <SecondFactorForms code_flash recovery_flash next=next() /> }
             })}
         </Suspense>
         <p class="muted">"Har du mistet både telefonen og gendannelseskoderne, så kontakt STIL's support, som kan nulstille din totrinsbekræftelse."</p>
+    }
+}
+
+/// The code form and the recovery code form: an island, for their instant checks.
+#[cfg_attr(any(feature = "portal-bundle", feature = "forms-bundle"), component)]
+#[cfg_attr(not(any(feature = "portal-bundle", feature = "forms-bundle")), island)]
+fn SecondFactorForms(
+    code_flash: crate::components::form::FormFlash,
+    recovery_flash: crate::components::form::FormFlash,
+    next: String,
+) -> impl IntoView {
+    let code_action = ServerAction::<SecondFactorCode>::new();
+    let recovery_action = ServerAction::<SecondFactorRecovery>::new();
+    let code_errors = FormErrors::new(code_flash.errors.clone());
+    let recovery_errors = FormErrors::new(recovery_flash.errors.clone());
+    follow_action(code_action, code_errors);
+    follow_action(recovery_action, recovery_errors);
+    let code_check = Callback::new(|value: String| app_code_check(&value));
+    let recovery_next = next.clone();
+    let recovery_check = Callback::new(|value: String| {
+        if value.trim().is_empty() {
+            Err("Skriv en af dine gendannelseskoder.".to_string())
+        } else {
+            Ok(())
+        }
+    });
+    view! {
+        <ErrorSummary errors=code_errors fields=vec!["kode".into()] />
+        <ActionForm action=code_action attr:novalidate=true attr:class="form">
+            <input type="hidden" name="naeste" value=next />
+            <TextField
+                name="kode"
+                label="Kode fra godkendelsesappen"
+                hint="6 cifre. Koden skifter hvert 30. sekund."
+                autocomplete="one-time-code"
+                inputmode="numeric"
+                class="input-char-8"
+                errors=code_errors
+                required=true
+                check=code_check
+            />
+            <crate::components::form::SubmitButton pending=code_action.pending() class="button" label="Fortsæt" />
+        </ActionForm>
+        <section aria-labelledby="gendannelse">
+            <h2 id="gendannelse">"Har du ikke telefonen ved hånden?"</h2>
+            <p>"Brug en af de gendannelseskoder, du fik, da du satte totrinsbekræftelse op. Hver kode virker én gang."</p>
+            <ErrorSummary errors=recovery_errors fields=vec!["gendannelseskode".into()] />
+            <ActionForm action=recovery_action attr:novalidate=true attr:class="form">
+                <input type="hidden" name="naeste" value=recovery_next />
+                <TextField
+                    name="gendannelseskode"
+                    label="Gendannelseskode"
+                    hint="24 tegn, fx ABCD-EFGH-JKLM-NPQR-STUV-WXYZ."
+                    autocomplete="one-time-code"
+                    errors=recovery_errors
+                    required=true
+                    check=recovery_check
+                />
+                <crate::components::form::SubmitButton pending=recovery_action.pending() class="button button-secondary" label="Log ind med gendannelseskode" />
+            </ActionForm>
+        </section>
     }
 }
 
@@ -470,8 +508,6 @@ pub fn SecondFactorSetupPage() -> impl IntoView {
                     Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 };
                 let flash = flash.ok().flatten().unwrap_or_default();
-                let errors = FormErrors::new(flash.errors.clone());
-                let code_check = Callback::new(|value: String| app_code_check(&value));
                 view! {
                     <ol class="steps">
                         <li>
@@ -487,24 +523,35 @@ pub fn SecondFactorSetupPage() -> impl IntoView {
                         </li>
                         <li><p>"Skriv den kode på 6 cifre, som appen nu viser, og tryk Bekræft."</p></li>
                     </ol>
-                    <ErrorSummary errors fields=vec!["kode".into()] />
-                    <form method="post" action=super::CONFIRM_PATH novalidate=true class="form">
-                        <TextField
-                            name="kode"
-                            label="Kode fra godkendelsesappen"
-                            hint="6 cifre. Koden skifter hvert 30. sekund."
-                            autocomplete="one-time-code"
-                            inputmode="numeric"
-                            class="input-char-8"
-                            errors
-                            required=true
-                            check=code_check
-                        />
-                        <button type="submit" class="button">"Bekræft"</button>
-                    </form>
+                    <SetupCodeForm flash />
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The first code's form (a plain post): an island, for its instant check.
+#[cfg_attr(any(feature = "portal-bundle", feature = "forms-bundle"), component)]
+#[cfg_attr(not(any(feature = "portal-bundle", feature = "forms-bundle")), island)]
+fn SetupCodeForm(flash: crate::components::form::FormFlash) -> impl IntoView {
+    let errors = FormErrors::new(flash.errors.clone());
+    let code_check = Callback::new(|value: String| app_code_check(&value));
+    view! {
+        <ErrorSummary errors fields=vec!["kode".into()] />
+        <form method="post" action=super::CONFIRM_PATH novalidate=true class="form">
+            <TextField
+                name="kode"
+                label="Kode fra godkendelsesappen"
+                hint="6 cifre. Koden skifter hvert 30. sekund."
+                autocomplete="one-time-code"
+                inputmode="numeric"
+                class="input-char-8"
+                errors
+                required=true
+                check=code_check
+            />
+            <button type="submit" class="button">"Bekræft"</button>
+        </form>
     }
 }
 

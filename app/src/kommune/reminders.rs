@@ -19,6 +19,19 @@ const FORM: &str = "paamindelse";
 #[cfg(feature = "ssr")]
 const OUTBOX_PER_PAGE: i64 = 25;
 
+/// The reminder pages with an island: `/kommune/paamindelser` (the form,
+/// `ReminderForm`) and a job's `/kommune/paamindelser/{id}` (its live
+/// progress, `JobLive`).
+pub fn is_island_page(path: &str) -> bool {
+    match path.strip_prefix(PAGE) {
+        Some("") => true,
+        Some(rest) => rest
+            .strip_prefix('/')
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())),
+        None => false,
+    }
+}
+
 /// One institution the chosen reminder would go to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recipient {
@@ -250,7 +263,6 @@ fn MailText(message: MessageRow) -> impl IntoView {
 
 #[component]
 pub fn RemindersPage() -> impl IntoView {
-    let send = ServerAction::<SendReminder>::new();
     let query = use_query_map();
     let hvem = Memo::new(move |_| query.read().get("hvem"));
     let data = Resource::new_blocking(
@@ -263,12 +275,6 @@ pub fn RemindersPage() -> impl IntoView {
             (kommune_paamindelser(hvem).await, flash)
         },
     );
-    let navigate = leptos_router::hooks::use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(job)) = send.value().get() {
-            navigate(&format!("{PAGE}/{job}"), Default::default());
-        }
-    });
     view! {
         <Title text="Påmindelser" />
         <p><a href="/kommune">"Til kommunens oversigt"</a></p>
@@ -280,18 +286,14 @@ pub fn RemindersPage() -> impl IntoView {
                     Ok(data) => data,
                     Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
                 };
-                view! { <RemindersView data flash send /> }.into_any()
+                view! { <RemindersView data flash /> }.into_any()
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn RemindersView(
-    data: RemindersPage,
-    flash: Option<crate::components::form::FormFlash>,
-    send: ServerAction<SendReminder>,
-) -> impl IntoView {
+fn RemindersView(data: RemindersPage, flash: Option<crate::components::form::FormFlash>) -> impl IntoView {
     let RemindersPage {
         kommune,
         audience,
@@ -301,12 +303,7 @@ fn RemindersView(
         jobs,
         outbox,
     } = data;
-    let errors = FormErrors::new(flash.as_ref().map(|f| f.errors.clone()).unwrap_or_default());
-    Effect::new(move |_| {
-        if let Some(Err(error)) = send.value().get() {
-            errors.replace(errors_from(&error));
-        }
-    });
+    let errors = flash.as_ref().map(|f| f.errors.clone()).unwrap_or_default();
     let (subject, body) = match &flash {
         Some(flash) => (flash.value("emne"), flash.value("tekst")),
         None => (template.subject.clone(), template.body.clone()),
@@ -347,10 +344,6 @@ fn RemindersView(
             })
             .collect_view();
         let matching = recipients.len();
-        let placeholders = PLACEHOLDERS
-            .iter()
-            .map(|(name, meaning)| view! { <li><code>{*name}</code>": "{*meaning}</li> })
-            .collect_view();
         let label = match with_email {
             1 => "Send påmindelse til 1 dagtilbud".to_string(),
             n => format!("Send påmindelse til {n} dagtilbud"),
@@ -372,25 +365,7 @@ fn RemindersView(
                 </div>
             })}
             <h2 id="tekst-overskrift">"Mailens tekst"</h2>
-            <ErrorSummary errors fields=vec!["hvem".into(), "emne".into(), "tekst".into()] />
-            <ActionForm action=send attr:novalidate=true attr:class="form" attr:aria-labelledby="tekst-overskrift">
-                <input type="hidden" name="hvem" value=audience.clone() />
-                <TextField name="emne" label="Emne" value=subject errors />
-                <TextArea
-                    name="tekst"
-                    label="Tekst"
-                    hint="Almindelig tekst. Felterne i krøllede parenteser udfyldes for hvert dagtilbud. Mailen må aldrig indeholde koder eller adgangskoder; dem sender kommunen kun i log-in-breve."
-                    value=body
-                    max_chars=crate::reminders::BODY_MAX
-                    rows=14
-                    errors
-                />
-                <div class="form-hint">
-                    <p>"Felter, du kan bruge:"</p>
-                    <ul>{placeholders}</ul>
-                </div>
-                <SubmitButton pending=send.pending() label />
-            </ActionForm>
+            <ReminderForm audience subject body errors label />
             {example.map(|(to, subject, body)| view! {
                 <h2>"Sådan ser mailen ud"</h2>
                 <p>{format!("Til {to}, med den gemte tekst:")}</p>
@@ -451,6 +426,54 @@ fn RemindersView(
     }
 }
 
+/// The reminder's wording and the send button: an island, for the character
+/// count and, after a send, the way to the job's page. Without JavaScript
+/// the server answers the post with that page.
+#[cfg_attr(any(feature = "portal-bundle", feature = "forms-bundle"), component)]
+#[cfg_attr(not(any(feature = "portal-bundle", feature = "forms-bundle")), island)]
+fn ReminderForm(
+    audience: String,
+    subject: String,
+    body: String,
+    errors: crate::error::FieldErrors,
+    label: String,
+) -> impl IntoView {
+    let send = ServerAction::<SendReminder>::new();
+    let errors = FormErrors::new(errors);
+    Effect::new(move |_| match send.value().get() {
+        Some(Ok(job)) => {
+            let _ = window().location().set_href(&format!("{PAGE}/{job}"));
+        }
+        Some(Err(error)) => errors.replace(errors_from(&error)),
+        None => {}
+    });
+    let placeholders = PLACEHOLDERS
+        .iter()
+        .map(|(name, meaning)| view! { <li><code>{*name}</code>": "{*meaning}</li> })
+        .collect_view();
+    view! {
+        <ErrorSummary errors fields=vec!["hvem".into(), "emne".into(), "tekst".into()] />
+        <ActionForm action=send attr:novalidate=true attr:class="form" attr:aria-labelledby="tekst-overskrift">
+            <input type="hidden" name="hvem" value=audience />
+            <TextField name="emne" label="Emne" value=subject errors />
+            <TextArea
+                name="tekst"
+                label="Tekst"
+                hint="Almindelig tekst. Felterne i krøllede parenteser udfyldes for hvert dagtilbud. Mailen må aldrig indeholde koder eller adgangskoder; dem sender kommunen kun i log-in-breve."
+                value=body
+                max_chars=crate::reminders::BODY_MAX
+                rows=14
+                errors
+            />
+            <div class="form-hint">
+                <p>"Felter, du kan bruge:"</p>
+                <ul>{placeholders}</ul>
+            </div>
+            <SubmitButton pending=send.pending() label />
+        </ActionForm>
+    }
+}
+
 #[component]
 pub fn ReminderJobPage() -> impl IntoView {
     let params = use_params_map();
@@ -461,15 +484,42 @@ pub fn ReminderJobPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    // While messages wait, the page asks again every two seconds (with JavaScript).
-    let tick = RwSignal::new(0u32);
-    let data = Resource::new_blocking(move || (id(), tick.get()), |(id, _)| kommune_paamindelse(id));
+    let data = Resource::new_blocking(id, kommune_paamindelse);
+    view! {
+        <Title text="Påmindelse" />
+        <p><a href=PAGE>"Til påmindelserne"</a></p>
+        <Suspense fallback=|| view! { <p>"Henter …"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(page) => view! { <JobLive page /> }.into_any(),
+                    Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A job's page, live: while messages wait, the browser asks again every two
+/// seconds and redraws it in place. The page is the server's HTML around this
+/// island; without JavaScript, "Opdatér siden" loads it again.
+#[cfg_attr(any(feature = "portal-bundle", feature = "forms-bundle"), component)]
+#[cfg_attr(not(any(feature = "portal-bundle", feature = "forms-bundle")), island)]
+fn JobLive(page: JobPage) -> impl IntoView {
+    let id = page.job.id;
+    let current = RwSignal::new(page);
+    let asking = RwSignal::new(false);
     Effect::new(move |_| {
         let handle = set_interval_with_handle(
             move || {
-                let waiting = data.with_untracked(|d| matches!(d, Some(Ok(page)) if page.job.waiting() > 0));
-                if waiting {
-                    tick.update(|t| *t += 1);
+                let waiting = current.with_untracked(|page| page.job.waiting() > 0);
+                if waiting && !asking.get_untracked() {
+                    asking.set(true);
+                    leptos::task::spawn_local(async move {
+                        if let Ok(page) = kommune_paamindelse(id).await {
+                            current.set(page);
+                        }
+                        asking.set(false);
+                    });
                 }
             },
             std::time::Duration::from_secs(2),
@@ -478,18 +528,7 @@ pub fn ReminderJobPage() -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     });
-    view! {
-        <Title text="Påmindelse" />
-        <p><a href=PAGE>"Til påmindelserne"</a></p>
-        <Transition fallback=|| view! { <p>"Henter …"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(page) => view! { <JobView page /> }.into_any(),
-                    Err(error) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
+    move || view! { <JobView page=current.get() /> }
 }
 
 #[component]

@@ -183,7 +183,15 @@ async fn reminders_reach_the_mail_server_with_the_right_recipients(pool: PgPool)
         .unwrap();
     assert!(job_page.contains("Færdig: 1 af 1 mails er sendt"), "{job_page}");
     assert!(job_page.contains(&a) && job_page.contains("Sendt "));
+    assert!(
+        job_page.contains(r#"data-component="JobLive_"#) && job_page.contains(r#"href="/pkg/forms.js""#),
+        "the progress is an island of the forms bundle"
+    );
     let list = kommune.get("/kommune/paamindelser").await.text().await.unwrap();
+    assert!(
+        !list.contains("<script type=\"module\"") && !list.contains("/pkg/forms.js"),
+        "the list of reminders has no island and loads no script"
+    );
     assert!(list.contains(&format!("/kommune/paamindelser/{job}")));
     assert!(
         list.contains("Husk {navn}"),

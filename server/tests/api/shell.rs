@@ -285,10 +285,11 @@ async fn every_page_says_when_it_is_a_demonstration(pool: PgPool) {
     );
 }
 
-/// The public and log-in pages load the small islands bundle and hydrate
-/// only their islands; the signed-in areas load the whole application.
+/// Each page loads the bundle of its islands and hydrates only them; the
+/// signed-in pages without islands load no script, and their forms are
+/// plain form posts.
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
-async fn public_pages_load_an_islands_bundle_and_signed_in_pages_the_app(pool: PgPool) {
+async fn each_page_loads_only_the_bundle_of_its_islands(pool: PgPool) {
     server::seed::reference_data(&pool).await.unwrap();
     let app = spawn_app(pool).await;
     crate::helpers::institution_with_password(&app.pool, "P10009", 746, "en-lang-adgangskode").await;
@@ -316,7 +317,7 @@ async fn public_pages_load_an_islands_bundle_and_signed_in_pages_the_app(pool: P
             body.contains(&format!(r#"href="/pkg/{bundle}.js""#)),
             "{path} preloads the {bundle} bundle"
         );
-        for other in ["dagtilbud", "islands", "forms", "portal"] {
+        for other in ["dagtilbud", "forms", "portal"] {
             assert!(
                 other == bundle || !body.contains(&format!("/pkg/{other}.js")),
                 "{path} loads no other bundle ({other})"
@@ -352,22 +353,30 @@ async fn public_pages_load_an_islands_bundle_and_signed_in_pages_the_app(pool: P
     let history = staff.get("/indberetning/historik").await.text().await.unwrap();
     for (path, body) in [
         ("/findes/ikke", anonymous),
-        ("/kommune", kommune_page),
+        ("/kommune", kommune_page.clone()),
         ("/indberetning", institution_page),
         ("/indberetning/historik", history),
     ] {
         assert!(body.contains("<main"), "{path} is a page: {body}");
         assert!(
-            body.contains(r#"href="/pkg/dagtilbud.js""#),
-            "{path} loads the whole app"
+            !body.contains("<script type=\"module\"") && !body.contains("modulepreload"),
+            "{path} has no island and loads no script: {body}"
         );
-        for islands in ["islands", "forms", "portal"] {
+        for bundle in ["dagtilbud", "forms", "portal"] {
             assert!(
-                !body.contains(&format!("/pkg/{islands}.js")),
-                "{path} loads no islands bundle ({islands})"
+                !body.contains(&format!("/pkg/{bundle}.js")),
+                "{path} loads no bundle ({bundle})"
             );
         }
+        assert!(
+            body.contains("/pkg/dagtilbud.css"),
+            "{path} keeps the style sheet"
+        );
     }
+    assert!(
+        kommune_page.contains(r#"method="post""#),
+        "the kommune's forms post without a script"
+    );
 }
 
 /// The section pages are the server's HTML around one island, the section's
@@ -412,12 +421,12 @@ async fn section_pages_are_documents_around_their_form_island(pool: PgPool) {
         assert_eq!(response.status(), 200, "{path}");
         let body = response.text().await.unwrap();
         assert!(
-            body.contains(r#"href="/pkg/islands.js""#),
-            "{path} loads the islands bundle"
+            body.contains(r#"href="/pkg/dagtilbud.js""#),
+            "{path} loads the bundle of every island"
         );
         assert!(
-            !body.contains("/pkg/dagtilbud.js"),
-            "{path} does not load the whole app"
+            !body.contains("/pkg/forms.js") && !body.contains("/pkg/portal.js"),
+            "{path} loads no other bundle"
         );
         assert!(
             body.contains(&format!(r#"data-component="{island}"#)),
