@@ -3,8 +3,10 @@
 // 150 ms round trip, CPU slowed 4x), cold cache, median of RUNS loads:
 //   - bytes of wasm and js the page loads (as sent, and as brotli on disk);
 //   - first contentful paint;
-//   - interactive: when the wasm has hydrated the page (the marker
-//     window.__dagtilbudHydrated that the browser tests wait for).
+//   - interactive: when the wasm has hydrated the page's islands (the marker
+//     window.__dagtilbudHydrated that the browser tests wait for); for a
+//     page without islands, which loads no script, when its HTML is parsed
+//     (DOMContentLoaded), as its plain forms and links work from then on.
 // The baseline in the same run: the page's own HTML as a static file, which
 // shows what the network profile alone costs before any script.
 // Usage: node bench/page-load.mjs BASE_URL  (bench/size-and-startup runs it);
@@ -24,6 +26,8 @@ const institution = { nummer: "G10234", password: "solsikke-demo-2026" };
 const publicPages = ["/", "/dagtilbud/G10234", "/kommuner/746", "/sammenlign?nr=G10234&nr=B01095"];
 const otherPages = ["/log-ind"];
 const sectionPages = ["profil", "madordning", "aabningstider", "lukkedage", "kontakt"].map((s) => `/indberetning/${s}`);
+// Signed-in pages without islands: no script at all.
+const plainPages = ["/indberetning", "/indberetning/historik"];
 
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
@@ -83,18 +87,26 @@ async function load(url, cookies) {
   });
   const page = await phone(context);
   await page.goto(url, { waitUntil: "load" });
-  const hydrates = await page
-    .waitForFunction(() => window.__hydratedAt !== undefined, null, { timeout: 30000 })
-    .then(() => true)
-    .catch(() => false);
-  const result = await page.evaluate(() => {
+  const islands = await page.evaluate(() => document.querySelector('script[type="module"]') !== null);
+  const hydrates = islands
+    ? await page
+        .waitForFunction(() => window.__hydratedAt !== undefined, null, { timeout: 30000 })
+        .then(() => true)
+        .catch(() => false)
+    : true;
+  const result = await page.evaluate((islands) => {
     const paint = performance.getEntriesByName("first-contentful-paint")[0];
     const scripts = performance
       .getEntriesByType("resource")
       .filter((r) => /\.(wasm|js)(\?|$)/.test(r.name))
       .map((r) => ({ path: new URL(r.name).pathname, sent: r.transferSize }));
-    return { paint: paint ? paint.startTime : null, interactive: window.__hydratedAt ?? null, scripts };
-  });
+    const parsed = performance.getEntriesByType("navigation")[0]?.domContentLoadedEventEnd ?? null;
+    return {
+      paint: paint ? paint.startTime : null,
+      interactive: islands ? (window.__hydratedAt ?? null) : parsed,
+      scripts,
+    };
+  }, islands);
   await context.close();
   return { ...result, hydrates };
 }
@@ -141,6 +153,7 @@ for (const [url, withCookies] of [
   ...publicPages.map((p) => [p, false]),
   ...otherPages.map((p) => [p, false]),
   ...sectionPages.map((p) => [p, true]),
+  ...plainPages.map((p) => [p, true]),
 ]) {
   const results = [];
   for (let i = 0; i < runs; i++) results.push(await load(url, withCookies ? cookies : null));

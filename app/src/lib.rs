@@ -55,10 +55,11 @@ pub const SERVICE_NAME: &str = "Dagtilbudsportalen";
 pub enum Bundle {
     /// `frontend-portal`: the portal's islands (search, tray, location), no form.
     Portal,
-    /// `frontend-forms`: the portal's islands, the public forms (log-in,
-    /// "Meld en fejl") and a reminder's live progress; not the section forms.
+    /// `frontend-forms`: the portal's islands and the public forms (log-in,
+    /// "Meld en fejl"); not the signed-in areas' islands.
     Forms,
-    /// `frontend`: every island, the section forms' among them.
+    /// `frontend`: every island: the signed-in pages' (the section forms,
+    /// the password and second-factor forms, the reminders) among them.
     All,
 }
 
@@ -75,18 +76,19 @@ impl Bundle {
 }
 
 /// The bundle the page at `path` loads, if it has islands: the public
-/// portal, the public forms, the section forms and a reminder's progress.
-/// The other signed-in pages (lists, plain forms) and a mistyped address
-/// load no WASM: their forms are plain form posts.
+/// portal, the public forms, and the signed-in pages with instant checks or
+/// live parts (the section forms, choosing a password and the second
+/// factor, the reminders). The other signed-in pages (lists, plain forms)
+/// and a mistyped address load no WASM: their forms are plain form posts.
 pub fn islands_bundle(path: &str) -> Option<Bundle> {
-    if portal::report::is_report_page(path)
-        || matches!(path, "/log-ind" | "/admin/log-ind")
-        || kommune::reminders::is_job_page(path)
-    {
+    if portal::report::is_report_page(path) || matches!(path, "/log-ind" | "/admin/log-ind") {
         Some(Bundle::Forms)
     } else if portal::is_public_page(path) {
         Some(Bundle::Portal)
-    } else if workspace::routes::is_island_page(path) {
+    } else if workspace::routes::is_island_page(path)
+        || kommune::reminders::is_island_page(path)
+        || auth::is_signed_in_island_page(path)
+    {
         Some(Bundle::All)
     } else {
         None
@@ -108,22 +110,26 @@ mod bundle_tests {
         ] {
             assert_eq!(islands_bundle(path), Some(Bundle::Portal), "{path}");
         }
-        for path in [
-            "/dagtilbud/G10234/meld-fejl",
-            "/log-ind",
-            "/admin/log-ind",
-            "/kommune/paamindelser/12",
-        ] {
+        for path in ["/dagtilbud/G10234/meld-fejl", "/log-ind", "/admin/log-ind"] {
             assert_eq!(islands_bundle(path), Some(Bundle::Forms), "{path}");
         }
-        for path in ["/indberetning/profil", "/kommune/dagtilbud/G10234/lukkedage"] {
+        for path in [
+            "/indberetning/profil",
+            "/kommune/dagtilbud/G10234/lukkedage",
+            "/kommune/paamindelser",
+            "/kommune/paamindelser/12",
+            "/vaelg-adgangskode",
+            "/skift-adgangskode",
+            "/admin/totrin",
+            "/admin/totrin/opsaet",
+        ] {
             assert_eq!(islands_bundle(path), Some(Bundle::All), "{path}");
         }
         for path in [
             "/indberetning",
             "/indberetning/historik",
             "/kommune",
-            "/kommune/paamindelser",
+            "/kommune/udbakke",
             "/kommune/paamindelser/12/x",
             "/support/konti",
             "/findes/ikke",

@@ -377,6 +377,13 @@ async fn each_page_loads_only_the_bundle_of_its_islands(pool: PgPool) {
         kommune_page.contains(r#"method="post""#),
         "the kommune's forms post without a script"
     );
+    // The signed-in steps of a log-in with instant checks are islands.
+    let change = staff.get("/skift-adgangskode").await.text().await.unwrap();
+    assert!(
+        change.contains(r#"data-component="ChangePasswordForm_"#)
+            && change.contains(r#"href="/pkg/dagtilbud.js""#),
+        "changing the password is an island of the bundle of every island: {change}"
+    );
 }
 
 /// The section pages are the server's HTML around one island, the section's
