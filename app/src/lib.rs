@@ -48,48 +48,49 @@ use crate::support::SupportRoutes;
 pub const SERVICE_NAME: &str = "Dagtilbudsportalen";
 
 /// The WASM bundle a page loads to hydrate its islands. Every page is the
-/// server's HTML; only its `#[island]`s come alive in the browser, and each
-/// page loads the smallest bundle that holds them. A page without islands
-/// loads none.
+/// server's HTML; only its `#[island]`s come alive in the browser. Each
+/// bundle holds the islands of some pages and no others (app's features
+/// `portal-bundle`, `forms-bundle`, `signed-in-bundle`); a page without
+/// islands loads none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
-    /// `frontend-portal`: the portal's islands (search, tray, location), no form.
+    /// `frontend-portal`: the portal's islands (search, tray, location).
     Portal,
-    /// `frontend-forms`: the portal's islands and the public forms (log-in,
-    /// "Meld en fejl"); not the signed-in areas' islands.
+    /// `frontend-forms`: the log-in's forms, before and after the password
+    /// (choosing or changing it, the second factor), and "Meld en fejl".
     Forms,
-    /// `frontend`: every island: the signed-in pages' (the section forms,
-    /// the password and second-factor forms, the reminders) among them.
-    All,
+    /// `frontend`: the signed-in areas' islands: the section forms, the
+    /// reminder's form and progress.
+    SignedIn,
 }
 
 impl Bundle {
-    /// The bundle's file name in `pkg/`. The one with every island is named
-    /// as the site (`LEPTOS_OUTPUT_NAME`), so `cargo leptos watch` builds it.
+    /// The bundle's file name in `pkg/`. The signed-in areas' is named as
+    /// the site (`LEPTOS_OUTPUT_NAME`), so `cargo leptos watch` builds it.
     pub fn file_name(self, site: &str) -> &str {
         match self {
             Bundle::Portal => "portal",
             Bundle::Forms => "forms",
-            Bundle::All => site,
+            Bundle::SignedIn => site,
         }
     }
 }
 
 /// The bundle the page at `path` loads, if it has islands: the public
-/// portal, the public forms, and the signed-in pages with instant checks or
-/// live parts (the section forms, choosing a password and the second
-/// factor, the reminders). The other signed-in pages (lists, plain forms)
-/// and a mistyped address load no WASM: their forms are plain form posts.
+/// portal, the log-in's and the public forms, and the signed-in pages with
+/// instant checks or live parts (the section forms, the reminders). The
+/// other signed-in pages (lists, plain forms) and a mistyped address load no
+/// WASM: their forms are plain form posts.
 pub fn islands_bundle(path: &str) -> Option<Bundle> {
-    if portal::report::is_report_page(path) || matches!(path, "/log-ind" | "/admin/log-ind") {
+    if portal::report::is_report_page(path)
+        || matches!(path, "/log-ind" | "/admin/log-ind")
+        || auth::is_signed_in_island_page(path)
+    {
         Some(Bundle::Forms)
     } else if portal::is_public_page(path) {
         Some(Bundle::Portal)
-    } else if workspace::routes::is_island_page(path)
-        || kommune::reminders::is_island_page(path)
-        || auth::is_signed_in_island_page(path)
-    {
-        Some(Bundle::All)
+    } else if workspace::routes::is_island_page(path) || kommune::reminders::is_island_page(path) {
+        Some(Bundle::SignedIn)
     } else {
         None
     }
@@ -110,7 +111,15 @@ mod bundle_tests {
         ] {
             assert_eq!(islands_bundle(path), Some(Bundle::Portal), "{path}");
         }
-        for path in ["/dagtilbud/G10234/meld-fejl", "/log-ind", "/admin/log-ind"] {
+        for path in [
+            "/dagtilbud/G10234/meld-fejl",
+            "/log-ind",
+            "/admin/log-ind",
+            "/vaelg-adgangskode",
+            "/skift-adgangskode",
+            "/admin/totrin",
+            "/admin/totrin/opsaet",
+        ] {
             assert_eq!(islands_bundle(path), Some(Bundle::Forms), "{path}");
         }
         for path in [
@@ -118,12 +127,8 @@ mod bundle_tests {
             "/kommune/dagtilbud/G10234/lukkedage",
             "/kommune/paamindelser",
             "/kommune/paamindelser/12",
-            "/vaelg-adgangskode",
-            "/skift-adgangskode",
-            "/admin/totrin",
-            "/admin/totrin/opsaet",
         ] {
-            assert_eq!(islands_bundle(path), Some(Bundle::All), "{path}");
+            assert_eq!(islands_bundle(path), Some(Bundle::SignedIn), "{path}");
         }
         for path in [
             "/indberetning",
@@ -136,13 +141,10 @@ mod bundle_tests {
         ] {
             assert_eq!(islands_bundle(path), None, "{path}");
         }
-        assert_eq!(Bundle::All.file_name("dagtilbud"), "dagtilbud");
+        assert_eq!(Bundle::SignedIn.file_name("dagtilbud"), "dagtilbud");
         assert_eq!(Bundle::Forms.file_name("dagtilbud"), "forms");
     }
 }
-
-#[cfg(all(feature = "ssr", any(feature = "portal-bundle", feature = "forms-bundle")))]
-compile_error!("`portal-bundle` and `forms-bundle` are for the wasm builds: with them the server would not mark every island");
 
 /// The HTML document around every page (rendered on the server only).
 ///
@@ -191,6 +193,7 @@ pub fn hydrate_islands() {
     // they all have. Then the comparison tray may show what the browser
     // keeps, and the browser tests may go on.
     let done = leptos::wasm_bindgen::closure::Closure::once_into_js(|| {
+        #[cfg(feature = "portal-bundle")]
         portal::tray::Tray::activate();
         let _ = js_sys::Reflect::set(&window(), &"__dagtilbudHydrated".into(), &true.into());
     });

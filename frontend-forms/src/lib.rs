@@ -1,9 +1,10 @@
-//! The entry point of the public forms' pages, the log-in pages and "Meld en
-//! fejl": hydrate their islands only.
+//! The entry point of the log-in's pages, before and after the password
+//! (choosing or changing it, the second factor), and "Meld en fejl":
+//! hydrate their islands only.
 //!
-//! Built with `app/forms-bundle`, in which the section forms' islands are
-//! plain components that nothing here reaches: this bundle holds the log-in
-//! and report forms and the portal's islands, and what they use.
+//! Built with `app/forms-bundle`, in which the other pages' islands are
+//! plain components that nothing here reaches: this bundle holds those
+//! forms and what they use.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

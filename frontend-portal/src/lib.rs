@@ -1,8 +1,8 @@
 //! The entry point of the public portal's pages (search, institution,
 //! kommune, comparison): hydrate their islands only.
 //!
-//! Built with `app/portal-bundle`, in which the form islands of the other
-//! pages are plain components that nothing here reaches: this bundle holds
+//! Built with `app/portal-bundle`, in which the other pages' islands are
+//! plain components that nothing here reaches: this bundle holds
 //! the search form, the kommune filter, the comparison tray and "Brug min
 //! placering", and what they use.
 

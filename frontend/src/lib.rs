@@ -1,11 +1,12 @@
-//! The entry point of the section forms' pages: hydrate their islands.
+//! The entry point of the signed-in pages with islands: hydrate them.
 //!
 //! Every page is the server's HTML with at most a few live parts, each an
-//! `#[island]`. This bundle holds every island, the section forms' among
-//! them, and is named as the site (`dagtilbud`), so `cargo leptos watch`
-//! builds it. The portal's pages load the smaller `frontend-portal`, the
-//! public forms' `frontend-forms`, and pages without islands none
-//! (`app::islands_bundle`).
+//! `#[island]`. Built with `app/signed-in-bundle`: this bundle holds the
+//! signed-in areas' islands (the section forms, the reminder's form and
+//! progress) and what they use. It is named as the site (`dagtilbud`), so
+//! `cargo leptos watch` builds it. The portal's pages load
+//! `frontend-portal`, the log-in's and the public forms `frontend-forms`,
+//! and pages without islands none (`app::islands_bundle`).
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

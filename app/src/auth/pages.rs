@@ -86,8 +86,8 @@ pub fn InstitutionLoginPage() -> impl IntoView {
 
 /// The institution's log-in form: an island, so the log-in page's bundle
 /// (`forms`) gives it its instant checks.
-#[cfg_attr(feature = "portal-bundle", component)]
-#[cfg_attr(not(feature = "portal-bundle"), island)]
+#[cfg_attr(any(feature = "ssr", feature = "forms-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "forms-bundle")), component)]
 fn InstitutionLoginForm(flash: crate::components::form::FormFlash, next: String) -> impl IntoView {
     let action = ServerAction::<LoginInstitution>::new();
     let errors = FormErrors::new(flash.errors.clone());
@@ -152,8 +152,8 @@ pub fn AdminLoginPage() -> impl IntoView {
 }
 
 /// The administrators' log-in form: an island, like the institution's.
-#[cfg_attr(feature = "portal-bundle", component)]
-#[cfg_attr(not(feature = "portal-bundle"), island)]
+#[cfg_attr(any(feature = "ssr", feature = "forms-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "forms-bundle")), component)]
 fn AdminLoginForm(flash: crate::components::form::FormFlash, next: String) -> impl IntoView {
     let action = ServerAction::<LoginAdmin>::new();
     let errors = FormErrors::new(flash.errors.clone());
@@ -235,10 +235,11 @@ pub fn ChoosePasswordPage() -> impl IntoView {
     }
 }
 
-/// The first password's form: an island, for its instant checks. Signed-in
-/// islands are in the bundle of every island only (`crate::Bundle::All`).
-#[cfg_attr(any(feature = "portal-bundle", feature = "forms-bundle"), component)]
-#[cfg_attr(not(any(feature = "portal-bundle", feature = "forms-bundle")), island)]
+/// The first password's form: an island, for its instant checks. The
+/// log-in's islands, before and after the password, are the `forms`
+/// bundle's (`crate::Bundle`).
+#[cfg_attr(any(feature = "ssr", feature = "forms-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "forms-bundle")), component)]
 fn ChoosePasswordForm(flash: crate::components::form::FormFlash, user_name: String) -> impl IntoView {
     let action = ServerAction::<ChoosePassword>::new();
     let errors = FormErrors::new(flash.errors.clone());
@@ -340,8 +341,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
 }
 
 /// The form that changes one's password: an island, for its instant checks.
-#[cfg_attr(any(feature = "portal-bundle", feature = "forms-bundle"), component)]
-#[cfg_attr(not(any(feature = "portal-bundle", feature = "forms-bundle")), island)]
+#[cfg_attr(any(feature = "ssr", feature = "forms-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "forms-bundle")), component)]
 fn ChangePasswordForm(flash: crate::components::form::FormFlash, user_name: String) -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let errors = FormErrors::new(flash.errors.clone());
@@ -416,8 +417,8 @@ pub fn SecondFactorPage() -> impl IntoView {
 }
 
 /// The code form and the recovery code form: an island, for their instant checks.
-#[cfg_attr(any(feature = "portal-bundle", feature = "forms-bundle"), component)]
-#[cfg_attr(not(any(feature = "portal-bundle", feature = "forms-bundle")), island)]
+#[cfg_attr(any(feature = "ssr", feature = "forms-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "forms-bundle")), component)]
 fn SecondFactorForms(
     code_flash: crate::components::form::FormFlash,
     recovery_flash: crate::components::form::FormFlash,
@@ -531,8 +532,8 @@ pub fn SecondFactorSetupPage() -> impl IntoView {
 }
 
 /// The first code's form (a plain post): an island, for its instant check.
-#[cfg_attr(any(feature = "portal-bundle", feature = "forms-bundle"), component)]
-#[cfg_attr(not(any(feature = "portal-bundle", feature = "forms-bundle")), island)]
+#[cfg_attr(any(feature = "ssr", feature = "forms-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "forms-bundle")), component)]
 fn SetupCodeForm(flash: crate::components::form::FormFlash) -> impl IntoView {
     let errors = FormErrors::new(flash.errors.clone());
     let code_check = Callback::new(|value: String| app_code_check(&value));

@@ -429,8 +429,8 @@ fn RemindersView(data: RemindersPage, flash: Option<crate::components::form::For
 /// The reminder's wording and the send button: an island, for the character
 /// count and, after a send, the way to the job's page. Without JavaScript
 /// the server answers the post with that page.
-#[cfg_attr(any(feature = "portal-bundle", feature = "forms-bundle"), component)]
-#[cfg_attr(not(any(feature = "portal-bundle", feature = "forms-bundle")), island)]
+#[cfg_attr(any(feature = "ssr", feature = "signed-in-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "signed-in-bundle")), component)]
 fn ReminderForm(
     audience: String,
     subject: String,
@@ -502,8 +502,8 @@ pub fn ReminderJobPage() -> impl IntoView {
 /// A job's page, live: while messages wait, the browser asks again every two
 /// seconds and redraws it in place. The page is the server's HTML around this
 /// island; without JavaScript, "Opdatér siden" loads it again.
-#[cfg_attr(any(feature = "portal-bundle", feature = "forms-bundle"), component)]
-#[cfg_attr(not(any(feature = "portal-bundle", feature = "forms-bundle")), island)]
+#[cfg_attr(any(feature = "ssr", feature = "signed-in-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "signed-in-bundle")), component)]
 fn JobLive(page: JobPage) -> impl IntoView {
     let id = page.job.id;
     let current = RwSignal::new(page);

@@ -179,7 +179,8 @@ const LOCATE_STATUS: &str = "placering-status";
 /// searches from there. Shown only once the WASM runs, where it works; what
 /// happens is said in the fields' live region (server HTML, so it is in
 /// place before anything is said in it).
-#[island]
+#[cfg_attr(any(feature = "ssr", feature = "portal-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "portal-bundle")), component)]
 fn LocateButton() -> impl IntoView {
     #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
     let say = |text: Option<&str>| {

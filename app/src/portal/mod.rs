@@ -249,7 +249,8 @@ fn SearchForm(filter: SearchFilter) -> impl IntoView {
 }
 /// Around the search form (its children): with the WASM, a changed choice
 /// searches at once, as the button would.
-#[island]
+#[cfg_attr(any(feature = "ssr", feature = "portal-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "portal-bundle")), component)]
 fn AutoSearch(children: Children) -> impl IntoView {
     // The fields start from the address's search. A page the browser keeps
     // and shows again on "back" would show the choices made on it before it
@@ -367,7 +368,8 @@ fn KommuneList(stats: PortalSummary) -> impl IntoView {
 /// "Find en kommune": hides the list's kommuner whose name does not contain
 /// what is typed. The list itself is the server's HTML (the island's
 /// children), so only the field and the count are in the bundle.
-#[island]
+#[cfg_attr(any(feature = "ssr", feature = "portal-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "portal-bundle")), component)]
 fn KommuneFilter(count: usize, children: Children) -> impl IntoView {
     let shown = RwSignal::new(count);
     let on_input = move |ev: leptos::ev::Event| {

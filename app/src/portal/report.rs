@@ -117,8 +117,8 @@ pub fn ReportPage() -> impl IntoView {
 /// The report form: an island, so the instant checks, the character count
 /// and the answer without a page load work with the WASM; without it, a
 /// plain form post.
-#[cfg_attr(feature = "portal-bundle", component)]
-#[cfg_attr(not(feature = "portal-bundle"), island)]
+#[cfg_attr(any(feature = "ssr", feature = "forms-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "forms-bundle")), component)]
 fn ReportErrorForm(nummer: String, flash: Option<FormFlash>, sent: bool) -> impl IntoView {
     let send = ServerAction::<ReportError>::new();
     let errors = FormErrors::new(flash.as_ref().map(|f| f.errors.clone()).unwrap_or_default());

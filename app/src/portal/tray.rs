@@ -151,7 +151,8 @@ pub fn compare_href(chosen: &[Chosen]) -> String {
 
 /// The tray at the bottom of the page (only with JavaScript, and only when
 /// something is chosen or was just announced).
-#[island]
+#[cfg_attr(any(feature = "ssr", feature = "portal-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "portal-bundle")), component)]
 pub fn CompareTray() -> impl IntoView {
     let tray = Tray::current();
     let message = tray.message.clone();
@@ -217,7 +218,8 @@ pub fn ChooseBox(nummer: String, navn: String) -> impl IntoView {
 /// box adds it to the tray and untick removes it; the boxes follow the tray
 /// (what the browser kept, removals in the tray). One island for the whole
 /// list, so each hit costs no island of its own.
-#[island]
+#[cfg_attr(any(feature = "ssr", feature = "portal-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "portal-bundle")), component)]
 pub fn ChoiceTracker(children: Children) -> impl IntoView {
     let tray = Tray::current();
     #[cfg(feature = "hydrate")]
@@ -261,7 +263,8 @@ pub fn ChoiceTracker(children: Children) -> impl IntoView {
 }
 
 /// "Tilføj til sammenligning" on an institution page (only with JavaScript).
-#[island]
+#[cfg_attr(any(feature = "ssr", feature = "portal-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "portal-bundle")), component)]
 pub fn AddToTray(nummer: String, navn: String) -> impl IntoView {
     let tray = Tray::current();
     let chosen = Chosen { nummer, navn };

@@ -295,8 +295,8 @@ pub fn LukkedagePage() -> impl IntoView {
 /// The periods, the kommune's fælles lukkedage and the add or edit form.
 /// After each successful change the list is loaded again, as the page
 /// without JavaScript is after its redirect.
-#[cfg_attr(any(feature = "portal-bundle", feature = "forms-bundle"), component)]
-#[cfg_attr(not(any(feature = "portal-bundle", feature = "forms-bundle")), island)]
+#[cfg_attr(any(feature = "ssr", feature = "signed-in-bundle"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "signed-in-bundle")), component)]
 fn LukkedageEditor(start: ClosingStart) -> impl IntoView {
     let ClosingStart {
         workspace,

@@ -114,8 +114,8 @@ macro_rules! one_form_section {
         /// The section's form with its header: the page's island. A save
         /// updates it in place (version, "Sidst opdateret", "Gemt."), so the
         /// form and keyboard focus stay put.
-        #[cfg_attr(any(feature = "portal-bundle", feature = "forms-bundle"), component)]
-        #[cfg_attr(not(any(feature = "portal-bundle", feature = "forms-bundle")), island)]
+        #[cfg_attr(any(feature = "ssr", feature = "signed-in-bundle"), island)]
+        #[cfg_attr(not(any(feature = "ssr", feature = "signed-in-bundle")), component)]
         fn $island(start: FormStart) -> impl IntoView {
             let action = ServerAction::<$action>::new();
             let parse = |f: &$form| f.parse(browser_today());

@@ -138,7 +138,7 @@ async fn reminders_reach_the_mail_server_with_the_right_recipients(pool: PgPool)
     );
     assert!(
         page.contains(r#"data-component="ReminderForm_"#) && page.contains(r#"href="/pkg/dagtilbud.js""#),
-        "the wording's form is an island (its character count), in the bundle of every island"
+        "the wording's form is an island (its character count) of the signed-in areas' bundle"
     );
 
     let subject = "Husk {navn}";
@@ -189,7 +189,7 @@ async fn reminders_reach_the_mail_server_with_the_right_recipients(pool: PgPool)
     assert!(job_page.contains(&a) && job_page.contains("Sendt "));
     assert!(
         job_page.contains(r#"data-component="JobLive_"#) && job_page.contains(r#"href="/pkg/dagtilbud.js""#),
-        "the progress is an island, in the bundle of every island"
+        "the progress is an island of the signed-in areas' bundle"
     );
     let list = kommune.get("/kommune/paamindelser").await.text().await.unwrap();
     assert!(list.contains(&format!("/kommune/paamindelser/{job}")));
