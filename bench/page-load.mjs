@@ -6,7 +6,8 @@
 //   - interactive: when the wasm has hydrated the page's islands (the marker
 //     window.__dagtilbudHydrated that the browser tests wait for); for a
 //     page without islands, which loads no script, when its HTML is parsed
-//     (DOMContentLoaded), as its plain forms and links work from then on.
+//     (DOMContentLoaded) and painted, as its plain forms and links work
+//     from then on.
 // The baseline in the same run: the page's own HTML as a static file, which
 // shows what the network profile alone costs before any script.
 // Usage: node bench/page-load.mjs BASE_URL  (bench/size-and-startup runs it);
@@ -94,16 +95,21 @@ async function load(url, cookies) {
         .then(() => true)
         .catch(() => false)
     : true;
+  await page
+    .waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0, null, { timeout: 5000 })
+    .catch(() => {});
   const result = await page.evaluate((islands) => {
     const paint = performance.getEntriesByName("first-contentful-paint")[0];
     const scripts = performance
       .getEntriesByType("resource")
       .filter((r) => /\.(wasm|js)(\?|$)/.test(r.name))
       .map((r) => ({ path: new URL(r.name).pathname, sent: r.transferSize }));
+    // Without islands: once parsed and painted, whichever is later.
     const parsed = performance.getEntriesByType("navigation")[0]?.domContentLoadedEventEnd ?? null;
+    const shown = paint && parsed !== null ? Math.max(parsed, paint.startTime) : null;
     return {
       paint: paint ? paint.startTime : null,
-      interactive: islands ? (window.__hydratedAt ?? null) : parsed,
+      interactive: islands ? (window.__hydratedAt ?? null) : shown,
       scripts,
     };
   }, islands);
@@ -140,6 +146,10 @@ async function baseline(url) {
     const context = await browser.newContext();
     const page = await phone(context);
     await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: "load" });
+    // The paint entry may come a moment after "load".
+    await page
+      .waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0, null, { timeout: 5000 })
+      .catch(() => {});
     paints.push(await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null));
     await context.close();
   }
