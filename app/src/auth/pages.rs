@@ -383,6 +383,25 @@ fn app_code_check(value: &str) -> Result<(), String> {
     }
 }
 
+/// The code from the authenticator app, checked on the spot as the server checks it.
+#[component]
+fn AppCodeField(errors: FormErrors) -> impl IntoView {
+    let check = Callback::new(|value: String| app_code_check(&value));
+    view! {
+        <TextField
+            name="kode"
+            label="Kode fra godkendelsesappen"
+            hint="6 cifre. Koden skifter hvert 30. sekund."
+            autocomplete="one-time-code"
+            inputmode="numeric"
+            class="input-char-8"
+            errors
+            required=true
+            check
+        />
+    }
+}
+
 /// `/admin/totrin`: the code after the password, or a recovery code.
 #[component]
 pub fn SecondFactorPage() -> impl IntoView {
@@ -430,7 +449,6 @@ fn SecondFactorForms(
     let recovery_errors = FormErrors::new(recovery_flash.errors.clone());
     follow_action(code_action, code_errors);
     follow_action(recovery_action, recovery_errors);
-    let code_check = Callback::new(|value: String| app_code_check(&value));
     let recovery_next = next.clone();
     let recovery_check = Callback::new(|value: String| {
         if value.trim().is_empty() {
@@ -443,17 +461,7 @@ fn SecondFactorForms(
         <ErrorSummary errors=code_errors fields=vec!["kode".into()] />
         <ActionForm action=code_action attr:novalidate=true attr:class="form">
             <input type="hidden" name="naeste" value=next />
-            <TextField
-                name="kode"
-                label="Kode fra godkendelsesappen"
-                hint="6 cifre. Koden skifter hvert 30. sekund."
-                autocomplete="one-time-code"
-                inputmode="numeric"
-                class="input-char-8"
-                errors=code_errors
-                required=true
-                check=code_check
-            />
+            <AppCodeField errors=code_errors />
             <crate::components::form::SubmitButton pending=code_action.pending() class="button" label="Fortsæt" />
         </ActionForm>
         <section aria-labelledby="gendannelse">
@@ -536,21 +544,10 @@ pub fn SecondFactorSetupPage() -> impl IntoView {
 #[cfg_attr(not(any(feature = "ssr", feature = "forms-bundle")), component)]
 fn SetupCodeForm(flash: crate::components::form::FormFlash) -> impl IntoView {
     let errors = FormErrors::new(flash.errors.clone());
-    let code_check = Callback::new(|value: String| app_code_check(&value));
     view! {
         <ErrorSummary errors fields=vec!["kode".into()] />
         <form method="post" action=super::CONFIRM_PATH novalidate=true class="form">
-            <TextField
-                name="kode"
-                label="Kode fra godkendelsesappen"
-                hint="6 cifre. Koden skifter hvert 30. sekund."
-                autocomplete="one-time-code"
-                inputmode="numeric"
-                class="input-char-8"
-                errors
-                required=true
-                check=code_check
-            />
+            <AppCodeField errors />
             <button type="submit" class="button">"Bekræft"</button>
         </form>
     }
