@@ -7,6 +7,16 @@ use crate::SERVICE_NAME;
 /// Who is logged in, with "Log ud"; or the log-in links.
 #[component]
 fn HeaderNav() -> impl IntoView {
+    // Nobody logged in (every parent): the log-in links at once, without an
+    // async boundary to wait on.
+    if !maybe_signed_in() {
+        return view! {
+            <nav class="header-nav" aria-label="Konto">
+                <LogInLinks />
+            </nav>
+        }
+        .into_any();
+    }
     let location = use_location();
     // Refetched on every navigation, so the header follows log-in and log-out.
     let viewer = Resource::new(move || location.pathname.get(), |_| current_viewer());
@@ -24,15 +34,33 @@ fn HeaderNav() -> impl IntoView {
                             <LogoutForm />
                         }
                         .into_any(),
-                        None => view! {
-                            <a href="/log-ind">"Log ind (institution)"</a>
-                            <a href="/admin/log-ind">"Log ind (kommune og support)"</a>
-                        }
-                        .into_any(),
+                        None => view! { <LogInLinks /> }.into_any(),
                     }
                 })}
             </Transition>
         </nav>
+    }
+    .into_any()
+}
+
+#[component]
+fn LogInLinks() -> impl IntoView {
+    view! {
+        <a href="/log-ind">"Log ind (institution)"</a>
+        <a href="/admin/log-ind">"Log ind (kommune og support)"</a>
+    }
+}
+
+/// Whether the request may come from someone logged in: the server knows
+/// (the session layer has read the cookie before the page renders).
+fn maybe_signed_in() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        crate::auth::context::current().is_some()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        true
     }
 }
 
