@@ -30,7 +30,7 @@ pub mod support;
 pub mod workspace;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -236,7 +236,6 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/dagtilbud.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
-        <Meta name="description" content="Find og sammenlign dagtilbud i hele Danmark." />
         <Title formatter=page_title />
         // Every page renders completely before it is sent: forms and their
         // errors must be in the HTML for browsers without JavaScript, and the

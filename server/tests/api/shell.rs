@@ -27,6 +27,38 @@ async fn landing_page_is_danish_and_shows_the_register(pool: PgPool) {
         body.contains("Ansvarlig myndighed"),
         "footer names the responsible authority"
     );
+    assert_eq!(
+        body.matches(r#"name="description""#).count(),
+        1,
+        "one description, the page's own"
+    );
+    assert!(
+        body.contains(r#"<a href="/log-ind">Log ind (institution)</a>"#),
+        "nobody logged in: the header offers the log-ins"
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_header_names_who_is_logged_in_on_the_public_pages_too(pool: PgPool) {
+    server::seed::reference_data(&pool).await.unwrap();
+    let app = spawn_app(pool).await;
+    crate::helpers::institution_with_password(&app.pool, "Q00001", 746, "Rigtig-Lang-Adgangskode-1").await;
+    assert_eq!(
+        app.login_institution("Q00001", "Rigtig-Lang-Adgangskode-1")
+            .await
+            .status(),
+        200
+    );
+
+    for path in ["/", "/?q=skanderborg"] {
+        let body = app.get(path).await.text().await.unwrap();
+        assert!(
+            body.contains(r#"<span class="header-user">Testbørnehaven Q00001 (Q00001)</span>"#),
+            "{path}: the header names the institution"
+        );
+        assert!(body.contains("Log ud"), "{path}: and offers to log out");
+        assert!(!body.contains("Log ind (institution)"), "{path}: not the log-ins");
+    }
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
