@@ -121,6 +121,11 @@ pub fn router(state: AppState) -> Router {
             provide_state,
             shell,
         ))
+        // `/` renders from what this loaded (inside the extension below).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            app::portal::preload_landing,
+        ))
         .layer(axum::Extension(search_index))
         .layer(axum::middleware::from_fn(fn_requests::form_bodies_only))
         .layer(guard)

@@ -19,7 +19,6 @@ pub mod tray;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use search::{SearchFilter, SearchPage};
@@ -43,7 +42,11 @@ pub struct PortalSummary {
 #[server(prefix = "/api/fn", endpoint = "landing_stats")]
 pub async fn landing_stats() -> Result<PortalSummary, AppError> {
     // Public data: no principal needed, only active institutions are counted.
-    let pool = crate::ssr::pool()?;
+    stats(&crate::ssr::pool()?).await
+}
+
+#[cfg(feature = "ssr")]
+async fn stats(pool: &sqlx::PgPool) -> Result<PortalSummary, AppError> {
     let kommuner = sqlx::query_as!(
         KommuneCount,
         r#"SELECT k.kode, k.navn, COUNT(i.id) AS "institutions!"
@@ -52,7 +55,7 @@ pub async fn landing_stats() -> Result<PortalSummary, AppError> {
            GROUP BY k.kode, k.navn
            ORDER BY k.navn"#
     )
-    .fetch_all(&pool)
+    .fetch_all(pool)
     .await?;
     let institutions = kommuner.iter().map(|k| k.institutions).sum();
     Ok(PortalSummary {
@@ -61,17 +64,74 @@ pub async fn landing_stats() -> Result<PortalSummary, AppError> {
     })
 }
 
+/// What `/` shows: the search its address names, and the search's page
+/// or, without a search, the kommuner.
+#[derive(Debug, Clone)]
+pub struct LandingData {
+    pub filter: SearchFilter,
+    pub content: LandingContent,
+}
+
+#[derive(Debug, Clone)]
+pub enum LandingContent {
+    Search(Result<search::SearchPage, AppError>),
+    Stats(Result<PortalSummary, AppError>),
+}
+
+/// Loads what `/` shows before the page renders, into the request's
+/// extensions, where [`Landing`] reads it: the page then renders in one
+/// synchronous pass, without a resource and a suspense boundary to wait
+/// on. The search page is the page every parent starts on, and the async
+/// machinery was a fifth of its render (`bench/portal`). Runs inside the
+/// guard, so the address budget counts the search first.
+#[cfg(feature = "ssr")]
+pub async fn preload_landing(
+    axum::extract::State(state): axum::extract::State<crate::ssr::AppState>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if request.method() == http::Method::GET && request.uri().path() == "/" {
+        let filter = SearchFilter::from_query_string(request.uri().query().unwrap_or(""));
+        let content = if filter.is_empty() {
+            LandingContent::Stats(stats(&state.pool).await)
+        } else {
+            let index = request
+                .extensions()
+                .get::<std::sync::Arc<index::SearchIndex>>()
+                .cloned();
+            LandingContent::Search(match index {
+                Some(index) => run_search(&state, &index, filter.clone()).await,
+                None => {
+                    tracing::error!("the search index is missing from the request's extensions");
+                    Err(AppError::Internal)
+                }
+            })
+        };
+        request.extensions_mut().insert(LandingData { filter, content });
+    }
+    next.run(request).await
+}
+
+#[cfg(feature = "ssr")]
+async fn run_search(
+    state: &crate::ssr::AppState,
+    index: &std::sync::Arc<index::SearchIndex>,
+    filter: SearchFilter,
+) -> Result<search::SearchPage, AppError> {
+    let checked = filter.check().map_err(AppError::Validation)?;
+    Ok(search::search(state, index, &checked).await?.0)
+}
+
 /// Search the active institutions (public; answers 422 for a malformed time).
 #[server(prefix = "/api/fn", endpoint = "soeg")]
 pub async fn search(#[server(default)] filter: SearchFilter) -> Result<SearchPage, AppError> {
     // Public data: no principal needed; only active institutions and saved sections.
-    let checked = filter.check().map_err(AppError::Validation)?;
     let state = crate::ssr::state()?;
     let index = use_context::<std::sync::Arc<index::SearchIndex>>().ok_or_else(|| {
         tracing::error!("the search index is missing from the Leptos context");
         AppError::Internal
     })?;
-    Ok(search::search(&state, &index, &checked).await?.0)
+    run_search(&state, &index, filter).await
 }
 
 /// The page's elements that match `selector` and are of type `T` (for the
@@ -112,20 +172,24 @@ pub fn PortalRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 }
 
 /// `/`: search with filters; without a search, the kommuner to browse.
+/// Rendered by the server only, from what [`preload_landing`] loaded.
 #[component]
 pub fn Landing() -> impl IntoView {
-    let query = use_query_map();
-    let filter = Memo::new(move |_| SearchFilter::from_query(|key| query.read().get(key)));
-    let data = Resource::new_blocking(
-        move || filter.get(),
-        |filter| async move {
-            if filter.is_empty() {
-                (None, Some(landing_stats().await))
-            } else {
-                (Some(search(filter).await), None)
-            }
-        },
-    );
+    let (filter, content) = match preloaded() {
+        Some(LandingData { filter, content }) => (filter, Ok(content)),
+        None => (SearchFilter::default(), Err(AppError::Internal)),
+    };
+    let content = match content {
+        Ok(LandingContent::Search(Ok(page))) => view! { <Results page filter=filter.clone() /> }.into_any(),
+        Ok(LandingContent::Search(Err(AppError::Validation(errors)))) => view! {
+            <crate::pages::QueryErrors errors heading="Søgningen kan ikke udføres" />
+        }
+        .into_any(),
+        Ok(LandingContent::Stats(Ok(stats))) => view! { <KommuneList stats /> }.into_any(),
+        Ok(LandingContent::Search(Err(error)) | LandingContent::Stats(Err(error))) | Err(error) => {
+            view! { <crate::pages::ErrorAlert error /> }.into_any()
+        }
+    };
     view! {
         <Title text="Find og sammenlign dagtilbud" />
         <leptos_meta::Meta
@@ -139,22 +203,28 @@ pub fn Landing() -> impl IntoView {
                 "deres pædagogiske profil, madordning, åbningstider og lukkedage."
             </p>
         </section>
-        <SearchForm filter=filter.get_untracked() />
-        <Suspense fallback=|| view! { <p>"Henter …"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    (Some(Ok(page)), _) => view! { <Results page filter=filter.get_untracked() /> }.into_any(),
-                    (Some(Err(AppError::Validation(errors))), _) => view! {
-                        <crate::pages::QueryErrors errors heading="Søgningen kan ikke udføres" />
-                    }.into_any(),
-                    (Some(Err(error)), _) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
-                    (None, Some(Ok(stats))) => view! { <KommuneList stats /> }.into_any(),
-                    (None, Some(Err(error))) => view! { <crate::pages::ErrorAlert error /> }.into_any(),
-                    (None, None) => view! { <crate::pages::ErrorAlert error=AppError::Internal /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SearchForm filter />
+        {content}
         <tray::CompareTray />
+    }
+}
+
+/// What [`preload_landing`] loaded for this request (server only).
+fn preloaded() -> Option<LandingData> {
+    #[cfg(feature = "ssr")]
+    {
+        let data = use_context::<http::request::Parts>()?
+            .extensions
+            .get::<LandingData>()
+            .cloned();
+        if data.is_none() {
+            tracing::error!("/ rendered without its preloaded data");
+        }
+        data
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
     }
 }
 
@@ -193,7 +263,6 @@ fn SearchForm(filter: SearchFilter) -> impl IntoView {
         .collect();
     let hensyn = Hensyn::ALL.iter().map(|h| (h.as_str(), h.label())).collect();
     view! {
-        <AutoSearch>
         <form method="get" action="/" class="form search-form" role="search" aria-label="Søg efter dagtilbud" autocomplete="off">
             <div class="form-group">
                 <label class="form-label" for="q">"Navn, institutionsnummer, postnummer, by eller kommune"</label>
@@ -244,29 +313,30 @@ fn SearchForm(filter: SearchFilter) -> impl IntoView {
                 <a href="/" rel="external">"Nulstil"</a>
             </div>
         </form>
-        </AutoSearch>
+        <AutoSearch />
     }
 }
-/// Around the search form (its children): with the WASM, a changed choice
-/// searches at once, as the button would.
+/// Beside the search form: with the WASM, a changed choice searches at
+/// once, as the button would. It listens on the window rather than wrapping
+/// the form, so the form stays plain server HTML (island children cost every
+/// render a copy of their view).
 #[cfg_attr(any(feature = "ssr", feature = "portal-bundle"), island)]
 #[cfg_attr(not(any(feature = "ssr", feature = "portal-bundle")), component)]
-fn AutoSearch(children: Children) -> impl IntoView {
-    // The fields start from the address's search. A page the browser keeps
-    // and shows again on "back" would show the choices made on it before it
-    // was left; reset them to the search its address names.
+fn AutoSearch() -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    let _ = window_event_listener(leptos::ev::pageshow, move |ev| {
-        if ev.persisted() {
-            for form in elements::<web_sys::HtmlFormElement>("form.search-form") {
-                form.reset();
+    {
+        use leptos::wasm_bindgen::JsCast;
+        // The fields start from the address's search. A page the browser keeps
+        // and shows again on "back" would show the choices made on it before it
+        // was left; reset them to the search its address names.
+        let _ = window_event_listener(leptos::ev::pageshow, move |ev| {
+            if ev.persisted() {
+                for form in elements::<web_sys::HtmlFormElement>("form.search-form") {
+                    form.reset();
+                }
             }
-        }
-    });
-    let on_change = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::wasm_bindgen::JsCast;
+        });
+        let _ = window_event_listener(leptos::ev::change, move |ev| {
             if let Some(form) = ev
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -275,11 +345,8 @@ fn AutoSearch(children: Children) -> impl IntoView {
             {
                 let _ = form.request_submit();
             }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
-    };
-    view! { <div on:change=on_change>{children()}</div> }
+        });
+    }
 }
 
 /// One page of results, each with a box to choose it for comparison.
@@ -305,7 +372,6 @@ fn Results(page: SearchPage, filter: SearchFilter) -> impl IntoView {
         <p role="status">{heading}</p>
         {origin.map(|origin| view! { <p class="muted">{format!("Afstand i lige linje fra {origin}.")}</p> })}
         {origin_note.map(|note| view! { <div class="alert"><p>{note}</p></div> })}
-        <tray::ChoiceTracker>
         <form method="get" action="/sammenlign" class="results-form">
             <ul class="results">
                 {hits.into_iter().map(|hit| {
@@ -329,7 +395,7 @@ fn Results(page: SearchPage, filter: SearchFilter) -> impl IntoView {
                 <button type="submit" class="button button-secondary">"Sammenlign de valgte (2–4)"</button>
             })}
         </form>
-        </tray::ChoiceTracker>
+        <tray::ChoiceTracker />
         <nav class="pager" aria-label="Sider">
             {prev.map(|href| view! { <a href=href rel="prev">"Forrige side"</a> })}
             {next.map(|href| view! { <a href=href rel="next">"Næste side"</a> })}

@@ -89,6 +89,14 @@ impl SearchFilter {
         }
     }
 
+    /// The search a query string names; of a repeated field, the last
+    /// value counts, as in the router's query map.
+    #[cfg(feature = "ssr")]
+    pub fn from_query_string(query: &str) -> Self {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+        Self::from_query(|key| pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+    }
+
     /// The query string of this search on page `side` (`?…`, empty for none).
     pub fn query(&self, side: usize) -> String {
         // A postnummer, once typed, is the starting point.
@@ -573,8 +581,34 @@ mod tests {
             .into_owned()
             .collect();
         let back = SearchFilter::from_query(|k| pairs.get(k).cloned());
-        assert_eq!(back, SearchFilter { side: 3, ..filter });
+        assert_eq!(
+            back,
+            SearchFilter {
+                side: 3,
+                ..filter.clone()
+            }
+        );
+        assert_eq!(
+            SearchFilter::from_query_string(&query[1..]),
+            SearchFilter { side: 3, ..filter }
+        );
         assert_eq!(SearchFilter::default().query(1), "");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn of_a_repeated_field_in_the_query_string_the_last_counts() {
+        let filter = SearchFilter::from_query_string("q=aarhus&side=x&q=%C3%86r%C3%B8+by&type=vuggestue");
+        assert_eq!(filter.q, "Ærø by");
+        assert_eq!(filter.institution_type, "vuggestue");
+        assert_eq!(filter.side, 1, "a page that is no number is the first");
+        assert_eq!(
+            SearchFilter::from_query_string(""),
+            SearchFilter {
+                side: 1,
+                ..SearchFilter::default()
+            }
+        );
     }
 
     #[test]

@@ -214,33 +214,34 @@ pub fn ChooseBox(nummer: String, navn: String) -> impl IntoView {
     }
 }
 
-/// Around the results (its children, the server's HTML): ticking a result's
-/// box adds it to the tray and untick removes it; the boxes follow the tray
-/// (what the browser kept, removals in the tray). One island for the whole
-/// list, so each hit costs no island of its own.
+/// Beside the results (the server's HTML): ticking a result's box adds it
+/// to the tray and unticking removes it; the boxes follow the tray (what
+/// the browser kept, removals in the tray). One island for the whole list,
+/// so each hit costs no island of its own; it listens on the window rather
+/// than wrapping the list, so the list is plain server HTML (island
+/// children cost every render a copy of their view).
 #[cfg_attr(any(feature = "ssr", feature = "portal-bundle"), island)]
 #[cfg_attr(not(any(feature = "ssr", feature = "portal-bundle")), component)]
-pub fn ChoiceTracker(children: Children) -> impl IntoView {
-    let tray = Tray::current();
+pub fn ChoiceTracker() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
-        let tray = tray.clone();
-        Effect::new(move |_| {
-            let chosen = tray.chosen.get();
-            for input in
-                super::elements::<web_sys::HtmlInputElement>("input[type=checkbox][name=nr][data-navn]")
-            {
-                input.set_checked(chosen.iter().any(|c| c.nummer == input.value()));
-            }
-        });
-    }
-    let on_change = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
+        use leptos::wasm_bindgen::JsCast;
+        const BOXES: &str = "input[type=checkbox][name=nr][data-navn]";
+        let tray = Tray::current();
         {
-            use leptos::wasm_bindgen::JsCast;
+            let tray = tray.clone();
+            Effect::new(move |_| {
+                let chosen = tray.chosen.get();
+                for input in super::elements::<web_sys::HtmlInputElement>(BOXES) {
+                    input.set_checked(chosen.iter().any(|c| c.nummer == input.value()));
+                }
+            });
+        }
+        let _ = window_event_listener(leptos::ev::change, move |ev| {
             let Some(input) = ev
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .filter(|input| input.matches(BOXES).unwrap_or(false))
             else {
                 return;
             };
@@ -255,11 +256,8 @@ pub fn ChoiceTracker(children: Children) -> impl IntoView {
                 // Refused (the tray is full): show it unchecked again.
                 input.set_checked(false);
             }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, &tray);
-    };
-    view! { <div on:change=on_change>{children()}</div> }
+        });
+    }
 }
 
 /// "Tilføj til sammenligning" on an institution page (only with JavaScript).

@@ -166,6 +166,10 @@ async fn search_filters_pages_and_never_lists_closed_institutions(pool: PgPool) 
         .unwrap()
         .contains("Skriv tidspunktet som tt:mm"));
     assert!(page("/?q=%25").await.contains("Ingen dagtilbud matcher"));
+    // Of a repeated field the last counts, for the results and the form alike.
+    let repeated = page("/?q=aarhus&q=skanderborg").await;
+    assert!(repeated.contains("25 dagtilbud matcher søgningen."), "{repeated}");
+    assert!(repeated.contains(r#"value="skanderborg""#));
     // The API answers the same, and refuses a bad time with 422.
     let api = app.call("soeg", &[("filter[q]", "Q00003")]).await;
     assert_eq!(api.status(), 200);
