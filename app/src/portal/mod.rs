@@ -65,14 +65,15 @@ async fn stats(pool: &sqlx::PgPool) -> Result<PortalSummary, AppError> {
 }
 
 /// What `/` shows: the search its address names, and the search's page
-/// or, without a search, the kommuner.
-#[derive(Debug, Clone)]
+/// or, without a search, the kommuner. Kept in the request's extensions
+/// behind an `Arc`, as every copy of the request's parts copies them.
+#[derive(Debug)]
 pub struct LandingData {
     pub filter: SearchFilter,
     pub content: LandingContent,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum LandingContent {
     Search(Result<search::SearchPage, AppError>),
     Stats(Result<PortalSummary, AppError>),
@@ -100,14 +101,16 @@ pub async fn preload_landing(
                 .get::<std::sync::Arc<index::SearchIndex>>()
                 .cloned();
             LandingContent::Search(match index {
-                Some(index) => run_search(&state, &index, filter.clone()).await,
+                Some(index) => run_search(&state, &index, &filter).await,
                 None => {
                     tracing::error!("the search index is missing from the request's extensions");
                     Err(AppError::Internal)
                 }
             })
         };
-        request.extensions_mut().insert(LandingData { filter, content });
+        request
+            .extensions_mut()
+            .insert(std::sync::Arc::new(LandingData { filter, content }));
     }
     next.run(request).await
 }
@@ -116,7 +119,7 @@ pub async fn preload_landing(
 async fn run_search(
     state: &crate::ssr::AppState,
     index: &std::sync::Arc<index::SearchIndex>,
-    filter: SearchFilter,
+    filter: &SearchFilter,
 ) -> Result<search::SearchPage, AppError> {
     let checked = filter.check().map_err(AppError::Validation)?;
     Ok(search::search(state, index, &checked).await?.0)
@@ -131,7 +134,7 @@ pub async fn search(#[server(default)] filter: SearchFilter) -> Result<SearchPag
         tracing::error!("the search index is missing from the Leptos context");
         AppError::Internal
     })?;
-    run_search(&state, &index, filter).await
+    run_search(&state, &index, &filter).await
 }
 
 /// The page's elements that match `selector` and are of type `T` (for the
@@ -175,20 +178,21 @@ pub fn PortalRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 /// Rendered by the server only, from what [`preload_landing`] loaded.
 #[component]
 pub fn Landing() -> impl IntoView {
-    let (filter, content) = match preloaded() {
-        Some(LandingData { filter, content }) => (filter, Ok(content)),
-        None => (SearchFilter::default(), Err(AppError::Internal)),
-    };
-    let content = match content {
-        Ok(LandingContent::Search(Ok(page))) => view! { <Results page filter=filter.clone() /> }.into_any(),
-        Ok(LandingContent::Search(Err(AppError::Validation(errors)))) => view! {
-            <crate::pages::QueryErrors errors heading="Søgningen kan ikke udføres" />
+    let data = preloaded();
+    let filter = data.as_ref().map(|data| data.filter.clone()).unwrap_or_default();
+    let content = match data.as_ref().map(|data| &data.content) {
+        Some(LandingContent::Search(Ok(page))) => {
+            view! { <Results page=page.clone() filter=filter.clone() /> }.into_any()
+        }
+        Some(LandingContent::Search(Err(AppError::Validation(errors)))) => view! {
+            <crate::pages::QueryErrors errors=errors.clone() heading="Søgningen kan ikke udføres" />
         }
         .into_any(),
-        Ok(LandingContent::Stats(Ok(stats))) => view! { <KommuneList stats /> }.into_any(),
-        Ok(LandingContent::Search(Err(error)) | LandingContent::Stats(Err(error))) | Err(error) => {
-            view! { <crate::pages::ErrorAlert error /> }.into_any()
+        Some(LandingContent::Stats(Ok(stats))) => view! { <KommuneList stats=stats.clone() /> }.into_any(),
+        Some(LandingContent::Search(Err(error)) | LandingContent::Stats(Err(error))) => {
+            view! { <crate::pages::ErrorAlert error=error.clone() /> }.into_any()
         }
+        None => view! { <crate::pages::ErrorAlert error=AppError::Internal /> }.into_any(),
     };
     view! {
         <Title text="Find og sammenlign dagtilbud" />
@@ -210,12 +214,12 @@ pub fn Landing() -> impl IntoView {
 }
 
 /// What [`preload_landing`] loaded for this request (server only).
-fn preloaded() -> Option<LandingData> {
+fn preloaded() -> Option<std::sync::Arc<LandingData>> {
     #[cfg(feature = "ssr")]
     {
         let data = use_context::<http::request::Parts>()?
             .extensions
-            .get::<LandingData>()
+            .get::<std::sync::Arc<LandingData>>()
             .cloned();
         if data.is_none() {
             tracing::error!("/ rendered without its preloaded data");
@@ -229,7 +233,7 @@ fn preloaded() -> Option<LandingData> {
 }
 
 /// The search form: a GET form to `/`, so every search is a link. The
-/// server's HTML; the `AutoSearch` island around it searches at once when a
+/// server's HTML; the `AutoSearch` island beside it searches at once when a
 /// choice changes.
 #[component]
 fn SearchForm(filter: SearchFilter) -> impl IntoView {
