@@ -47,50 +47,47 @@ use crate::support::SupportRoutes;
 /// The service name shown in the header and every page title.
 pub const SERVICE_NAME: &str = "Dagtilbudsportalen";
 
-/// The WASM bundle a page loads to hydrate its islands. Every page is the
-/// server's HTML; only its `#[island]`s come alive in the browser. Each
-/// bundle holds the islands of some pages and no others (app's features
-/// `portal-bundle`, `forms-bundle`, `signed-in-bundle`); a page without
-/// islands loads none.
+/// The WASM bundle a page loads for its live parts. Every page is the
+/// server's HTML and works without JavaScript; no page has an island. A
+/// bundle works on the page's HTML where the server marks it: the portal's
+/// (`portal::live`) and the forms' (`components::enhance`: plain posts sent
+/// in place, instant checks). A page with no live parts loads no script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
-    /// `frontend-portal`: the portal's islands (search, tray, location).
+    /// `frontend-portal`: the portal's live parts (search, tray, location).
     Portal,
-    /// `frontend-forms`: the log-in's forms, before and after the password
-    /// (choosing or changing it, the second factor), and "Meld en fejl".
+    /// `frontend`: the forms with instant checks or live parts: the log-in,
+    /// before and after the password, "Meld en fejl", the section forms and
+    /// the reminders.
     Forms,
-    /// `frontend`: the signed-in areas' islands: the section forms, the
-    /// reminder's form and progress.
-    SignedIn,
 }
 
 impl Bundle {
-    /// The bundle's file name in `pkg/`. The signed-in areas' is named as
-    /// the site (`LEPTOS_OUTPUT_NAME`), so `cargo leptos watch` builds it.
+    /// The bundle's file name in `pkg/`. The forms' is named as the site
+    /// (`LEPTOS_OUTPUT_NAME`), so `cargo leptos watch` builds it.
     pub fn file_name(self, site: &str) -> &str {
         match self {
             Bundle::Portal => "portal",
-            Bundle::Forms => "forms",
-            Bundle::SignedIn => site,
+            Bundle::Forms => site,
         }
     }
 }
 
-/// The bundle the page at `path` loads, if it has islands: the public
-/// portal, the log-in's and the public forms, and the signed-in pages with
-/// instant checks or live parts (the section forms, the reminders). The
-/// other signed-in pages (lists, plain forms) and a mistyped address load no
-/// WASM: their forms are plain form posts.
-pub fn islands_bundle(path: &str) -> Option<Bundle> {
+/// The bundle the page at `path` loads, if it has live parts: the public
+/// portal, and the forms with instant checks or live parts (the log-in's,
+/// "Meld en fejl", the section forms, the reminders). The other signed-in
+/// pages (lists, plain forms) and a mistyped address load no WASM: their
+/// forms are plain form posts.
+pub fn page_bundle(path: &str) -> Option<Bundle> {
     if portal::report::is_report_page(path)
         || matches!(path, "/log-ind" | "/admin/log-ind")
-        || auth::is_signed_in_island_page(path)
+        || auth::is_signed_in_form_page(path)
+        || workspace::routes::is_live_page(path)
+        || kommune::reminders::is_live_page(path)
     {
         Some(Bundle::Forms)
     } else if portal::is_public_page(path) {
         Some(Bundle::Portal)
-    } else if workspace::routes::is_island_page(path) || kommune::reminders::is_island_page(path) {
-        Some(Bundle::SignedIn)
     } else {
         None
     }
@@ -109,7 +106,7 @@ mod bundle_tests {
             "/sammenlign",
             "/cookies",
         ] {
-            assert_eq!(islands_bundle(path), Some(Bundle::Portal), "{path}");
+            assert_eq!(page_bundle(path), Some(Bundle::Portal), "{path}");
         }
         for path in [
             "/dagtilbud/G10234/meld-fejl",
@@ -119,16 +116,12 @@ mod bundle_tests {
             "/skift-adgangskode",
             "/admin/totrin",
             "/admin/totrin/opsaet",
-        ] {
-            assert_eq!(islands_bundle(path), Some(Bundle::Forms), "{path}");
-        }
-        for path in [
             "/indberetning/profil",
             "/kommune/dagtilbud/G10234/lukkedage",
             "/kommune/paamindelser",
             "/kommune/paamindelser/12",
         ] {
-            assert_eq!(islands_bundle(path), Some(Bundle::SignedIn), "{path}");
+            assert_eq!(page_bundle(path), Some(Bundle::Forms), "{path}");
         }
         for path in [
             "/indberetning",
@@ -139,21 +132,20 @@ mod bundle_tests {
             "/support/konti",
             "/findes/ikke",
         ] {
-            assert_eq!(islands_bundle(path), None, "{path}");
+            assert_eq!(page_bundle(path), None, "{path}");
         }
-        assert_eq!(Bundle::SignedIn.file_name("dagtilbud"), "dagtilbud");
-        assert_eq!(Bundle::Forms.file_name("dagtilbud"), "forms");
+        assert_eq!(Bundle::Forms.file_name("dagtilbud"), "dagtilbud");
+        assert_eq!(Bundle::Portal.file_name("dagtilbud"), "portal");
     }
 }
 
 /// The HTML document around every page (rendered on the server only).
 ///
 /// Every page is a document with at most a few live parts: it loads only the
-/// bundle of its `#[island]`s (`islands_bundle`), which hydrates them; the
-/// rest of the page stays the server's HTML. A page without islands loads no
-/// script.
+/// bundle of those (`page_bundle`); the rest of the page stays the
+/// server's HTML. A page without live parts loads no script.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let bundle = request_path().and_then(|path| islands_bundle(&path));
+    let bundle = request_path().and_then(|path| page_bundle(&path));
     let scripts = bundle.map(|bundle| {
         let mut scripts = options.clone();
         scripts.output_name = bundle.file_name(&options.output_name).into();
@@ -177,27 +169,94 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Hydrate the page's islands: the start of the three bundles (`frontend`,
-/// `frontend-portal`, `frontend-forms`).
-#[cfg(feature = "hydrate")]
-pub fn hydrate_islands() {
-    use leptos::wasm_bindgen::JsCast;
-    // Without the router of the whole app, a server function's redirect
-    // (after a log-in) is a page load.
-    let _ = leptos::server_fn::redirect::set_redirect_hook(|location| {
-        let _ = window().location().set_href(location);
-    });
-    leptos::mount::hydrate_islands();
-    // The page's islands hydrate right after this returns (the hydration
-    // script walks the page), each in its own microtask; a timeout runs once
-    // they all have. Then the comparison tray may show what the browser
-    // keeps, and the browser tests may go on.
-    let done = leptos::wasm_bindgen::closure::Closure::once_into_js(|| {
-        #[cfg(feature = "portal-bundle")]
-        portal::tray::Tray::activate();
-        let _ = js_sys::Reflect::set(&window(), &"__dagtilbudHydrated".into(), &true.into());
-    });
-    let _ = window().set_timeout_with_callback(done.unchecked_ref());
+/// The instant checks of every form the forms' bundle works on (their
+/// `data-check`, `components::enhance`): the section forms and the log-in's.
+pub fn instant_check(
+    check: &str,
+    values: &serde_json::Map<String, serde_json::Value>,
+) -> Option<error::FieldErrors> {
+    workspace::forms::instant_check(check, values).or_else(|| auth::instant_check(check, values))
+}
+
+#[cfg(test)]
+mod instant_check_tests {
+    use super::instant_check;
+
+    fn values(pairs: &[(&str, &str)]) -> serde_json::Map<String, serde_json::Value> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
+            .collect()
+    }
+
+    #[test]
+    fn a_section_form_is_checked_by_the_servers_rules() {
+        let errors = instant_check(
+            "kontakt",
+            &values(&[("email", "ikke-en-mail"), ("postnummer", "86"), ("version", "3")]),
+        )
+        .expect("kontakt has a check");
+        assert!(errors["email"].contains("@"), "{errors:?}");
+        assert!(errors.contains_key("postnummer"), "{errors:?}");
+        let profil = instant_check("profil", &values(&[("pladser", "mange")])).unwrap();
+        assert!(profil["pladser"].contains("tal"), "{profil:?}");
+        // Unticked boxes are absent; a right value gives no message for its field.
+        let profil = instant_check("profil", &values(&[("pladser", "45"), ("alder_3_5", "on")])).unwrap();
+        assert!(!profil.contains_key("pladser"), "{profil:?}");
+        let hours = instant_check(
+            "aabningstider",
+            &values(&[
+                ("fredag_aaben", "on"),
+                ("fredag_fra", "06:30"),
+                ("fredag_til", "05:00"),
+            ]),
+        )
+        .unwrap();
+        assert!(
+            hours.values().any(|m| m.contains("efter åbningstiden")),
+            "{hours:?}"
+        );
+    }
+
+    #[test]
+    fn the_log_ins_forms_are_checked_field_by_field() {
+        let login = instant_check(
+            "log-ind",
+            &values(&[("institutionsnummer", "G1"), ("kodeord", "")]),
+        )
+        .unwrap();
+        assert!(login.contains_key("institutionsnummer") && login["kodeord"] == "Skriv kodeordet.");
+        let fine = instant_check(
+            "log-ind",
+            &values(&[("institutionsnummer", "G10234"), ("kodeord", "x")]),
+        )
+        .unwrap();
+        assert!(fine.is_empty(), "{fine:?}");
+        let admin =
+            instant_check("admin-log-ind", &values(&[("email", "a@"), ("adgangskode", "x")])).unwrap();
+        assert!(admin["email"].contains("gyldig"), "{admin:?}");
+        // The new password may not hold the user name the form names.
+        let password = instant_check(
+            "ny-adgangskode",
+            &values(&[
+                ("ny_adgangskode", "g10234-er-min-kode"),
+                ("gentag_adgangskode", "noget andet"),
+                ("brugernavn", "G10234"),
+            ]),
+        )
+        .unwrap();
+        assert!(
+            password["ny_adgangskode"].contains("institutionsnummer"),
+            "{password:?}"
+        );
+        assert!(password.contains_key("gentag_adgangskode"), "{password:?}");
+        let code = instant_check("totp-kode", &values(&[("kode", "12 34")])).unwrap();
+        assert!(code["kode"].contains("6 cifre"), "{code:?}");
+        assert!(instant_check("totp-kode", &values(&[("kode", "123 456")]))
+            .unwrap()
+            .is_empty());
+        assert_eq!(instant_check("findes-ikke", &values(&[])), None);
+    }
 }
 
 /// The path of the request being rendered (server only).

@@ -13,7 +13,7 @@ export function collectErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("console", (message) => {
     // An island whose code is not in the bundle the page loaded
-    // (app::islands_bundle) is only a warning from Leptos' island script.
+    // (app::page_bundle) is only a warning from Leptos' island script.
     if (message.type() === "warning" && /Could not find WASM function for the island/.test(message.text())) {
       errors.push(message.text());
       return;
@@ -28,7 +28,7 @@ export function collectErrors(page: Page): string[] {
 
 /**
  * Wait until the WASM bundle has hydrated the page's islands. A page without
- * islands loads no bundle (app::islands_bundle): it is ready when loaded.
+ * islands loads no bundle (app::page_bundle): it is ready when loaded.
  */
 export async function waitForHydration(page: Page) {
   await page.waitForFunction(

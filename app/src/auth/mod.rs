@@ -42,8 +42,8 @@ use crate::components::form::FormFlash;
 use crate::error::AppError;
 
 pub use pages::{
-    is_signed_in_island_page, AdminLoginPage, AuthRoutes, ChangePasswordPage, ChoosePasswordPage,
-    InstitutionLoginPage, LogoutForm, SecondFactorPage, SecondFactorSetupPage,
+    instant_check, is_signed_in_form_page, AdminLoginPage, AuthRoutes, ChangePasswordPage,
+    ChoosePasswordPage, InstitutionLoginPage, LogoutForm, SecondFactorPage, SecondFactorSetupPage,
 };
 
 /// Who is logged in.

@@ -10,34 +10,74 @@ use super::{
     take_form_flash, ChangePassword, ChoosePassword, LoginAdmin, LoginInstitution, Logout, SecondFactorCode,
     SecondFactorRecovery,
 };
-use crate::components::form::{errors_from, ErrorSummary, FormErrors, TextField};
+use crate::components::form::{ErrorSummary, FormErrors, TextField};
 use crate::domain::password::{check_new_password, check_repeat};
 use crate::domain::InstitutionNumber;
 
-/// The signed-in steps of a log-in whose forms are islands (instant checks):
-/// the first password, changing it, and the administrators' second factor.
-pub fn is_signed_in_island_page(path: &str) -> bool {
+/// The signed-in steps of a log-in whose forms have instant checks: the
+/// first password, changing it, and the administrators' second factor.
+pub fn is_signed_in_form_page(path: &str) -> bool {
     matches!(
         path,
         "/vaelg-adgangskode" | "/skift-adgangskode" | "/admin/totrin" | "/admin/totrin/opsaet"
     )
 }
 
-/// Keep the form's errors in step with the server function's answers (with JavaScript).
-fn follow_action<A>(action: ServerAction<A>, errors: FormErrors)
-where
-    A: leptos::server_fn::ServerFn<Output = (), Error = crate::error::AppError>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    A::Output: Send + Sync,
-{
-    Effect::new(move |_| {
-        if let Some(Err(error)) = action.value().get() {
-            errors.replace(errors_from(&error));
+/// The instant checks of the log-in's forms, before and after the password
+/// (their `data-check`): the server's rules for each field, the form as
+/// posted. `None` for a form that is not one of them.
+pub fn instant_check(
+    check: &str,
+    values: &serde_json::Map<String, serde_json::Value>,
+) -> Option<crate::error::FieldErrors> {
+    let value = |name: &str| values.get(name).and_then(|v| v.as_str()).unwrap_or_default();
+    let required = |name: &str, message: &str| value(name).trim().is_empty().then(|| message.to_string());
+    let found: Vec<(&str, Option<String>)> = match check {
+        "log-ind" => vec![
+            (
+                "institutionsnummer",
+                InstitutionNumber::parse(value("institutionsnummer")).err(),
+            ),
+            ("kodeord", required("kodeord", "Skriv kodeordet.")),
+        ],
+        "admin-log-ind" => {
+            let email = value("email").trim();
+            let email_error = if email.is_empty() {
+                Some("Skriv din e-mailadresse.".to_string())
+            } else if crate::domain::Email::parse(email).is_err() {
+                // The browser's check; the server's (validator's WHATWG rule) decides.
+                Some("Skriv en gyldig e-mailadresse, fx navn@kommune.dk.".to_string())
+            } else {
+                None
+            };
+            vec![
+                ("email", email_error),
+                ("adgangskode", required("adgangskode", "Skriv din adgangskode.")),
+            ]
         }
-    });
+        "ny-adgangskode" => vec![
+            (
+                "ny_adgangskode",
+                check_new_password(value("ny_adgangskode"), value("brugernavn")).err(),
+            ),
+            (
+                "gentag_adgangskode",
+                check_repeat(value("ny_adgangskode"), value("gentag_adgangskode")).err(),
+            ),
+        ],
+        "totp-kode" => vec![("kode", app_code_check(value("kode")).err())],
+        "gendannelseskode" => vec![(
+            "gendannelseskode",
+            required("gendannelseskode", "Skriv en af dine gendannelseskoder."),
+        )],
+        _ => return None,
+    };
+    Some(
+        found
+            .into_iter()
+            .filter_map(|(field, error)| Some((field.to_string(), error?)))
+            .collect(),
+    )
 }
 
 /// The log-in pages of every role, and the steps after a password.
@@ -84,25 +124,16 @@ pub fn InstitutionLoginPage() -> impl IntoView {
     }
 }
 
-/// The institution's log-in form: an island, so the log-in page's bundle
-/// (`forms`) gives it its instant checks.
-#[cfg_attr(any(feature = "ssr", feature = "forms-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "forms-bundle")), component)]
+/// The institution's log-in form: a plain post, which the forms' bundle
+/// sends in place with instant checks (`instant_check`, `components::enhance`).
+#[component]
 fn InstitutionLoginForm(flash: crate::components::form::FormFlash, next: String) -> impl IntoView {
     let action = ServerAction::<LoginInstitution>::new();
     let errors = FormErrors::new(flash.errors.clone());
-    follow_action(action, errors);
-    let number_check = Callback::new(|value: String| InstitutionNumber::parse(&value).map(|_| ()));
-    let code_check = Callback::new(|value: String| {
-        if value.is_empty() {
-            Err("Skriv kodeordet.".to_string())
-        } else {
-            Ok(())
-        }
-    });
     view! {
+        <div id="log-ind-formular" data-swap="">
         <ErrorSummary errors fields=vec!["institutionsnummer".into(), "kodeord".into()] />
-        <ActionForm action=action attr:novalidate=true attr:class="form">
+        <ActionForm action=action attr:novalidate=true attr:class="form" attr:data-check="log-ind">
             <input type="hidden" name="naeste" value=next />
             <TextField
                 name="institutionsnummer"
@@ -113,7 +144,6 @@ fn InstitutionLoginForm(flash: crate::components::form::FormFlash, next: String)
                 value=flash.value("institutionsnummer")
                 errors
                 required=true
-                check=number_check
             />
             <TextField
                 name="kodeord"
@@ -122,10 +152,10 @@ fn InstitutionLoginForm(flash: crate::components::form::FormFlash, next: String)
                 autocomplete="current-password"
                 errors
                 required=true
-                check=code_check
             />
             <crate::components::form::SubmitButton pending=action.pending() class="button" label="Log ind" />
         </ActionForm>
+        </div>
     }
 }
 
@@ -151,34 +181,15 @@ pub fn AdminLoginPage() -> impl IntoView {
     }
 }
 
-/// The administrators' log-in form: an island, like the institution's.
-#[cfg_attr(any(feature = "ssr", feature = "forms-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "forms-bundle")), component)]
+/// The administrators' log-in form, like the institution's.
+#[component]
 fn AdminLoginForm(flash: crate::components::form::FormFlash, next: String) -> impl IntoView {
     let action = ServerAction::<LoginAdmin>::new();
     let errors = FormErrors::new(flash.errors.clone());
-    follow_action(action, errors);
-    let email_check = Callback::new(|value: String| {
-        let value = value.trim().to_string();
-        if value.is_empty() {
-            Err("Skriv din e-mailadresse.".to_string())
-        } else if crate::domain::Email::parse(&value).is_err() {
-            // The browser's check; the server's (validator's WHATWG rule) decides.
-            Err("Skriv en gyldig e-mailadresse, fx navn@kommune.dk.".to_string())
-        } else {
-            Ok(())
-        }
-    });
-    let password_check = Callback::new(|value: String| {
-        if value.is_empty() {
-            Err("Skriv din adgangskode.".to_string())
-        } else {
-            Ok(())
-        }
-    });
     view! {
+        <div id="log-ind-formular" data-swap="">
         <ErrorSummary errors fields=vec!["email".into(), "adgangskode".into()] />
-        <ActionForm action=action attr:novalidate=true attr:class="form">
+        <ActionForm action=action attr:novalidate=true attr:class="form" attr:data-check="admin-log-ind">
             <input type="hidden" name="naeste" value=next />
             <TextField
                 name="email"
@@ -188,7 +199,6 @@ fn AdminLoginForm(flash: crate::components::form::FormFlash, next: String) -> im
                 value=flash.value("email")
                 errors
                 required=true
-                check=email_check
             />
             <TextField
                 name="adgangskode"
@@ -197,10 +207,10 @@ fn AdminLoginForm(flash: crate::components::form::FormFlash, next: String) -> im
                 autocomplete="current-password"
                 errors
                 required=true
-                check=password_check
             />
             <crate::components::form::SubmitButton pending=action.pending() class="button" label="Log ind" />
         </ActionForm>
+        </div>
     }
 }
 
@@ -235,35 +245,27 @@ pub fn ChoosePasswordPage() -> impl IntoView {
     }
 }
 
-/// The first password's form: an island, for its instant checks. The
-/// log-in's islands, before and after the password, are the `forms`
-/// bundle's (`crate::Bundle`).
-#[cfg_attr(any(feature = "ssr", feature = "forms-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "forms-bundle")), component)]
+/// The first password's form, with instant checks like the log-in's.
+#[component]
 fn ChoosePasswordForm(flash: crate::components::form::FormFlash, user_name: String) -> impl IntoView {
     let action = ServerAction::<ChoosePassword>::new();
     let errors = FormErrors::new(flash.errors.clone());
-    follow_action(action, errors);
     view! {
-        <ErrorSummary errors fields=vec!["ny_adgangskode".into(), "gentag_adgangskode".into()] />
-        <ActionForm action=action attr:novalidate=true attr:class="form">
-            <NewPasswordFields user_name errors />
-            <crate::components::form::SubmitButton pending=action.pending() class="button" label="Gem adgangskode" />
-        </ActionForm>
+        <div id="adgangskode-formular" data-swap="">
+            <ErrorSummary errors fields=vec!["ny_adgangskode".into(), "gentag_adgangskode".into()] />
+            <ActionForm action=action attr:novalidate=true attr:class="form" attr:data-check="ny-adgangskode" attr:data-field-brugernavn=user_name>
+                <NewPasswordFields errors />
+                <crate::components::form::SubmitButton pending=action.pending() class="button" label="Gem adgangskode" />
+            </ActionForm>
+        </div>
     }
 }
 
-/// The new password and its repeat, with the same rules checked in the
-/// browser as on the server (not the user name, not a common password).
+/// The new password and its repeat. Their form names its instant check
+/// (`ny-adgangskode`, `instant_check`) and the account's user name
+/// (`data-field-brugernavn`), which the new password may not be.
 #[component]
-fn NewPasswordFields(user_name: String, errors: FormErrors) -> impl IntoView {
-    let new_password = RwSignal::new(String::new());
-    let new_check = Callback::new(move |value: String| {
-        new_password.set(value.clone());
-        check_new_password(&value, &user_name)
-    });
-    let repeat_check =
-        Callback::new(move |value: String| check_repeat(&new_password.get_untracked(), &value));
+fn NewPasswordFields(errors: FormErrors) -> impl IntoView {
     view! {
                         <TextField
                             name="ny_adgangskode"
@@ -273,7 +275,6 @@ fn NewPasswordFields(user_name: String, errors: FormErrors) -> impl IntoView {
                             autocomplete="new-password"
                             errors
                             required=true
-                            check=new_check
                         />
                         <TextField
                             name="gentag_adgangskode"
@@ -282,7 +283,6 @@ fn NewPasswordFields(user_name: String, errors: FormErrors) -> impl IntoView {
                             autocomplete="new-password"
                             errors
                             required=true
-                            check=repeat_check
                         />
     }
 }
@@ -340,20 +340,19 @@ pub fn ChangePasswordPage() -> impl IntoView {
     }
 }
 
-/// The form that changes one's password: an island, for its instant checks.
-#[cfg_attr(any(feature = "ssr", feature = "forms-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "forms-bundle")), component)]
+/// The form that changes one's password, with instant checks.
+#[component]
 fn ChangePasswordForm(flash: crate::components::form::FormFlash, user_name: String) -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let errors = FormErrors::new(flash.errors.clone());
-    follow_action(action, errors);
     view! {
+        <div id="adgangskode-formular" data-swap="">
         <ErrorSummary errors fields=vec![
             "nuvaerende_adgangskode".into(),
             "ny_adgangskode".into(),
             "gentag_adgangskode".into(),
         ] />
-        <ActionForm action=action attr:novalidate=true attr:class="form">
+        <ActionForm action=action attr:novalidate=true attr:class="form" attr:data-check="ny-adgangskode" attr:data-field-brugernavn=user_name>
             <TextField
                 name="nuvaerende_adgangskode"
                 label="Nuværende adgangskode"
@@ -362,13 +361,14 @@ fn ChangePasswordForm(flash: crate::components::form::FormFlash, user_name: Stri
                 errors
                 required=true
             />
-            <NewPasswordFields user_name errors />
+            <NewPasswordFields errors />
             <crate::components::form::SubmitButton pending=action.pending() class="button" label="Skift adgangskode" />
         </ActionForm>
+        </div>
     }
 }
 
-/// The browser's check of a code from the authenticator app (the server's is the same rule).
+/// The check of a code from the authenticator app (the server's is the same rule).
 fn app_code_check(value: &str) -> Result<(), String> {
     let code: String = value
         .chars()
@@ -383,10 +383,9 @@ fn app_code_check(value: &str) -> Result<(), String> {
     }
 }
 
-/// The code from the authenticator app, checked on the spot as the server checks it.
+/// The code from the authenticator app (its form's instant check is `totp-kode`).
 #[component]
 fn AppCodeField(errors: FormErrors) -> impl IntoView {
-    let check = Callback::new(|value: String| app_code_check(&value));
     view! {
         <TextField
             name="kode"
@@ -397,7 +396,6 @@ fn AppCodeField(errors: FormErrors) -> impl IntoView {
             class="input-char-8"
             errors
             required=true
-            check
         />
     }
 }
@@ -435,9 +433,8 @@ pub fn SecondFactorPage() -> impl IntoView {
     }
 }
 
-/// The code form and the recovery code form: an island, for their instant checks.
-#[cfg_attr(any(feature = "ssr", feature = "forms-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "forms-bundle")), component)]
+/// The code form and the recovery code form, with instant checks.
+#[component]
 fn SecondFactorForms(
     code_flash: crate::components::form::FormFlash,
     recovery_flash: crate::components::form::FormFlash,
@@ -447,19 +444,11 @@ fn SecondFactorForms(
     let recovery_action = ServerAction::<SecondFactorRecovery>::new();
     let code_errors = FormErrors::new(code_flash.errors.clone());
     let recovery_errors = FormErrors::new(recovery_flash.errors.clone());
-    follow_action(code_action, code_errors);
-    follow_action(recovery_action, recovery_errors);
     let recovery_next = next.clone();
-    let recovery_check = Callback::new(|value: String| {
-        if value.trim().is_empty() {
-            Err("Skriv en af dine gendannelseskoder.".to_string())
-        } else {
-            Ok(())
-        }
-    });
     view! {
+        <div id="totrin-formularer" data-swap="">
         <ErrorSummary errors=code_errors fields=vec!["kode".into()] />
-        <ActionForm action=code_action attr:novalidate=true attr:class="form">
+        <ActionForm action=code_action attr:novalidate=true attr:class="form" attr:data-check="totp-kode">
             <input type="hidden" name="naeste" value=next />
             <AppCodeField errors=code_errors />
             <crate::components::form::SubmitButton pending=code_action.pending() class="button" label="Fortsæt" />
@@ -468,7 +457,7 @@ fn SecondFactorForms(
             <h2 id="gendannelse">"Har du ikke telefonen ved hånden?"</h2>
             <p>"Brug en af de gendannelseskoder, du fik, da du satte totrinsbekræftelse op. Hver kode virker én gang."</p>
             <ErrorSummary errors=recovery_errors fields=vec!["gendannelseskode".into()] />
-            <ActionForm action=recovery_action attr:novalidate=true attr:class="form">
+            <ActionForm action=recovery_action attr:novalidate=true attr:class="form" attr:data-check="gendannelseskode">
                 <input type="hidden" name="naeste" value=recovery_next />
                 <TextField
                     name="gendannelseskode"
@@ -477,11 +466,11 @@ fn SecondFactorForms(
                     autocomplete="one-time-code"
                     errors=recovery_errors
                     required=true
-                    check=recovery_check
                 />
                 <crate::components::form::SubmitButton pending=recovery_action.pending() class="button button-secondary" label="Log ind med gendannelseskode" />
             </ActionForm>
         </section>
+        </div>
     }
 }
 
@@ -539,14 +528,16 @@ pub fn SecondFactorSetupPage() -> impl IntoView {
     }
 }
 
-/// The first code's form (a plain post): an island, for its instant check.
-#[cfg_attr(any(feature = "ssr", feature = "forms-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "forms-bundle")), component)]
+/// The first code's form (a plain post, also with JavaScript), with its
+/// instant check.
+#[component]
 fn SetupCodeForm(flash: crate::components::form::FormFlash) -> impl IntoView {
     let errors = FormErrors::new(flash.errors.clone());
     view! {
+        // Not sent in place: the post's own answer is the page with the
+        // recovery codes, shown this once.
         <ErrorSummary errors fields=vec!["kode".into()] />
-        <form method="post" action=super::CONFIRM_PATH novalidate=true class="form">
+        <form method="post" action=super::CONFIRM_PATH novalidate=true class="form" data-check="totp-kode">
             <AppCodeField errors />
             <button type="submit" class="button">"Bekræft"</button>
         </form>

@@ -70,18 +70,6 @@ impl FormErrors {
         Signal::derive(move || errors.with(|e| e.get(field).cloned()))
     }
 
-    /// Record the result of an instant (browser) check of one field.
-    pub fn check(&self, field: &str, result: Result<(), String>) {
-        self.0.update(|errors| match result {
-            Ok(()) => {
-                errors.remove(field);
-            }
-            Err(message) => {
-                errors.insert(field.to_string(), message);
-            }
-        });
-    }
-
     /// The errors of an answered submit.
     pub fn replace(&self, errors: FieldErrors) {
         self.0.set(errors);
@@ -160,11 +148,16 @@ pub fn SubmitButton(
     /// For a page that rebuilds the form after a save and puts focus back here.
     #[prop(optional)]
     node_ref: NodeRef<leptos::html::Button>,
+    /// The region's main button, where focus goes after a redraw that lost
+    /// the button pressed (`components::enhance`).
+    #[prop(optional)]
+    primary: bool,
 ) -> impl IntoView {
     view! {
         <button
             type="submit"
             node_ref=node_ref
+            data-primary=primary.then_some("")
             class=class
             aria-disabled=move || pending.get().to_string()
             on:click=move |ev| {
@@ -279,7 +272,8 @@ pub fn group_class(error: Signal<Option<String>>) -> Signal<String> {
     })
 }
 
-/// A labelled text input with its error above it and an optional instant check.
+/// A labelled text input with its error above it. Its form's instant check
+/// (`data-check`, `components::enhance`) runs the server's rule in the browser.
 #[component]
 pub fn TextField(
     /// The form field name, also the element id.
@@ -300,22 +294,8 @@ pub fn TextField(
     /// The id of a `<datalist>` with suggestions.
     #[prop(optional)]
     list: Option<&'static str>,
-    /// The same rule the server runs, run in the browser when the user leaves the field.
-    #[prop(optional)]
-    check: Option<Callback<String, Result<(), String>>>,
 ) -> impl IntoView {
     let error = errors.get(name);
-    let on_blur = move |ev: leptos::ev::FocusEvent| {
-        if let Some(check) = check {
-            errors.check(name, check.run(event_target_value(&ev)));
-        }
-    };
-    // Once a field shows an error, re-check as the user types so it clears when fixed.
-    let on_input = move |ev: leptos::ev::Event| {
-        if let (Some(check), true) = (check, error.get_untracked().is_some()) {
-            errors.check(name, check.run(event_target_value(&ev)));
-        }
-    };
     view! {
         <div class=group_class(error)>
             <label for=name>{label}</label>
@@ -334,14 +314,14 @@ pub fn TextField(
                 list=list
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by(name, hint.is_some(), error)
-                on:blur=on_blur
-                on:input=on_input
             />
         </div>
     }
 }
 
-/// A labelled textarea with a live character count (plain text: never rendered as HTML).
+/// A labelled textarea with its character count (plain text: never rendered
+/// as HTML). With JavaScript the count follows the typing, and a text over
+/// `max_chars` is named at once (`data-max-chars`, `components::enhance`).
 #[component]
 pub fn TextArea(
     name: &'static str,
@@ -353,23 +333,7 @@ pub fn TextArea(
     #[prop(default = 8)] rows: u32,
 ) -> impl IntoView {
     let error = errors.get(name);
-    let count = RwSignal::new(value.chars().count());
-    let on_input = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev);
-        let chars = text.chars().count();
-        count.set(chars);
-        errors.check(
-            name,
-            if chars > max_chars {
-                Err(format!(
-                    "Teksten må højst være {max_chars} tegn. Forkort den med {} tegn.",
-                    chars - max_chars
-                ))
-            } else {
-                Ok(())
-            },
-        );
-    };
+    let count = value.chars().count();
     view! {
         <div class=group_class(error)>
             <label for=name>{label}</label>
@@ -380,18 +344,26 @@ pub fn TextArea(
                 id=name
                 name=name
                 rows=rows
+                data-max-chars=max_chars
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by(name, hint.is_some(), error)
-                on:input=on_input
                 // Leptos 0.8 writes a textarea's text child unescaped, so `</textarea><script>`
                 // typed by a user would end the element. Its content is escaped here instead.
                 inner_html=escape_text(&value)
             ></textarea>
-            <span class="form-hint" aria-live="polite">
-                {move || format!("{} af {max_chars} tegn", count.get())}
+            <span class="form-hint" id=format!("{name}-antal") aria-live="polite">
+                {format!("{count} af {max_chars} tegn")}
             </span>
         </div>
     }
+}
+
+/// The message of a text of `chars` characters over its limit `max`.
+pub fn too_long(max: usize, chars: usize) -> String {
+    format!(
+        "Teksten må højst være {max} tegn. Forkort den med {} tegn.",
+        chars - max
+    )
 }
 
 /// Escape text for an element whose content is given as HTML.

@@ -9,7 +9,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
-use crate::components::form::{errors_from, ErrorSummary, FormErrors, SubmitButton, TextArea, TextField};
+use crate::components::form::{ErrorSummary, FormErrors, SubmitButton, TextArea, TextField};
 use crate::error::AppError;
 use crate::reminders::{status_label, Audience, JobRow, MessageRow, ReminderForm, Template, PLACEHOLDERS};
 
@@ -19,10 +19,10 @@ const FORM: &str = "paamindelse";
 #[cfg(feature = "ssr")]
 const OUTBOX_PER_PAGE: i64 = 25;
 
-/// The reminder pages with an island: `/kommune/paamindelser` (the form,
-/// `ReminderForm`) and a job's `/kommune/paamindelser/{id}` (its live
-/// progress, `JobLive`).
-pub fn is_island_page(path: &str) -> bool {
+/// The reminder pages with live parts: `/kommune/paamindelser` (the form's
+/// character count, `ReminderForm`) and a job's `/kommune/paamindelser/{id}`
+/// (its live progress, `JobLive`).
+pub fn is_live_page(path: &str) -> bool {
     match path.strip_prefix(PAGE) {
         Some("") => true,
         Some(rest) => rest
@@ -426,11 +426,12 @@ fn RemindersView(data: RemindersPage, flash: Option<crate::components::form::For
     }
 }
 
-/// The reminder's wording and the send button: an island, for the character
-/// count and, after a send, the way to the job's page. Without JavaScript
-/// the server answers the post with that page.
-#[cfg_attr(any(feature = "ssr", feature = "signed-in-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "signed-in-bundle")), component)]
+/// The reminder's wording and the send button: a plain form post, which the
+/// server answers with the job's page (or this page with the errors). With
+/// JavaScript the signed-in bundle counts the characters as they are typed,
+/// and sends the form in place so that a refusal redraws only the form,
+/// with focus on its error summary (`components::enhance`).
+#[component]
 fn ReminderForm(
     audience: String,
     subject: String,
@@ -440,37 +441,32 @@ fn ReminderForm(
 ) -> impl IntoView {
     let send = ServerAction::<SendReminder>::new();
     let errors = FormErrors::new(errors);
-    Effect::new(move |_| match send.value().get() {
-        Some(Ok(job)) => {
-            let _ = window().location().set_href(&format!("{PAGE}/{job}"));
-        }
-        Some(Err(error)) => errors.replace(errors_from(&error)),
-        None => {}
-    });
     let placeholders = PLACEHOLDERS
         .iter()
         .map(|(name, meaning)| view! { <li><code>{*name}</code>": "{*meaning}</li> })
         .collect_view();
     view! {
-        <ErrorSummary errors fields=vec!["hvem".into(), "emne".into(), "tekst".into()] />
-        <ActionForm action=send attr:novalidate=true attr:class="form" attr:aria-labelledby="tekst-overskrift">
-            <input type="hidden" name="hvem" value=audience />
-            <TextField name="emne" label="Emne" value=subject errors />
-            <TextArea
-                name="tekst"
-                label="Tekst"
-                hint="Almindelig tekst. Felterne i krøllede parenteser udfyldes for hvert dagtilbud. Mailen må aldrig indeholde koder eller adgangskoder; dem sender kommunen kun i log-in-breve."
-                value=body
-                max_chars=crate::reminders::BODY_MAX
-                rows=14
-                errors
-            />
-            <div class="form-hint">
-                <p>"Felter, du kan bruge:"</p>
-                <ul>{placeholders}</ul>
-            </div>
-            <SubmitButton pending=send.pending() label />
-        </ActionForm>
+        <div id="paamindelse-formular" data-swap="">
+            <ErrorSummary errors fields=vec!["hvem".into(), "emne".into(), "tekst".into()] />
+            <ActionForm action=send attr:novalidate=true attr:class="form" attr:aria-labelledby="tekst-overskrift">
+                <input type="hidden" name="hvem" value=audience />
+                <TextField name="emne" label="Emne" value=subject errors />
+                <TextArea
+                    name="tekst"
+                    label="Tekst"
+                    hint="Almindelig tekst. Felterne i krøllede parenteser udfyldes for hvert dagtilbud. Mailen må aldrig indeholde koder eller adgangskoder; dem sender kommunen kun i log-in-breve."
+                    value=body
+                    max_chars=crate::reminders::BODY_MAX
+                    rows=14
+                    errors
+                />
+                <div class="form-hint">
+                    <p>"Felter, du kan bruge:"</p>
+                    <ul>{placeholders}</ul>
+                </div>
+                <SubmitButton pending=send.pending() label />
+            </ActionForm>
+        </div>
     }
 }
 
@@ -499,36 +495,18 @@ pub fn ReminderJobPage() -> impl IntoView {
     }
 }
 
-/// A job's page, live: while messages wait, the browser asks again every two
-/// seconds and redraws it in place. The page is the server's HTML around this
-/// island; without JavaScript, "Opdatér siden" loads it again.
-#[cfg_attr(any(feature = "ssr", feature = "signed-in-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "signed-in-bundle")), component)]
+/// A job's page, live: while messages wait, the region says so
+/// (`data-poll`), and with JavaScript the browser loads the page again every
+/// two seconds and redraws the region in place (`components::enhance`);
+/// without it, "Opdatér siden" loads it again.
+#[component]
 fn JobLive(page: JobPage) -> impl IntoView {
-    let id = page.job.id;
-    let current = RwSignal::new(page);
-    let asking = RwSignal::new(false);
-    Effect::new(move |_| {
-        let handle = set_interval_with_handle(
-            move || {
-                let waiting = current.with_untracked(|page| page.job.waiting() > 0);
-                if waiting && !asking.get_untracked() {
-                    asking.set(true);
-                    leptos::task::spawn_local(async move {
-                        if let Ok(page) = kommune_paamindelse(id).await {
-                            current.set(page);
-                        }
-                        asking.set(false);
-                    });
-                }
-            },
-            std::time::Duration::from_secs(2),
-        );
-        if let Ok(handle) = handle {
-            on_cleanup(move || handle.clear());
-        }
-    });
-    move || view! { <JobView page=current.get() /> }
+    let poll = (page.job.waiting() > 0).then_some("2000");
+    view! {
+        <div id="paamindelse" data-poll=poll>
+            <JobView page />
+        </div>
+    }
 }
 
 #[component]
@@ -558,7 +536,7 @@ fn JobView(page: JobPage) -> impl IntoView {
         <h1>{format!("Påmindelse {}", job.when)}</h1>
         <p>{format!("Sendt af {} til: {}. Emne: {}", job.by, job.audience.to_lowercase(), job.subject)}</p>
         {transport_note(outbox)}
-        <div role="status" aria-live="polite">
+        <div id="fremdrift-status" role="status" aria-live="polite">
             <p class="stats">
                 {if waiting > 0 {
                     format!("Sender … {done} af {} er færdige. {} sendt, {} ikke sendt, {waiting} venter.", job.total, job.sent, job.failed)

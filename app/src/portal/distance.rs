@@ -125,9 +125,9 @@ pub fn place(
     }
 }
 
-/// Where distances are measured from (a postnummer, or with JavaScript the
-/// browser's location, asked for only on a click: `LocateButton`), how far,
-/// and the order.
+/// Where distances are measured from (a postnummer, or with the portal's
+/// bundle the browser's location, asked for only on a click: "Brug min
+/// placering", `live`), how far, and the order.
 #[component]
 pub fn DistanceFields(filter: SearchFilter) -> impl IntoView {
     let max_choices = MAX_KM
@@ -145,7 +145,9 @@ pub fn DistanceFields(filter: SearchFilter) -> impl IntoView {
                 </div>
                 <input type="hidden" name="breddegrad" value=filter.breddegrad.clone() disabled=filter.breddegrad.is_empty() />
                 <input type="hidden" name="laengdegrad" value=filter.laengdegrad.clone() disabled=filter.laengdegrad.is_empty() />
-                <LocateButton />
+                // "Brug min placering" goes here, drawn by the portal's bundle: it
+                // exists only where it works.
+                <div id=LOCATE_BUTTON></div>
                 <div class="form-group">
                     <label class="form-label" for="maks_km">"Højst"</label>
                     <select id="maks_km" name="maks_km" class="form-select">
@@ -173,80 +175,7 @@ pub fn DistanceFields(filter: SearchFilter) -> impl IntoView {
 
 /// The live region below the distance fields that says how asking for the
 /// location goes.
-const LOCATE_STATUS: &str = "placering-status";
+pub(crate) const LOCATE_STATUS: &str = "placering-status";
 
-/// "Brug min placering": asks the browser for its location on a click and
-/// searches from there. Shown only once the WASM runs, where it works; what
-/// happens is said in the fields' live region (server HTML, so it is in
-/// place before anything is said in it).
-#[cfg_attr(any(feature = "ssr", feature = "portal-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "portal-bundle")), component)]
-fn LocateButton() -> impl IntoView {
-    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
-    let say = |text: Option<&str>| {
-        #[cfg(feature = "hydrate")]
-        if let Some(status) = document().get_element_by_id(LOCATE_STATUS) {
-            status.set_text_content(Some(text.unwrap_or_default()));
-        }
-    };
-    // The button exists only where it works: after hydration.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let use_location = move |ev: leptos::ev::MouseEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::wasm_bindgen::{closure::Closure, JsCast};
-            let Some(form) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|e| e.closest("form").ok().flatten())
-                .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok())
-            else {
-                return;
-            };
-            let Ok(geolocation) = window().navigator().geolocation() else {
-                say(Some(
-                    "Din browser kan ikke give din placering. Skriv i stedet dit postnummer.",
-                ));
-                return;
-            };
-            say(Some("Finder din placering …"));
-            let found = Closure::once_into_js(move |position: web_sys::Position| {
-                let coords = position.coords();
-                let mut filter = web_sys::FormData::new_with_form(&form)
-                    .map(|data| SearchFilter::from_query(|key| data.get(key).as_string()))
-                    .unwrap_or_default();
-                // About 100 m is precise enough for "1,2 km" and tells less.
-                filter.breddegrad = format!("{:.3}", coords.latitude());
-                filter.laengdegrad = format!("{:.3}", coords.longitude());
-                filter.fra.clear();
-                filter.sortering.clear();
-                say(None);
-                // A page load, as the plain form's own search would be.
-                let _ = window().location().assign(&format!("/{}", filter.query(1)));
-            });
-            let failed = Closure::once_into_js(move |_error: leptos::wasm_bindgen::JsValue| {
-                say(Some(
-                    "Vi fik ikke din placering (måske sagde browseren nej). Skriv i stedet dit postnummer.",
-                ));
-            });
-            if geolocation
-                .get_current_position_with_error_callback(found.unchecked_ref(), Some(failed.unchecked_ref()))
-                .is_err()
-            {
-                say(Some(
-                    "Din browser kan ikke give din placering. Skriv i stedet dit postnummer.",
-                ));
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
-    };
-    view! {
-        <Show when=move || hydrated.get()>
-            <div class="form-group form-group-button">
-                <button type="button" class="button button-secondary" on:click=use_location>"Brug min placering"</button>
-            </div>
-        </Show>
-    }
-}
+/// Where the portal's bundle puts "Brug min placering".
+pub(crate) const LOCATE_BUTTON: &str = "placering-knap";

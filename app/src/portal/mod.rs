@@ -13,6 +13,8 @@ pub mod distance;
 #[cfg(feature = "ssr")]
 pub mod index;
 pub mod kommune;
+#[cfg(feature = "hydrate")]
+pub mod live;
 pub mod report;
 pub mod search;
 pub mod tray;
@@ -137,21 +139,8 @@ pub async fn search(#[server(default)] filter: SearchFilter) -> Result<SearchPag
     run_search(&state, &index, &filter).await
 }
 
-/// The page's elements that match `selector` and are of type `T` (for the
-/// islands that work on the server's HTML around them).
-#[cfg(feature = "hydrate")]
-fn elements<T: leptos::wasm_bindgen::JsCast>(selector: &str) -> Vec<T> {
-    use leptos::wasm_bindgen::JsCast;
-    let Ok(found) = document().query_selector_all(selector) else {
-        return Vec::new();
-    };
-    (0..found.length())
-        .filter_map(|index| found.item(index)?.dyn_into::<T>().ok())
-        .collect()
-}
-
-/// Whether `path` is one of the portal's pages, whose few live parts are
-/// islands (see `crate::islands_bundle`).
+/// Whether `path` is one of the portal's pages, which load the portal's
+/// bundle for their few live parts (see `crate::page_bundle`).
 pub fn is_public_page(path: &str) -> bool {
     matches!(path, "/" | "/sammenlign" | "/tilgaengelighed" | "/cookies")
         || ["/dagtilbud/", "/kommuner/"]
@@ -232,9 +221,8 @@ fn preloaded() -> Option<std::sync::Arc<LandingData>> {
     }
 }
 
-/// The search form: a GET form to `/`, so every search is a link. The
-/// server's HTML; the `AutoSearch` island beside it searches at once when a
-/// choice changes.
+/// The search form: a GET form to `/`, so every search is a link. With the
+/// portal's bundle a changed choice searches at once (`live`).
 #[component]
 fn SearchForm(filter: SearchFilter) -> impl IntoView {
     use crate::domain::sections::{Aldersgruppe, Hensyn, Oekologi, ProfilTag};
@@ -317,42 +305,8 @@ fn SearchForm(filter: SearchFilter) -> impl IntoView {
                 <a href="/" rel="external">"Nulstil"</a>
             </div>
         </form>
-        <AutoSearch />
     }
 }
-/// Beside the search form: with the WASM, a changed choice searches at
-/// once, as the button would. It listens on the window rather than wrapping
-/// the form, so the form stays plain server HTML (island children cost every
-/// render a copy of their view).
-#[cfg_attr(any(feature = "ssr", feature = "portal-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "portal-bundle")), component)]
-fn AutoSearch() -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        // The fields start from the address's search. A page the browser keeps
-        // and shows again on "back" would show the choices made on it before it
-        // was left; reset them to the search its address names.
-        let _ = window_event_listener(leptos::ev::pageshow, move |ev| {
-            if ev.persisted() {
-                for form in elements::<web_sys::HtmlFormElement>("form.search-form") {
-                    form.reset();
-                }
-            }
-        });
-        let _ = window_event_listener(leptos::ev::change, move |ev| {
-            if let Some(form) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|e| e.closest("form.search-form").ok().flatten())
-                .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok())
-            {
-                let _ = form.request_submit();
-            }
-        });
-    }
-}
-
 /// One page of results, each with a box to choose it for comparison.
 #[component]
 fn Results(page: SearchPage, filter: SearchFilter) -> impl IntoView {
@@ -399,7 +353,6 @@ fn Results(page: SearchPage, filter: SearchFilter) -> impl IntoView {
                 <button type="submit" class="button button-secondary">"Sammenlign de valgte (2–4)"</button>
             })}
         </form>
-        <tray::ChoiceTracker />
         <nav class="pager" aria-label="Sider">
             {prev.map(|href| view! { <a href=href rel="prev">"Forrige side"</a> })}
             {next.map(|href| view! { <a href=href rel="next">"Næste side"</a> })}
@@ -408,7 +361,7 @@ fn Results(page: SearchPage, filter: SearchFilter) -> impl IntoView {
 }
 
 /// The kommuner with their number of institutions: the server's list, which
-/// the filter island narrows as you type.
+/// the kommune filter narrows as you type (`live`).
 #[component]
 fn KommuneList(stats: PortalSummary) -> impl IntoView {
     let total = stats.institutions;
@@ -417,7 +370,7 @@ fn KommuneList(stats: PortalSummary) -> impl IntoView {
         <p class="stats" data-testid="stats">{format!("{total} dagtilbud i {count} kommuner")}</p>
         <section aria-labelledby="kommuner-overskrift">
             <h2 id="kommuner-overskrift">"Dagtilbud pr. kommune"</h2>
-            <KommuneFilter count>
+            <KommuneFilter count />
                 <ul class="kommune-list" data-testid="kommune-list">
                     {stats.kommuner.into_iter().map(|kommune| {
                         let key = kommune.navn.to_lowercase();
@@ -430,35 +383,18 @@ fn KommuneList(stats: PortalSummary) -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
-            </KommuneFilter>
         </section>
     }
 }
 
-/// "Find en kommune": hides the list's kommuner whose name does not contain
-/// what is typed. The list itself is the server's HTML (the island's
-/// children), so only the field and the count are in the bundle.
-#[cfg_attr(any(feature = "ssr", feature = "portal-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "portal-bundle")), component)]
-fn KommuneFilter(count: usize, children: Children) -> impl IntoView {
-    let shown = RwSignal::new(count);
-    let on_input = move |ev: leptos::ev::Event| {
-        let needle = event_target_value(&ev).trim().to_lowercase();
-        #[cfg(feature = "hydrate")]
-        {
-            let mut visible = 0;
-            for item in elements::<web_sys::HtmlElement>(".kommune-list li[data-navn]") {
-                let matches = item
-                    .get_attribute("data-navn")
-                    .is_some_and(|navn| navn.contains(&needle));
-                item.set_hidden(!matches);
-                visible += usize::from(matches);
-            }
-            shown.set(visible);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = needle;
-    };
+/// The live region that says how many kommuner the filter shows.
+const KOMMUNER_SHOWN: &str = "kommuner-vist";
+
+/// "Find en kommune": with the portal's bundle, the list below hides the
+/// kommuner whose name does not hold what is typed, and the live region
+/// says how many it shows (`live`).
+#[component]
+fn KommuneFilter(count: usize) -> impl IntoView {
     view! {
         <div class="field">
             <label for="kommune-filter">"Find en kommune"</label>
@@ -468,13 +404,11 @@ fn KommuneFilter(count: usize, children: Children) -> impl IntoView {
                 type="search"
                 class="input input-medium"
                 autocomplete="off"
-                on:input=on_input
             />
         </div>
-        <p class="visually-hidden" aria-live="polite">
-            {move || format!("{} kommuner vises", shown.get())}
+        <p id=KOMMUNER_SHOWN class="visually-hidden" aria-live="polite">
+            {format!("{count} kommuner vises")}
         </p>
-        {children()}
     }
 }
 

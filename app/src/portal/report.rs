@@ -7,9 +7,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::form::{
-    errors_from, ErrorSummary, FormErrors, FormFlash, SelectField, SubmitButton, TextArea, TextField,
+    ErrorSummary, FormErrors, FormFlash, SelectField, SubmitButton, TextArea, TextField,
 };
-use crate::error::{AppError, FieldErrors};
+use crate::error::AppError;
 use crate::feedback::{topics, ReportForm, HONEYPOT, MESSAGE_MAX};
 
 const FORM: &str = "meld_fejl";
@@ -114,23 +114,13 @@ pub fn ReportPage() -> impl IntoView {
     }
 }
 
-/// The report form: an island, so the instant checks, the character count
-/// and the answer without a page load work with the WASM; without it, a
-/// plain form post.
-#[cfg_attr(any(feature = "ssr", feature = "forms-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "forms-bundle")), component)]
+/// The report form: a plain form post. The forms' bundle sends it in
+/// place, with the character count, and the answer shows without a page
+/// load (`components::enhance`).
+#[component]
 fn ReportErrorForm(nummer: String, flash: Option<FormFlash>, sent: bool) -> impl IntoView {
     let send = ServerAction::<ReportError>::new();
     let errors = FormErrors::new(flash.as_ref().map(|f| f.errors.clone()).unwrap_or_default());
-    let sent = RwSignal::new(sent);
-    Effect::new(move |_| match send.value().get() {
-        Some(Ok(())) => {
-            errors.replace(FieldErrors::new());
-            sent.set(true);
-        }
-        Some(Err(error)) => errors.replace(errors_from(&error)),
-        None => {}
-    });
     let value = |name: &str| flash.as_ref().map(|f| f.value(name)).unwrap_or_default();
     let (topic, message, email) = (value("afsnit"), value("besked"), value("email"));
     let options = topics()
@@ -138,12 +128,13 @@ fn ReportErrorForm(nummer: String, flash: Option<FormFlash>, sent: bool) -> impl
         .map(|(k, l)| (k.to_string(), l.to_string()))
         .collect::<Vec<_>>();
     view! {
-        <div role="status" aria-live="polite">
-            <Show when=move || sent.get()>
+        <div id="meld-fejl" data-swap="">
+        <div id="sendt" role="status" aria-live="polite">
+            {sent.then(|| view! {
                 <div class="alert alert-success">
                     <p>"Tak. Din besked er sendt til dagtilbuddet."</p>
                 </div>
-            </Show>
+            })}
         </div>
         <ErrorSummary errors fields=vec!["afsnit".into(), "besked".into(), "email".into()] />
         <ActionForm action=send attr:novalidate=true attr:class="form">
@@ -174,5 +165,6 @@ fn ReportErrorForm(nummer: String, flash: Option<FormFlash>, sent: bool) -> impl
             </div>
             <SubmitButton pending=send.pending() label="Send til dagtilbuddet" />
         </ActionForm>
+        </div>
     }
 }

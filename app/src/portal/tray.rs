@@ -8,8 +8,6 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::compare::MAX_COMPARED;
-
 /// One chosen institution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Chosen {
@@ -17,188 +15,25 @@ pub struct Chosen {
     pub navn: String,
 }
 
-/// The tray's state, shared by the page's islands (the result boxes, the
-/// institution page's button and the tray itself). Each is its own island,
-/// so the state is one per browser page rather than a context.
-#[derive(Clone)]
-pub struct Tray {
-    chosen: ArcRwSignal<Vec<Chosen>>,
-    /// The latest thing to announce (added, removed, full).
-    message: ArcRwSignal<String>,
-    /// True once the page is hydrated; nothing interactive renders before,
-    /// so the islands hydrate against the server's HTML.
-    active: ArcRwSignal<bool>,
-}
-
-#[cfg(feature = "hydrate")]
-const STORAGE_KEY: &str = "dagtilbud-sammenlign";
-
-#[cfg(feature = "hydrate")]
-thread_local! {
-    static SHARED: Tray = Tray::empty();
-}
-
-impl Tray {
-    fn empty() -> Tray {
-        Tray {
-            chosen: ArcRwSignal::new(Vec::new()),
-            message: ArcRwSignal::new(String::new()),
-            active: ArcRwSignal::new(false),
-        }
-    }
-
-    /// The page's tray. On the server every render gets an empty, inactive
-    /// one; in the browser all islands of the page share one.
-    pub fn current() -> Tray {
-        #[cfg(feature = "hydrate")]
-        {
-            SHARED.with(Tray::clone)
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            Tray::empty()
-        }
-    }
-
-    /// Fill the tray from localStorage and show it. Called by the bundle once
-    /// every island of the page has hydrated.
-    pub fn activate() {
-        let tray = Tray::current();
-        if !tray.active.get_untracked() {
-            tray.chosen.set(load());
-            tray.active.set(true);
-        }
-    }
-
-    pub fn active(&self) -> bool {
-        self.active.get()
-    }
-
-    pub fn contains(&self, nummer: &str) -> bool {
-        self.chosen.with(|c| c.iter().any(|x| x.nummer == nummer))
-    }
-
-    /// Add or remove one institution; refuses a fifth with a message.
-    pub fn set(&self, chosen: Chosen, on: bool) -> bool {
-        let mut accepted = true;
-        self.chosen.update(|list| {
-            let present = list.iter().any(|x| x.nummer == chosen.nummer);
-            if on && !present {
-                if list.len() >= MAX_COMPARED {
-                    accepted = false;
-                    self.message.set(format!(
-                        "Du kan højst sammenligne {MAX_COMPARED} dagtilbud. Fjern et, før du vælger {}.",
-                        chosen.navn
-                    ));
-                } else {
-                    self.message
-                        .set(format!("{} er valgt til sammenligning.", chosen.navn));
-                    list.push(chosen);
-                }
-            } else if !on && present {
-                list.retain(|x| x.nummer != chosen.nummer);
-                self.message
-                    .set(format!("{} er fjernet fra sammenligningen.", chosen.navn));
-            }
-        });
-        save(&self.chosen.get_untracked());
-        accepted
-    }
-
-    fn clear(&self) {
-        self.chosen.set(Vec::new());
-        self.message.set("Sammenligningen er tømt.".into());
-        save(&[]);
-    }
-}
-
-#[cfg(feature = "hydrate")]
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-#[cfg(feature = "hydrate")]
-fn load() -> Vec<Chosen> {
-    let mut list: Vec<Chosen> = storage()
-        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default();
-    list.truncate(MAX_COMPARED);
-    list
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn load() -> Vec<Chosen> {
-    Vec::new()
-}
-
-#[cfg(feature = "hydrate")]
-fn save(list: &[Chosen]) {
-    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(list)) {
-        // A full or disabled storage only means the choice is not remembered.
-        let _ = storage.set_item(STORAGE_KEY, &text);
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn save(_: &[Chosen]) {}
-
 /// The link to the comparison of `chosen`.
 pub fn compare_href(chosen: &[Chosen]) -> String {
     let numbers: Vec<String> = chosen.iter().map(|c| format!("nr={}", c.nummer)).collect();
     format!("/sammenlign?{}", numbers.join("&"))
 }
 
-/// The tray at the bottom of the page (only with JavaScript, and only when
-/// something is chosen or was just announced).
-#[cfg_attr(any(feature = "ssr", feature = "portal-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "portal-bundle")), component)]
+/// Where the tray goes at the bottom of the page: its live region, which
+/// says what was added or removed, and the tray itself, which only the
+/// portal's bundle draws (`start`), when something is chosen.
+#[component]
 pub fn CompareTray() -> impl IntoView {
-    let tray = Tray::current();
-    let message = tray.message.clone();
     view! {
-        <p class="visually-hidden" aria-live="polite">{move || message.get()}</p>
-        {move || {
-            let tray = tray.clone();
-            let chosen = tray.chosen.get();
-            (tray.active() && !chosen.is_empty()).then(|| {
-                let count = chosen.len();
-                let href = compare_href(&chosen);
-                view! {
-                    <aside class="compare-tray" aria-labelledby="sammenlign-bakke">
-                        <h2 id="sammenlign-bakke" class="compare-tray-title">
-                            {format!("Valgt til sammenligning ({count} af {MAX_COMPARED})")}
-                        </h2>
-                        <ul class="compare-tray-list">
-                            {chosen.into_iter().map(|c| {
-                                let tray = tray.clone();
-                                let label = format!("Fjern {} fra sammenligningen", c.navn);
-                                let name = c.navn.clone();
-                                view! {
-                                    <li>
-                                        <span>{name}</span>
-                                        <button type="button" class="button-link" aria-label=label on:click=move |_| { tray.set(c.clone(), false); }>"Fjern"</button>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                        <div class="button-row">
-                            {if count >= 2 {
-                                view! { <a class="button" href=href data-testid="tray-compare">"Sammenlign"</a> }.into_any()
-                            } else {
-                                view! { <span class="muted">"Vælg mindst ét dagtilbud mere."</span> }.into_any()
-                            }}
-                            <button type="button" class="button-link" on:click={
-                                let tray = tray.clone();
-                                move |_| tray.clear()
-                            }>"Ryd"</button>
-                        </div>
-                    </aside>
-                }
-            })
-        }}
+        <p id=MESSAGE class="visually-hidden" aria-live="polite"></p>
+        <div id=TRAY></div>
     }
 }
+
+const MESSAGE: &str = "bakke-besked";
+const TRAY: &str = "bakke";
 
 /// The result's checkbox: a plain field of the results form, which
 /// [`ChoiceTracker`] binds to the tray when JavaScript runs.
@@ -214,75 +49,279 @@ pub fn ChooseBox(nummer: String, navn: String) -> impl IntoView {
     }
 }
 
-/// Beside the results (the server's HTML): ticking a result's box adds it
-/// to the tray and unticking removes it; the boxes follow the tray (what
-/// the browser kept, removals in the tray). One island for the whole list,
-/// so each hit costs no island of its own; it listens on the window rather
-/// than wrapping the list, so the list is plain server HTML (island
-/// children cost every render a copy of their view).
-#[cfg_attr(any(feature = "ssr", feature = "portal-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "portal-bundle")), component)]
-pub fn ChoiceTracker() -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        const BOXES: &str = "input[type=checkbox][name=nr][data-navn]";
-        let tray = Tray::current();
-        {
-            let tray = tray.clone();
-            Effect::new(move |_| {
-                let chosen = tray.chosen.get();
-                for input in super::elements::<web_sys::HtmlInputElement>(BOXES) {
-                    input.set_checked(chosen.iter().any(|c| c.nummer == input.value()));
-                }
-            });
-        }
-        let _ = window_event_listener(leptos::ev::change, move |ev| {
-            let Some(input) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .filter(|input| input.matches(BOXES).unwrap_or(false))
-            else {
-                return;
-            };
-            let Some(navn) = input.get_attribute("data-navn") else {
-                return;
-            };
-            let chosen = Chosen {
-                nummer: input.value(),
-                navn,
-            };
-            if !tray.set(chosen, input.checked()) {
-                // Refused (the tray is full): show it unchecked again.
-                input.set_checked(false);
-            }
-        });
-    }
+/// Where "Vælg til sammenligning" goes on an institution page: only the
+/// portal's bundle draws the button, which works only with it.
+#[component]
+pub fn AddToTray(nummer: String, navn: String) -> impl IntoView {
+    view! { <span data-bakke-nummer=nummer data-bakke-navn=navn></span> }
 }
 
-/// "Tilføj til sammenligning" on an institution page (only with JavaScript).
-#[cfg_attr(any(feature = "ssr", feature = "portal-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "portal-bundle")), component)]
-pub fn AddToTray(nummer: String, navn: String) -> impl IntoView {
-    let tray = Tray::current();
-    let chosen = Chosen { nummer, navn };
-    view! {
-        {move || {
-            let chosen = chosen.clone();
-            let tray = tray.clone();
-            tray.active().then(|| {
-                let present = tray.contains(&chosen.nummer);
-                view! {
-                    <button
-                        type="button"
-                        class="button button-secondary"
-                        aria-pressed=if present { "true" } else { "false" }
-                        on:click=move |_| { tray.set(chosen.clone(), !present); }
-                    >
-                        "Vælg til sammenligning"
-                    </button>
+#[cfg(feature = "hydrate")]
+pub use live::{on_change, start};
+
+/// The tray in the browser: the chosen institutions, kept in localStorage so
+/// that the choice survives paging and new searches, drawn into the page's
+/// places for it. Ticking a result's box adds it and unticking removes it;
+/// the boxes and the institution page's button follow the tray.
+#[cfg(feature = "hydrate")]
+mod live {
+    use std::cell::RefCell;
+
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::{JsCast, JsValue};
+    use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+    use super::{compare_href, Chosen, MESSAGE, TRAY};
+    use crate::components::enhance::{all, by_id, document, target_element};
+    use crate::portal::compare::MAX_COMPARED;
+    use crate::portal::live::element;
+
+    const STORAGE_KEY: &str = "dagtilbud-sammenlign";
+    const BOXES: &str = "input[type=checkbox][name=nr][data-navn]";
+
+    thread_local! {
+        static CHOSEN: RefCell<Vec<Chosen>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// Fill the tray from what the browser keeps, draw it, and follow clicks
+    /// on its buttons and the institution page's.
+    pub fn start() {
+        let chosen = load();
+        CHOSEN.with(|c| *c.borrow_mut() = chosen);
+        if let Some(page) = document() {
+            let on_click = Closure::<dyn FnMut(web_sys::Event)>::new(on_click);
+            let _ = page.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+            on_click.forget();
+        }
+        draw();
+    }
+
+    /// A result's box changed: add or remove it. True if it was one.
+    pub fn on_change(target: &Element) -> bool {
+        let Some(input) = target
+            .clone()
+            .dyn_into::<HtmlInputElement>()
+            .ok()
+            .filter(|input| input.matches(BOXES).unwrap_or(false))
+        else {
+            return false;
+        };
+        let Some(navn) = input.get_attribute("data-navn") else {
+            return true;
+        };
+        let chosen = Chosen {
+            nummer: input.value(),
+            navn,
+        };
+        if !set(chosen, input.checked()) {
+            // Refused (the tray is full): show it unchecked again.
+            input.set_checked(false);
+        }
+        true
+    }
+
+    fn on_click(event: web_sys::Event) {
+        let Some(button) = target_element(&event).and_then(|e| e.closest("button").ok().flatten()) else {
+            return;
+        };
+        if let Some(nummer) = button.get_attribute("data-bakke-fjern") {
+            let navn = chosen().into_iter().find(|c| c.nummer == nummer).map(|c| c.navn);
+            if let Some(navn) = navn {
+                set(Chosen { nummer, navn }, false);
+            }
+        } else if button.has_attribute("data-bakke-ryd") {
+            CHOSEN.with(|c| c.borrow_mut().clear());
+            announce("Sammenligningen er tømt.");
+            save();
+            draw();
+        } else if let Some(place) = button.closest("[data-bakke-nummer]").ok().flatten() {
+            let (Some(nummer), Some(navn)) = (
+                place.get_attribute("data-bakke-nummer"),
+                place.get_attribute("data-bakke-navn"),
+            ) else {
+                return;
+            };
+            let present = chosen().iter().any(|c| c.nummer == nummer);
+            set(Chosen { nummer, navn }, !present);
+        }
+    }
+
+    fn chosen() -> Vec<Chosen> {
+        CHOSEN.with(|c| c.borrow().clone())
+    }
+
+    /// Add or remove one institution; refuses a fifth with a message.
+    fn set(chosen: Chosen, on: bool) -> bool {
+        let mut accepted = true;
+        let message = CHOSEN.with(|list| {
+            let mut list = list.borrow_mut();
+            let present = list.iter().any(|x| x.nummer == chosen.nummer);
+            if on && !present {
+                if list.len() >= MAX_COMPARED {
+                    accepted = false;
+                    Some(format!(
+                        "Du kan højst sammenligne {MAX_COMPARED} dagtilbud. Fjern et, før du vælger {}.",
+                        chosen.navn
+                    ))
+                } else {
+                    let message = format!("{} er valgt til sammenligning.", chosen.navn);
+                    list.push(chosen);
+                    Some(message)
                 }
+            } else if !on && present {
+                list.retain(|x| x.nummer != chosen.nummer);
+                Some(format!("{} er fjernet fra sammenligningen.", chosen.navn))
+            } else {
+                None
+            }
+        });
+        if let Some(message) = message {
+            announce(&message);
+        }
+        save();
+        draw();
+        accepted
+    }
+
+    fn announce(message: &str) {
+        if let Some(region) = by_id(MESSAGE) {
+            region.set_text_content(Some(message));
+        }
+    }
+
+    /// Draw the tray, the boxes and the institution page's button as the
+    /// tray is now.
+    fn draw() {
+        let chosen = chosen();
+        for input in all::<HtmlInputElement>(BOXES) {
+            input.set_checked(chosen.iter().any(|c| c.nummer == input.value()));
+        }
+        for place in all::<Element>("[data-bakke-nummer]") {
+            let present = place
+                .get_attribute("data-bakke-nummer")
+                .is_some_and(|nummer| chosen.iter().any(|c| c.nummer == nummer));
+            let button = match place.query_selector("button").ok().flatten() {
+                Some(button) => button,
+                None => {
+                    let Some(button) = element("button", "button button-secondary") else {
+                        continue;
+                    };
+                    let _ = button.set_attribute("type", "button");
+                    button.set_text_content(Some("Vælg til sammenligning"));
+                    let _ = place.append_child(&button);
+                    button
+                }
+            };
+            let _ = button.set_attribute("aria-pressed", if present { "true" } else { "false" });
+        }
+        let Some(tray) = by_id(TRAY) else { return };
+        // Focus on a button the redraw removes goes to the tray's heading.
+        let had_focus = document()
+            .and_then(|d| d.active_element())
+            .is_some_and(|active| tray.contains(Some(&active)));
+        tray.set_text_content(None);
+        if chosen.is_empty() {
+            return;
+        }
+        if let Some(aside) = tray_view(&chosen) {
+            let _ = tray.append_child(&aside);
+        }
+        if had_focus {
+            if let Some(heading) = by_id("sammenlign-bakke").and_then(|h| h.dyn_into::<HtmlElement>().ok()) {
+                let _ = heading.focus();
+            }
+        }
+    }
+
+    fn tray_view(chosen: &[Chosen]) -> Option<Element> {
+        let count = chosen.len();
+        let aside = element("aside", "compare-tray")?;
+        let _ = aside.set_attribute("aria-labelledby", "sammenlign-bakke");
+        let heading = element("h2", "compare-tray-title")?;
+        heading.set_id("sammenlign-bakke");
+        let _ = heading.set_attribute("tabindex", "-1");
+        heading.set_text_content(Some(&format!(
+            "Valgt til sammenligning ({count} af {MAX_COMPARED})"
+        )));
+        let list = element("ul", "compare-tray-list")?;
+        for c in chosen {
+            let item = element("li", "")?;
+            let name = element("span", "")?;
+            name.set_text_content(Some(&c.navn));
+            let remove = element("button", "button-link")?;
+            let _ = remove.set_attribute("type", "button");
+            let _ = remove.set_attribute("aria-label", &format!("Fjern {} fra sammenligningen", c.navn));
+            let _ = remove.set_attribute("data-bakke-fjern", &c.nummer);
+            remove.set_text_content(Some("Fjern"));
+            append(&item, &[&name, &remove]);
+            append(&list, &[&item]);
+        }
+        let row = element("div", "button-row")?;
+        let go = if count >= 2 {
+            let link = element("a", "button")?;
+            let _ = link.set_attribute("href", &compare_href(chosen));
+            let _ = link.set_attribute("data-testid", "tray-compare");
+            link.set_text_content(Some("Sammenlign"));
+            link
+        } else {
+            let hint = element("span", "muted")?;
+            hint.set_text_content(Some("Vælg mindst ét dagtilbud mere."));
+            hint
+        };
+        let clear = element("button", "button-link")?;
+        let _ = clear.set_attribute("type", "button");
+        let _ = clear.set_attribute("data-bakke-ryd", "");
+        clear.set_text_content(Some("Ryd"));
+        append(&row, &[&go, &clear]);
+        append(&aside, &[&heading, &list, &row]);
+        Some(aside)
+    }
+
+    fn append(parent: &Element, children: &[&Element]) {
+        for child in children {
+            let _ = parent.append_child(child);
+        }
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    /// What the browser keeps: `[{"nummer": …, "navn": …}, …]`.
+    fn load() -> Vec<Chosen> {
+        let Some(text) = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) else {
+            return Vec::new();
+        };
+        let Ok(list) = js_sys::JSON::parse(&text) else {
+            return Vec::new();
+        };
+        let field = |item: &JsValue, name: &str| js_sys::Reflect::get(item, &name.into()).ok()?.as_string();
+        let mut chosen: Vec<Chosen> = js_sys::Array::from(&list)
+            .iter()
+            .filter_map(|item| {
+                Some(Chosen {
+                    nummer: field(&item, "nummer")?,
+                    navn: field(&item, "navn")?,
+                })
             })
-        }}
+            .collect();
+        chosen.truncate(MAX_COMPARED);
+        chosen
+    }
+
+    fn save() {
+        let list: js_sys::Array = chosen()
+            .iter()
+            .map(|c| {
+                let item = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&item, &"nummer".into(), &c.nummer.as_str().into());
+                let _ = js_sys::Reflect::set(&item, &"navn".into(), &c.navn.as_str().into());
+                JsValue::from(item)
+            })
+            .collect();
+        if let (Some(storage), Ok(text)) = (storage(), js_sys::JSON::stringify(&list)) {
+            // A full or disabled storage only means the choice is not remembered.
+            let _ = storage.set_item(STORAGE_KEY, &String::from(text));
+        }
     }
 }

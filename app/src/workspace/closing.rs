@@ -8,11 +8,11 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::NummerField;
-use crate::components::form::{errors_from, Checkbox, ErrorSummary, FormErrors, SubmitButton, TextField};
+use crate::components::form::{Checkbox, ErrorSummary, FormErrors, SubmitButton, TextField};
 use crate::domain::sections::lukkedage::SUGGESTED_REASONS;
 use crate::domain::sections::{ClosingPeriodForm, Lukkedage};
 use crate::domain::sections::{Loaded, SectionKind, SectionMeta};
-use crate::error::{AppError, FieldErrors};
+use crate::error::AppError;
 
 /// The periods with the year they are counted from, and the kommune's
 /// fælles lukkedage not taken over yet.
@@ -292,18 +292,19 @@ pub fn LukkedagePage() -> impl IntoView {
     }
 }
 
-/// The periods, the kommune's fælles lukkedage and the add or edit form.
-/// After each successful change the list is loaded again, as the page
-/// without JavaScript is after its redirect.
-#[cfg_attr(any(feature = "ssr", feature = "signed-in-bundle"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "signed-in-bundle")), component)]
+/// The periods, the kommune's fælles lukkedage and the add or edit form:
+/// the server's HTML, each form a plain post. With JavaScript the page's
+/// region (`data-swap`) sends them in place and redraws itself from the
+/// page the server answers with (`components::enhance`): the list, the
+/// counts and an emptied add form, with focus back on the form's button.
+#[component]
 fn LukkedageEditor(start: ClosingStart) -> impl IntoView {
     let ClosingStart {
         workspace,
         data,
         flash,
         editing,
-        saved: saved_query,
+        saved,
         confirmed,
     } = start;
     let page = workspace.section(SectionKind::Lukkedage);
@@ -311,81 +312,27 @@ fn LukkedageEditor(start: ClosingStart) -> impl IntoView {
     let edit = ServerAction::<EditClosingPeriod>::new();
     let remove = ServerAction::<RemoveClosingPeriod>::new();
     let accept = ServerAction::<AcceptCommonClosing>::new();
-    let changes = [
-        crate::components::form::successes(add),
-        crate::components::form::successes(edit),
-        crate::components::form::successes(remove),
-        crate::components::form::successes(accept),
-    ];
-    let current: RwSignal<super::forms::WithFlash<ClosingData>> = RwSignal::new((Ok(data), flash));
-    // A successful change rebuilds the list. Keyboard focus then goes to the
-    // form's submit button instead of the page (WCAG 2.4.3), and after an
-    // added period the add form is emptied, as the page without JavaScript
-    // shows it after the redirect.
-    let refocus = RwSignal::new(None::<bool>);
-    let nummer = workspace.nummer.clone();
-    Effect::new(move |seen: Option<[u32; 4]>| {
-        let now = changes.map(|c| c.get());
-        if let Some(seen) = seen.filter(|seen| *seen != now) {
-            // After an add, the form is emptied as well.
-            refocus.set(Some(now[0] > seen[0]));
-            let nummer = nummer.clone();
-            leptos::task::spawn_local(async move {
-                current.set((load_lukkedage(nummer).await, None));
-            });
-        }
-        now
-    });
-
-    move || {
-        let workspace = workspace.clone();
-        let page = page.clone();
-        let confirmed = confirmed.clone();
-        let (data, flash) = current.get();
-        let data = match data {
-            Ok(data) => data,
-            Err(error) => return view! { <crate::pages::ErrorAlert error /> }.into_any(),
-        };
-        let list = data.loaded.value.clone().unwrap_or_default();
-        let meta = data.loaded.meta.clone();
-        let warnings = Signal::stored(meta.warnings.clone());
-        let year = data.year;
-        let errors = FormErrors::new(flash.as_ref().map(|f| f.errors.clone()).unwrap_or_default());
-        let version = meta.version;
-        let saved = RwSignal::new(saved_query);
-        for action_value in [add.value(), edit.value()] {
-            Effect::new(move |_| match action_value.get() {
-                Some(Err(error)) => {
-                    saved.set(false);
-                    errors.replace(errors_from(&error))
-                }
-                Some(Ok(_)) => {
-                    errors.replace(FieldErrors::new());
-                    saved.set(true)
-                }
-                None => {}
-            });
-        }
-        for action_value in [remove.value(), accept.value()] {
-            Effect::new(move |_| match action_value.get() {
-                Some(Err(error)) => errors.replace(errors_from(&error)),
-                Some(Ok(_)) => saved.set(true),
-                None => {}
-            });
-        }
-        // Edit mode: the period to edit, from the list or the failed post.
-        let edit_index = editing.filter(|i| *i < list.periods.len());
-        let editing_common = edit_index.is_some_and(|i| list.periods[i].kommune_period.is_some());
-        let common = common_view(&data.common, accept, &workspace, version);
-        let form: ClosingPeriodForm = match (&flash, edit_index) {
-            (Some(flash), _) => {
-                serde_json::from_value(serde_json::to_value(&flash.values).unwrap_or_default())
-                    .unwrap_or_default()
-            }
-            (None, Some(i)) => list.periods[i].to_form(),
-            (None, None) => ClosingPeriodForm::default(),
-        };
-        let rows = list.periods.iter().enumerate().map(|(index, p)| {
+    let list = data.loaded.value.clone().unwrap_or_default();
+    let meta = data.loaded.meta.clone();
+    let warnings = Signal::stored(meta.warnings.clone());
+    let year = data.year;
+    let errors = FormErrors::new(flash.as_ref().map(|f| f.errors.clone()).unwrap_or_default());
+    let version = meta.version;
+    // Edit mode: the period to edit, from the list or the failed post.
+    let edit_index = editing.filter(|i| *i < list.periods.len());
+    let editing_common = edit_index.is_some_and(|i| list.periods[i].kommune_period.is_some());
+    let common = common_view(&data.common, accept, &workspace, version);
+    let form: ClosingPeriodForm = match (&flash, edit_index) {
+        (Some(flash), _) => serde_json::from_value(serde_json::to_value(&flash.values).unwrap_or_default())
+            .unwrap_or_default(),
+        (None, Some(i)) => list.periods[i].to_form(),
+        (None, None) => ClosingPeriodForm::default(),
+    };
+    let rows = list
+        .periods
+        .iter()
+        .enumerate()
+        .map(|(index, p)| {
             let edit_href = format!("{page}?ret={index}");
             let label = format!("Slet {}", p.dates());
             let row_workspace = workspace.clone();
@@ -410,30 +357,22 @@ fn LukkedageEditor(start: ClosingStart) -> impl IntoView {
                     </td>
                 </tr>
             }
-        }).collect_view();
-        let empty = list.periods.is_empty();
-        let this_year = list.closing_days(year);
-        let next_year = list.closing_days(year + 1);
-        let hidden = workspace.clone();
-        let submit_ref = NodeRef::<leptos::html::Button>::new();
-        Effect::new(move |_| {
-            if let (Some(button), Some(reset)) = (submit_ref.get(), refocus.get_untracked()) {
-                refocus.set(None);
-                if let Some(form) = button.form().filter(|_| reset) {
-                    form.reset();
-                }
-                let _ = button.focus();
-            }
-        });
-        let fields = move || {
-            view! {
-                <NummerField workspace=hidden.clone() />
-                <input type="hidden" name="version" value=version />
-                <PeriodFields form=form.clone() errors />
-            }
-        };
+        })
+        .collect_view();
+    let empty = list.periods.is_empty();
+    let this_year = list.closing_days(year);
+    let next_year = list.closing_days(year + 1);
+    let hidden = workspace.clone();
+    let fields = move || {
         view! {
-            <super::header::SectionHeader kind=SectionKind::Lukkedage meta=Signal::stored(meta) saved=saved.into() confirmed workspace=workspace.clone() />
+            <NummerField workspace=hidden.clone() />
+            <input type="hidden" name="version" value=version />
+            <PeriodFields form=form.clone() errors />
+        }
+    };
+    view! {
+        <div id="lukkedage" data-swap="">
+            <super::header::SectionHeader kind=SectionKind::Lukkedage meta saved confirmed workspace=workspace.clone() />
             <p class="stats" data-testid="lukkedage-antal">
                 {format!("Lukkedage i {year}: {this_year}. Lukkedage i {}: {next_year}.", year + 1)}
             </p>
@@ -452,25 +391,24 @@ fn LukkedageEditor(start: ClosingStart) -> impl IntoView {
                     {editing_common.then(|| view! {
                         <p class="form-hint">"Perioden er kommunens fælles lukkedag. Retter I den, bliver den jeres egen og følger ikke længere med, når kommunen ændrer den."</p>
                     })}
-                    <ActionForm action=edit attr:novalidate=true attr:class="form">
+                    <ActionForm action=edit attr:novalidate=true attr:class="form" attr:data-check="lukkedage">
                         <input type="hidden" name="index" value=index />
                         {fields()}
                         <div class="button-row">
-                            <SubmitButton pending=edit.pending() label="Gem ændringen" node_ref=submit_ref />
+                            <SubmitButton pending=edit.pending() label="Gem ændringen" primary=true />
                             <a href=page.clone()>"Fortryd"</a>
                         </div>
                     </ActionForm>
                 }.into_any(),
                 None => view! {
                     <h2>"Tilføj lukkeperiode"</h2>
-                    <ActionForm action=add attr:novalidate=true attr:class="form">
+                    <ActionForm action=add attr:novalidate=true attr:class="form" attr:data-check="lukkedage">
                         {fields()}
-                        <SubmitButton pending=add.pending() label="Tilføj og offentliggør" node_ref=submit_ref />
+                        <SubmitButton pending=add.pending() label="Tilføj og offentliggør" primary=true />
                     </ActionForm>
                 }.into_any(),
             }}
-        }
-        .into_any()
+        </div>
     }
 }
 

@@ -101,39 +101,47 @@ async fn record(
     }
 }
 
-/// The confirm button under a saved section's heading: a plain form post
-/// without JavaScript; with it, the answer shows in place.
+/// After a plain "Bekræft" post (`?bekraeftet=1`, or `=fejl`): how it went.
+fn confirmed_notice(confirmed: Option<String>) -> impl IntoView {
+    match confirmed.as_deref() {
+        Some("1") => Some(view! {
+            <div class="alert alert-success">
+                <p>"Tak. Oplysningerne er bekræftet rigtige."</p>
+            </div>
+        }.into_any()),
+        Some(_) => Some(view! {
+            <div class="alert alert-error">
+                <p>"Bekræftelsen blev ikke gemt: afsnittet er ændret siden, eller det er ikke udfyldt endnu. Se oplysningerne igennem, og prøv igen."</p>
+            </div>
+        }.into_any()),
+        None => None,
+    }
+}
+
+/// The confirm button under a saved section's heading: a plain form post,
+/// which the section page's region sends in place with JavaScript
+/// (`components::enhance`). The page's `?bekraeftet=` says how it went, in
+/// a live region that stays in place, so the answer is announced.
 #[component]
 pub fn ConfirmSection(
     kind: SectionKind,
-    #[prop(into)] meta: Signal<SectionMeta>,
+    meta: SectionMeta,
+    /// The page's `?bekraeftet=`.
+    confirmed: Option<String>,
     workspace: Workspace,
 ) -> impl IntoView {
     let action = ServerAction::<ConfirmSection>::new();
-    let answer = move || match action.value().get() {
-        Some(Ok(when)) => Some(
-            view! {
-                <div class="alert alert-success">
-                    <p>{format!("Tak. Oplysningerne er bekræftet rigtige {when}.")}</p>
-                </div>
-            }
-            .into_any(),
-        ),
-        Some(Err(error)) => Some(view! { <crate::pages::ErrorAlert error /> }.into_any()),
-        None => None,
-    };
-    let version = move || meta.with(|m| m.version).to_string();
-    let workspace = StoredValue::new(workspace);
+    let version = meta.version;
     view! {
-        <Show when=move || meta.with(|m| m.version > 0)>
+        {(version > 0).then(|| view! {
             <ActionForm action=action attr:class="form confirm-form">
-                <NummerField workspace=workspace.get_value() />
+                <NummerField workspace />
                 <input type="hidden" name="afsnit" value=kind.as_str() />
-                <input type="hidden" name="version" prop:value=version value=version() />
+                <input type="hidden" name="version" value=version />
                 <SubmitButton pending=action.pending() label="Bekræft at oplysningerne stadig er rigtige" class="button button-secondary" />
             </ActionForm>
-        </Show>
-        // Announced when it appears, without being a second "status" on the page.
-        <div aria-live="polite">{answer}</div>
+        })}
+        // Announced when its content changes, without being a second "status" on the page.
+        <div id="bekraeftelse" aria-live="polite">{confirmed_notice(confirmed)}</div>
     }
 }

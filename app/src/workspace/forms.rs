@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -14,9 +13,8 @@ use super::header::SectionHeader;
 use super::{NummerField, Workspace};
 use crate::auth::take_form_flash;
 use crate::components::form::{
-    errors_from, Checkbox, ErrorSummary, FormErrors, FormFlash, Radio, SubmitButton, TextArea, TextField,
+    Checkbox, ErrorSummary, FormErrors, FormFlash, Radio, SubmitButton, TextArea, TextField,
 };
-use crate::components::instant::InstantCheck;
 use crate::domain::sections::aabningstider::{DAY_FIELDS, DAY_LABELS};
 use crate::domain::sections::{
     Aldersgruppe, Hensyn, Kontakt, KontaktForm, Maaltid, Madordning, MadordningForm, Oekologi, OpeningHours,
@@ -30,7 +28,7 @@ macro_rules! one_form_section {
     (
         $value:ty, $form:ty, $kind:expr,
         $load:ident, $load_ep:literal, $save:ident, $save_ep:literal,
-        $page:ident, $island:ident, $action:ident, $fields:ident
+        $page:ident, $action:ident, $fields:ident
     ) => {
         /// Load the section for its form. `nummer` is only used by kommune and support.
         #[server(prefix = "/api/fn", endpoint = $load_ep)]
@@ -95,7 +93,8 @@ macro_rules! one_form_section {
         }
 
         /// The section's page, for the institution or an administrator on its
-        /// behalf. Rendered by the server; only its form runs in the browser.
+        /// behalf: the server's HTML, its form a plain form post that the
+        /// signed-in bundle sends in place (`components::enhance`).
         #[component]
         pub fn $page() -> impl IntoView {
             let workspace = Workspace::current();
@@ -106,20 +105,11 @@ macro_rules! one_form_section {
             );
             let to_form = <$value>::to_form;
             fn form(start: FormStart) -> impl IntoView {
-                view! { <$island start /> }
+                let action = ServerAction::<$action>::new();
+                let order = field_order::<$form>();
+                view! { <OneFormSection kind=$kind action start order fields=$fields /> }
             }
             view! { <SectionPage kind=$kind workspace loaded to_form form /> }
-        }
-
-        /// The section's form with its header: the page's island. A save
-        /// updates it in place (version, "Sidst opdateret", "Gemt."), so the
-        /// form and keyboard focus stay put.
-        #[cfg_attr(any(feature = "ssr", feature = "signed-in-bundle"), island)]
-        #[cfg_attr(not(any(feature = "ssr", feature = "signed-in-bundle")), component)]
-        fn $island(start: FormStart) -> impl IntoView {
-            let action = ServerAction::<$action>::new();
-            let parse = |f: &$form| f.parse(browser_today());
-            view! { <OneFormSection kind=$kind action start parse fields=$fields /> }
         }
     };
 }
@@ -136,7 +126,6 @@ one_form_section!(
     save_profil,
     "profil_gem",
     ProfilPage,
-    ProfilEditor,
     SaveProfil,
     profil_fields
 );
@@ -149,7 +138,6 @@ one_form_section!(
     save_madordning,
     "madordning_gem",
     MadordningPage,
-    MadordningEditor,
     SaveMadordning,
     madordning_fields
 );
@@ -162,7 +150,6 @@ one_form_section!(
     save_aabningstider,
     "aabningstider_gem",
     AabningstiderPage,
-    AabningstiderEditor,
     SaveAabningstider,
     aabningstider_fields
 );
@@ -175,7 +162,6 @@ one_form_section!(
     save_kontakt,
     "kontakt_gem",
     KontaktPage,
-    KontaktEditor,
     SaveKontakt,
     kontakt_fields
 );
@@ -250,35 +236,8 @@ impl FormStart {
     }
 }
 
-/// Wire a section's save action to its page: errors, conflicts and the version.
-fn follow_save<A>(
-    action: ServerAction<A>,
-    errors: FormErrors,
-    meta: RwSignal<SectionMeta>,
-    saved: RwSignal<bool>,
-) where
-    A: leptos::server_fn::ServerFn<Output = SectionMeta, Error = AppError> + Clone + Send + Sync + 'static,
-{
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(saved_meta)) => {
-            meta.set(saved_meta);
-            errors.replace(FieldErrors::new());
-            saved.set(true);
-        }
-        Some(Err(error)) => {
-            saved.set(false);
-            if let AppError::StaleVersion { current_version, .. } = &error {
-                // Pressing "Gem" again now saves this version on top of the saved one.
-                meta.update(|meta| meta.version = *current_version);
-            }
-            errors.replace(errors_from(&error));
-        }
-        None => {}
-    });
-}
-
 /// The form's field names in declaration order, for the error summary.
-fn field_order<F: Serialize + Default>() -> Vec<String> {
+pub(super) fn field_order<F: Serialize + Default>() -> Vec<String> {
     match serde_json::to_value(F::default()) {
         Ok(serde_json::Value::Object(fields)) => fields.into_iter().map(|(name, _)| name).collect(),
         _ => Vec::new(),
@@ -337,32 +296,22 @@ where
 }
 
 /// The common shape of the one-form sections' forms, with the section's
-/// header above them (it follows each save).
+/// header above them. The whole is one region (`data-swap`): with
+/// JavaScript a save redraws it in place from the server's answer, so the
+/// version, "Sidst opdateret" and "Gemt." follow each save and keyboard
+/// focus stays put. `data-check` names the form's instant check
+/// (`instant_check`).
 #[component]
-pub(super) fn OneFormSection<A, T, F, V, OutputProtocol>(
+pub(super) fn OneFormSection<A, V>(
     kind: SectionKind,
     action: ServerAction<A>,
     start: FormStart,
-    parse: fn(&F) -> Result<T, FieldErrors>,
+    /// The form's field names in the order they appear, for the error summary.
+    order: Vec<String>,
     fields: fn(Values, FormErrors) -> V,
 ) -> impl IntoView
 where
-    A: leptos::server_fn::ServerFn<
-            Output = SectionMeta,
-            Error = AppError,
-            Protocol = leptos::server_fn::Http<leptos::server_fn::codec::PostUrl, OutputProtocol>,
-        > + DeserializeOwned
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    <<A::Client as leptos::server_fn::client::Client<AppError>>::Request as leptos::server_fn::request::ClientReq<
-        AppError,
-    >>::FormData: From<leptos::web_sys::FormData>,
-    A::Client: leptos::server_fn::client::Client<AppError>,
-    OutputProtocol: 'static,
-    T: 'static,
-    F: Serialize + DeserializeOwned + Default + Clone + Send + Sync + 'static,
+    A: leptos::server_fn::ServerFn<Output = SectionMeta, Error = AppError> + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let FormStart {
@@ -374,34 +323,57 @@ where
         confirmed,
     } = start;
     let errors = FormErrors::new(errors);
-    let meta = RwSignal::new(meta);
-    let warnings = Signal::derive(move || meta.with(|m| m.warnings.clone()));
+    let warnings = Signal::stored(meta.warnings.clone());
     provide_context(crate::components::form::FieldWarnings(warnings));
-    let version = move || meta.with(|meta| meta.version).to_string();
-    let saved = RwSignal::new(saved);
-    follow_save(action, errors, meta, saved);
-    let check = InstantCheck::new();
-    let on_leave = check.on_leave::<F, T>(errors, parse);
-    let order = field_order::<F>();
+    let version = meta.version;
     let preview = workspace.page("forhaandsvisning");
     view! {
-        <SectionHeader kind meta saved=saved.into() confirmed workspace=workspace.clone() />
-        <ErrorSummary errors fields=order />
-        <crate::components::form::WarningSummary warnings section_wide=&["aabningstider"] />
-        <ActionForm action=action attr:novalidate=true attr:class="form" on:focusout=on_leave>
-            <input type="hidden" name="version" prop:value=version value=version() />
-            <NummerField workspace=workspace.clone() />
-            {fields(values, errors)}
-            <div class="button-row">
-                <SubmitButton pending=action.pending() label="Gem og offentliggør" />
-                <a href=preview>"Se siden som forældre ser den"</a>
-            </div>
-        </ActionForm>
+        <div id="afsnit" data-swap="">
+            <SectionHeader kind meta saved confirmed workspace=workspace.clone() />
+            <ErrorSummary errors fields=order />
+            <crate::components::form::WarningSummary warnings section_wide=&["aabningstider"] />
+            <form method="post" action=A::url() novalidate class="form" data-check=kind.as_str()>
+                <input type="hidden" name="version" value=version />
+                <NummerField workspace=workspace.clone() />
+                {fields(values, errors)}
+                <div class="button-row">
+                    <SubmitButton pending=action.pending() label="Gem og offentliggør" primary=true />
+                    <a href=preview>"Se siden som forældre ser den"</a>
+                </div>
+            </form>
+        </div>
     }
 }
 
-/// Today's Danish date in the browser for instant checks (the server's decides).
-pub(super) fn browser_today() -> time::Date {
+/// The instant check of a section's form (its `data-check`): the form as
+/// posted, parsed by the server's own rules. `None` for a form without one.
+pub fn instant_check(
+    check: &str,
+    values: &serde_json::Map<String, serde_json::Value>,
+) -> Option<FieldErrors> {
+    fn run<F: DeserializeOwned, T>(
+        values: &serde_json::Map<String, serde_json::Value>,
+        parse: fn(&F, time::Date) -> Result<T, FieldErrors>,
+    ) -> FieldErrors {
+        serde_json::from_value::<F>(serde_json::Value::Object(values.clone()))
+            .ok()
+            .and_then(|form| parse(&form, browser_today()).err())
+            .unwrap_or_default()
+    }
+    use crate::domain::sections::{ClosingPeriodForm, GaestedagplejeForm};
+    Some(match SectionKind::parse(check)? {
+        SectionKind::Profil => run(values, ProfilForm::parse),
+        SectionKind::Madordning => run(values, MadordningForm::parse),
+        SectionKind::Aabningstider => run(values, OpeningHoursForm::parse),
+        SectionKind::Kontakt => run(values, KontaktForm::parse),
+        SectionKind::Gaestedagpleje => run(values, GaestedagplejeForm::parse),
+        SectionKind::Lukkedage => run(values, ClosingPeriodForm::parse),
+    })
+}
+
+/// Today's Danish date where this runs: the browser's for instant checks
+/// (the server's own decides on a save).
+fn browser_today() -> time::Date {
     crate::domain::calendar::danish_time(time::OffsetDateTime::now_utc()).date()
 }
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::forms::{
-    browser_today, one_form_section, with_flash, FormStart, OneFormSection, SectionPage, Values,
+    field_order, one_form_section, with_flash, FormStart, OneFormSection, SectionPage, Values,
 };
 use super::Workspace;
 use crate::components::form::{Fieldset, FormErrors, Radio, TextArea, TextField};
@@ -22,7 +22,6 @@ one_form_section!(
     save_gaestedagpleje,
     "gaestedagpleje_gem",
     GaestedagplejePage,
-    GaestedagplejeEditor,
     SaveGaestedagpleje,
     gaestedagpleje_fields
 );

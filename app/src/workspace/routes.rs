@@ -33,10 +33,11 @@ pub fn SectionRoutes() -> impl MatchNestedRoutes + Clone {
     .into_inner()
 }
 
-/// The section pages, each a document around one island (its form), not
-/// pages of the whole hydrated app: `/indberetning/{afsnit}` and an
-/// administrator's `/kommune|support/dagtilbud/{nummer}/{afsnit}`.
-pub fn is_island_page(path: &str) -> bool {
+/// The section pages, the signed-in pages with live parts (their forms are
+/// sent in place, with instant checks: `components::enhance`):
+/// `/indberetning/{afsnit}` and an administrator's
+/// `/kommune|support/dagtilbud/{nummer}/{afsnit}`.
+pub fn is_live_page(path: &str) -> bool {
     let section = match path.strip_prefix("/indberetning/") {
         Some(section) => section,
         None => {
@@ -57,7 +58,7 @@ pub fn is_island_page(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_island_page;
+    use super::is_live_page;
 
     #[test]
     fn the_section_forms_are_island_pages_and_nothing_else_is() {
@@ -69,7 +70,7 @@ mod tests {
             "/kommune/dagtilbud/D00001/gaestedagpleje",
             "/indberetning/madordning",
         ] {
-            assert!(is_island_page(path), "{path}");
+            assert!(is_live_page(path), "{path}");
         }
         for path in [
             "/indberetning",
@@ -83,7 +84,7 @@ mod tests {
             "/support/konti",
             "/kommune/profil",
         ] {
-            assert!(!is_island_page(path), "{path}");
+            assert!(!is_live_page(path), "{path}");
         }
     }
 }

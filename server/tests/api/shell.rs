@@ -317,16 +317,18 @@ async fn every_page_says_when_it_is_a_demonstration(pool: PgPool) {
     );
 }
 
-/// Each page loads the bundle of its islands and hydrates only them; the
-/// signed-in pages without islands load no script, and their forms are
-/// plain form posts.
+/// Each page loads the bundle of its live parts: the portal's pages their
+/// islands', the forms' pages the forms' bundle (no islands); the signed-in
+/// pages without live parts load no script, and their forms are plain
+/// form posts.
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn each_page_loads_only_the_bundle_of_its_islands(pool: PgPool) {
     server::seed::reference_data(&pool).await.unwrap();
     let app = spawn_app(pool).await;
     crate::helpers::institution_with_password(&app.pool, "P10009", 746, "en-lang-adgangskode").await;
-    // Islands read names from attributes (their props, the boxes' data-navn):
-    // markup in a name must stay text there too.
+    // The portal's bundle reads names from attributes (the boxes' data-navn,
+    // the institution page's data-bakke-navn): markup in a name must stay
+    // text there too.
     sqlx::query(
         "UPDATE institutions SET navn = 'Svalen \"><script>alert(1)</script>' WHERE nummer = 'P10009'",
     )
@@ -337,12 +339,12 @@ async fn each_page_loads_only_the_bundle_of_its_islands(pool: PgPool) {
         ("/", "portal"),
         ("/?q=svalen", "portal"),
         ("/dagtilbud/P10009", "portal"),
-        ("/dagtilbud/P10009/meld-fejl", "forms"),
+        ("/dagtilbud/P10009/meld-fejl", "dagtilbud"),
         ("/kommuner/746", "portal"),
         ("/sammenlign?nr=P10009", "portal"),
         ("/tilgaengelighed", "portal"),
-        ("/log-ind", "forms"),
-        ("/admin/log-ind", "forms"),
+        ("/log-ind", "dagtilbud"),
+        ("/admin/log-ind", "dagtilbud"),
     ] {
         let body = app.get(path).await.text().await.unwrap();
         assert!(
@@ -363,8 +365,12 @@ async fn each_page_loads_only_the_bundle_of_its_islands(pool: PgPool) {
     let search = app.get("/?q=svalen").await.text().await.unwrap();
     assert!(search.contains("1 dagtilbud matcher søgningen."), "{search}");
     assert!(
-        search.contains(r#"data-component="ChoiceTracker_"#),
-        "the result list's boxes are one island"
+        !search.contains("<leptos-island"),
+        "the portal's pages have no island: its bundle works on the server's HTML"
+    );
+    assert!(
+        search.contains(r#"<div id="bakke"></div>"#) && search.contains(r#"<div id="placering-knap"></div>"#),
+        "the page keeps places for the tray and the location button, which the bundle draws"
     );
     assert!(
         search.contains("data-navn="),
@@ -409,21 +415,26 @@ async fn each_page_loads_only_the_bundle_of_its_islands(pool: PgPool) {
         kommune_page.contains(r#"method="post""#),
         "the kommune's forms post without a script"
     );
-    // The signed-in steps of a log-in with instant checks are islands of
-    // the log-in's bundle.
+    // The signed-in steps of a log-in have instant checks: the forms'
+    // bundle, no island. The new password's check knows the user name it
+    // may not be.
     let change = staff.get("/skift-adgangskode").await.text().await.unwrap();
     assert!(
-        change.contains(r#"data-component="ChangePasswordForm_"#)
-            && change.contains(r#"href="/pkg/forms.js""#),
-        "changing the password is an island of the forms bundle: {change}"
+        change.contains(r#"data-check="ny-adgangskode""#)
+            && change.contains(r#"data-field-brugernavn="P10009""#)
+            && change.contains(r#"<div id="adgangskode-formular" data-swap="">"#)
+            && !change.contains("<leptos-island")
+            && change.contains(r#"href="/pkg/dagtilbud.js""#),
+        "changing the password is a form of the forms' bundle: {change}"
     );
 }
 
-/// The section pages are the server's HTML around one island, the section's
-/// form with its header, and load the islands bundle; what the island starts
-/// from (the saved values) stays text in its props.
+/// The section pages are the server's HTML with no island: the header and
+/// the form are one region that the signed-in bundle redraws in place
+/// (`data-swap`), and the form is a plain post with its instant check named
+/// (`data-check`). Saved markup stays text.
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
-async fn section_pages_are_documents_around_their_form_island(pool: PgPool) {
+async fn section_pages_are_documents_with_a_region_to_redraw(pool: PgPool) {
     server::seed::reference_data(&pool).await.unwrap();
     let app = spawn_app(pool).await;
     crate::helpers::institution_with_password(&app.pool, "P10009", 746, "en-lang-adgangskode").await;
@@ -444,17 +455,33 @@ async fn section_pages_are_documents_around_their_form_island(pool: PgPool) {
     assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
 
     let kommune = crate::helpers::kommune_admin(&app, 746).await;
-    for (client, path, island) in [
-        (&staff, "/indberetning/profil", "ProfilEditor_"),
-        (&staff, "/indberetning/madordning", "MadordningEditor_"),
-        (&staff, "/indberetning/lukkedage", "LukkedageEditor_"),
-        (&staff, "/indberetning/aabningstider", "AabningstiderEditor_"),
-        (&staff, "/indberetning/kontakt", "KontaktEditor_"),
-        (&kommune, "/kommune/dagtilbud/P10009/profil", "ProfilEditor_"),
+    for (client, path, region, save) in [
+        (&staff, "/indberetning/profil", "afsnit", "profil_gem"),
+        (&staff, "/indberetning/madordning", "afsnit", "madordning_gem"),
+        (
+            &staff,
+            "/indberetning/lukkedage",
+            "lukkedage",
+            "lukkedage_tilfoej",
+        ),
+        (
+            &staff,
+            "/indberetning/aabningstider",
+            "afsnit",
+            "aabningstider_gem",
+        ),
+        (&staff, "/indberetning/kontakt", "afsnit", "kontakt_gem"),
+        (
+            &kommune,
+            "/kommune/dagtilbud/P10009/profil",
+            "afsnit",
+            "profil_gem",
+        ),
         (
             &kommune,
             "/kommune/dagtilbud/P10009/lukkedage",
-            "LukkedageEditor_",
+            "lukkedage",
+            "lukkedage_tilfoej",
         ),
     ] {
         let response = client.get(path).await;
@@ -464,13 +491,22 @@ async fn section_pages_are_documents_around_their_form_island(pool: PgPool) {
             body.contains(r#"href="/pkg/dagtilbud.js""#),
             "{path} loads the signed-in areas' bundle"
         );
+        assert!(!body.contains("/pkg/portal.js"), "{path} loads no other bundle");
+        assert!(!body.contains("<leptos-island"), "{path} has no island: {body}");
         assert!(
-            !body.contains("/pkg/forms.js") && !body.contains("/pkg/portal.js"),
-            "{path} loads no other bundle"
+            body.contains(&format!(r#"<div id="{region}" data-swap="""#)),
+            "{path}: the header and form are the region {region}"
+        );
+        let check = path.rsplit('/').next().unwrap();
+        assert!(
+            body.contains(&format!(r#"action="/api/fn/{save}""#))
+                && body.contains(r#"method="post""#)
+                && body.contains(&format!(r#"data-check="{check}""#)),
+            "{path}: the form posts to {save} and names its instant check"
         );
         assert!(
-            body.contains(&format!(r#"data-component="{island}"#)),
-            "{path}: the form is the island {island}"
+            body.contains(r#"id="gemt" role="status" aria-live="polite""#),
+            "{path}: the live region that says Gemt has an id, so a redraw keeps it"
         );
         assert!(
             body.contains("Gem") || body.contains("Tilføj"),
@@ -484,7 +520,7 @@ async fn section_pages_are_documents_around_their_form_island(pool: PgPool) {
     let profil = staff.get("/indberetning/profil").await.text().await.unwrap();
     assert!(
         profil.contains("Sidst opdateret"),
-        "the header inside the island shows the saved section"
+        "the header shows the saved section"
     );
     assert!(
         profil.contains("&lt;/textarea&gt;&lt;b&gt;ro&lt;/b&gt;"),
