@@ -27,8 +27,9 @@ export function collectErrors(page: Page): string[] {
 }
 
 /**
- * Wait until the WASM bundle has hydrated the page's islands. A page without
- * islands loads no bundle (app::page_bundle): it is ready when loaded.
+ * Wait until the page's WASM bundle has started its live parts
+ * (`window.__dagtilbudHydrated`). A page without live parts loads no bundle
+ * (app::page_bundle): it is ready when loaded.
  */
 export async function waitForHydration(page: Page) {
   await page.waitForFunction(

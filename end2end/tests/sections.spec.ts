@@ -128,6 +128,19 @@ test("an institution fills in all five sections, sees them saved, previewed and 
   expect(errors).toEqual([]);
 });
 
+test("a form sent after the session ended leads to the log-in page", async ({ page }) => {
+  const errors = collectErrors(page);
+  await logIn(page);
+  await open(page, "/indberetning/kontakt");
+  // The session ends while the form is open (here: its cookie is gone).
+  await page.context().clearCookies();
+  await page.getByLabel("Leder").fill("Mette Jensen");
+  await page.getByRole("button", { name: "Gem og offentliggør" }).click();
+  await expect(page).toHaveURL(/\/log-ind\?naeste=/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Log ind som institution");
+  expect(errors).toEqual([]);
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
