@@ -55,14 +55,13 @@ where
     count.into()
 }
 
-/// The state of one form's errors, and how many submits have been answered
-/// (the error summary takes focus after a submit, never after an instant check).
+/// The errors one form shows.
 #[derive(Clone, Copy)]
-pub struct FormErrors(pub RwSignal<FieldErrors>, RwSignal<u32>);
+pub struct FormErrors(pub RwSignal<FieldErrors>);
 
 impl FormErrors {
     pub fn new(initial: FieldErrors) -> Self {
-        FormErrors(RwSignal::new(initial), RwSignal::new(0))
+        FormErrors(RwSignal::new(initial))
     }
 
     pub fn get(&self, field: &'static str) -> Signal<Option<String>> {
@@ -73,7 +72,6 @@ impl FormErrors {
     /// The errors of an answered submit.
     pub fn replace(&self, errors: FieldErrors) {
         self.0.set(errors);
-        self.1.update(|n| *n += 1);
     }
 }
 
@@ -103,28 +101,13 @@ pub fn ErrorSummary(errors: FormErrors, fields: Vec<String>) -> impl IntoView {
             items
         })
     });
-    let summary_ref = NodeRef::<leptos::html::Div>::new();
-    // With JavaScript, move focus to the summary when a submit is answered
-    // with errors (DKFDS, GOV.UK); instant checks on leaving a field only show
-    // their message inline, so focus goes on to the next field. The summary
-    // appears in the same update, so focus moves once it is in the page.
-    Effect::watch(
-        move || errors.1.get(),
-        move |_, _, _| {
-            if errors.0.with_untracked(|e| !e.is_empty()) {
-                // The form may be gone by the next frame (a navigation).
-                request_animation_frame(move || {
-                    if let Some(element) = summary_ref.try_get_untracked().flatten() {
-                        let _ = element.focus();
-                    }
-                });
-            }
-        },
-        false,
-    );
+    // The summary takes focus when the page comes with it (`autofocus`), as
+    // after a refused plain post; a form sent in place puts focus on it
+    // after a refused submit, never after an instant check
+    // (`components::enhance`; DKFDS, GOV.UK).
     view! {
         <Show when=move || items.with(|i| !i.is_empty())>
-            <div class="error-summary" role="alert" aria-labelledby="fejlopsummering" tabindex="-1" node_ref=summary_ref autofocus>
+            <div class="error-summary" role="alert" aria-labelledby="fejlopsummering" tabindex="-1" autofocus>
                 <h2 id="fejlopsummering">"Der er problemer med formularen"</h2>
                 <ul>
                     {move || items.get()
