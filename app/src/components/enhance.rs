@@ -223,7 +223,7 @@ fn count_chars(area: &web_sys::HtmlTextAreaElement) {
 /// Show or clear the message of field `name` the way the server draws it:
 /// `form-error` on its group, the message after its label and hint with a
 /// hidden "Fejl: ", `aria-invalid`, and `aria-describedby` naming it. A
-/// summary from the last submit loses the fields that are now right.
+/// summary from the last submit loses the fields whose message goes.
 fn show_error(name: &str, message: Option<&str>) {
     let Some(document) = document() else { return };
     let Some(control) = document.get_element_by_id(name) else {
@@ -267,10 +267,12 @@ fn show_error(name: &str, message: Option<&str>) {
         None => {
             if let Some(element) = existing {
                 element.remove();
+                // Only a message that was drawn: a form-level one (a
+                // conflict) links to the first field too, and stays.
+                forget_in_summary(&document, name);
             }
             let _ = group.class_list().remove_1("form-error");
             let _ = control.remove_attribute("aria-invalid");
-            forget_in_summary(&document, name);
         }
     }
     describe(&document, &group, &control, name);
@@ -381,10 +383,16 @@ fn on_submit(event: web_sys::Event) {
                 // Not a page: let the browser post it and show the answer.
                 let _ = form.submit();
             }
-            Err(_) => say(
-                &region,
-                "Der er ingen forbindelse til Dagtilbudsportalen lige nu. Intet er gemt. Prøv igen om lidt.",
-            ),
+            Err(_) => {
+                let said = say(
+                    &region,
+                    "Der er ingen forbindelse til Dagtilbudsportalen lige nu. Intet er gemt. Prøv igen om lidt.",
+                );
+                if !said {
+                    // No place to say it: the browser's own post says it.
+                    let _ = form.submit();
+                }
+            }
         }
     });
 }
@@ -559,22 +567,23 @@ fn go_to(url: &str) {
     }
 }
 
-/// Say `message` in the region's first live region (its status).
-fn say(region: &Element, message: &str) {
+/// Say `message` in the region's status (its live region that says
+/// "Gemt."); false if it has none.
+fn say(region: &Element, message: &str) -> bool {
     let Ok(Some(status)) = region.query_selector("[role=status]") else {
-        return;
+        return false;
     };
-    let Some(document) = document() else { return };
-    let Ok(alert) = document.create_element("div") else {
-        return;
+    let Some(alert) = document().and_then(|d| d.create_element("div").ok()) else {
+        return false;
     };
     alert.set_class_name("alert alert-error");
-    let Ok(text) = document.create_element("p") else {
-        return;
+    let Some(text) = document().and_then(|d| d.create_element("p").ok()) else {
+        return false;
     };
     text.set_text_content(Some(message));
     let _ = alert.append_child(&text);
     status.replace_children_with_node_1(&alert);
+    true
 }
 
 fn schedule_poll(id: String) {
