@@ -3,7 +3,8 @@ import { collectErrors, DEMO, logInAsAdmin, sql } from "./helpers";
 
 // A page with more than one resource once failed to hydrate now and then
 // (about one load in five). Loading an administrator's section form of an
-// institution (an island page) again and again must hydrate every time.
+// institution (a page of the forms' bundle) again and again must start its
+// live parts every time.
 test("the kommune's section form of an institution hydrates on every load", async ({ page }) => {
   const errors = collectErrors(page);
   const numbers = sql(
