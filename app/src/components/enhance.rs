@@ -90,12 +90,29 @@ pub fn by_id(id: &str) -> Option<Element> {
 
 /// The page's elements that match `selector` and are of type `T`.
 pub fn all<T: JsCast>(selector: &str) -> Vec<T> {
-    let Some(found) = document().and_then(|d| d.query_selector_all(selector).ok()) else {
+    document()
+        .and_then(|d| d.document_element())
+        .map(|root| within(&root, selector))
+        .unwrap_or_default()
+}
+
+/// The elements under `root` that match `selector` and are of type `T`.
+pub fn within<T: JsCast>(root: &Element, selector: &str) -> Vec<T> {
+    let Ok(found) = root.query_selector_all(selector) else {
         return Vec::new();
     };
     (0..found.length())
         .filter_map(|index| found.item(index)?.dyn_into::<T>().ok())
         .collect()
+}
+
+/// A new element `tag` with the classes `class` (none if empty).
+pub fn element(tag: &str, class: &str) -> Option<Element> {
+    let element = document()?.create_element(tag).ok()?;
+    if !class.is_empty() {
+        element.set_class_name(class);
+    }
+    Some(element)
 }
 
 pub fn target_element(event: &web_sys::Event) -> Option<Element> {
@@ -104,6 +121,13 @@ pub fn target_element(event: &web_sys::Event) -> Option<Element> {
 
 // --- instant checks -----------------------------------------------------------
 
+/// The form with an instant check that `field` belongs to, and its check's name.
+fn checked_form(field: &Element) -> Option<(HtmlFormElement, String)> {
+    let form = field.closest("form[data-check]").ok()??;
+    let kind = form.get_attribute("data-check")?;
+    Some((form.dyn_into().ok()?, kind))
+}
+
 fn on_leave(event: web_sys::Event, check: Check) {
     let Some(field) = target_element(&event) else {
         return;
@@ -111,13 +135,7 @@ fn on_leave(event: web_sys::Event, check: Check) {
     let Some(name) = field.get_attribute("name") else {
         return;
     };
-    let Some(form) = field.closest("form[data-check]").ok().flatten() else {
-        return;
-    };
-    let Some(kind) = form.get_attribute("data-check") else {
-        return;
-    };
-    let Ok(form) = form.dyn_into::<HtmlFormElement>() else {
+    let Some((form, kind)) = checked_form(&field) else {
         return;
     };
     TOUCHED.with(|t| t.borrow_mut().insert(name));
@@ -184,15 +202,7 @@ fn on_input(event: web_sys::Event, check: Check) {
     if by_id(&format!("{name}-fejl")).is_none() {
         return;
     }
-    let Some(form) = field
-        .closest("form[data-check]")
-        .ok()
-        .flatten()
-        .and_then(|f| f.dyn_into::<HtmlFormElement>().ok())
-    else {
-        return;
-    };
-    let Some(kind) = form.get_attribute("data-check") else {
+    let Some((form, kind)) = checked_form(&field) else {
         return;
     };
     if let Some(found) = check(&kind, &form_values(&form)) {
@@ -236,37 +246,35 @@ fn show_error(name: &str, message: Option<&str>) {
     let existing = document.get_element_by_id(&error_id);
     match message {
         Some(message) => {
-            let element = match existing {
-                Some(element) => element,
+            let shown = match existing {
+                Some(shown) => shown,
                 None => {
-                    let Ok(element) = document.create_element("span") else {
+                    let Some(shown) = element("span", "form-error-message") else {
                         return;
                     };
-                    element.set_class_name("form-error-message");
-                    element.set_id(&error_id);
+                    shown.set_id(&error_id);
                     let Some(anchor) = error_anchor(&group, name) else {
                         return;
                     };
-                    let _ = anchor.after_with_node_1(&element);
-                    element
+                    let _ = anchor.after_with_node_1(&shown);
+                    shown
                 }
             };
-            let Ok(hidden) = document.create_element("span") else {
+            let Some(hidden) = element("span", "visually-hidden") else {
                 return;
             };
-            hidden.set_class_name("visually-hidden");
             hidden.set_text_content(Some("Fejl: "));
-            element.set_text_content(None);
-            let _ = element.append_child(&hidden);
-            let _ = element.append_child(&document.create_text_node(message));
+            shown.set_text_content(None);
+            let _ = shown.append_child(&hidden);
+            let _ = shown.append_child(&document.create_text_node(message));
             let _ = group.class_list().add_1("form-error");
             if is_control(&control) {
                 let _ = control.set_attribute("aria-invalid", "true");
             }
         }
         None => {
-            if let Some(element) = existing {
-                element.remove();
+            if let Some(shown) = existing {
+                shown.remove();
                 // Only a message that was drawn: a form-level one (a
                 // conflict) links to the first field too, and stays.
                 forget_in_summary(&document, name);
@@ -441,22 +449,17 @@ async fn fetch_page(url: &str, init: &web_sys::RequestInit) -> Result<Answer, Js
 /// elements and take their new content, so it is announced.
 fn swap(region: &Element, new: &Element) {
     let mut kept = Vec::new();
-    if let Ok(live) = region.query_selector_all("[aria-live][id]") {
-        for index in 0..live.length() {
-            let Some(old) = live.get(index).and_then(|n| n.dyn_into::<Element>().ok()) else {
-                continue;
-            };
-            let Some(fresh) = new.query_selector(&format!("[id='{}']", old.id())).ok().flatten() else {
-                continue;
-            };
-            let content = children(&fresh);
-            let _ = fresh.replace_with_with_node_1(&old);
-            kept.push((old, content));
-        }
+    for old in within::<Element>(region, "[aria-live][id]") {
+        let Some(fresh) = new.query_selector(&format!("[id='{}']", old.id())).ok().flatten() else {
+            continue;
+        };
+        let content = children(&fresh);
+        let _ = fresh.replace_with_with_node_1(&old);
+        kept.push((old, content));
     }
     // The server never sends a password back (it keeps no secret for the
     // page it answers with); what the user typed stays in the browser.
-    let typed: Vec<(String, String)> = fields(region, "input[type=password]")
+    let typed: Vec<(String, String)> = within::<web_sys::HtmlInputElement>(region, "input[type=password]")
         .iter()
         .map(|f| (f.name(), f.value()))
         .filter(|(_, value)| !value.is_empty())
@@ -465,7 +468,7 @@ fn swap(region: &Element, new: &Element) {
     for (old, content) in kept {
         old.replace_children_with_node(&content);
     }
-    for field in fields(region, "input[type=password]") {
+    for field in within::<web_sys::HtmlInputElement>(region, "input[type=password]") {
         if let Some((_, value)) = typed.iter().find(|(name, _)| *name == field.name()) {
             if field.value().is_empty() {
                 field.set_value(value);
@@ -473,15 +476,6 @@ fn swap(region: &Element, new: &Element) {
         }
     }
     TOUCHED.with(|t| t.borrow_mut().clear());
-}
-
-fn fields(region: &Element, selector: &str) -> Vec<web_sys::HtmlInputElement> {
-    let Ok(found) = region.query_selector_all(selector) else {
-        return Vec::new();
-    };
-    (0..found.length())
-        .filter_map(|i| found.item(i)?.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .collect()
 }
 
 fn children(element: &Element) -> Array {
@@ -528,9 +522,8 @@ fn refocus(region: &Element, key: Option<FocusKey>) {
                 return Some(button);
             }
         }
-        let buttons = region.query_selector_all("button[type=submit]").ok()?;
-        (0..buttons.length())
-            .filter_map(|i| buttons.get(i)?.dyn_into::<Element>().ok())
+        within::<Element>(region, "button[type=submit]")
+            .into_iter()
             .find(|b| {
                 label_of(b) == key.label
                     && b.closest("form")
@@ -573,11 +566,7 @@ fn say(region: &Element, message: &str) -> bool {
     let Ok(Some(status)) = region.query_selector("[role=status]") else {
         return false;
     };
-    let Some(alert) = document().and_then(|d| d.create_element("div").ok()) else {
-        return false;
-    };
-    alert.set_class_name("alert alert-error");
-    let Some(text) = document().and_then(|d| d.create_element("p").ok()) else {
+    let (Some(alert), Some(text)) = (element("div", "alert alert-error"), element("p", "")) else {
         return false;
     };
     text.set_text_content(Some(message));

@@ -11,10 +11,10 @@
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, HtmlFormElement};
+use web_sys::{HtmlElement, HtmlFormElement};
 
 use super::search::SearchFilter;
-use crate::components::enhance::{all, by_id, document, listen, ready, target_element};
+use crate::components::enhance::{all, by_id, document, element, listen, ready, target_element};
 
 /// Start the portal page's live parts, then say so.
 pub fn start() {
@@ -79,14 +79,13 @@ fn on_input(event: web_sys::Event) {
 }
 
 fn locate_button() {
-    let (Some(page), Some(place)) = (document(), by_id(super::distance::LOCATE_BUTTON)) else {
-        return;
-    };
-    let Ok(button) = page.create_element("button") else {
+    let (Some(place), Some(button)) = (
+        by_id(super::distance::LOCATE_BUTTON),
+        element("button", "button button-secondary"),
+    ) else {
         return;
     };
     let _ = button.set_attribute("type", "button");
-    button.set_class_name("button button-secondary");
     button.set_text_content(Some("Brug min placering"));
     let on_click = Closure::<dyn FnMut(web_sys::Event)>::new(use_location);
     let _ = button.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
@@ -142,13 +141,4 @@ fn use_location(event: web_sys::Event) {
     {
         say(Some(unable));
     }
-}
-
-/// Make `element` and set its class.
-pub(super) fn element(tag: &str, class: &str) -> Option<Element> {
-    let element = document()?.create_element(tag).ok()?;
-    if !class.is_empty() {
-        element.set_class_name(class);
-    }
-    Some(element)
 }

@@ -72,9 +72,8 @@ mod live {
     use web_sys::{Element, HtmlElement, HtmlInputElement};
 
     use super::{compare_href, Chosen, MESSAGE, TRAY};
-    use crate::components::enhance::{all, by_id, document, target_element};
+    use crate::components::enhance::{all, by_id, document, element, target_element};
     use crate::portal::compare::MAX_COMPARED;
-    use crate::portal::live::element;
 
     const STORAGE_KEY: &str = "dagtilbud-sammenlign";
     const BOXES: &str = "input[type=checkbox][name=nr][data-navn]";
