@@ -240,8 +240,8 @@ async fn change_without_form(
     .await
 }
 
-/// What the Lukkedage page's island starts from, all of it read by the server.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What the Lukkedage page's editor starts from, all of it read by the server.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClosingStart {
     workspace: super::Workspace,
     data: ClosingData,

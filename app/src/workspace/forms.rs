@@ -191,9 +191,8 @@ impl Values {
     }
 }
 
-/// What a section's form starts from, all of it read by the server: the
-/// island's props.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What a section's form starts from, all of it read by the server.
+#[derive(Debug, Clone, PartialEq)]
 pub struct FormStart {
     pub workspace: Workspace,
     /// What a failed plain post left, else what is saved.
