@@ -5,12 +5,22 @@
 
 use std::collections::BTreeMap;
 
+#[cfg(feature = "ssr")]
 use leptos::server_fn::codec::JsonEncoding;
+#[cfg(feature = "ssr")]
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 /// Field name → Danish message telling what is wrong and how to fix it.
 pub type FieldErrors = BTreeMap<String, String>;
+
+/// The message of a text of `chars` characters over its limit `max`.
+pub fn too_long(max: usize, chars: usize) -> String {
+    format!(
+        "Teksten må højst være {max} tegn. Forkort den med {} tegn.",
+        chars - max
+    )
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -58,6 +68,7 @@ impl AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -78,7 +89,6 @@ impl FromServerFnError for AppError {
     /// errors with 500 unless told otherwise), unless a plain form post is
     /// being sent back to its page.
     fn ser(&self) -> leptos::server_fn::Bytes {
-        #[cfg(feature = "ssr")]
         self.set_answer_status();
         serde_json::to_vec(self)
             .map(Into::into)

@@ -2,171 +2,83 @@
 //!
 //! One module per area of the product. `domain` holds the types and rules
 //! shared by browser and server; `ssr` holds what only the server may run.
+//!
+//! Two builds of this crate:
+//! - the server's (`ssr`): every area, its pages, server functions and
+//!   queries;
+//! - the browser's (the bundles, `hydrate` without `ssr`). No page is
+//!   rendered in the browser (no islands), so it holds only what the
+//!   bundles run, each from its area's own file: the instant checks, the
+//!   forms' enhancer and the portal's live parts, with the domain rules
+//!   those use. Neither Leptos nor any view is compiled for it.
 
 #![recursion_limit = "256"]
 
+#[cfg(feature = "ssr")]
 pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod audit;
+#[cfg(feature = "ssr")]
 pub mod auth;
+#[cfg(feature = "ssr")]
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod documents;
 pub mod domain;
 pub mod error;
+#[cfg(feature = "ssr")]
 pub mod feedback;
+#[cfg(feature = "ssr")]
 pub mod institution;
+#[cfg(feature = "ssr")]
 pub mod kommune;
+#[cfg(feature = "ssr")]
 pub mod pages;
+#[cfg(feature = "ssr")]
 pub mod portal;
+#[cfg(feature = "ssr")]
 pub mod published;
+#[cfg(feature = "ssr")]
 pub mod register;
+#[cfg(feature = "ssr")]
 pub mod reminders;
 #[cfg(feature = "ssr")]
+mod shell;
+#[cfg(feature = "ssr")]
 pub mod ssr;
+#[cfg(feature = "ssr")]
 pub mod support;
+#[cfg(feature = "ssr")]
 pub mod workspace;
 
-use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
-use leptos_router::{
-    components::{Route, Router, Routes},
-    path, SsrMode,
-};
+#[cfg(feature = "ssr")]
+pub use shell::{api_document, openapi_json, page_bundle, page_title, shell, App, Bundle, SERVICE_NAME};
 
-use crate::auth::AuthRoutes;
-use crate::components::layout::Layout;
-use crate::institution::InstitutionRoutes;
-use crate::kommune::KommuneRoutes;
-use crate::pages::{Accessibility, Cookies, NotFound};
-use crate::portal::PortalRoutes;
-use crate::support::SupportRoutes;
-
-/// The service name shown in the header and every page title.
-pub const SERVICE_NAME: &str = "Dagtilbudsportalen";
-
-/// The WASM bundle a page loads for its live parts. Every page is the
-/// server's HTML and works without JavaScript; no page has an island. A
-/// bundle works on the page's HTML where the server marks it: the portal's
-/// (`portal::live`) and the forms' (`components::enhance`: plain posts sent
-/// in place, instant checks). A page with no live parts loads no script.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bundle {
-    /// `frontend-portal`: the portal's live parts (search, tray, location).
-    Portal,
-    /// `frontend`: the forms with instant checks or live parts: the log-in,
-    /// before and after the password, "Meld en fejl", the section forms and
-    /// the reminders.
-    Forms,
+// The browser's build: the same files as the server's, fewer of them.
+#[cfg(not(feature = "ssr"))]
+pub mod auth {
+    pub mod checks;
 }
-
-impl Bundle {
-    /// The bundle's file name in `pkg/`. The forms' is named as the site
-    /// (`LEPTOS_OUTPUT_NAME`), so `cargo leptos watch` builds it.
-    pub fn file_name(self, site: &str) -> &str {
-        match self {
-            Bundle::Portal => "portal",
-            Bundle::Forms => site,
-        }
-    }
+#[cfg(not(feature = "ssr"))]
+pub mod components {
+    #[cfg(feature = "hydrate")]
+    pub mod enhance;
+    pub mod paging;
 }
-
-/// The bundle the page at `path` loads, if it has live parts: the public
-/// portal, and the forms with instant checks or live parts (the log-in's,
-/// "Meld en fejl", the section forms, the reminders). The other signed-in
-/// pages (lists, plain forms) and a mistyped address load no WASM: their
-/// forms are plain form posts.
-pub fn page_bundle(path: &str) -> Option<Bundle> {
-    if portal::report::is_report_page(path)
-        || matches!(path, "/log-ind" | "/admin/log-ind")
-        || auth::is_signed_in_form_page(path)
-        || workspace::routes::is_live_page(path)
-        || kommune::reminders::is_live_page(path)
-    {
-        Some(Bundle::Forms)
-    } else if portal::is_public_page(path) {
-        Some(Bundle::Portal)
-    } else {
-        None
-    }
+#[cfg(not(feature = "ssr"))]
+pub mod portal {
+    pub mod distance;
+    #[cfg(feature = "hydrate")]
+    pub mod live;
+    pub mod places;
+    pub mod search;
+    pub mod tray;
 }
-
-#[cfg(test)]
-mod bundle_tests {
-    use super::*;
-
-    #[test]
-    fn each_page_loads_the_bundle_of_its_islands() {
-        for path in [
-            "/",
-            "/dagtilbud/G10234",
-            "/kommuner/746",
-            "/sammenlign",
-            "/cookies",
-        ] {
-            assert_eq!(page_bundle(path), Some(Bundle::Portal), "{path}");
-        }
-        for path in [
-            "/dagtilbud/G10234/meld-fejl",
-            "/log-ind",
-            "/admin/log-ind",
-            "/vaelg-adgangskode",
-            "/skift-adgangskode",
-            "/admin/totrin",
-            "/admin/totrin/opsaet",
-            "/indberetning/profil",
-            "/kommune/dagtilbud/G10234/lukkedage",
-            "/kommune/paamindelser",
-            "/kommune/paamindelser/12",
-        ] {
-            assert_eq!(page_bundle(path), Some(Bundle::Forms), "{path}");
-        }
-        for path in [
-            "/indberetning",
-            "/indberetning/historik",
-            "/kommune",
-            "/kommune/udbakke",
-            "/kommune/paamindelser/12/x",
-            "/support/konti",
-            "/findes/ikke",
-        ] {
-            assert_eq!(page_bundle(path), None, "{path}");
-        }
-        assert_eq!(Bundle::Forms.file_name("dagtilbud"), "dagtilbud");
-        assert_eq!(Bundle::Portal.file_name("dagtilbud"), "portal");
-    }
-}
-
-/// The HTML document around every page (rendered on the server only).
-///
-/// Every page is a document with at most a few live parts: it loads only the
-/// bundle of those (`page_bundle`); the rest of the page stays the
-/// server's HTML. A page without live parts loads no script.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let bundle = request_path().and_then(|path| page_bundle(&path));
-    let scripts = bundle.map(|bundle| {
-        let mut scripts = options.clone();
-        scripts.output_name = bundle.file_name(&options.output_name).into();
-        view! { <HydrationScripts options=scripts islands=true /> }
-    });
-    view! {
-        <!DOCTYPE html>
-        <html lang="da">
-            <head>
-                <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="color-scheme" content="light" />
-                <AutoReload options=options.clone() />
-                {scripts}
-                <MetaTags />
-            </head>
-            <body>
-                <App />
-            </body>
-        </html>
-    }
+#[cfg(not(feature = "ssr"))]
+pub mod workspace {
+    pub mod checks;
 }
 
 /// The instant checks of every form the forms' bundle works on (their
@@ -175,7 +87,7 @@ pub fn instant_check(
     check: &str,
     values: &serde_json::Map<String, serde_json::Value>,
 ) -> Option<error::FieldErrors> {
-    workspace::forms::instant_check(check, values).or_else(|| auth::instant_check(check, values))
+    workspace::checks::instant_check(check, values).or_else(|| auth::checks::instant_check(check, values))
 }
 
 #[cfg(test)]
@@ -257,76 +169,4 @@ mod instant_check_tests {
             .is_empty());
         assert_eq!(instant_check("findes-ikke", &values(&[])), None);
     }
-}
-
-/// The path of the request being rendered (server only).
-fn request_path() -> Option<String> {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_string())
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        None
-    }
-}
-
-/// Every page's `<title>`: the page's own text and the service name.
-///
-/// leptos_meta writes the title into the server's HTML as it is, so an
-/// institution's name could end the element there; on the server the title
-/// is escaped here, in the one place every title passes. The browser sets
-/// `document.title` as text, so it gets the title unescaped.
-pub fn page_title(text: String) -> String {
-    let title = if text.is_empty() {
-        SERVICE_NAME.to_string()
-    } else {
-        format!("{text} – {SERVICE_NAME}")
-    };
-    #[cfg(feature = "ssr")]
-    let title = crate::components::form::escape_text(&title);
-    title
-}
-
-#[component]
-pub fn App() -> impl IntoView {
-    provide_meta_context();
-
-    view! {
-        <Stylesheet id="leptos" href="/pkg/dagtilbud.css" />
-        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
-        <Title formatter=page_title />
-        // Every page renders completely before it is sent: forms and their
-        // errors must be in the HTML for browsers without JavaScript, and the
-        // status code must be known before the first byte.
-        <Router>
-            <Layout>
-                <Routes fallback=NotFound>
-                    <PortalRoutes />
-                    <Route path=path!("tilgaengelighed") view=Accessibility ssr=SsrMode::Async />
-                    <Route path=path!("cookies") view=Cookies ssr=SsrMode::Async />
-                    <AuthRoutes />
-                    <InstitutionRoutes />
-                    <KommuneRoutes />
-                    <SupportRoutes />
-                </Routes>
-            </Layout>
-        </Router>
-    }
-}
-
-/// The OpenAPI document of both `/api/v1` surfaces.
-#[cfg(feature = "ssr")]
-pub fn api_document() -> utoipa::openapi::OpenApi {
-    use utoipa::OpenApi;
-    api::document([
-        portal::api::OpenDataDoc::openapi(),
-        kommune::api::KommuneApiDoc::openapi(),
-    ])
-}
-
-/// GET /api/v1/openapi.json
-#[cfg(feature = "ssr")]
-pub async fn openapi_json(headers: axum::http::HeaderMap) -> axum::response::Response {
-    api::serve_document(&headers, &api_document())
 }

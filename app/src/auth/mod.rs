@@ -5,6 +5,7 @@
 //! areas, rejects cross-site posts and ends sessions that timed out or whose
 //! account was reset.
 
+pub mod checks;
 #[cfg(feature = "ssr")]
 pub mod codes;
 #[cfg(feature = "ssr")]
@@ -41,9 +42,10 @@ use serde::{Deserialize, Serialize};
 use crate::components::form::FormFlash;
 use crate::error::AppError;
 
+pub use checks::instant_check;
 pub use pages::{
-    instant_check, is_signed_in_form_page, AdminLoginPage, AuthRoutes, ChangePasswordPage,
-    ChoosePasswordPage, InstitutionLoginPage, LogoutForm, SecondFactorPage, SecondFactorSetupPage,
+    is_signed_in_form_page, AdminLoginPage, AuthRoutes, ChangePasswordPage, ChoosePasswordPage,
+    InstitutionLoginPage, LogoutForm, SecondFactorPage, SecondFactorSetupPage,
 };
 
 /// Who is logged in.

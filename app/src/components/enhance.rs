@@ -32,7 +32,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Document, Element, HtmlElement, HtmlFormElement};
 
-use crate::components::form::too_long;
+use crate::error::too_long;
 use crate::error::FieldErrors;
 
 /// A form's instant check: its `data-check` name and its fields as posted

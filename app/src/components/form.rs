@@ -341,14 +341,6 @@ pub fn TextArea(
     }
 }
 
-/// The message of a text of `chars` characters over its limit `max`.
-pub fn too_long(max: usize, chars: usize) -> String {
-    format!(
-        "Teksten må højst være {max} tegn. Forkort den med {} tegn.",
-        chars - max
-    )
-}
-
 /// Escape text for an element whose content is given as HTML.
 pub fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -54,28 +54,12 @@ fn LogInLinks() -> impl IntoView {
 /// Whether the request may come from someone logged in: the server knows
 /// (the session layer has read the cookie before the page renders).
 fn maybe_signed_in() -> bool {
-    #[cfg(feature = "ssr")]
-    {
-        crate::auth::context::current().is_some()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        true
-    }
+    crate::auth::context::current().is_some()
 }
 
 /// Demo mode: everything the service shows is invented (`Settings::demo`).
-/// The server decides; the browser reads the decision from the page it
-/// hydrates, so both render the same and no request is needed.
 fn demo_mode() -> bool {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<crate::ssr::AppState>().is_some_and(|state| state.settings.demo)
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        document().get_element_by_id(DEMO_NOTICE).is_some()
-    }
+    use_context::<crate::ssr::AppState>().is_some_and(|state| state.settings.demo)
 }
 
 const DEMO_NOTICE: &str = "demo-notice";

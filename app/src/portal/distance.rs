@@ -2,8 +2,12 @@
 //! (a postnummer, or the browser's location asked for on a click), how a
 //! postnummer becomes a point, and the search form's distance fields.
 
+#[cfg(feature = "ssr")]
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use super::places::{LOCATE_BUTTON, LOCATE_STATUS};
+#[cfg(feature = "ssr")]
 use super::search::SearchFilter;
 use crate::domain::position::Position;
 use crate::domain::Postnummer;
@@ -128,6 +132,7 @@ pub fn place(
 /// Where distances are measured from (a postnummer, or with the portal's
 /// bundle the browser's location, asked for only on a click: "Brug min
 /// placering", `live`), how far, and the order.
+#[cfg(feature = "ssr")]
 #[component]
 pub fn DistanceFields(filter: SearchFilter) -> impl IntoView {
     let max_choices = MAX_KM
@@ -172,10 +177,3 @@ pub fn DistanceFields(filter: SearchFilter) -> impl IntoView {
         </fieldset>
     }
 }
-
-/// The live region below the distance fields that says how asking for the
-/// location goes.
-pub(crate) const LOCATE_STATUS: &str = "placering-status";
-
-/// Where the portal's bundle puts "Brug min placering".
-pub(crate) const LOCATE_BUTTON: &str = "placering-knap";

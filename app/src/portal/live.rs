@@ -73,14 +73,14 @@ fn on_input(event: web_sys::Event) {
         item.set_hidden(!matches);
         shown += usize::from(matches);
     }
-    if let Some(count) = by_id(super::KOMMUNER_SHOWN) {
+    if let Some(count) = by_id(super::places::KOMMUNER_SHOWN) {
         count.set_text_content(Some(&format!("{shown} kommuner vises")));
     }
 }
 
 fn locate_button() {
     let (Some(place), Some(button)) = (
-        by_id(super::distance::LOCATE_BUTTON),
+        by_id(super::places::LOCATE_BUTTON),
         element("button", "button button-secondary"),
     ) else {
         return;
@@ -96,7 +96,7 @@ fn locate_button() {
 
 /// Say how asking for the location goes, in the fields' live region.
 fn say(text: Option<&str>) {
-    if let Some(status) = by_id(super::distance::LOCATE_STATUS) {
+    if let Some(status) = by_id(super::places::LOCATE_STATUS) {
         status.set_text_content(Some(text.unwrap_or_default()));
     }
 }

@@ -15,6 +15,7 @@ pub mod index;
 pub mod kommune;
 #[cfg(feature = "hydrate")]
 pub mod live;
+pub mod places;
 pub mod report;
 pub mod search;
 pub mod tray;
@@ -23,6 +24,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
+use places::KOMMUNER_SHOWN;
 use search::{SearchFilter, SearchPage};
 
 use crate::error::AppError;
@@ -202,23 +204,16 @@ pub fn Landing() -> impl IntoView {
     }
 }
 
-/// What [`preload_landing`] loaded for this request (server only).
+/// What [`preload_landing`] loaded for this request.
 fn preloaded() -> Option<std::sync::Arc<LandingData>> {
-    #[cfg(feature = "ssr")]
-    {
-        let data = use_context::<http::request::Parts>()?
-            .extensions
-            .get::<std::sync::Arc<LandingData>>()
-            .cloned();
-        if data.is_none() {
-            tracing::error!("/ rendered without its preloaded data");
-        }
-        data
+    let data = use_context::<http::request::Parts>()?
+        .extensions
+        .get::<std::sync::Arc<LandingData>>()
+        .cloned();
+    if data.is_none() {
+        tracing::error!("/ rendered without its preloaded data");
     }
-    #[cfg(not(feature = "ssr"))]
-    {
-        None
-    }
+    data
 }
 
 /// The search form: a GET form to `/`, so every search is a link. With the
@@ -386,9 +381,6 @@ fn KommuneList(stats: PortalSummary) -> impl IntoView {
         </section>
     }
 }
-
-/// The live region that says how many kommuner the filter shows.
-const KOMMUNER_SHOWN: &str = "kommuner-vist";
 
 /// "Find en kommune": with the portal's bundle, the list below hides the
 /// kommuner whose name does not hold what is typed, and the live region

@@ -5,8 +5,12 @@
 //! the results' checkboxes and the pages' links reach `/sammenlign` by
 //! themselves.
 
+#[cfg(feature = "ssr")]
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+/// Most institutions compared at once.
+pub const MAX_COMPARED: usize = 4;
 
 /// One chosen institution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +28,7 @@ pub fn compare_href(chosen: &[Chosen]) -> String {
 /// Where the tray goes at the bottom of the page: its live region, which
 /// says what was added or removed, and the tray itself, which only the
 /// portal's bundle draws (`start`), when something is chosen.
+#[cfg(feature = "ssr")]
 #[component]
 pub fn CompareTray() -> impl IntoView {
     view! {
@@ -37,6 +42,7 @@ const TRAY: &str = "bakke";
 
 /// The result's checkbox: a plain field of the results form, which
 /// [`ChoiceTracker`] binds to the tray when JavaScript runs.
+#[cfg(feature = "ssr")]
 #[component]
 pub fn ChooseBox(nummer: String, navn: String) -> impl IntoView {
     let id = format!("nr-{nummer}");
@@ -51,6 +57,7 @@ pub fn ChooseBox(nummer: String, navn: String) -> impl IntoView {
 
 /// Where "Vælg til sammenligning" goes on an institution page: only the
 /// portal's bundle draws the button, which works only with it.
+#[cfg(feature = "ssr")]
 #[component]
 pub fn AddToTray(nummer: String, navn: String) -> impl IntoView {
     view! { <span data-bakke-nummer=nummer data-bakke-navn=navn></span> }
@@ -71,9 +78,8 @@ mod live {
     use wasm_bindgen::{JsCast, JsValue};
     use web_sys::{Element, HtmlElement, HtmlInputElement};
 
-    use super::{compare_href, Chosen, MESSAGE, TRAY};
+    use super::{compare_href, Chosen, MAX_COMPARED, MESSAGE, TRAY};
     use crate::components::enhance::{all, by_id, document, element, target_element};
-    use crate::portal::compare::MAX_COMPARED;
 
     const STORAGE_KEY: &str = "dagtilbud-sammenlign";
     const BOXES: &str = "input[type=checkbox][name=nr][data-navn]";

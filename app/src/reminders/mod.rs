@@ -132,7 +132,7 @@ impl ReminderForm {
         if body.is_empty() {
             errors.insert("tekst".into(), "Skriv teksten til mailen.".into());
         } else if chars > BODY_MAX {
-            errors.insert("tekst".into(), crate::components::form::too_long(BODY_MAX, chars));
+            errors.insert("tekst".into(), crate::error::too_long(BODY_MAX, chars));
         } else if let Err(message) = check_fields(body) {
             errors.insert("tekst".into(), message);
         } else if !body.contains("{adresse}") {

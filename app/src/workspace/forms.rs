@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::header::SectionHeader;
@@ -344,38 +343,6 @@ where
     }
 }
 
-/// The instant check of a section's form (its `data-check`): the form as
-/// posted, parsed by the server's own rules. `None` for a form without one.
-pub fn instant_check(
-    check: &str,
-    values: &serde_json::Map<String, serde_json::Value>,
-) -> Option<FieldErrors> {
-    fn run<F: DeserializeOwned, T>(
-        values: &serde_json::Map<String, serde_json::Value>,
-        parse: fn(&F, time::Date) -> Result<T, FieldErrors>,
-    ) -> FieldErrors {
-        serde_json::from_value::<F>(serde_json::Value::Object(values.clone()))
-            .ok()
-            .and_then(|form| parse(&form, browser_today()).err())
-            .unwrap_or_default()
-    }
-    use crate::domain::sections::{ClosingPeriodForm, GaestedagplejeForm};
-    Some(match SectionKind::parse(check)? {
-        SectionKind::Profil => run(values, ProfilForm::parse),
-        SectionKind::Madordning => run(values, MadordningForm::parse),
-        SectionKind::Aabningstider => run(values, OpeningHoursForm::parse),
-        SectionKind::Kontakt => run(values, KontaktForm::parse),
-        SectionKind::Gaestedagpleje => run(values, GaestedagplejeForm::parse),
-        SectionKind::Lukkedage => run(values, ClosingPeriodForm::parse),
-    })
-}
-
-/// Today's Danish date where this runs: the browser's for instant checks
-/// (the server's own decides on a save).
-fn browser_today() -> time::Date {
-    crate::domain::calendar::danish_time(time::OffsetDateTime::now_utc()).date()
-}
-
 fn profil_fields(values: Values, errors: FormErrors) -> impl IntoView {
     let ages = Aldersgruppe::ALL
         .iter()
@@ -458,7 +425,7 @@ fn aabningstider_fields(values: Values, errors: FormErrors) -> impl IntoView {
         .and_then(|v| serde_json::from_value(v).ok())
         .unwrap_or_default();
     let weekly = form
-        .parse(browser_today())
+        .parse(super::checks::today())
         .ok()
         .map(|hours| hours.weekly_hours_text());
     view! {

@@ -5,6 +5,7 @@
 //! and rules. The server decides access from the session; the
 //! number here only says which institution the caller asks for.
 
+pub mod checks;
 pub mod closing;
 pub mod common_closing;
 pub mod confirm;
