@@ -1,7 +1,8 @@
 //! Dependencies point one way (see the README's map): an area (portal,
 //! institution, kommune, support) uses the shared modules and never another
-//! area, and the shared modules use no area. `lib.rs` is the one place that
-//! knows every area: it puts their routes together.
+//! area, and the shared modules use no area. The composition root is the
+//! one place that knows every area: `shell.rs` puts their routes and API
+//! documents together, and `lib.rs` declares the modules.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -87,11 +88,14 @@ fn imports() -> BTreeSet<(String, String, String)> {
     found
 }
 
-/// The imports that break the rule: of an area, by anything but `lib.rs`.
+/// The composition root's files, which may name every area.
+const ROOT: [&str; 2] = ["lib", "shell"];
+
+/// The imports that break the rule: of an area, by anything but the root.
 fn edges() -> BTreeSet<(String, String, String)> {
     imports()
         .into_iter()
-        .filter(|(from, to, _)| from != "lib" && AREAS.contains(&to.as_str()))
+        .filter(|(from, to, _)| !ROOT.contains(&from.as_str()) && AREAS.contains(&to.as_str()))
         .collect()
 }
 
@@ -104,7 +108,7 @@ fn the_scan_sees_the_areas_using_the_shared_modules() {
         ("support", "admin"),
         ("portal", "published"),
         ("workspace", "published"),
-        ("lib", "kommune"),
+        ("shell", "kommune"),
     ] {
         assert!(
             seen.contains(&(expected.0.to_string(), expected.1.to_string())),
