@@ -71,7 +71,6 @@ pub fn Cookies() -> impl IntoView {
 /// to match (503 "prøv igen om lidt" while the database is away, not 200).
 #[component]
 pub fn ErrorAlert(error: crate::error::AppError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
     {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(status) = http::StatusCode::from_u16(error.status_code()) {
@@ -86,7 +85,6 @@ pub fn ErrorAlert(error: crate::error::AppError) -> impl IntoView {
 /// message linking to its field, with the page's status set to 422.
 #[component]
 pub fn QueryErrors(errors: crate::error::FieldErrors, #[prop(into)] heading: String) -> impl IntoView {
-    #[cfg(feature = "ssr")]
     {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(http::StatusCode::UNPROCESSABLE_ENTITY);
@@ -105,7 +103,6 @@ pub fn QueryErrors(errors: crate::error::FieldErrors, #[prop(into)] heading: Str
 /// The page for every address that does not exist.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
     {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(http::StatusCode::NOT_FOUND);

@@ -15,17 +15,12 @@ pub mod timeline;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-#[cfg(feature = "ssr")]
 use crate::audit::AuditContext;
-#[cfg(feature = "ssr")]
 use crate::auth::Scope;
 use crate::domain::register::{CloseForm, NewInstitutionForm};
-#[cfg(feature = "ssr")]
 use crate::domain::{Ejerform, InstitutionType};
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
 use crate::register::maintained_ejerformer;
-#[cfg(feature = "ssr")]
 use crate::workspace::Workspace;
 
 /// The institution pages under an administrator's area (`/kommune` or

@@ -50,7 +50,6 @@ pub async fn login_timeline(nummer: String) -> Result<Timeline, AppError> {
     db::timeline(&pool, &nummer).await
 }
 
-#[cfg(feature = "ssr")]
 mod db {
     use super::{Timeline, TimelineEvent, TIMELINE_LIMIT};
     use crate::domain::calendar::format_timestamp;

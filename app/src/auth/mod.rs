@@ -6,28 +6,17 @@
 //! account was reset.
 
 pub mod checks;
-#[cfg(feature = "ssr")]
 pub mod codes;
-#[cfg(feature = "ssr")]
 pub mod context;
-#[cfg(feature = "ssr")]
 pub mod extract;
-#[cfg(feature = "ssr")]
 pub mod factor;
-#[cfg(feature = "ssr")]
 pub mod guard;
-#[cfg(feature = "ssr")]
 pub mod known_logins;
-#[cfg(feature = "ssr")]
 pub mod login;
 mod pages;
-#[cfg(feature = "ssr")]
 pub mod passwords;
-#[cfg(feature = "ssr")]
 pub mod session;
-#[cfg(feature = "ssr")]
 pub mod throttle;
-#[cfg(feature = "ssr")]
 pub mod totp;
 
 use std::fmt;
@@ -190,7 +179,6 @@ impl Secret {
         &self.0
     }
 
-    #[cfg(feature = "ssr")]
     pub fn into_secret(self) -> secrecy::SecretString {
         secrecy::SecretString::from(self.0)
     }

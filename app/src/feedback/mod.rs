@@ -8,7 +8,6 @@
 //! Nobody logs in to report, so: a budget per address (`report_limiter`), a
 //! size limit, a honeypot field that people never fill in, and plain text only.
 
-#[cfg(feature = "ssr")]
 pub mod db;
 pub mod list;
 

@@ -122,7 +122,6 @@ pub async fn kommune_lukkedage() -> Result<CommonClosing, AppError> {
 }
 
 /// What to do to one of the kommune's periods.
-#[cfg(feature = "ssr")]
 enum CommonChangeKind {
     Add(ClosingPeriodForm),
     Edit(i64, i32, ClosingPeriodForm),
@@ -132,7 +131,6 @@ enum CommonChangeKind {
 /// Apply one change: the period row, its history row and the audit row in
 /// one transaction, then carry the change into the institutions' copies.
 /// Answers how many copies were changed.
-#[cfg(feature = "ssr")]
 async fn apply(change: CommonChangeKind) -> Result<i32, AppError> {
     let (_, kommunekode) = crate::auth::context::require_kommune()?;
     let principal = crate::auth::context::require_principal()?;
@@ -260,7 +258,6 @@ async fn apply(change: CommonChangeKind) -> Result<i32, AppError> {
 
 /// Why an edit or removal found nothing to change: another administrator
 /// changed or removed the period first, or it is not this kommune's.
-#[cfg(feature = "ssr")]
 async fn stale(pool: &sqlx::PgPool, kommunekode: i16, id: i64) -> AppError {
     match sqlx::query_scalar!(
         "SELECT removed_at IS NULL AS \"current!\" FROM kommune_closing_periods WHERE id = $1 AND kommunekode = $2",

@@ -1,13 +1,10 @@
 //! The kommune administrator's pages: the overview of the kommune's
 //! institutions and the log-in letters.
 
-#[cfg(feature = "ssr")]
 pub mod api;
 pub mod closing;
 pub mod dagpleje;
-#[cfg(feature = "ssr")]
 pub mod db;
-#[cfg(feature = "ssr")]
 pub mod documents;
 pub mod overview;
 pub mod reminders;
@@ -15,7 +12,6 @@ pub mod review;
 
 /// The kommune's plain endpoints: log-in letters, the CSV export and the
 /// kommune API (`/api/v1/kommune/…`).
-#[cfg(feature = "ssr")]
 pub fn router() -> axum::Router<crate::ssr::AppState> {
     use axum::routing::{get, post};
     let api = axum::Router::new()

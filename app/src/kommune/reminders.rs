@@ -16,7 +16,6 @@ use crate::reminders::{status_label, Audience, JobRow, MessageRow, ReminderForm,
 const PAGE: &str = "/kommune/paamindelser";
 const OUTBOX: &str = "/kommune/udbakke";
 const FORM: &str = "paamindelse";
-#[cfg(feature = "ssr")]
 const OUTBOX_PER_PAGE: i64 = 25;
 
 /// The reminder pages with live parts: `/kommune/paamindelser` (the form's
@@ -57,7 +56,6 @@ pub struct RemindersPage {
 }
 
 /// The login address printed in reminders.
-#[cfg(feature = "ssr")]
 fn login_address(state: &crate::ssr::AppState) -> String {
     format!("{}/log-ind", state.settings.public_url)
 }

@@ -38,7 +38,6 @@ pub async fn kommune_tjek() -> Result<ReviewPage, AppError> {
     })
 }
 
-#[cfg(feature = "ssr")]
 mod db {
     use std::collections::HashMap;
 

@@ -1,16 +1,11 @@
 //! The public portal for parents.
 
-#[cfg(feature = "ssr")]
 pub mod api;
-#[cfg(feature = "ssr")]
 pub mod calendar;
-#[cfg(feature = "ssr")]
 pub mod changes;
 pub mod compare;
-#[cfg(feature = "ssr")]
 pub mod dictionary;
 pub mod distance;
-#[cfg(feature = "ssr")]
 pub mod index;
 pub mod kommune;
 #[cfg(feature = "hydrate")]
@@ -49,7 +44,6 @@ pub async fn landing_stats() -> Result<PortalSummary, AppError> {
     stats(&crate::ssr::pool()?).await
 }
 
-#[cfg(feature = "ssr")]
 async fn stats(pool: &sqlx::PgPool) -> Result<PortalSummary, AppError> {
     let kommuner = sqlx::query_as!(
         KommuneCount,
@@ -89,7 +83,6 @@ pub enum LandingContent {
 /// on. The search page is the page every parent starts on, and the async
 /// machinery was a fifth of its render (`bench/portal`). Runs inside the
 /// guard, so the address budget counts the search first.
-#[cfg(feature = "ssr")]
 pub async fn preload_landing(
     axum::extract::State(state): axum::extract::State<crate::ssr::AppState>,
     mut request: axum::extract::Request,
@@ -119,7 +112,6 @@ pub async fn preload_landing(
     next.run(request).await
 }
 
-#[cfg(feature = "ssr")]
 async fn run_search(
     state: &crate::ssr::AppState,
     index: &std::sync::Arc<index::SearchIndex>,

@@ -14,7 +14,6 @@ use crate::feedback::{topics, ReportForm, HONEYPOT, MESSAGE_MAX};
 
 const FORM: &str = "meld_fejl";
 
-#[cfg(feature = "ssr")]
 fn page_of(nummer: &str) -> String {
     format!("/dagtilbud/{}/meld-fejl", nummer.trim().to_uppercase())
 }

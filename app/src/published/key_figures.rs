@@ -19,7 +19,6 @@ pub struct KommuneKeyFigures {
 }
 
 /// The newest key figures of kommune `kode`, if any were imported.
-#[cfg(feature = "ssr")]
 pub async fn for_kommune(
     pool: &sqlx::PgPool,
     kode: i16,

@@ -4,7 +4,6 @@
 //! preview, which shows exactly this. The kommune key figures shown beside
 //! the sections and the cache of rendered public pages live here too.
 
-#[cfg(feature = "ssr")]
 pub mod cache;
 pub mod key_figures;
 
@@ -39,7 +38,6 @@ pub struct PublicInstitution {
 /// The median number of closing days in `year` among kommune `kommunekode`'s
 /// active institutions that report lukkedage, when at least
 /// `plausibility::MIN_PEERS` do.
-#[cfg(feature = "ssr")]
 pub async fn closing_median(
     pool: &sqlx::PgPool,
     kommunekode: i16,
@@ -62,7 +60,6 @@ pub async fn closing_median(
 
 /// The public data of the active institution `nummer` (any case); closed and
 /// unknown numbers are "not found" alike.
-#[cfg(feature = "ssr")]
 pub async fn load_active(
     pool: &sqlx::PgPool,
     nummer: &str,
@@ -80,7 +77,6 @@ pub async fn load_active(
 
 /// Everything parents see about one institution: its master data and the
 /// five sections as saved (two queries, whatever is reported).
-#[cfg(feature = "ssr")]
 pub async fn load_public(
     pool: &sqlx::PgPool,
     institution_id: i64,

@@ -3,7 +3,6 @@
 //! show it: master data as read, the kommuner to choose from, and (server
 //! only, in `db.rs`) the writes that create, change and close institutions.
 
-#[cfg(feature = "ssr")]
 pub mod db;
 
 use leptos::prelude::*;

@@ -8,11 +8,8 @@
 //! Sending runs in the background (`worker`), with its state in PostgreSQL
 //! (`db`), through SMTP or into the outbox table (`mailer`).
 
-#[cfg(feature = "ssr")]
 pub mod db;
-#[cfg(feature = "ssr")]
 pub mod mailer;
-#[cfg(feature = "ssr")]
 pub mod worker;
 
 use serde::{Deserialize, Serialize};

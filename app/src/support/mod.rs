@@ -5,14 +5,11 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod audit_log;
-#[cfg(feature = "ssr")]
 pub mod db;
-#[cfg(feature = "ssr")]
 pub mod documents;
 
 /// Support's plain endpoints: new codes and passwords as documents, the audit
 /// log as CSV and new API keys.
-#[cfg(feature = "ssr")]
 pub fn router() -> axum::Router<crate::ssr::AppState> {
     use axum::routing::{get, post};
     axum::Router::new()

@@ -57,7 +57,6 @@ pub async fn load_lukkedage(nummer: Option<String>) -> Result<ClosingData, AppEr
 }
 
 /// What to do to the list: add a period, replace one, or remove one.
-#[cfg(feature = "ssr")]
 enum Change {
     Add(ClosingPeriodForm),
     Replace(usize, ClosingPeriodForm),
@@ -66,7 +65,6 @@ enum Change {
     Accept(Option<i64>),
 }
 
-#[cfg(feature = "ssr")]
 async fn change(nummer: Option<String>, version: i32, change: Change) -> Result<SectionMeta, AppError> {
     let principal = crate::auth::context::require_principal()?;
     let state = crate::ssr::state()?;
@@ -145,7 +143,6 @@ async fn change(nummer: Option<String>, version: i32, change: Change) -> Result<
 }
 
 /// The lukkedage page of the caller's institution, or of `nummer` for an administrator.
-#[cfg(feature = "ssr")]
 fn page_for(nummer: Option<&str>) -> Result<String, AppError> {
     let principal = crate::auth::context::require_principal()?;
     Ok(super::section_page(
@@ -222,7 +219,6 @@ pub async fn remove_closing_period(
 
 /// A change posted by a button alone (no typed fields to keep): back to the
 /// page, saying "Gemt." or with the error.
-#[cfg(feature = "ssr")]
 async fn change_without_form(
     nummer: Option<String>,
     version: i32,

@@ -27,7 +27,6 @@ impl CommonPeriod {
 }
 
 /// The kommune's fælles lukkedage that have not ended by `today`, by date.
-#[cfg(feature = "ssr")]
 pub async fn current(
     pool: &sqlx::PgPool,
     kommunekode: i16,
@@ -56,7 +55,6 @@ pub async fn current(
 }
 
 /// What following a kommune change did to the institutions' copies.
-#[cfg(feature = "ssr")]
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Followed {
     /// Copies changed (or removed) with the kommune's period.
@@ -70,7 +68,6 @@ pub struct Followed {
 /// kommune's institutions: `Some` replaces the copies, `None` removes them.
 /// Each copy is saved as the administrator's change of that institution's
 /// Lukkedage, with its history and audit row, over the version just read.
-#[cfg(feature = "ssr")]
 pub async fn follow(
     sections: super::db::Sections<'_>,
     principal: &crate::auth::Principal,

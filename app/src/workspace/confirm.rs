@@ -52,7 +52,6 @@ pub async fn confirm_section(
 
 /// Record the confirmation, its log row and its audit row in one statement,
 /// only while the section still has `version`.
-#[cfg(feature = "ssr")]
 async fn record(
     pool: &sqlx::PgPool,
     target: &super::db::Target,

@@ -9,12 +9,10 @@ pub mod checks;
 pub mod closing;
 pub mod common_closing;
 pub mod confirm;
-#[cfg(feature = "ssr")]
 pub mod db;
 pub mod forms;
 pub mod gaestedagpleje;
 pub mod header;
-#[cfg(feature = "ssr")]
 pub mod norms;
 pub mod overview;
 pub mod preview;
@@ -123,7 +121,6 @@ pub fn section_page(role: Role, nummer: Option<&str>, kind: SectionKind) -> Stri
 /// `meta` with the plausibility warnings of the saved `value` (none when
 /// there is no value). Warnings are advice: when the figures to compare with
 /// cannot be read, the cause is logged and the section shows none.
-#[cfg(feature = "ssr")]
 pub(crate) async fn with_warnings<T: crate::domain::sections::Section>(
     state: &crate::ssr::AppState,
     institution_id: i64,

@@ -42,7 +42,6 @@ pub struct SavedSection {
 
 impl Receipt {
     /// The receipt as lines of a PDF.
-    #[cfg(feature = "ssr")]
     pub fn lines(&self) -> Vec<crate::documents::pdf::Line> {
         use crate::documents::pdf::Line;
         let mut lines = vec![
@@ -97,7 +96,6 @@ pub async fn load_receipt(nummer: Option<String>) -> Result<Receipt, AppError> {
 }
 
 /// What is published now for `target`, with the last change of each section.
-#[cfg(feature = "ssr")]
 pub async fn build(state: &crate::ssr::AppState, target: &super::db::Target) -> Result<Receipt, AppError> {
     use crate::auth::{Principal, Role};
     use crate::domain::sections::{Section, SectionKind, SectionMeta};
@@ -173,7 +171,6 @@ pub async fn build(state: &crate::ssr::AppState, target: &super::db::Target) -> 
 
 /// `…/kvittering.pdf` under the institution's own area and the
 /// administrators' (`/kommune/dagtilbud/{nummer}`, `/support/dagtilbud/{nummer}`).
-#[cfg(feature = "ssr")]
 pub fn router() -> axum::Router<crate::ssr::AppState> {
     use axum::routing::get;
     axum::Router::new()
@@ -182,7 +179,6 @@ pub fn router() -> axum::Router<crate::ssr::AppState> {
         .route("/support/dagtilbud/{nummer}/kvittering.pdf", get(admin_pdf))
 }
 
-#[cfg(feature = "ssr")]
 async fn own_pdf(
     axum::extract::State(state): axum::extract::State<crate::ssr::AppState>,
     caller: crate::auth::extract::Caller,
@@ -191,7 +187,6 @@ async fn own_pdf(
     pdf(state, caller, None, ip).await
 }
 
-#[cfg(feature = "ssr")]
 async fn admin_pdf(
     axum::extract::State(state): axum::extract::State<crate::ssr::AppState>,
     caller: crate::auth::extract::Caller,
@@ -201,7 +196,6 @@ async fn admin_pdf(
     pdf(state, caller, Some(nummer), ip).await
 }
 
-#[cfg(feature = "ssr")]
 async fn pdf(
     state: crate::ssr::AppState,
     caller: crate::auth::extract::Caller,

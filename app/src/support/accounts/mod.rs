@@ -20,7 +20,6 @@ use crate::error::AppError;
 /// The two kinds of administrator account.
 pub const ROLES: [(&str, &str); 2] = [("kommune", "Kommuneadministrator"), ("support", "Support (STIL)")];
 
-#[cfg(feature = "ssr")]
 pub(crate) fn role_label(role: &str) -> &'static str {
     ROLES
         .iter()
