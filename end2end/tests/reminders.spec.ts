@@ -44,3 +44,36 @@ test("the kommune sends a reminder, follows it, and reads it in the outbox", asy
   await expectNoAxeViolations(page);
   expect(errors).toEqual([]);
 });
+
+test("a sending's page follows it while it sends, without a reload", async ({ page }) => {
+  const errors = collectErrors(page);
+  await logInAsAdmin(page, DEMO.kommune);
+  await expect(page).toHaveURL(/\/kommune$/);
+  // A sending another server is in the middle of: its one message was claimed
+  // a moment ago, so no sender here takes it over while the test watches.
+  const job = sql(
+    `WITH job AS (INSERT INTO reminder_jobs (kommunekode, actor_label, chosen_by, subject, body)
+       VALUES (746, 'admin@skanderborg.example', 'aldrig', 'Emne (e2e poll)', 'Log ind på {adresse}') RETURNING id)
+     SELECT id FROM job`,
+  );
+  sql(
+    `INSERT INTO reminder_messages (job_id, institution_id, to_address, subject, body, status, attempts, claimed_at)
+     SELECT ${job}, id, 'poll@example.dk', 'Emne (e2e poll)', 'Tekst', 'sending', 1, now()
+     FROM institutions WHERE nummer = 'G10234'`,
+  );
+  await page.goto(`/kommune/paamindelser/${job}`);
+  await waitForHydration(page);
+  const region = page.locator("#paamindelse");
+  await expect(region).toHaveAttribute("data-poll", "2000");
+  await expect(page.getByText("Sender … 0 af 1 er færdige. 0 sendt, 0 ikke sendt, 1 venter.")).toBeVisible();
+  // Marks this document: a reload would lose it.
+  await page.evaluate(() => ((window as any).__samePage = true));
+
+  sql(`UPDATE reminder_messages SET status = 'sent', transport = 'outbox', sent_at = now() WHERE job_id = ${job}`);
+  // The bundle loads the region again every 2 s and redraws it in place.
+  await expect(page.getByText("Færdig: 1 af 1 mails er sendt, 0 blev ikke sendt.")).toBeVisible({ timeout: 10_000 });
+  await expect(region).not.toHaveAttribute("data-poll");
+  expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
+  await expectNoAxeViolations(page);
+  expect(errors).toEqual([]);
+});
