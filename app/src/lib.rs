@@ -14,71 +14,53 @@
 
 #![recursion_limit = "256"]
 
-#[cfg(feature = "ssr")]
-pub mod admin;
-#[cfg(feature = "ssr")]
-pub mod api;
-#[cfg(feature = "ssr")]
-pub mod audit;
-#[cfg(feature = "ssr")]
-pub mod auth;
-#[cfg(feature = "ssr")]
-pub mod components;
-#[cfg(feature = "ssr")]
-pub mod documents;
 pub mod domain;
 pub mod error;
-#[cfg(feature = "ssr")]
-pub mod feedback;
-#[cfg(feature = "ssr")]
-pub mod institution;
-#[cfg(feature = "ssr")]
-pub mod kommune;
-#[cfg(feature = "ssr")]
-pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod portal;
-#[cfg(feature = "ssr")]
-pub mod published;
-#[cfg(feature = "ssr")]
-pub mod register;
-#[cfg(feature = "ssr")]
-pub mod reminders;
-#[cfg(feature = "ssr")]
-mod shell;
-#[cfg(feature = "ssr")]
-pub mod ssr;
-#[cfg(feature = "ssr")]
-pub mod support;
-#[cfg(feature = "ssr")]
-pub mod workspace;
 
-#[cfg(feature = "ssr")]
-pub use shell::{api_document, openapi_json, page_bundle, page_title, shell, App, Bundle, SERVICE_NAME};
+cfg_if::cfg_if! {
+    if #[cfg(feature = "ssr")] {
+        pub mod admin;
+        pub mod api;
+        pub mod audit;
+        pub mod auth;
+        pub mod components;
+        pub mod documents;
+        pub mod feedback;
+        pub mod institution;
+        pub mod kommune;
+        pub mod pages;
+        pub mod portal;
+        pub mod published;
+        pub mod register;
+        pub mod reminders;
+        mod shell;
+        pub mod ssr;
+        pub mod support;
+        pub mod workspace;
 
-// The browser's build: the same files as the server's, fewer of them.
-#[cfg(not(feature = "ssr"))]
-pub mod auth {
-    pub mod checks;
-}
-#[cfg(not(feature = "ssr"))]
-pub mod components {
-    #[cfg(feature = "hydrate")]
-    pub mod enhance;
-    pub mod paging;
-}
-#[cfg(not(feature = "ssr"))]
-pub mod portal {
-    pub mod distance;
-    #[cfg(feature = "hydrate")]
-    pub mod live;
-    pub mod places;
-    pub mod search;
-    pub mod tray;
-}
-#[cfg(not(feature = "ssr"))]
-pub mod workspace {
-    pub mod checks;
+        pub use shell::{api_document, openapi_json, page_bundle, page_title, shell, App, Bundle, SERVICE_NAME};
+    } else {
+        // The browser's build: the same files as the server's, fewer of them.
+        pub mod auth {
+            pub mod checks;
+        }
+        pub mod components {
+            #[cfg(feature = "hydrate")]
+            pub mod enhance;
+            pub mod paging;
+        }
+        pub mod portal {
+            pub mod distance;
+            #[cfg(feature = "hydrate")]
+            pub mod live;
+            pub mod places;
+            pub mod search;
+            pub mod tray;
+        }
+        pub mod workspace {
+            pub mod checks;
+        }
+    }
 }
 
 /// The instant checks of every form the forms' bundle works on (their
