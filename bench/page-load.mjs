@@ -3,9 +3,9 @@
 // 150 ms round trip, CPU slowed 4x), cold cache, median of RUNS loads:
 //   - bytes of wasm and js the page loads (as sent, and as brotli on disk);
 //   - first contentful paint;
-//   - interactive: when the wasm has hydrated the page's islands (the marker
-//     window.__dagtilbudHydrated that the browser tests wait for); for a
-//     page without islands, which loads no script, when its HTML is parsed
+//   - interactive: when the page's bundle has started its live parts (the
+//     marker window.__dagtilbudHydrated that the browser tests wait for); for
+//     a page without live parts, which loads no script, when its HTML is parsed
 //     (DOMContentLoaded) and painted, as its plain forms and links work
 //     from then on.
 // The baseline in the same run: the page's own HTML as a static file, which
@@ -27,7 +27,7 @@ const institution = { nummer: "G10234", password: "solsikke-demo-2026" };
 const publicPages = ["/", "/dagtilbud/G10234", "/kommuner/746", "/sammenlign?nr=G10234&nr=B01095"];
 const otherPages = ["/log-ind"];
 const sectionPages = ["profil", "madordning", "aabningstider", "lukkedage", "kontakt"].map((s) => `/indberetning/${s}`);
-// Signed-in pages without islands: no script at all.
+// Signed-in pages without live parts: no script at all.
 const plainPages = ["/indberetning", "/indberetning/historik"];
 
 const browser = await chromium.launch({
@@ -88,8 +88,8 @@ async function load(url, cookies) {
   });
   const page = await phone(context);
   await page.goto(url, { waitUntil: "load" });
-  const islands = await page.evaluate(() => document.querySelector('script[type="module"]') !== null);
-  const hydrates = islands
+  const bundled = await page.evaluate(() => document.querySelector('script[type="module"]') !== null);
+  const hydrates = bundled
     ? await page
         .waitForFunction(() => window.__hydratedAt !== undefined, null, { timeout: 30000 })
         .then(() => true)
@@ -98,21 +98,21 @@ async function load(url, cookies) {
   await page
     .waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0, null, { timeout: 5000 })
     .catch(() => {});
-  const result = await page.evaluate((islands) => {
+  const result = await page.evaluate((bundled) => {
     const paint = performance.getEntriesByName("first-contentful-paint")[0];
     const scripts = performance
       .getEntriesByType("resource")
       .filter((r) => /\.(wasm|js)(\?|$)/.test(r.name))
       .map((r) => ({ path: new URL(r.name).pathname, sent: r.transferSize }));
-    // Without islands: once parsed and painted, whichever is later.
+    // Without a bundle: once parsed and painted, whichever is later.
     const parsed = performance.getEntriesByType("navigation")[0]?.domContentLoadedEventEnd ?? null;
     const shown = paint && parsed !== null ? Math.max(parsed, paint.startTime) : null;
     return {
       paint: paint ? paint.startTime : null,
-      interactive: islands ? (window.__hydratedAt ?? null) : shown,
+      interactive: bundled ? (window.__hydratedAt ?? null) : shown,
       scripts,
     };
-  }, islands);
+  }, bundled);
   await context.close();
   return { ...result, hydrates };
 }
