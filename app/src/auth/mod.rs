@@ -31,7 +31,6 @@ use serde::{Deserialize, Serialize};
 use crate::components::form::FormFlash;
 use crate::error::AppError;
 
-pub use checks::instant_check;
 pub use pages::{
     is_signed_in_form_page, AdminLoginPage, AuthRoutes, ChangePasswordPage, ChoosePasswordPage,
     InstitutionLoginPage, LogoutForm, SecondFactorPage, SecondFactorSetupPage,

@@ -10,7 +10,7 @@ use crate::domain::sections::Section;
 use crate::error::AppError;
 use crate::published::PublicInstitution;
 
-pub use super::tray::MAX_COMPARED;
+use super::tray::MAX_COMPARED;
 
 /// The numbers asked for: upper-cased, without repeats, at most [`MAX_COMPARED`].
 pub fn wanted(numbers: impl IntoIterator<Item = String>) -> Vec<String> {
